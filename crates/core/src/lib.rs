@@ -1,0 +1,23 @@
+//! Onramp's domain: people and roles, programs (the onboarding templates kept as
+//! Markdown files), business-day schedules and onboarding plans.
+//!
+//! This crate does no I/O: callers hand it text and dates, it hands back values
+//! or errors that name what is wrong and where.
+
+pub mod error;
+pub mod onboarding;
+pub mod people;
+pub mod program;
+pub mod schedule;
+mod yaml;
+
+pub use error::{Diagnostic, Error};
+
+/// Lower-case hex SHA-256 of some bytes.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,1 @@
+//! Handbook corpus: import, render, index and search (issue #6). Nothing here yet.

@@ -1,0 +1,57 @@
+//! The audit log: every change, who made it, and the values before and after.
+
+use crate::{AuditEvent, Result, Store, on_db};
+
+/// Records an audit event inside the caller's transaction.
+macro_rules! audit {
+    ($tx:expr, $actor:expr, $action:expr, $entity:expr, $entity_id:expr, $old:expr, $new:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, old_value, new_value)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(chrono::Utc::now())
+        .bind($actor)
+        .bind($action)
+        .bind($entity)
+        .bind($entity_id)
+        .bind($old.map(sqlx::types::Json::<serde_json::Value>))
+        .bind($new.map(sqlx::types::Json::<serde_json::Value>))
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+pub(crate) use audit;
+
+impl Store {
+    /// The audit events of one entity (e.g. `onboarding`, 3), oldest first.
+    pub async fn audit_events(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEvent>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT id, at, actor_id, action, entity, entity_id, old_value, new_value
+                 FROM audit_events WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+            )
+            .bind(entity)
+            .bind(entity_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Records one event on its own (for changes made outside the store).
+    pub async fn record_audit(
+        &self,
+        actor_id: Option<i64>,
+        action: &str,
+        entity: &str,
+        entity_id: Option<i64>,
+        old: Option<serde_json::Value>,
+        new: Option<serde_json::Value>,
+    ) -> Result<()> {
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            audit!(tx, actor_id, action, entity, entity_id, old, new);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,206 @@
+//! Onramp's persistence: one set of queries that runs on SQLite (the embedded
+//! default) and on PostgreSQL (several servers sharing one database).
+//!
+//! Each query is written once in the SQL both databases understand and
+//! expanded for each backend by [`on_db!`]; the schema lives in two migration
+//! trees (`migrations/sqlite`, `migrations/postgres`) with the same versions.
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+mod audit;
+mod error;
+mod models;
+mod onboardings;
+mod people;
+mod programs;
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+pub use error::StoreError;
+pub use models::*;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Where the data lives, parsed from a URL or a data directory.
+#[derive(Clone)]
+pub enum Database {
+    Sqlite(SqliteConnectOptions),
+    Postgres(PgConnectOptions),
+}
+
+impl std::fmt::Debug for Database {
+    // Never print a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(o) => write!(f, "SQLite at {}", o.get_filename().display()),
+            Database::Postgres(o) => write!(
+                f,
+                "PostgreSQL database {} on {}:{}",
+                o.get_database().unwrap_or("(default)"),
+                o.get_host(),
+                o.get_port()
+            ),
+        }
+    }
+}
+
+impl Database {
+    /// The SQLite file `onramp.db` in a data directory.
+    pub fn sqlite_in(data_dir: &Path) -> Database {
+        Database::Sqlite(SqliteConnectOptions::new().filename(data_dir.join("onramp.db")))
+    }
+
+    /// Parses `sqlite:…` or `postgres://…` / `postgresql://…`.
+    pub fn from_url(url: &str) -> Result<Database> {
+        let invalid = |reason: String| StoreError::InvalidUrl {
+            url: redact(url),
+            reason,
+        };
+        if url.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(url)
+                .map(Database::Sqlite)
+                .map_err(|e| invalid(e.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            PgConnectOptions::from_str(url)
+                .map(Database::Postgres)
+                .map_err(|e| invalid(e.to_string()))
+        } else {
+            Err(invalid(
+                "expected a URL starting with sqlite: or postgres://".into(),
+            ))
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Database::Sqlite(_))
+    }
+}
+
+/// A URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// An open database with its schema migrated.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Expands one body for each backend. `$pool` is the backend's pool and
+/// `$begin` the statement that starts a write transaction (SQLite takes the
+/// write lock at once so concurrent writers queue instead of failing).
+macro_rules! on_db {
+    ($store:expr, |$pool:ident, $begin:ident| $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite($pool) => {
+                #[allow(unused_variables)]
+                let $begin = "BEGIN IMMEDIATE";
+                $body
+            }
+            $crate::Store::Postgres($pool) => {
+                #[allow(unused_variables)]
+                let $begin = "BEGIN";
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_db;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Connects and brings the schema up to date.
+    pub async fn open(db: &Database) -> Result<Store> {
+        match db {
+            Database::Sqlite(options) => {
+                let options = options
+                    .clone()
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .map_err(StoreError::Connect)?;
+                SQLITE_MIGRATIONS.run(&pool).await?;
+                Ok(Store::Sqlite(pool))
+            }
+            Database::Postgres(options) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(StoreError::Connect)?;
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                Ok(Store::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        on_db!(self, |pool, _begin| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for those in use to be returned.
+    pub async fn close(&self) {
+        on_db!(self, |pool, _begin| pool.close().await)
+    }
+
+    /// The versions of the applied migrations, oldest first.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}
+
+/// The versions each migration tree defines (they must be the same).
+pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
+    (
+        SQLITE_MIGRATIONS.iter().map(|m| m.version).collect(),
+        POSTGRES_MIGRATIONS.iter().map(|m| m.version).collect(),
+    )
+}
