@@ -1,1 +1,167 @@
-fn main() {}
+//! `onramp`: the onboarding platform for Customer Success Managers.
+
+mod config;
+mod content;
+mod demo;
+mod error;
+mod program;
+mod serve;
+
+use clap::{Args, Parser, Subcommand};
+use config::{Overrides, Settings};
+use error::{CliError, CliResult};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "onramp",
+    version,
+    about = "Onramp: self-hosted onboarding for Customer Success Managers",
+    long_about = "Onramp runs the 30-60-90 day onboarding of new Customer Success Managers: programs kept as \
+Markdown files, each new hire's onboarding with its tasks and due dates, and the people around them.\n\n\
+Settings come from flags, then ONRAMP_* environment variables, then onramp.toml (./onramp.toml or --config), \
+then defaults. Errors go to stderr; bad input exits with code 2, other failures with 1.",
+    after_help = "Start with `onramp demo` to serve a seeded instance on http://127.0.0.1:8080/."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct GlobalArgs {
+    /// Data directory: the SQLite database and other local files live here.
+    #[arg(long, global = true, env = "ONRAMP_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: sqlite:PATH or postgres://USER@HOST:PORT/DB (default: SQLite in the data directory).
+    #[arg(
+        long,
+        global = true,
+        env = "ONRAMP_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// Address to serve on (default 127.0.0.1:8080).
+    #[arg(long, global = true, env = "ONRAMP_BIND", value_name = "ADDR")]
+    bind: Option<String>,
+    /// Configuration file (default: ./onramp.toml when it exists).
+    #[arg(long, global = true, env = "ONRAMP_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Log format on stderr: human or json.
+    #[arg(long, global = true, env = "ONRAMP_LOG_FORMAT", value_name = "FORMAT")]
+    log_format: Option<String>,
+    /// Print machine-readable output: one JSON document on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Seed the demo company and content pack if the data directory is new, then serve.
+    Demo,
+    /// Serve the web pages and API.
+    Serve,
+    /// Seed the demo company and the default program without serving (idempotent).
+    SeedDemo,
+    /// Check and import onboarding programs (directories of Markdown files).
+    #[command(subcommand)]
+    Program(program::ProgramCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+async fn run(cli: Cli) -> CliResult<()> {
+    let g = &cli.global;
+    let overrides = Overrides {
+        config: g.config.clone(),
+        data_dir: g.data_dir.clone(),
+        database_url: g.database_url.clone(),
+        bind: g.bind.clone(),
+        log_format: g.log_format.clone(),
+    };
+    let settings = Settings::resolve(&overrides)?;
+    serve::init_logging(settings.log_format);
+    match cli.command {
+        Command::Serve => {
+            let store = serve::open_store(&settings).await?;
+            serve::run(&settings, store, |_| {}).await
+        }
+        Command::Demo => {
+            let store = serve::open_store(&settings).await?;
+            let report = demo::seed(&store).await?;
+            serve::run(&settings, store, |url| print_demo(&report, url, g.json)).await
+        }
+        Command::SeedDemo => {
+            let store = serve::open_store(&settings).await?;
+            let report = demo::seed(&store).await?;
+            store.close().await;
+            if g.json {
+                print_json(&report)
+            } else {
+                if report.seeded {
+                    println!(
+                        "Seeded the demo company and program `{}` v{}.",
+                        report.program, report.program_version
+                    );
+                } else {
+                    println!("The demo company is already there; nothing changed.");
+                }
+                Ok(())
+            }
+        }
+        Command::Program(command) => program::run(command, &settings, g.json).await,
+    }
+}
+
+fn print_demo(report: &demo::SeedReport, url: &str, json: bool) {
+    if json {
+        let doc = serde_json::json!({ "url": url, "seed": report });
+        println!("{doc}");
+        return;
+    }
+    println!("Onramp demo at {url}");
+    if report.seeded {
+        println!(
+            "Seeded a demo company with the `{}` program (v{}).",
+            report.program, report.program_version
+        );
+    }
+    println!(
+        "Demo people (accounts and passwords arrive with sign-in; until then every page is open):"
+    );
+    for p in &report.people {
+        let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
+        println!("  {:<28} {:<14} {}", p.email, p.name, roles.join(", "));
+    }
+    println!("Stop with Ctrl-C.");
+}
+
+pub fn print_json(value: &impl serde::Serialize) -> CliResult<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::Failed(format!("cannot write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}

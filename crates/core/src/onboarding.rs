@@ -105,10 +105,6 @@ pub struct Progress {
 
 impl Progress {
     pub fn percent(self) -> u32 {
-        if self.total == 0 {
-            0
-        } else {
-            self.finished * 100 / self.total
-        }
+        (self.finished * 100).checked_div(self.total).unwrap_or(0)
     }
 }

@@ -119,11 +119,9 @@ pub struct OnboardingSummary {
 
 impl OnboardingSummary {
     pub fn percent(&self) -> i64 {
-        if self.total_tasks == 0 {
-            0
-        } else {
-            self.finished_tasks * 100 / self.total_tasks
-        }
+        (self.finished_tasks * 100)
+            .checked_div(self.total_tasks)
+            .unwrap_or(0)
     }
 }
 

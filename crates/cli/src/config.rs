@@ -1,0 +1,208 @@
+//! Settings, layered: defaults < `onramp.toml` < `ONRAMP_*` environment
+//! variables < command-line flags (clap merges the last two).
+
+use crate::error::{CliError, CliResult};
+use onramp_store::Database;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_DATA_DIR: &str = "./onramp-data";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const CONFIG_FILE: &str = "onramp.toml";
+
+/// The keys `onramp.toml` may hold; any other key is an error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    pub log_format: Option<String>,
+}
+
+/// What flags and environment variables gave (clap fills these).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    pub log_format: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// The resolved settings.
+#[derive(Debug)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database: Database,
+    pub bind: std::net::SocketAddr,
+    pub log_format: LogFormat,
+}
+
+/// Reads `onramp.toml` (the given file, or `./onramp.toml` when present).
+pub fn read_file_config(explicit: Option<&Path>) -> CliResult<FileConfig> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let default = PathBuf::from(CONFIG_FILE);
+            if !default.exists() {
+                return Ok(FileConfig::default());
+            }
+            default
+        }
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        CliError::Usage(format!(
+            "{}: cannot read the configuration file: {e}",
+            path.display()
+        ))
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_column(&text, s.start));
+        CliError::Usage(format!(
+            "{}:{line}:{column}: {}",
+            path.display(),
+            e.message().trim()
+        ))
+    })
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+impl Settings {
+    /// Resolves the settings without touching the disk or the network.
+    pub fn resolve(over: &Overrides) -> CliResult<Settings> {
+        let file = read_file_config(over.config.as_deref())?;
+        let data_dir = over
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database = match over.database_url.clone().or(file.database_url) {
+            Some(url) if !url.trim().is_empty() => Database::from_url(url.trim())
+                .map_err(|e| CliError::Usage(format!("--database-url: {e}")))?,
+            _ => Database::sqlite_in(&data_dir),
+        };
+        let bind_text = over
+            .bind
+            .clone()
+            .or(file.bind)
+            .unwrap_or_else(|| DEFAULT_BIND.to_string());
+        let bind = bind_text.parse().map_err(|_| {
+            CliError::Usage(format!(
+                "--bind: `{bind_text}` is not an address with a port, such as 127.0.0.1:8080"
+            ))
+        })?;
+        let log_format = match over.log_format.clone().or(file.log_format).as_deref() {
+            None | Some("human") => LogFormat::Human,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(CliError::Usage(format!(
+                    "--log-format: `{other}` is not a log format (human or json)"
+                )));
+            }
+        };
+        Ok(Settings {
+            data_dir,
+            database,
+            bind,
+            log_format,
+        })
+    }
+
+    /// Creates the data directory if needed and checks it can be written.
+    pub fn prepare_data_dir(&self) -> CliResult<()> {
+        let dir = &self.data_dir;
+        let unwritable = |e: std::io::Error| {
+            CliError::Usage(format!(
+                "--data-dir: cannot write to {}: {e}",
+                dir.display()
+            ))
+        };
+        std::fs::create_dir_all(dir).map_err(unwritable)?;
+        let probe = dir.join(".onramp-write-check");
+        std::fs::write(&probe, b"ok").map_err(unwritable)?;
+        std::fs::remove_file(&probe).map_err(unwritable)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_reported_with_their_position() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("onramp.toml");
+        std::fs::write(&path, "bind = \"127.0.0.1:9000\"\ncolour = \"blue\"\n").expect("write");
+        let err = read_file_config(Some(&path)).expect_err("unknown key");
+        let message = err.to_string();
+        assert!(message.contains("onramp.toml:2:1:"), "{message}");
+        assert!(message.contains("colour"), "{message}");
+        assert!(!message.contains('\n'), "one line: {message}");
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("onramp.toml");
+        std::fs::write(
+            &path,
+            "bind = \"127.0.0.1:9000\"\ndata_dir = \"/srv/onramp\"\n",
+        )
+        .expect("write");
+        let from_file = Settings::resolve(&Overrides {
+            config: Some(path.clone()),
+            ..Default::default()
+        })
+        .expect("file");
+        assert_eq!(from_file.bind.to_string(), "127.0.0.1:9000");
+        assert_eq!(from_file.data_dir, PathBuf::from("/srv/onramp"));
+        assert!(from_file.database.is_sqlite());
+        let flagged = Settings::resolve(&Overrides {
+            config: Some(path),
+            bind: Some("127.0.0.1:9100".into()),
+            ..Default::default()
+        })
+        .expect("flags");
+        assert_eq!(flagged.bind.to_string(), "127.0.0.1:9100");
+        assert_eq!(flagged.data_dir, PathBuf::from("/srv/onramp"));
+        let defaults = Settings::resolve(&Overrides {
+            config: Some(dir.path().join("missing.toml")),
+            ..Default::default()
+        });
+        assert!(
+            matches!(defaults, Err(CliError::Usage(_))),
+            "an explicit config file must exist"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_their_flag() {
+        let err = Settings::resolve(&Overrides {
+            bind: Some("localhost".into()),
+            ..Default::default()
+        })
+        .expect_err("bad bind");
+        assert!(err.to_string().starts_with("--bind:"), "{err}");
+        let err = Settings::resolve(&Overrides {
+            database_url: Some("mysql://x".into()),
+            config: None,
+            ..Default::default()
+        })
+        .expect_err("bad url");
+        assert!(err.to_string().starts_with("--database-url:"), "{err}");
+    }
+}

@@ -1,0 +1,126 @@
+//! Program directories, read from the disk or from the content pack built
+//! into the binary.
+
+use crate::error::{CliError, CliResult};
+use include_dir::{Dir, include_dir};
+use onramp_core::program::{Program, SourceFile, content_hash, parse_program};
+use std::path::Path;
+
+/// The default content pack (`content/` of the repository).
+pub static CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../content");
+
+/// The embedded default CSM program's directory inside the pack.
+pub const DEFAULT_PROGRAM: &str = "programs/csm-onboarding";
+
+/// A program directory's Markdown files and the paths of its other files.
+#[derive(Debug, Default)]
+pub struct ProgramDir {
+    pub files: Vec<SourceFile>,
+    pub other_paths: Vec<String>,
+}
+
+impl ProgramDir {
+    /// Checks the files; on failure every problem is listed, one a line.
+    pub fn parse(&self) -> Result<Program, Vec<String>> {
+        parse_program(&self.files, &self.other_paths)
+            .map_err(|diags| diags.iter().map(ToString::to_string).collect())
+    }
+
+    pub fn hash(&self) -> String {
+        content_hash(&self.files)
+    }
+}
+
+/// Reads a program directory from the disk.
+pub fn read_program_dir(root: &Path) -> CliResult<ProgramDir> {
+    if !root.is_dir() {
+        return Err(CliError::Usage(format!(
+            "{}: not a directory",
+            root.display()
+        )));
+    }
+    let mut out = ProgramDir::default();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", dir.display())))?;
+        for entry in entries {
+            let entry = entry
+                .map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", dir.display())))?;
+            let path = entry.path();
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = relative_path(root, &path);
+            if relative.ends_with(".md") {
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    CliError::Usage(format!(
+                        "{}: cannot read as UTF-8 text: {e}",
+                        path.display()
+                    ))
+                })?;
+                out.files.push(SourceFile {
+                    path: relative,
+                    text,
+                });
+            } else {
+                out.other_paths.push(relative);
+            }
+        }
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out.other_paths.sort();
+    Ok(out)
+}
+
+fn relative_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a program directory of the embedded content pack.
+pub fn embedded_program_dir(path: &str) -> CliResult<ProgramDir> {
+    let dir = CONTENT
+        .get_dir(path)
+        .ok_or_else(|| CliError::Failed(format!("the built-in content pack has no {path}")))?;
+    let mut out = ProgramDir::default();
+    collect_embedded(dir, path, &mut out)?;
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out.other_paths.sort();
+    Ok(out)
+}
+
+fn collect_embedded(dir: &Dir<'_>, root: &str, out: &mut ProgramDir) -> CliResult<()> {
+    for file in dir.files() {
+        let full = file.path().to_string_lossy().replace('\\', "/");
+        let relative = full
+            .strip_prefix(root)
+            .unwrap_or(&full)
+            .trim_start_matches('/')
+            .to_string();
+        if relative.ends_with(".md") {
+            let text = file
+                .contents_utf8()
+                .ok_or_else(|| CliError::Failed(format!("built-in {full} is not UTF-8")))?;
+            out.files.push(SourceFile {
+                path: relative,
+                text: text.to_string(),
+            });
+        } else {
+            out.other_paths.push(relative);
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, root, out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! The demo company: a new CSM, their manager, two possible buddies, a People
+//! Connect member and an Enablement program manager, with the default program.
+
+use crate::content::{DEFAULT_PROGRAM, embedded_program_dir};
+use crate::error::{CliError, CliResult};
+use chrono::{Days, NaiveDate, Utc};
+use onramp_core::people::Role;
+use onramp_core::schedule::WorkCalendar;
+use onramp_store::{NewOnboarding, NewPerson, Store};
+use serde::Serialize;
+
+/// One demo person as printed for the user.
+#[derive(Debug, Serialize)]
+pub struct DemoPerson {
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+}
+
+/// What seeding did.
+#[derive(Debug, Serialize)]
+pub struct SeedReport {
+    /// False when the demo company was already there: nothing was added.
+    pub seeded: bool,
+    pub program: String,
+    pub program_version: i64,
+    pub onboarding_id: i64,
+    pub people: Vec<DemoPerson>,
+}
+
+struct Spec {
+    email: &'static str,
+    name: &'static str,
+    job_role: &'static str,
+    segment: Option<&'static str>,
+    region: &'static str,
+    time_zone: &'static str,
+    /// Days before today (negative: after).
+    started_days_ago: i64,
+    roles: &'static [Role],
+}
+
+const NEW_HIRE: &str = "alex.morgan@example.com";
+const MANAGER: &str = "jordan.lee@example.com";
+const PEOPLE_CONNECT: &str = "taylor.brooks@example.com";
+const ENABLEMENT: &str = "chris.okafor@example.com";
+
+const PEOPLE: [Spec; 6] = [
+    Spec {
+        email: MANAGER,
+        name: "Jordan Lee",
+        job_role: "CSM Manager",
+        segment: Some("Mid-Touch"),
+        region: "EMEA",
+        time_zone: "Europe/London",
+        started_days_ago: 1400,
+        roles: &[Role::Manager],
+    },
+    Spec {
+        email: "sam.fischer@example.com",
+        name: "Sam Fischer",
+        job_role: "CSM",
+        segment: Some("Mid-Touch"),
+        region: "DACH",
+        time_zone: "Europe/Berlin",
+        started_days_ago: 800,
+        roles: &[Role::Buddy],
+    },
+    Spec {
+        email: "maria.costa@example.com",
+        name: "Maria Costa",
+        job_role: "CSM",
+        segment: Some("Scale"),
+        region: "EMEA",
+        time_zone: "Europe/Lisbon",
+        started_days_ago: 300,
+        roles: &[Role::Buddy],
+    },
+    Spec {
+        email: PEOPLE_CONNECT,
+        name: "Taylor Brooks",
+        job_role: "People Connect Specialist",
+        segment: None,
+        region: "AMER",
+        time_zone: "America/New_York",
+        started_days_ago: 1000,
+        roles: &[Role::PeopleConnect],
+    },
+    Spec {
+        email: ENABLEMENT,
+        name: "Chris Okafor",
+        job_role: "Enablement Program Manager",
+        segment: None,
+        region: "AMER",
+        time_zone: "America/Chicago",
+        started_days_ago: 1200,
+        roles: &[Role::Enablement],
+    },
+    Spec {
+        email: NEW_HIRE,
+        name: "Alex Morgan",
+        job_role: "CSM",
+        segment: Some("Mid-Touch"),
+        region: "DACH",
+        time_zone: "Europe/Berlin",
+        started_days_ago: 9,
+        roles: &[Role::NewHire],
+    },
+];
+
+fn days_ago(today: NaiveDate, days: i64) -> NaiveDate {
+    if days >= 0 {
+        today
+            .checked_sub_days(Days::new(days.unsigned_abs()))
+            .unwrap_or(today)
+    } else {
+        today
+            .checked_add_days(Days::new(days.unsigned_abs()))
+            .unwrap_or(today)
+    }
+}
+
+/// Seeds the demo company and the default program unless the new hire's
+/// onboarding exists already (then it changes nothing).
+pub async fn seed(store: &Store) -> CliResult<SeedReport> {
+    let today = Utc::now().date_naive();
+    let dir = embedded_program_dir(DEFAULT_PROGRAM)?;
+    let program = dir.parse().map_err(|problems| {
+        CliError::Failed(format!(
+            "the built-in program is invalid:\n{}",
+            problems.join("\n")
+        ))
+    })?;
+    let imported = store.import_program(None, &program, &dir.hash()).await?;
+
+    let people_report = PEOPLE
+        .iter()
+        .map(|s| DemoPerson {
+            email: s.email.to_string(),
+            name: s.name.to_string(),
+            roles: s.roles.to_vec(),
+        })
+        .collect();
+    if let Some(hire) = store.person_by_email(NEW_HIRE).await?
+        && let Some(existing) = store.onboardings_of(hire.id).await?.first()
+    {
+        return Ok(SeedReport {
+            seeded: false,
+            program: program.id,
+            program_version: store
+                .program_version(existing.program_version_id)
+                .await?
+                .version,
+            onboarding_id: existing.id,
+            people: people_report,
+        });
+    }
+
+    let mut ids = std::collections::HashMap::new();
+    for spec in &PEOPLE {
+        let manager_id = if spec.email == MANAGER {
+            None
+        } else {
+            ids.get(MANAGER).copied()
+        };
+        let new = NewPerson {
+            email: spec.email.into(),
+            name: spec.name.into(),
+            department: "Customer Success".into(),
+            job_role: spec.job_role.into(),
+            segment: spec.segment.map(Into::into),
+            region: Some(spec.region.into()),
+            time_zone: spec.time_zone.into(),
+            start_date: Some(days_ago(today, spec.started_days_ago)),
+            manager_id: if matches!(spec.roles, [Role::PeopleConnect] | [Role::Enablement]) {
+                None
+            } else {
+                manager_id
+            },
+        };
+        let (person, _) = store.upsert_person(None, &new).await?;
+        ids.insert(spec.email, person.id);
+    }
+    let id = |email: &str| ids.get(email).copied();
+    let hire =
+        id(NEW_HIRE).ok_or_else(|| CliError::Failed("the demo new hire was not stored".into()))?;
+    let onboarding = store
+        .create_onboarding(
+            None,
+            &NewOnboarding {
+                person_id: hire,
+                program_version_id: imported.version_id,
+                start_date: days_ago(today, 9),
+                manager_id: id(MANAGER),
+                people_connect_id: id(PEOPLE_CONNECT),
+                enablement_id: id(ENABLEMENT),
+                buddy_id: None,
+            },
+            &WorkCalendar::default(),
+        )
+        .await?;
+    Ok(SeedReport {
+        seeded: true,
+        program: program.id,
+        program_version: imported.version,
+        onboarding_id: onboarding.id,
+        people: people_report,
+    })
+}

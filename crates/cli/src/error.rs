@@ -1,0 +1,37 @@
+use std::process::ExitCode;
+
+/// The command's one error type: bad input (exit 2) or a failure (exit 1).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input or usage: a flag, a file, a value. Exit code 2.
+    #[error("{0}")]
+    Usage(String),
+    /// Something failed while doing the work. Exit code 1.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Usage(_) => ExitCode::from(2),
+            CliError::Failed(_) => ExitCode::from(1),
+        }
+    }
+}
+
+impl From<onramp_store::StoreError> for CliError {
+    fn from(e: onramp_store::StoreError) -> Self {
+        use onramp_store::StoreError as E;
+        match e {
+            E::InvalidUrl { .. }
+            | E::Invalid(_)
+            | E::InvalidReference(_)
+            | E::NotFound(_)
+            | E::Conflict(_) => CliError::Usage(e.to_string()),
+            other => CliError::Failed(other.to_string()),
+        }
+    }
+}
+
+pub type CliResult<T> = Result<T, CliError>;

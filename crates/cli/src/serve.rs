@@ -1,0 +1,78 @@
+//! Serving: logging, the listener, and a graceful stop on SIGINT or SIGTERM.
+
+use crate::config::{LogFormat, Settings};
+use crate::error::{CliError, CliResult};
+use onramp_store::Store;
+use tokio::net::TcpListener;
+
+/// Logs go to stderr, human-readable or as JSON lines. `ONRAMP_LOG` (or
+/// `RUST_LOG`) sets the filter.
+pub fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = std::env::var("ONRAMP_LOG")
+        .ok()
+        .or_else(|| std::env::var("RUST_LOG").ok())
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Human => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// Opens the store named by the settings (creating the data directory).
+pub async fn open_store(settings: &Settings) -> CliResult<Store> {
+    settings.prepare_data_dir()?;
+    Store::open(&settings.database)
+        .await
+        .map_err(|e| CliError::Failed(format!("{:?}: {e}", settings.database)))
+}
+
+/// Binds, announces the URL on stdout, and serves until a stop signal.
+pub async fn run(
+    settings: &Settings,
+    store: Store,
+    before_serving: impl FnOnce(&str),
+) -> CliResult<()> {
+    let listener = TcpListener::bind(settings.bind)
+        .await
+        .map_err(|e| CliError::Usage(format!("--bind: cannot listen on {}: {e}", settings.bind)))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| CliError::Failed(format!("cannot read the bound address: {e}")))?;
+    let url = format!("http://{address}/");
+    before_serving(&url);
+    println!("Onramp is serving on {url}");
+    tracing::info!(%address, database = ?settings.database, "serving");
+    let state = onramp_web::AppState::new(store.clone());
+    let served = onramp_web::serve(listener, state, shutdown_signal()).await;
+    tracing::info!("stopped accepting requests; closing the database");
+    store.close().await;
+    served.map_err(|e| CliError::Failed(format!("server error: {e}")))
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received: finishing requests in flight"),
+        () = terminate => tracing::info!("SIGTERM received: finishing requests in flight"),
+    }
+}

@@ -1,0 +1,317 @@
+//! The `onramp` binary as users and scripts run it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// `onramp` with a clean environment, run inside `cwd`.
+fn onramp(cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onramp"));
+    cmd.current_dir(cwd).stdin(Stdio::null());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("ONRAMP_") || key == "RUST_LOG" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run onramp");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+fn content_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/programs/csm-onboarding")
+}
+
+#[test]
+fn help_documents_every_command_and_global_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, _) = run(onramp(dir.path()).arg("--help"));
+    assert_eq!(code, 0);
+    for word in [
+        "demo",
+        "serve",
+        "seed-demo",
+        "program",
+        "--data-dir",
+        "--database-url",
+        "--bind",
+        "--json",
+        "--config",
+        "--log-format",
+    ] {
+        assert!(out.contains(word), "`{word}` missing from --help:\n{out}");
+    }
+    let (code, out, _) = run(onramp(dir.path()).args(["program", "--help"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("validate") && out.contains("import"), "{out}");
+    let (code, _, err) = run(onramp(dir.path()).arg("no-such-command"));
+    assert_eq!(code, 2, "usage errors exit with 2: {err}");
+}
+
+#[test]
+fn an_unknown_key_in_onramp_toml_is_a_one_line_error_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("onramp.toml"),
+        "bind = \"127.0.0.1:0\"\ndatabse_url = \"sqlite:x.db\"\n",
+    )
+    .expect("write");
+    let (code, out, err) = run(onramp(dir.path()).arg("seed-demo"));
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: onramp.toml:2:1:"), "{err}");
+    assert!(err.contains("databse_url"), "names the culprit: {err}");
+    assert!(
+        !dir.path().join("onramp-data").exists(),
+        "nothing was created"
+    );
+}
+
+#[test]
+fn an_unparseable_database_url_is_a_one_line_error_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for url in [
+        "mysql://localhost/onramp",
+        "postgres://user@host:notaport/db",
+    ] {
+        let (code, _, err) = run(onramp(dir.path()).args(["seed-demo", "--database-url", url]));
+        assert_eq!(code, 2, "{url}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.starts_with("error: --database-url:"), "{err}");
+    }
+    let (code, _, err) = run(onramp(dir.path())
+        .arg("seed-demo")
+        .env("ONRAMP_DATABASE_URL", "oracle://x"));
+    assert_eq!(
+        code, 2,
+        "the environment variable is checked the same way: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn an_unwritable_data_directory_is_a_one_line_error_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "not a directory").expect("write");
+    let (code, _, err) = run(onramp(dir.path())
+        .args(["seed-demo", "--data-dir"])
+        .arg(blocker.join("data")));
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(
+        err.starts_with("error: --data-dir: cannot write to"),
+        "{err}"
+    );
+    assert!(err.contains("a-file/data"), "names the directory: {err}");
+}
+
+#[test]
+fn a_bad_bind_address_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(onramp(dir.path()).args(["serve", "--bind", "localhost"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("error: --bind:"), "{err}");
+}
+
+#[test]
+fn seed_demo_is_idempotent_and_speaks_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, err) = run(onramp(dir.path()).args(["seed-demo", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let first: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
+    assert_eq!(first["seeded"], true);
+    assert_eq!(first["program"], "csm-onboarding");
+    assert_eq!(first["people"].as_array().map(Vec::len), Some(6));
+    assert!(
+        dir.path().join("onramp-data/onramp.db").exists(),
+        "default data dir is ./onramp-data"
+    );
+
+    let (code, out, _) = run(onramp(dir.path()).args(["seed-demo", "--json"]));
+    assert_eq!(code, 0);
+    let second: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(second["seeded"], false, "the second run changes nothing");
+    assert_eq!(second["onboarding_id"], first["onboarding_id"]);
+}
+
+#[test]
+fn program_validate_accepts_the_content_pack_and_lists_every_problem() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, err) = run(onramp(dir.path())
+        .args(["program", "validate"])
+        .arg(content_dir()));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("is valid"), "{out}");
+
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(bad.join("tasks")).expect("mkdir");
+    std::fs::write(bad.join("program.md"), "---\nid: bad\ntitle: Bad\nowner: E\nsegments: [Scale]\nregions: [EMEA]\nreviewed_at: 2026-01-01\nphases:\n  - {id: one, title: One, from_day: 0, to_day: 5}\n---\n").expect("write");
+    std::fs::write(
+        bad.join("tasks/a.md"),
+        "---\nid: a\ntitle: A\nowner: ceo\nphase: one\ndue: 9\nkind: do\ncolour: red\n---\n",
+    )
+    .expect("write");
+    let (code, _, err) = run(onramp(dir.path()).args(["program", "validate"]).arg(&bad));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("tasks/a.md:4:8: unknown role `ceo`"), "{err}");
+    assert!(
+        err.contains("tasks/a.md:6:6: due offset outside its phase"),
+        "{err}"
+    );
+    assert!(
+        err.contains("tasks/a.md:8:1: unknown key `colour`"),
+        "{err}"
+    );
+
+    let (code, _, err) = run(onramp(dir.path()).args(["program", "import"]).arg(&bad));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        !dir.path().join("onramp-data").exists(),
+        "an invalid program is never imported"
+    );
+}
+
+/// A running `onramp serve`, stopped with SIGTERM when dropped.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    fn start(cmd: &mut Command) -> Server {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let address = loop {
+            assert!(
+                Instant::now() < deadline,
+                "the server did not announce its URL"
+            );
+            let line = lines.next().expect("server output").expect("line");
+            if let Some(url) = line.strip_prefix("Onramp is serving on http://") {
+                break url.trim_end_matches('/').to_string();
+            }
+        };
+        Server { child, address }
+    }
+
+    fn get(&self, path: &str) -> String {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        response
+    }
+
+    /// Sends SIGTERM and returns the exit code and stderr.
+    fn terminate(mut self) -> (i32, String) {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let output = std::mem::replace(
+            &mut self.child,
+            Command::new("true").spawn().expect("placeholder"),
+        )
+        .wait_with_output()
+        .expect("wait");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+}
+
+#[test]
+fn serve_answers_on_a_random_port_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(onramp(dir.path()).arg("seed-demo"));
+    assert_eq!(code, 0, "{err}");
+    let server = Server::start(onramp(dir.path()).args([
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--log-format",
+        "json",
+    ]));
+    assert!(server.get("/healthz").starts_with("HTTP/1.1 200"));
+    let ready = server.get("/readyz");
+    assert!(ready.contains("ready (sqlite)"), "{ready}");
+    let home = server.get("/");
+    assert!(home.contains("Alex Morgan"), "the seeded new hire is shown");
+    let (code, stderr) = server.terminate();
+    assert_eq!(code, 0, "{stderr}");
+    let last: serde_json::Value =
+        serde_json::from_str(stderr.lines().last().expect("a log line")).expect("JSON logs");
+    assert_eq!(
+        last["fields"]["message"],
+        "stopped accepting requests; closing the database"
+    );
+    assert!(
+        !dir.path().join("onramp-data/onramp.db-wal").exists(),
+        "the database was closed cleanly"
+    );
+}
+
+#[test]
+fn demo_and_serve_work_on_postgresql() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (db, name) = runtime.block_on(onramp_store::testing::create_postgres_database());
+    let onramp_store::Database::Postgres(options) = db else {
+        unreachable!("a PostgreSQL database")
+    };
+    let url = format!(
+        "postgres://{}@{}:{}/{name}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port()
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outcome = std::panic::catch_unwind(|| {
+        let server = Server::start(
+            onramp(dir.path())
+                .args(["demo", "--bind", "127.0.0.1:0"])
+                .env("ONRAMP_DATABASE_URL", &url),
+        );
+        let ready = server.get("/readyz");
+        assert!(ready.contains("ready (postgres)"), "{ready}");
+        assert!(server.get("/").contains("Alex Morgan"));
+        let (code, stderr) = server.terminate();
+        assert_eq!(code, 0, "{stderr}");
+        let (code, out, err) =
+            run(onramp(dir.path()).args(["seed-demo", "--json", "--database-url", &url]));
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("\"seeded\": false"), "{out}");
+    });
+    runtime.block_on(onramp_store::testing::drop_postgres_database(&name));
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}

@@ -1,0 +1,60 @@
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use onramp_store::StoreError;
+
+/// The web layer's one error type, mapped once to a status and a page.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("{field}: {message}")]
+    BadRequest { field: String, message: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => WebError::NotFound,
+            StoreError::Conflict(m) => WebError::Conflict(m),
+            StoreError::Invalid(m) | StoreError::InvalidReference(m) => WebError::BadRequest {
+                field: "request".into(),
+                message: m,
+            },
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(format!("template: {e}"))
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, text) = match &self {
+            WebError::NotFound => (StatusCode::NOT_FOUND, "Not found.".to_string()),
+            WebError::BadRequest { .. } => (StatusCode::BAD_REQUEST, self.to_string()),
+            WebError::Conflict(_) => (StatusCode::CONFLICT, self.to_string()),
+            WebError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side; it has been logged.".to_string(),
+                )
+            }
+        };
+        let page = crate::pages::ErrorPage {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("Error"),
+            message: &text,
+        };
+        let body = askama::Template::render(&page).unwrap_or(text);
+        (status, Html(body)).into_response()
+    }
+}
