@@ -8,6 +8,7 @@ pub mod error;
 pub mod onboarding;
 pub mod people;
 pub mod program;
+pub mod program_writer;
 pub mod schedule;
 mod yaml;
 

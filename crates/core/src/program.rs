@@ -384,10 +384,18 @@ impl FileChecker<'_> {
                 None
             }
             other => {
+                let hint = if matches!(
+                    other,
+                    Node::Bool(_) | Node::Int(_) | Node::Float | Node::Null
+                ) {
+                    " (write it in quotes if it is meant as text)"
+                } else {
+                    ""
+                };
                 self.error(
                     &node.referenced,
                     format!(
-                        "wrong type for `{key}`: expected a string, found {}",
+                        "wrong type for `{key}`: expected a string, found {}{hint}",
                         other.type_name()
                     ),
                 );
