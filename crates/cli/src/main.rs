@@ -4,6 +4,7 @@ mod config;
 mod content;
 mod demo;
 mod error;
+mod onboarding;
 mod program;
 mod serve;
 
@@ -70,6 +71,9 @@ enum Command {
     /// Check and import onboarding programs (directories of Markdown files).
     #[command(subcommand)]
     Program(program::ProgramCommand),
+    /// Work with onboardings.
+    #[command(subcommand)]
+    Onboarding(onboarding::OnboardingCommand),
 }
 
 fn main() -> ExitCode {
@@ -133,6 +137,7 @@ async fn run(cli: Cli) -> CliResult<()> {
             }
         }
         Command::Program(command) => program::run(command, &settings, g.json).await,
+        Command::Onboarding(command) => onboarding::run(command, &settings).await,
     }
 }
 

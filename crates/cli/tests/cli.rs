@@ -315,3 +315,77 @@ fn demo_and_serve_work_on_postgresql() {
         std::panic::resume_unwind(panic);
     }
 }
+
+#[test]
+fn gitlab_templates_import_and_onboardings_export_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures/gitlab/csm-onboarding-issue.md");
+    let (code, out, err) = run(onramp(dir.path())
+        .args(["program", "import-gitlab"])
+        .arg(&fixture)
+        .args(["--out", "converted"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Wrote program `csm-onboarding-issue` to converted: 9 tasks in 3 phases."),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 21: @jsmith is a person, not a role"),
+        "the unmapped parts are listed: {out}"
+    );
+    let (code, _, err) = run(onramp(dir.path()).args(["program", "validate", "converted"]));
+    assert_eq!(code, 0, "the converted program validates: {err}");
+
+    let (code, _, err) = run(onramp(dir.path())
+        .args(["program", "import-gitlab"])
+        .arg(&fixture)
+        .args(["--out", "converted"]));
+    assert_eq!(code, 2, "an existing, non-empty --out is refused: {err}");
+    assert!(
+        err.contains("--out: converted exists and is not empty"),
+        "{err}"
+    );
+
+    let (code, _, err) = run(onramp(dir.path()).arg("seed-demo"));
+    assert_eq!(code, 0, "{err}");
+    let (code, exported, err) =
+        run(onramp(dir.path()).args(["onboarding", "export", "--format", "gitlab", "1"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        exported.starts_with("# CSM onboarding — Alex Morgan"),
+        "{exported}"
+    );
+    assert!(exported.contains("## Days 1–30"), "{exported}");
+    assert!(
+        exported.contains("- [ ] Join the DACH team channel — @new-hire · due"),
+        "region tasks are in: {exported}"
+    );
+    assert!(
+        !exported.contains("Co-present a webinar"),
+        "Scale-only tasks are not: {exported}"
+    );
+    std::fs::write(dir.path().join("export.md"), &exported).expect("write");
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "program",
+        "import-gitlab",
+        "export.md",
+        "--out",
+        "back",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["program"], "csm-onboarding");
+    assert_eq!(doc["unmapped"].as_array().map(Vec::len), Some(0), "{doc}");
+    let exported_tasks = exported.lines().filter(|l| l.starts_with("- [")).count();
+    assert_eq!(doc["tasks"].as_u64(), Some(exported_tasks as u64));
+
+    let (code, _, err) = run(onramp(dir.path()).args(["onboarding", "export", "999"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("onboarding 999 not found"), "{err}");
+    let (code, _, err) =
+        run(onramp(dir.path()).args(["program", "import-gitlab", "missing.md", "--out", "x"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("missing.md: cannot read"), "{err}");
+}

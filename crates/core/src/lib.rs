@@ -5,6 +5,7 @@
 //! or errors that name what is wrong and where.
 
 pub mod error;
+pub mod gitlab;
 pub mod onboarding;
 pub mod people;
 pub mod program;
