@@ -11,12 +11,18 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
+mod api;
 mod error;
 mod health;
 mod metrics;
 mod pages;
 
 pub use error::WebError;
+
+/// The OpenAPI document of the JSON API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().split_for_parts().1
+}
 pub use metrics::Metrics;
 
 /// What every handler can reach.
@@ -37,8 +43,20 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api::router().split_for_parts();
+    let openapi = Arc::new(openapi);
     Router::new()
+        .merge(api)
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = openapi.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
         .route("/", get(pages::home))
+        .route("/programs", get(pages::programs))
+        .route("/programs/{id}", get(pages::program))
         .route("/static/app.css", get(pages::stylesheet))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

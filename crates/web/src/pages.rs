@@ -92,6 +92,63 @@ pub async fn home(
     ))
 }
 
+#[derive(Template)]
+#[template(path = "programs.html")]
+struct ProgramsPage {
+    programs: Vec<onramp_store::ProgramSummary>,
+}
+
+/// Every program with its newest version.
+pub async fn programs(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let programs = state.store.list_programs().await?;
+    Ok(Html(ProgramsPage { programs }.render()?))
+}
+
+/// A phase of a program page with its tasks.
+struct PhaseView<'a> {
+    phase: &'a crate::api::programs::PhaseItem,
+    tasks: Vec<&'a crate::api::programs::TaskTemplateItem>,
+}
+
+#[derive(Template)]
+#[template(path = "program.html")]
+struct ProgramPage<'a> {
+    p: &'a crate::api::programs::ProgramDetail,
+    phases: Vec<PhaseView<'a>>,
+    latest: i64,
+}
+
+#[derive(Deserialize)]
+pub struct VersionQuery {
+    version: Option<String>,
+}
+
+/// One program version: its phases and tasks, and the list of versions.
+pub async fn program(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Query(query): Query<VersionQuery>,
+) -> Result<Html<String>, WebError> {
+    let p = crate::api::programs::program_detail(&state, &id, query.version.as_deref()).await?;
+    let phases = p
+        .phases
+        .iter()
+        .map(|phase| PhaseView {
+            phase,
+            tasks: p.tasks.iter().filter(|t| t.phase == phase.id).collect(),
+        })
+        .collect();
+    let latest = p.versions.first().map_or(p.version, |v| v.version);
+    Ok(Html(
+        ProgramPage {
+            p: &p,
+            phases,
+            latest,
+        }
+        .render()?,
+    ))
+}
+
 pub async fn stylesheet() -> impl IntoResponse {
     (
         [

@@ -133,6 +133,10 @@ async fn health_pages_and_metrics(store: Store, _db: Database) {
     let (status, _) = app.get("/no/such/page").await;
     assert_eq!(status, 404);
 
+    let (status, doc) = app.get("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(doc.contains("\"/api/v1/programs/{id}\""), "{doc}");
+
     let (status, metrics) = app.get("/metrics").await;
     assert_eq!(status, 200);
     assert!(
@@ -164,6 +168,87 @@ async fn readiness_fails_when_the_database_is_closed(store: Store, _db: Database
         "liveness does not depend on the database"
     );
     app.stop().await;
+}
+
+async fn programs_pages_and_api(store: Store, _db: Database) {
+    let app = start(store.clone()).await;
+    let (status, body) = app.get("/programs").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("No programs yet"), "empty state: {body}");
+    assert_eq!(app.get("/api/v1/programs").await, (200, "[]".to_string()));
+
+    seed(&store).await;
+    let (status, body) = app.get("/api/v1/programs").await;
+    assert_eq!(status, 200);
+    let list: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(list[0]["id"], "p");
+    assert_eq!(list[0]["latest_version"], 1);
+
+    let (status, body) = app.get("/api/v1/programs/p").await;
+    assert_eq!(status, 200);
+    let detail: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(detail["title"], "Pilot program");
+    assert_eq!(detail["tasks"][0]["id"], "a");
+    assert_eq!(detail["tasks"][0]["due_day"], 1);
+    assert_eq!(detail["phases"][0]["to_day"], 20);
+
+    let (status, body) = app.get("/api/v1/programs/p?version=two").await;
+    assert_eq!(status, 400);
+    let error: serde_json::Value = serde_json::from_str(&body).expect("json error");
+    assert_eq!(error["error"]["field"], "version");
+    let (status, body) = app.get("/api/v1/programs/p?version=7").await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).expect("json")["error"]["status"],
+        404
+    );
+    assert_eq!(app.get("/api/v1/programs/unknown").await.0, 404);
+
+    let (status, body) = app.get("/programs").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(r#"<a href="/programs/p">Pilot program</a>"#),
+        "{body}"
+    );
+    let (status, body) = app.get("/programs/p").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("First task") && body.contains("business days 0 to 20"),
+        "{body}"
+    );
+    assert_eq!(app.get("/programs/p?version=x").await.0, 400);
+    assert_eq!(app.get("/programs/nothing").await.0, 404);
+    app.stop().await;
+}
+
+#[test]
+fn the_openapi_document_describes_every_api_route() {
+    let doc = serde_json::to_value(onramp_web::openapi()).expect("serialize");
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(paths, ["/api/v1/programs", "/api/v1/programs/{id}"]);
+    assert!(
+        doc["components"]["schemas"]["ProgramDetail"].is_object(),
+        "{doc}"
+    );
+    assert!(
+        doc["components"]["schemas"]["ErrorBody"].is_object(),
+        "{doc}"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_programs_pages_and_api() {
+    with_store(Backend::Sqlite, programs_pages_and_api).await;
+}
+
+#[tokio::test]
+async fn postgres_programs_pages_and_api() {
+    with_store(Backend::Postgres, programs_pages_and_api).await;
 }
 
 #[tokio::test]
