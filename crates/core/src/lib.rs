@@ -4,6 +4,8 @@
 //! This crate does no I/O: callers hand it text and dates, it hands back values
 //! or errors that name what is wrong and where.
 
+pub mod catalogue;
+mod checker;
 pub mod error;
 pub mod gitlab;
 pub mod onboarding;

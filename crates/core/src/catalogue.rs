@@ -1,0 +1,558 @@
+//! Catalogues of the content pack: Slack channels, the reading list, product
+//! knowledge links and certifications. Each is a YAML file with an owner, a
+//! review date and entries; problems are reported with file, line and column.
+
+use crate::checker::{FileChecker, open_yaml};
+use crate::error::Diagnostic;
+use crate::people::REGIONS;
+use crate::yaml::Node;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_saphyr::{Location, Spanned};
+use std::collections::BTreeMap;
+
+/// Who keeps an entry current, and when they last checked it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub owner: String,
+    pub reviewed_at: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChannelGroup {
+    /// Customer Success channels.
+    Csm,
+    /// Company-wide channels.
+    Company,
+    /// Channels of a region's team.
+    Regional,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Noise {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub id: String,
+    /// As typed in Slack, with its `#`.
+    pub name: String,
+    pub group: ChannelGroup,
+    pub purpose: String,
+    pub noise: Noise,
+    /// For regional channels: the regions whose new hires join it.
+    pub regions: Vec<String>,
+    pub review: Review,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingItem {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    /// The month of onboarding (1 to 3) to read it in.
+    pub month: u32,
+    pub review: Review,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductLink {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub topic: String,
+    /// The week of onboarding (4 to 6) to study it in.
+    pub week: u32,
+    pub summary: String,
+    pub review: Review,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certification {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    /// For a bundle: the certifications it contains.
+    pub contains: Vec<String>,
+    pub self_paced: bool,
+    pub review: Review,
+}
+
+impl Certification {
+    pub fn is_bundle(&self) -> bool {
+        !self.contains.is_empty()
+    }
+}
+
+/// The catalogues of a content pack.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalogues {
+    pub channels: Vec<Channel>,
+    pub reading_list: Vec<ReadingItem>,
+    pub product_knowledge: Vec<ProductLink>,
+    pub certifications: Vec<Certification>,
+}
+
+/// The file name each catalogue is read from.
+pub const FILES: [&str; 4] = [
+    "channels.yaml",
+    "reading-list.yaml",
+    "product-knowledge.yaml",
+    "certifications.yaml",
+];
+
+/// Reads the catalogue files (by name, as in [`FILES`]; missing ones are
+/// empty). Every problem is reported.
+pub fn parse_catalogues(files: &[(String, String)]) -> Result<Catalogues, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut channels = Vec::new();
+    let mut reading_list = Vec::new();
+    let mut product_knowledge = Vec::new();
+    let mut certifications = Vec::new();
+    for (path, text) in files {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let Some(root) = open_yaml(path, text, &mut diags) else {
+            continue;
+        };
+        let mut c = FileChecker::new(path, 1, &mut diags);
+        match name {
+            "channels.yaml" => channels = read(&mut c, &root, channel),
+            "reading-list.yaml" => reading_list = read(&mut c, &root, reading_item),
+            "product-knowledge.yaml" => product_knowledge = read(&mut c, &root, product_link),
+            "certifications.yaml" => certifications = read(&mut c, &root, certification),
+            other => c.error(
+                &Location::UNKNOWN,
+                format!("unknown catalogue `{other}` (known: {})", FILES.join(", ")),
+            ),
+        }
+    }
+    check_channel_names(&channels, &mut diags);
+    check_bundles(&certifications, &mut diags);
+    if diags.is_empty() {
+        Ok(Catalogues {
+            channels: strip(channels),
+            reading_list: strip(reading_list),
+            product_knowledge: strip(product_knowledge),
+            certifications: strip(certifications),
+        })
+    } else {
+        Err(diags)
+    }
+}
+
+fn strip<T>(entries: Vec<Positioned<T>>) -> Vec<T> {
+    entries.into_iter().map(|p| p.item).collect()
+}
+
+/// An entry and where its id was written.
+struct Positioned<T> {
+    item: T,
+    file: String,
+    line: u64,
+    column: u64,
+}
+
+impl<T> Positioned<T> {
+    fn problem(&self, message: String) -> Diagnostic {
+        Diagnostic::new(&self.file, self.line, self.column, message)
+    }
+}
+
+type EntryReader<T> =
+    fn(&mut FileChecker<'_>, &BTreeMap<&str, &Spanned<Node>>, &Location, Review) -> Option<T>;
+
+/// Reads `owner`, `reviewed_at` and `entries`, each entry with `reader`;
+/// entries may override the owner and review date. Ids must be unique.
+fn read<T: HasId>(
+    c: &mut FileChecker<'_>,
+    root: &Spanned<Node>,
+    reader: EntryReader<T>,
+) -> Vec<Positioned<T>> {
+    let top = Location::UNKNOWN;
+    let Some(fields) = c.fields(root, "the catalogue", &["owner", "reviewed_at", "entries"]) else {
+        return Vec::new();
+    };
+    let owner = c
+        .required(&fields, "owner", &top, "the catalogue")
+        .and_then(|n| c.string(n, "owner"));
+    let reviewed = c
+        .required(&fields, "reviewed_at", &top, "the catalogue")
+        .and_then(|n| date(c, n));
+    let Some(entries) = c
+        .required(&fields, "entries", &top, "the catalogue")
+        .and_then(|n| c.list(n, "entries"))
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<Positioned<T>> = Vec::new();
+    let mut seen: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for entry in entries {
+        let Some(f) = c.fields(entry, "an entry", T::KEYS) else {
+            continue;
+        };
+        let at = entry.referenced;
+        let entry_owner = match f.get("owner") {
+            Some(n) => c.string(n, "owner"),
+            None => owner.clone(),
+        };
+        let entry_reviewed = match f.get("reviewed_at") {
+            Some(n) => date(c, n),
+            None => reviewed,
+        };
+        let (Some(o), Some(r)) = (entry_owner, entry_reviewed) else {
+            continue;
+        };
+        let Some(item) = reader(
+            c,
+            &f,
+            &at,
+            Review {
+                owner: o,
+                reviewed_at: r,
+            },
+        ) else {
+            continue;
+        };
+        let pos = f.get("id").map_or((1, 1), |n| c.pos(&n.referenced));
+        if let Some(first) = seen.get(item.id()) {
+            c.error(
+                &f.get("id").map_or(at, |n| n.referenced),
+                format!("duplicate id `{}` (first at line {})", item.id(), first.0),
+            );
+            continue;
+        }
+        seen.insert(item.id().to_string(), pos);
+        out.push(Positioned {
+            item,
+            file: c.file.to_string(),
+            line: pos.0,
+            column: pos.1,
+        });
+    }
+    out
+}
+
+trait HasId {
+    const KEYS: &'static [&'static str];
+    fn id(&self) -> &str;
+}
+
+impl HasId for Channel {
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "group",
+        "purpose",
+        "noise",
+        "regions",
+        "owner",
+        "reviewed_at",
+    ];
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl HasId for ReadingItem {
+    const KEYS: &'static [&'static str] = &["id", "title", "url", "month", "owner", "reviewed_at"];
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl HasId for ProductLink {
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "url",
+        "topic",
+        "week",
+        "summary",
+        "owner",
+        "reviewed_at",
+    ];
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl HasId for Certification {
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "url",
+        "contains",
+        "self_paced",
+        "owner",
+        "reviewed_at",
+    ];
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+fn date(c: &mut FileChecker<'_>, n: &Spanned<Node>) -> Option<NaiveDate> {
+    let text = c.string(n, "reviewed_at")?;
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .ok()
+        .or_else(|| {
+            c.error(
+                &n.referenced,
+                format!("`reviewed_at` must be a date as YYYY-MM-DD (got `{text}`)"),
+            );
+            None
+        })
+}
+
+fn url(
+    c: &mut FileChecker<'_>,
+    f: &BTreeMap<&str, &Spanned<Node>>,
+    at: &Location,
+) -> Option<String> {
+    let n = c.required(f, "url", at, "an entry")?;
+    let u = c.string(n, "url")?;
+    if u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/') {
+        Some(u)
+    } else {
+        c.error(
+            &n.referenced,
+            format!("`url` must be an http(s) URL or a site path starting with / (got `{u}`)"),
+        );
+        None
+    }
+}
+
+fn choice<T: Copy>(
+    c: &mut FileChecker<'_>,
+    n: &Spanned<Node>,
+    key: &str,
+    options: &[(&str, T)],
+) -> Option<T> {
+    let v = c.string(n, key)?;
+    let found = options.iter().find(|(name, _)| *name == v).map(|(_, t)| *t);
+    if found.is_none() {
+        let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        c.error(
+            &n.referenced,
+            format!("unknown {key} `{v}` (known: {})", names.join(", ")),
+        );
+    }
+    found
+}
+
+fn number_in(
+    c: &mut FileChecker<'_>,
+    n: &Spanned<Node>,
+    key: &str,
+    lo: u32,
+    hi: u32,
+) -> Option<u32> {
+    let v = c.count(n, key)?;
+    if (lo..=hi).contains(&v) {
+        Some(v)
+    } else {
+        c.error(
+            &n.referenced,
+            format!("`{key}` must be from {lo} to {hi} (got {v})"),
+        );
+        None
+    }
+}
+
+fn channel(
+    c: &mut FileChecker<'_>,
+    f: &BTreeMap<&str, &Spanned<Node>>,
+    at: &Location,
+    review: Review,
+) -> Option<Channel> {
+    let what = "a channel";
+    let id = c.required(f, "id", at, what).and_then(|n| c.id(n, "id"));
+    let name = c.required(f, "name", at, what).and_then(|n| {
+        let name = c.string(n, "name")?;
+        let ok = name.len() > 1 && name.starts_with('#') && !name.contains(char::is_whitespace);
+        if !ok {
+            c.error(
+                &n.referenced,
+                format!("`name` must be a Slack channel such as #cs-questions (got `{name}`)"),
+            );
+        }
+        ok.then_some(name)
+    });
+    let group_node = c.required(f, "group", at, what);
+    let group = group_node.and_then(|n| {
+        choice(
+            c,
+            n,
+            "group",
+            &[
+                ("csm", ChannelGroup::Csm),
+                ("company", ChannelGroup::Company),
+                ("regional", ChannelGroup::Regional),
+            ],
+        )
+    });
+    let purpose = c
+        .required(f, "purpose", at, what)
+        .and_then(|n| c.string(n, "purpose"));
+    let noise = c.required(f, "noise", at, what).and_then(|n| {
+        choice(
+            c,
+            n,
+            "noise",
+            &[
+                ("low", Noise::Low),
+                ("medium", Noise::Medium),
+                ("high", Noise::High),
+            ],
+        )
+    });
+    let regions: Vec<String> = f
+        .get("regions")
+        .map(|n| c.names(n, "regions", "region", Some(&REGIONS)))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    if group == Some(ChannelGroup::Regional) && regions.is_empty() {
+        c.error(
+            group_node.map_or(at, |n| &n.referenced),
+            "a regional channel needs `regions`",
+        );
+        return None;
+    }
+    Some(Channel {
+        id: id?,
+        name: name?,
+        group: group?,
+        purpose: purpose?,
+        noise: noise?,
+        regions,
+        review,
+    })
+}
+
+fn reading_item(
+    c: &mut FileChecker<'_>,
+    f: &BTreeMap<&str, &Spanned<Node>>,
+    at: &Location,
+    review: Review,
+) -> Option<ReadingItem> {
+    let what = "a reading list entry";
+    let id = c.required(f, "id", at, what).and_then(|n| c.id(n, "id"));
+    let title = c
+        .required(f, "title", at, what)
+        .and_then(|n| c.string(n, "title"));
+    let url = url(c, f, at);
+    let month = c
+        .required(f, "month", at, what)
+        .and_then(|n| number_in(c, n, "month", 1, 3));
+    Some(ReadingItem {
+        id: id?,
+        title: title?,
+        url: url?,
+        month: month?,
+        review,
+    })
+}
+
+fn product_link(
+    c: &mut FileChecker<'_>,
+    f: &BTreeMap<&str, &Spanned<Node>>,
+    at: &Location,
+    review: Review,
+) -> Option<ProductLink> {
+    let what = "a product knowledge entry";
+    let id = c.required(f, "id", at, what).and_then(|n| c.id(n, "id"));
+    let title = c
+        .required(f, "title", at, what)
+        .and_then(|n| c.string(n, "title"));
+    let url = url(c, f, at);
+    let topic = c
+        .required(f, "topic", at, what)
+        .and_then(|n| c.string(n, "topic"));
+    let week = c
+        .required(f, "week", at, what)
+        .and_then(|n| number_in(c, n, "week", 1, 13));
+    let summary = c
+        .required(f, "summary", at, what)
+        .and_then(|n| c.string(n, "summary"));
+    Some(ProductLink {
+        id: id?,
+        title: title?,
+        url: url?,
+        topic: topic?,
+        week: week?,
+        summary: summary?,
+        review,
+    })
+}
+
+fn certification(
+    c: &mut FileChecker<'_>,
+    f: &BTreeMap<&str, &Spanned<Node>>,
+    at: &Location,
+    review: Review,
+) -> Option<Certification> {
+    let what = "a certification";
+    let id = c.required(f, "id", at, what).and_then(|n| c.id(n, "id"));
+    let title = c
+        .required(f, "title", at, what)
+        .and_then(|n| c.string(n, "title"));
+    let url = url(c, f, at);
+    let contains = f
+        .get("contains")
+        .map(|n| c.names(n, "contains", "certification", None))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let self_paced = f
+        .get("self_paced")
+        .and_then(|n| c.bool(n, "self_paced"))
+        .unwrap_or(true);
+    Some(Certification {
+        id: id?,
+        title: title?,
+        url: url?,
+        contains,
+        self_paced,
+        review,
+    })
+}
+
+/// The same channel listed twice under different ids.
+fn check_channel_names(channels: &[Positioned<Channel>], diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for ch in channels {
+        if let Some(first) = seen.insert(&ch.item.name, &ch.item.id) {
+            diags.push(ch.problem(format!(
+                "channel {} is listed twice (ids `{first}` and `{}`)",
+                ch.item.name, ch.item.id
+            )));
+        }
+    }
+}
+
+/// Bundles must contain known certifications that are not bundles.
+fn check_bundles(certs: &[Positioned<Certification>], diags: &mut Vec<Diagnostic>) {
+    for bundle in certs.iter().filter(|c| c.item.is_bundle()) {
+        for part in &bundle.item.contains {
+            let problem = match certs.iter().find(|c| &c.item.id == part) {
+                None => Some(format!(
+                    "bundle `{}` contains unknown certification `{part}`",
+                    bundle.item.id
+                )),
+                Some(inner) if inner.item.is_bundle() => Some(format!(
+                    "bundle `{}` contains another bundle `{part}`",
+                    bundle.item.id
+                )),
+                Some(_) => None,
+            };
+            if let Some(message) = problem {
+                diags.push(bundle.problem(message));
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Catalogues: the shipped ones are valid; bad ones are reported with positions.
+
+use onramp_core::catalogue::{ChannelGroup, FILES, parse_catalogues};
+use onramp_core::program::{Criterion, SourceFile, parse_program};
+use std::path::Path;
+
+fn shipped() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/catalogues");
+    FILES
+        .iter()
+        .map(|f| {
+            (
+                f.to_string(),
+                std::fs::read_to_string(dir.join(f)).expect("catalogue file"),
+            )
+        })
+        .collect()
+}
+
+fn problems(name: &str, text: &str) -> Vec<String> {
+    match parse_catalogues(&[(name.to_string(), text.to_string())]) {
+        Ok(_) => Vec::new(),
+        Err(d) => d.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[track_caller]
+fn assert_problem(found: &[String], expected: &str) {
+    assert!(
+        found.iter().any(|p| p.starts_with(expected)),
+        "expected `{expected}` in:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_shipped_catalogues_are_valid_and_complete() {
+    let c = parse_catalogues(&shipped()).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(c.reading_list.len(), 10, "all ten reading-list pages");
+    assert_eq!(c.reading_list.iter().filter(|r| r.month == 1).count(), 5);
+    let groups = |g| c.channels.iter().filter(|ch| ch.group == g).count();
+    assert_eq!(
+        (
+            groups(ChannelGroup::Csm),
+            groups(ChannelGroup::Company),
+            groups(ChannelGroup::Regional)
+        ),
+        (6, 8, 4)
+    );
+    assert!(
+        c.channels
+            .iter()
+            .any(|ch| ch.name == "#team-csm-dach" && ch.regions == ["DACH"])
+    );
+    let bundle = c
+        .certifications
+        .iter()
+        .find(|x| x.is_bundle())
+        .expect("a bundle");
+    assert_eq!(bundle.id, "devops-professional");
+    assert_eq!(bundle.contains.len(), 4);
+    assert!(
+        c.product_knowledge
+            .iter()
+            .all(|p| (4..=6).contains(&p.week))
+    );
+    assert!(
+        c.channels
+            .iter()
+            .all(|ch| ch.review.owner == "Enablement program manager")
+    );
+}
+
+#[test]
+fn the_programs_certification_criteria_name_catalogue_ids() {
+    let catalogues = parse_catalogues(&shipped()).expect("valid");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/programs/csm-onboarding");
+    let mut files = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(&root)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.push(SourceFile {
+                    path: rel,
+                    text: std::fs::read_to_string(&path).expect("text"),
+                });
+            }
+        }
+    }
+    let program = parse_program(&files, &[]).expect("valid program");
+    let mut named = 0;
+    for task in &program.tasks {
+        for criterion in &task.graduation {
+            if let Criterion::Certifications(ids) = criterion {
+                for id in ids {
+                    named += 1;
+                    assert!(
+                        catalogues.certifications.iter().any(|c| &c.id == id),
+                        "{}: unknown certification {id}",
+                        task.id
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(named, 4);
+}
+
+#[test]
+fn duplicates_are_rejected() {
+    let text = "owner: E\nreviewed_at: 2026-01-01\nentries:\n  - {id: a, name: \"#one\", group: csm, purpose: P, noise: low}\n  - {id: a, name: \"#two\", group: csm, purpose: P, noise: low}\n  - {id: b, name: \"#one\", group: company, purpose: P, noise: low}\n";
+    let p = problems("channels.yaml", text);
+    assert_problem(&p, "channels.yaml:5:10: duplicate id `a` (first at line 4)");
+    assert_problem(
+        &p,
+        "channels.yaml:6:10: channel #one is listed twice (ids `a` and `b`)",
+    );
+}
+
+#[test]
+fn bad_entries_are_reported_with_positions() {
+    let channels = "owner: E\nreviewed_at: 2026-01-01\nentries:\n  - {id: a, name: cs, group: csm, purpose: P, noise: loud}\n  - {id: b, name: \"#b\", group: regional, purpose: P, noise: low}\n  - {id: c, name: \"#c\", group: team, purpose: P, noise: low, colour: red}\n";
+    let p = problems("channels.yaml", channels);
+    assert_problem(
+        &p,
+        "channels.yaml:4:19: `name` must be a Slack channel such as #cs-questions (got `cs`)",
+    );
+    assert_problem(
+        &p,
+        "channels.yaml:4:54: unknown noise `loud` (known: low, medium, high)",
+    );
+    assert_problem(&p, "channels.yaml:5:32: a regional channel needs `regions`");
+    assert_problem(&p, "channels.yaml:6:62: unknown key `colour` in an entry");
+
+    let reading = "owner: E\nreviewed_at: someday\nentries:\n  - {id: a, title: A, url: handbook/x, month: 4}\n";
+    let p = problems("reading-list.yaml", reading);
+    assert_problem(&p, "reading-list.yaml:2:14: `reviewed_at` must be a date");
+    let reading = "owner: E\nreviewed_at: 2026-01-01\nentries:\n  - {id: a, title: A, url: handbook/x, month: 4}\n";
+    let p = problems("reading-list.yaml", reading);
+    assert_problem(
+        &p,
+        "reading-list.yaml:4:28: `url` must be an http(s) URL or a site path",
+    );
+    assert_problem(
+        &p,
+        "reading-list.yaml:4:47: `month` must be from 1 to 3 (got 4)",
+    );
+
+    let certs = "owner: E\nreviewed_at: 2026-01-01\nentries:\n  - id: one\n    title: One\n    url: https://x.example/1\n  - id: pack\n    title: Pack\n    url: https://x.example/p\n    contains: [one, ghost]\n  - id: mega\n    title: Mega\n    url: https://x.example/m\n    contains: [pack]\n";
+    let p = problems("certifications.yaml", certs);
+    assert_problem(
+        &p,
+        "certifications.yaml:7:9: bundle `pack` contains unknown certification `ghost`",
+    );
+    assert_problem(
+        &p,
+        "certifications.yaml:11:9: bundle `mega` contains another bundle `pack`",
+    );
+
+    assert_problem(
+        &problems("other.yaml", "owner: E\n"),
+        "other.yaml:1:1: unknown catalogue `other.yaml`",
+    );
+    assert_problem(&problems("channels.yaml", "owner: [\n"), "channels.yaml:");
+}
