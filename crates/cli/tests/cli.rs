@@ -389,3 +389,38 @@ fn gitlab_templates_import_and_onboardings_export_back() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("missing.md: cannot read"), "{err}");
 }
+
+#[test]
+fn program_import_adds_a_version_only_when_the_content_changed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("program");
+    let (code, _, err) = run(Command::new("cp")
+        .args(["-r"])
+        .arg(content_dir())
+        .arg(&copy));
+    assert_eq!(code, 0, "{err}");
+    let import = |dir: &Path| {
+        let (code, out, err) = run(onramp(dir).args(["program", "import", "program", "--json"]));
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).expect("json")
+    };
+    let first = import(dir.path());
+    assert_eq!(
+        (first["created"].as_bool(), first["version"].as_i64()),
+        (Some(true), Some(1))
+    );
+    let again = import(dir.path());
+    assert_eq!(
+        (again["created"].as_bool(), again["version"].as_i64()),
+        (Some(false), Some(1)),
+        "unchanged: nothing added"
+    );
+    let task = copy.join("tasks/days-61-90/reflect.md");
+    let text = std::fs::read_to_string(&task).expect("read");
+    std::fs::write(&task, text.replace("due: 62", "due: 63")).expect("write");
+    let changed = import(dir.path());
+    assert_eq!(
+        (changed["created"].as_bool(), changed["version"].as_i64()),
+        (Some(true), Some(2))
+    );
+}
