@@ -6,6 +6,7 @@
 
 pub mod catalogue;
 mod checker;
+pub mod comment;
 pub mod error;
 pub mod gitlab;
 pub mod onboarding;
