@@ -4,6 +4,7 @@
 //! This crate does no I/O: callers hand it text and dates, it hands back values
 //! or errors that name what is wrong and where.
 
+pub mod access;
 pub mod catalogue;
 mod checker;
 pub mod comment;

@@ -5,15 +5,19 @@ use crate::{AuditEvent, Result, Store, on_db};
 /// Records an audit event inside the caller's transaction.
 macro_rules! audit {
     ($tx:expr, $actor:expr, $action:expr, $entity:expr, $entity_id:expr, $old:expr, $new:expr) => {
+        audit!($tx, $actor, $action, $entity, $entity_id, None::<i64>, $old, $new)
+    };
+    ($tx:expr, $actor:expr, $action:expr, $entity:expr, $entity_id:expr, $onboarding:expr, $old:expr, $new:expr) => {
         sqlx::query(
-            "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, old_value, new_value)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, onboarding_id, old_value, new_value)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(chrono::Utc::now())
         .bind($actor)
         .bind($action)
         .bind($entity)
         .bind($entity_id)
+        .bind($onboarding)
         .bind($old.map(sqlx::types::Json::<serde_json::Value>))
         .bind($new.map(sqlx::types::Json::<serde_json::Value>))
         .execute(&mut *$tx)
@@ -27,7 +31,7 @@ impl Store {
     pub async fn audit_events(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEvent>> {
         Ok(on_db!(self, |pool, _begin| {
             sqlx::query_as(
-                "SELECT id, at, actor_id, action, entity, entity_id, old_value, new_value
+                "SELECT id, at, actor_id, action, entity, entity_id, onboarding_id, old_value, new_value
                  FROM audit_events WHERE entity = $1 AND entity_id = $2 ORDER BY id",
             )
             .bind(entity)
@@ -53,5 +57,20 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
+    }
+}
+
+impl Store {
+    /// Everything that happened to an onboarding, its tasks and comments, oldest first.
+    pub async fn timeline(&self, onboarding_id: i64) -> Result<Vec<AuditEvent>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT id, at, actor_id, action, entity, entity_id, onboarding_id, old_value, new_value
+                 FROM audit_events WHERE onboarding_id = $1 ORDER BY id",
+            )
+            .bind(onboarding_id)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 }

@@ -14,6 +14,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 mod audit;
+mod engine;
 mod error;
 mod models;
 mod onboardings;
@@ -22,8 +23,11 @@ mod programs;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
+pub use engine::{SweepReport, TaskUpdate};
 pub use error::StoreError;
 pub use models::*;
+pub use onboardings::OnboardingFilter;
+pub use programs::ImportOutcome;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

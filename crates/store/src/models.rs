@@ -82,6 +82,8 @@ pub struct Onboarding {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// When the last task is due.
+    pub due_date: Option<NaiveDate>,
 }
 
 /// What an onboarding is made with.
@@ -145,6 +147,11 @@ pub struct Task {
     pub completed_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Business day the task is due, counted from the start date.
+    pub due_day: i64,
+    pub escalated_at: Option<DateTime<Utc>>,
+    /// The program's task as it was when the onboarding was made or upgraded.
+    pub template: Json<onramp_core::program::TaskTemplate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -190,6 +197,22 @@ pub struct AuditEvent {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<i64>,
+    pub onboarding_id: Option<i64>,
     pub old_value: Option<Json<serde_json::Value>>,
     pub new_value: Option<Json<serde_json::Value>>,
+}
+
+/// A message in a person's in-app inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Notification {
+    pub id: i64,
+    pub person_id: i64,
+    pub onboarding_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    /// `mention` or `escalation`.
+    pub kind: String,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
 }

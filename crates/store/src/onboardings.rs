@@ -11,8 +11,73 @@ use onramp_core::schedule::WorkCalendar;
 use onramp_core::sha256_hex;
 use sqlx::types::Json;
 
-const ONBOARDING_COLUMNS: &str = "id, person_id, program_version_id, start_date, manager_id, people_connect_id, enablement_id, buddy_id, status, version, created_at, updated_at, closed_at";
-const TASK_COLUMNS: &str = "id, onboarding_id, task_key, position, title, body, owner_role, phase, kind, due_date, status, status_note, compliance_critical, version, completed_at, completed_by, created_at, updated_at";
+pub(crate) const ONBOARDING_COLUMNS: &str = "id, person_id, program_version_id, start_date, manager_id, people_connect_id, enablement_id, buddy_id, status, version, created_at, updated_at, closed_at, due_date";
+pub(crate) const TASK_COLUMNS: &str = "id, onboarding_id, task_key, position, title, body, owner_role, phase, kind, due_date, status, status_note, compliance_critical, version, completed_at, completed_by, created_at, updated_at, due_day, escalated_at, template";
+
+/// Puts a notification in the inbox of everyone a comment @mentions: roles
+/// of the onboarding (`@manager`, `@buddy`…) and people by the part of their
+/// email before the `@`. The author is not notified. Runs in the caller's
+/// transaction.
+macro_rules! notify_mentions {
+    ($tx:expr, $onboarding_id:expr, $task_id:expr, $comment_id:expr, $author_id:expr, $body:expr, $now:expr) => {{
+        use onramp_core::people::Role;
+        let m = onramp_core::comment::mentions($body);
+        if !m.roles.is_empty() || !m.handles.is_empty() {
+            let (hire, manager, buddy, pc, enablement, hire_name): (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, String) =
+                sqlx::query_as(
+                    "SELECT o.person_id, o.manager_id, o.buddy_id, o.people_connect_id, o.enablement_id, p.name
+                     FROM onboardings o JOIN people p ON p.id = o.person_id WHERE o.id = $1",
+                )
+                .bind($onboarding_id)
+                .fetch_one(&mut *$tx)
+                .await?;
+            let mut targets: Vec<i64> = Vec::new();
+            for role in &m.roles {
+                let who = match role {
+                    Role::NewHire => Some(hire),
+                    Role::Manager => manager,
+                    Role::Buddy => buddy,
+                    Role::PeopleConnect => pc,
+                    Role::Enablement => enablement,
+                    Role::Admin => None,
+                };
+                targets.extend(who);
+            }
+            for handle in &m.handles {
+                let found: Vec<(i64,)> = sqlx::query_as(
+                    "SELECT id FROM people WHERE substr(email, 1, length(CAST($1 AS TEXT)) + 1) = CAST($1 AS TEXT) || '@'",
+                )
+                .bind(handle)
+                .fetch_all(&mut *$tx)
+                .await?;
+                targets.extend(found.into_iter().map(|r| r.0));
+            }
+            targets.sort_unstable();
+            targets.dedup();
+            targets.retain(|t| *t != $author_id);
+            let (author,): (String,) = sqlx::query_as("SELECT name FROM people WHERE id = $1")
+                .bind($author_id)
+                .fetch_one(&mut *$tx)
+                .await?;
+            let excerpt: String = $body.chars().take(140).collect();
+            let message = format!("{author} mentioned you on {hire_name}'s onboarding: {excerpt}");
+            for person in targets {
+                sqlx::query(
+                    "INSERT INTO notifications (person_id, onboarding_id, task_id, comment_id, kind, message, created_at)
+                     VALUES ($1, $2, $3, $4, 'mention', $5, $6)",
+                )
+                .bind(person)
+                .bind($onboarding_id)
+                .bind($task_id)
+                .bind($comment_id)
+                .bind(&message)
+                .bind($now)
+                .execute(&mut *$tx)
+                .await?;
+            }
+        }
+    }};
+}
 
 impl Store {
     /// Makes an onboarding from a program version for a person: the tasks
@@ -34,11 +99,21 @@ impl Store {
             new.start_date,
             calendar,
         );
+        if planned.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "program `{}` v{} has no tasks for segment {} and region {}",
+                program.id,
+                version.version,
+                person.segment.as_deref().unwrap_or("(none)"),
+                person.region.as_deref().unwrap_or("(none)")
+            )));
+        }
+        let due_date = planned.iter().map(|t| t.due_date).max();
         let now = Utc::now();
         let insert = format!(
             "INSERT INTO onboardings (person_id, program_version_id, start_date, manager_id, people_connect_id,
-                                      enablement_id, buddy_id, status, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', 1, $8, $8) RETURNING {ONBOARDING_COLUMNS}"
+                                      enablement_id, buddy_id, status, version, created_at, updated_at, due_date)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', 1, $8, $8, $9) RETURNING {ONBOARDING_COLUMNS}"
         );
         Ok(on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
@@ -51,14 +126,15 @@ impl Store {
                 .bind(new.enablement_id)
                 .bind(new.buddy_id)
                 .bind(now)
+                .bind(due_date)
                 .fetch_one(&mut *tx)
                 .await?;
             for task in &planned {
                 let t = task.template;
                 sqlx::query(
                     "INSERT INTO tasks (onboarding_id, task_key, position, title, body, owner_role, phase, kind,
-                                        due_date, status, compliance_critical, template, version, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13)",
+                                        due_date, status, compliance_critical, template, version, created_at, updated_at, due_day)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $14)",
                 )
                 .bind(onboarding.id)
                 .bind(&t.id)
@@ -73,6 +149,7 @@ impl Store {
                 .bind(t.compliance_critical)
                 .bind(Json(t))
                 .bind(now)
+                .bind(i64::from(program.due_day(t)))
                 .execute(&mut *tx)
                 .await?;
             }
@@ -85,6 +162,7 @@ impl Store {
                 actor_id,
                 "create",
                 "onboarding",
+                Some(onboarding.id),
                 Some(onboarding.id),
                 None::<serde_json::Value>,
                 Some(summary)
@@ -113,36 +191,69 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<OnboardingSummary>> {
+        self.find_onboardings(&OnboardingFilter::All, today, limit, offset)
+            .await
+    }
+
+    /// Onboardings matching `filter`, with progress, newest start first.
+    pub async fn find_onboardings(
+        &self,
+        filter: &OnboardingFilter,
+        today: NaiveDate,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<OnboardingSummary>> {
+        let (condition, person, from, to) = filter.sql();
+        let sql = format!(
+            "SELECT o.id, o.person_id, p.name AS person_name, p.email AS person_email, p.segment, p.region,
+                    o.start_date, o.status, pr.slug AS program_slug, pr.title AS program_title,
+                    pv.version AS program_version, m.name AS manager_name, b.name AS buddy_name,
+                    (SELECT COUNT(*) FROM tasks t WHERE t.onboarding_id = o.id) AS total_tasks,
+                    (SELECT COUNT(*) FROM tasks t WHERE t.onboarding_id = o.id
+                        AND t.status IN ('done', 'skipped')) AS finished_tasks,
+                    (SELECT COUNT(*) FROM tasks t WHERE t.onboarding_id = o.id
+                        AND t.status IN ('open', 'blocked') AND t.due_date < $1) AS overdue_tasks
+             FROM onboardings o
+             JOIN people p ON p.id = o.person_id
+             JOIN program_versions pv ON pv.id = o.program_version_id
+             JOIN programs pr ON pr.id = pv.program_id
+             LEFT JOIN people m ON m.id = o.manager_id
+             LEFT JOIN people b ON b.id = o.buddy_id
+             WHERE {condition}
+             ORDER BY o.start_date DESC, o.id DESC
+             LIMIT $2 OFFSET $3"
+        );
         Ok(on_db!(self, |pool, _begin| {
-            sqlx::query_as(
-                "SELECT o.id, o.person_id, p.name AS person_name, p.email AS person_email, p.segment, p.region,
-                        o.start_date, o.status, pr.slug AS program_slug, pr.title AS program_title,
-                        pv.version AS program_version, m.name AS manager_name, b.name AS buddy_name,
-                        (SELECT COUNT(*) FROM tasks t WHERE t.onboarding_id = o.id) AS total_tasks,
-                        (SELECT COUNT(*) FROM tasks t WHERE t.onboarding_id = o.id
-                            AND t.status IN ('done', 'skipped')) AS finished_tasks,
-                        (SELECT COUNT(*) FROM tasks t WHERE t.onboarding_id = o.id
-                            AND t.status IN ('open', 'blocked') AND t.due_date < $1) AS overdue_tasks
-                 FROM onboardings o
-                 JOIN people p ON p.id = o.person_id
-                 JOIN program_versions pv ON pv.id = o.program_version_id
-                 JOIN programs pr ON pr.id = pv.program_id
-                 LEFT JOIN people m ON m.id = o.manager_id
-                 LEFT JOIN people b ON b.id = o.buddy_id
-                 ORDER BY o.start_date DESC, o.id DESC
-                 LIMIT $2 OFFSET $3",
-            )
-            .bind(today)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(pool)
-            .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(today)
+                .bind(limit)
+                .bind(offset)
+                .bind(person)
+                .bind(from)
+                .bind(to)
+                .fetch_all(pool)
+                .await?
         }))
     }
 
     pub async fn count_onboardings(&self) -> Result<i64> {
+        self.count_onboardings_where(&OnboardingFilter::All).await
+    }
+
+    pub async fn count_onboardings_where(&self, filter: &OnboardingFilter) -> Result<i64> {
+        let (condition, person, from, to) = filter.sql();
+        // The same numbering as `find_onboardings`; $1 to $3 are unused here.
+        let sql = format!(
+            "SELECT COUNT(*) FROM onboardings o WHERE {condition} AND $1 >= 0 AND $2 >= 0 AND $3 >= 0"
+        );
         let (n,): (i64,) = on_db!(self, |pool, _begin| {
-            sqlx::query_as("SELECT COUNT(*) FROM onboardings")
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(0i64)
+                .bind(0i64)
+                .bind(0i64)
+                .bind(person)
+                .bind(from)
+                .bind(to)
                 .fetch_one(pool)
                 .await?
         });
@@ -213,12 +324,14 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            notify_mentions!(tx, onboarding_id, task_id, comment.id, author_id, body, now);
             audit!(
                 tx,
                 Some(author_id),
                 "create",
                 "comment",
                 Some(comment.id),
+                Some(onboarding_id),
                 None::<serde_json::Value>,
                 Some(serde_json::json!({"onboarding_id": onboarding_id, "task_id": task_id}))
             );
@@ -269,6 +382,7 @@ impl Store {
                 "create",
                 "attachment",
                 Some(meta.id),
+                Some(new.onboarding_id),
                 None::<serde_json::Value>,
                 Some(serde_json::json!({"file_name": new.file_name, "size_bytes": new.data.len()}))
             );
@@ -298,5 +412,47 @@ impl Store {
             .await?
         });
         Ok((meta, data))
+    }
+}
+
+/// Which onboardings a listing shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnboardingFilter {
+    All,
+    /// Where the person is the new hire, manager, buddy, People Connect or Enablement.
+    Involving(i64),
+    /// The onboardings of a manager's reports.
+    ManagedBy(i64),
+    /// Starting within these dates (inclusive).
+    StartingBetween(NaiveDate, NaiveDate),
+}
+
+impl OnboardingFilter {
+    /// The WHERE condition (over `o`) and its parameters: `$4` a person id,
+    /// `$5` and `$6` dates.
+    fn sql(
+        &self,
+    ) -> (
+        &'static str,
+        Option<i64>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    ) {
+        match self {
+            OnboardingFilter::All => ("1 = 1", None, None, None),
+            OnboardingFilter::Involving(id) => (
+                "$4 IN (o.person_id, o.manager_id, o.buddy_id, o.people_connect_id, o.enablement_id)",
+                Some(*id),
+                None,
+                None,
+            ),
+            OnboardingFilter::ManagedBy(id) => ("o.manager_id = $4", Some(*id), None, None),
+            OnboardingFilter::StartingBetween(from, to) => (
+                "o.start_date >= $5 AND o.start_date <= $6",
+                None,
+                Some(*from),
+                Some(*to),
+            ),
+        }
     }
 }

@@ -1,10 +1,13 @@
 //! The store's contract: every test here runs on SQLite and on PostgreSQL.
 
 use chrono::NaiveDate;
+use onramp_core::onboarding::TaskAction;
 use onramp_core::program::{SourceFile, content_hash, parse_program};
 use onramp_core::schedule::WorkCalendar;
 use onramp_store::testing::{Backend, with_store};
-use onramp_store::{Database, NewAttachment, NewOnboarding, NewPerson, Store, StoreError};
+use onramp_store::{
+    Database, NewAttachment, NewOnboarding, NewPerson, OnboardingFilter, Store, StoreError,
+};
 
 /// Generates one test per backend for each contract function.
 macro_rules! contract {
@@ -28,6 +31,14 @@ contract!(
     onboarding_for_an_unknown_person_changes_nothing,
     comments_and_attachments,
     data_survives_reopening,
+    tasks_complete_skip_reopen_and_unblock,
+    stale_updates_are_refused,
+    moving_the_start_date_rebases_open_tasks,
+    upgrading_keeps_done_work,
+    holidays_make_the_calendar,
+    mentions_reach_the_inbox,
+    the_sweep_escalates_once_and_closes_stale_onboardings,
+    listings_filter_by_person_manager_and_start,
 );
 
 fn date(s: &str) -> NaiveDate {
@@ -437,4 +448,467 @@ async fn data_survives_reopening(store: Store, db: Database) {
         "kept@example.com"
     );
     reopened.close().await;
+}
+
+/// A Scale person's onboarding of the sample program (tasks a, b after a) with a manager.
+async fn sample_onboarding(store: &Store, start: &str) -> (i64, i64, i64) {
+    let version_id = import_sample(store).await;
+    let manager = person(store, "boss@example.com", "Scale", None).await;
+    let hire = person(store, "hire@example.com", "Scale", Some(manager)).await;
+    let o = store
+        .create_onboarding(
+            Some(manager),
+            &NewOnboarding {
+                person_id: hire,
+                program_version_id: version_id,
+                start_date: date(start),
+                manager_id: Some(manager),
+                people_connect_id: None,
+                enablement_id: None,
+                buddy_id: None,
+            },
+            &WorkCalendar::default(),
+        )
+        .await
+        .expect("onboarding");
+    (o.id, hire, manager)
+}
+
+fn task_id(tasks: &[onramp_store::Task], key: &str) -> (i64, i64) {
+    let t = tasks.iter().find(|t| t.task_key == key).expect("task");
+    (t.id, t.version)
+}
+
+async fn tasks_complete_skip_reopen_and_unblock(store: Store, _db: Database) {
+    let (o, hire, _) = sample_onboarding(&store, "2026-11-27").await;
+    let tasks = store.tasks(o).await.expect("tasks");
+    let (a, a_v) = task_id(&tasks, "a");
+    let (b, b_v) = task_id(&tasks, "b");
+    let err = store
+        .update_task(Some(hire), b, b_v, &TaskAction::Complete)
+        .await
+        .expect_err("b is blocked");
+    assert!(
+        err.to_string().contains("blocked by unfinished tasks: a"),
+        "{err}"
+    );
+
+    let done = store
+        .update_task(Some(hire), a, a_v, &TaskAction::Complete)
+        .await
+        .expect("complete a");
+    assert_eq!(
+        (
+            done.task.status.as_str(),
+            done.task.version,
+            done.task.completed_by
+        ),
+        ("done", a_v + 1, Some(hire))
+    );
+    assert_eq!(
+        done.followed,
+        [("b".to_string(), "open".to_string())],
+        "finishing a opens b"
+    );
+    let again = store
+        .update_task(Some(hire), a, a_v + 1, &TaskAction::Complete)
+        .await
+        .expect_err("already done");
+    assert!(again.to_string().contains("already done"), "{again}");
+
+    let b_now = store.task(b).await.expect("b");
+    let skipped = store
+        .update_task(
+            Some(hire),
+            b,
+            b_now.version,
+            &TaskAction::Skip {
+                note: Some("covered elsewhere".into()),
+            },
+        )
+        .await
+        .expect("skip");
+    assert_eq!(
+        (
+            skipped.task.status.as_str(),
+            skipped.task.status_note.as_deref()
+        ),
+        ("skipped", Some("covered elsewhere"))
+    );
+
+    let reopened = store
+        .update_task(Some(hire), a, a_v + 1, &TaskAction::Reopen)
+        .await
+        .expect("reopen a");
+    assert_eq!(reopened.task.status, "open");
+    assert!(
+        reopened.followed.is_empty(),
+        "a skipped task stays finished"
+    );
+    let timeline = store.timeline(o).await.expect("timeline");
+    let actions: Vec<&str> = timeline.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["create", "complete", "skip", "reopen"]);
+    assert_eq!(
+        timeline[1]
+            .old_value
+            .as_ref()
+            .map(|v| v.0["status"].clone()),
+        Some(serde_json::json!("open"))
+    );
+    assert!(matches!(
+        store
+            .update_task(None, 99_999, 1, &TaskAction::Complete)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn stale_updates_are_refused(store: Store, _db: Database) {
+    let (o, hire, manager) = sample_onboarding(&store, "2026-11-27").await;
+    let tasks = store.tasks(o).await.expect("tasks");
+    let (a, v) = task_id(&tasks, "a");
+    store
+        .update_task(Some(hire), a, v, &TaskAction::Complete)
+        .await
+        .expect("first writer");
+    let err = store
+        .update_task(Some(manager), a, v, &TaskAction::Reopen)
+        .await
+        .expect_err("second writer saw an old version");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(
+        store.task(a).await.expect("a").status,
+        "done",
+        "the first update stands"
+    );
+    let onboarding = store.onboarding(o).await.expect("onboarding");
+    let err = store
+        .move_start_date(
+            Some(manager),
+            o,
+            onboarding.version + 5,
+            date("2026-12-07"),
+            &WorkCalendar::default(),
+        )
+        .await
+        .expect_err("stale");
+    assert!(matches!(err, StoreError::Conflict(_)));
+    assert_eq!(
+        store.onboarding(o).await.expect("o").start_date,
+        date("2026-11-27"),
+        "nothing changed"
+    );
+}
+
+async fn moving_the_start_date_rebases_open_tasks(store: Store, _db: Database) {
+    let (o, hire, manager) = sample_onboarding(&store, "2026-11-27").await;
+    let tasks = store.tasks(o).await.expect("tasks");
+    let (a, v) = task_id(&tasks, "a");
+    store
+        .update_task(Some(hire), a, v, &TaskAction::Complete)
+        .await
+        .expect("a done");
+    let before = store.onboarding(o).await.expect("o");
+    let moved = store
+        .move_start_date(
+            Some(manager),
+            o,
+            before.version,
+            date("2026-12-07"),
+            &WorkCalendar::default(),
+        )
+        .await
+        .expect("move");
+    assert_eq!(
+        (moved.start_date, moved.version),
+        (date("2026-12-07"), before.version + 1)
+    );
+    let after = store.tasks(o).await.expect("tasks");
+    let a_after = after.iter().find(|t| t.task_key == "a").expect("a");
+    let b_after = after.iter().find(|t| t.task_key == "b").expect("b");
+    assert_eq!(
+        a_after.due_date,
+        date("2026-11-30"),
+        "done work keeps its date"
+    );
+    assert_eq!(
+        b_after.due_date,
+        date("2026-12-23"),
+        "day 12 from Monday 2026-12-07"
+    );
+    assert_eq!(moved.due_date, Some(date("2026-12-23")));
+    let event = store
+        .timeline(o)
+        .await
+        .expect("timeline")
+        .pop()
+        .expect("event");
+    assert_eq!(event.action, "move-start");
+    assert_eq!(event.new_value.expect("new").0["tasks_rebased"], 1);
+}
+
+async fn upgrading_keeps_done_work(store: Store, _db: Database) {
+    let (o, hire, manager) = sample_onboarding(&store, "2026-11-27").await;
+    let tasks = store.tasks(o).await.expect("tasks");
+    let (a, v) = task_id(&tasks, "a");
+    store
+        .update_task(Some(hire), a, v, &TaskAction::Complete)
+        .await
+        .expect("a done");
+    // Version 2: task a is gone (done work stays), b renamed, d added.
+    let mut files = program_files(" v2");
+    files.retain(|f| f.path != "tasks/a.md");
+    files.iter_mut().for_each(|f| {
+        f.text = f
+            .text
+            .replace("depends_on: [a]\n", "")
+            .replace("title: Task B", "title: Task B, revised")
+    });
+    files.push(file(
+        "tasks/d.md",
+        "---\nid: d\ntitle: Task D\nowner: buddy\nphase: first\ndue: 4\nkind: attend\n---\n",
+    ));
+    let v2 = parse_program(&files, &[]).expect("v2 valid");
+    let imported = store
+        .import_program(None, &v2, &content_hash(&files))
+        .await
+        .expect("import v2");
+
+    let preview = store
+        .upgrade_preview(o, imported.version_id)
+        .await
+        .expect("preview");
+    assert_eq!(preview.added, [("d".to_string(), "Task D".to_string(), 4)]);
+    assert_eq!(
+        preview.kept_finished,
+        [("a".to_string(), "Task A".to_string())]
+    );
+    assert_eq!(preview.changed.len(), 1);
+    assert_eq!(preview.changed[0].0, "b");
+    assert!(
+        store
+            .tasks(o)
+            .await
+            .expect("tasks")
+            .iter()
+            .all(|t| t.task_key != "d"),
+        "a preview changes nothing"
+    );
+
+    let version = store.onboarding(o).await.expect("o").version;
+    let (upgraded, diff) = store
+        .upgrade_onboarding(
+            Some(manager),
+            o,
+            version,
+            imported.version_id,
+            &WorkCalendar::default(),
+        )
+        .await
+        .expect("upgrade");
+    assert_eq!(upgraded.program_version_id, imported.version_id);
+    assert_eq!(diff, preview);
+    let after = store.tasks(o).await.expect("tasks");
+    let keys: Vec<(&str, &str)> = after
+        .iter()
+        .map(|t| (t.task_key.as_str(), t.status.as_str()))
+        .collect();
+    assert!(keys.contains(&("a", "done")), "{keys:?}");
+    assert!(
+        keys.contains(&("b", "open")),
+        "b no longer waits for a: {keys:?}"
+    );
+    assert!(keys.contains(&("d", "open")), "{keys:?}");
+    assert_eq!(
+        after.iter().find(|t| t.task_key == "b").expect("b").title,
+        "Task B, revised"
+    );
+    assert_eq!(
+        after
+            .iter()
+            .find(|t| t.task_key == "d")
+            .expect("d")
+            .due_date,
+        date("2026-12-03")
+    );
+    let other_program = store
+        .upgrade_preview(o, 424_242)
+        .await
+        .expect_err("unknown version");
+    assert!(matches!(other_program, StoreError::NotFound(_)));
+}
+
+async fn holidays_make_the_calendar(store: Store, _db: Database) {
+    store
+        .add_holiday("EMEA", date("2026-12-25"), "Christmas Day")
+        .await
+        .expect("holiday");
+    store
+        .add_holiday("ALL", date("2027-01-01"), "New Year")
+        .await
+        .expect("holiday");
+    store
+        .add_holiday("AMER", date("2026-11-26"), "Thanksgiving")
+        .await
+        .expect("holiday");
+    store
+        .add_holiday("EMEA", date("2026-12-25"), "Christmas")
+        .await
+        .expect("update is fine");
+    let emea = store.calendar_for(Some("EMEA")).await.expect("calendar");
+    assert!(!emea.is_business_day(date("2026-12-25")));
+    assert!(!emea.is_business_day(date("2027-01-01")));
+    assert!(
+        emea.is_business_day(date("2026-11-26")),
+        "AMER holidays do not apply in EMEA"
+    );
+    assert_eq!(store.holidays().await.expect("list").len(), 3);
+}
+
+async fn mentions_reach_the_inbox(store: Store, _db: Database) {
+    let (o, hire, manager) = sample_onboarding(&store, "2026-11-27").await;
+    let other = person(&store, "sam.fischer@example.com", "Scale", None).await;
+    store
+        .add_comment(
+            o,
+            None,
+            hire,
+            "Hi @manager, is `@buddy` set? cc @sam.fischer and @nobody",
+        )
+        .await
+        .expect("comment");
+    let inbox = store.notifications(manager, 10).await.expect("inbox");
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].kind, "mention");
+    assert!(
+        inbox[0]
+            .message
+            .starts_with("Person hire@example.com mentioned you"),
+        "{}",
+        inbox[0].message
+    );
+    assert_eq!(
+        store.notifications(other, 10).await.expect("inbox").len(),
+        1,
+        "people by handle"
+    );
+    assert!(
+        store
+            .notifications(hire, 10)
+            .await
+            .expect("inbox")
+            .is_empty(),
+        "authors are not notified"
+    );
+    store
+        .add_comment(o, None, manager, "Thanks @new-hire")
+        .await
+        .expect("reply");
+    assert_eq!(store.notifications(hire, 10).await.expect("inbox").len(), 1);
+    assert_eq!(
+        store.mark_notifications_read(manager).await.expect("read"),
+        1
+    );
+    assert!(
+        store.notifications(manager, 10).await.expect("inbox")[0]
+            .read_at
+            .is_some()
+    );
+}
+
+async fn the_sweep_escalates_once_and_closes_stale_onboardings(store: Store, _db: Database) {
+    let (o, _hire, manager) = sample_onboarding(&store, "2026-11-27").await;
+    // b is compliance-critical and due 2026-12-15 (day 12 from Friday 2026-11-27).
+    let before_due = chrono::DateTime::parse_from_rfc3339("2026-12-15T12:00:00Z")
+        .expect("t")
+        .with_timezone(&chrono::Utc);
+    assert_eq!(
+        store
+            .sweep(before_due, 60)
+            .await
+            .expect("sweep")
+            .escalated_tasks,
+        0
+    );
+    let later = chrono::DateTime::parse_from_rfc3339("2026-12-20T12:00:00Z")
+        .expect("t")
+        .with_timezone(&chrono::Utc);
+    let first = store.sweep(later, 60).await.expect("sweep");
+    assert_eq!((first.escalated_tasks, first.closed_onboardings), (1, 0));
+    assert_eq!(
+        store.sweep(later, 60).await.expect("again").escalated_tasks,
+        0,
+        "escalated once"
+    );
+    let inbox = store.notifications(manager, 10).await.expect("inbox");
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].kind, "escalation");
+    assert!(inbox[0].message.contains("Task B"), "{}", inbox[0].message);
+
+    let much_later = chrono::DateTime::parse_from_rfc3339("2027-03-01T12:00:00Z")
+        .expect("t")
+        .with_timezone(&chrono::Utc);
+    let closing = store.sweep(much_later, 60).await.expect("sweep");
+    assert_eq!(closing.closed_onboardings, 1);
+    let closed = store.onboarding(o).await.expect("o");
+    assert_eq!(closed.status, "closed");
+    let comments = store.comments(o).await.expect("comments");
+    assert!(
+        comments[0].body.contains("Closed automatically") && comments[0].body.contains("- Task A"),
+        "{}",
+        comments[0].body
+    );
+    assert_eq!(
+        store
+            .sweep(much_later, 60)
+            .await
+            .expect("again")
+            .closed_onboardings,
+        0
+    );
+}
+
+async fn listings_filter_by_person_manager_and_start(store: Store, _db: Database) {
+    let (o, hire, manager) = sample_onboarding(&store, "2026-11-27").await;
+    let today = date("2026-12-01");
+    let count = |f: OnboardingFilter| {
+        let store = store.clone();
+        async move {
+            (
+                store
+                    .find_onboardings(&f, today, 50, 0)
+                    .await
+                    .expect("find")
+                    .len(),
+                store.count_onboardings_where(&f).await.expect("count"),
+            )
+        }
+    };
+    assert_eq!(count(OnboardingFilter::All).await, (1, 1));
+    assert_eq!(count(OnboardingFilter::Involving(hire)).await, (1, 1));
+    assert_eq!(count(OnboardingFilter::Involving(manager)).await, (1, 1));
+    assert_eq!(count(OnboardingFilter::Involving(9_999)).await, (0, 0));
+    assert_eq!(count(OnboardingFilter::ManagedBy(manager)).await, (1, 1));
+    assert_eq!(count(OnboardingFilter::ManagedBy(hire)).await, (0, 0));
+    assert_eq!(
+        count(OnboardingFilter::StartingBetween(
+            date("2026-11-01"),
+            date("2026-11-30")
+        ))
+        .await,
+        (1, 1)
+    );
+    assert_eq!(
+        count(OnboardingFilter::StartingBetween(
+            date("2026-12-01"),
+            date("2026-12-31")
+        ))
+        .await,
+        (0, 0)
+    );
+    let rows = store
+        .find_onboardings(&OnboardingFilter::Involving(hire), today, 50, 0)
+        .await
+        .expect("find");
+    assert_eq!(rows[0].id, o);
 }

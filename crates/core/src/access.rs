@@ -1,0 +1,260 @@
+//! Who may do what: every authorization decision is made here.
+//!
+//! Accounts hold global roles (a person can hold several); on a given
+//! onboarding a person may also be one of its parties: the new hire, their
+//! manager, buddy, People Connect member or Enablement program manager.
+
+use crate::people::Role;
+use serde::Serialize;
+
+/// The signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub person_id: i64,
+    pub roles: Vec<Role>,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+    pub fn is_admin(&self) -> bool {
+        self.has(Role::Admin)
+    }
+}
+
+/// The people of one onboarding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Parties {
+    pub new_hire: i64,
+    pub manager: Option<i64>,
+    pub buddy: Option<i64>,
+    pub people_connect: Option<i64>,
+    pub enablement: Option<i64>,
+}
+
+impl Parties {
+    /// The onboarding roles `person` holds.
+    pub fn roles_of(&self, person: i64) -> Vec<Role> {
+        let mut out = Vec::new();
+        if self.new_hire == person {
+            out.push(Role::NewHire);
+        }
+        if self.manager == Some(person) {
+            out.push(Role::Manager);
+        }
+        if self.buddy == Some(person) {
+            out.push(Role::Buddy);
+        }
+        if self.people_connect == Some(person) {
+            out.push(Role::PeopleConnect);
+        }
+        if self.enablement == Some(person) {
+            out.push(Role::Enablement);
+        }
+        out
+    }
+}
+
+/// Something done to an onboarding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnboardingAction {
+    Read,
+    Comment,
+    /// Complete, skip or reopen a task owned by this role.
+    UpdateTask(Role),
+    /// Move the start date, upgrade the program version, close.
+    Edit,
+    AssignBuddy,
+}
+
+/// Whether `actor` may do `action` on the onboarding of `parties`.
+pub fn may(actor: &Actor, parties: &Parties, action: OnboardingAction) -> bool {
+    if actor.is_admin() {
+        return true;
+    }
+    let party = parties.roles_of(actor.person_id);
+    let is = |r: Role| party.contains(&r);
+    match action {
+        OnboardingAction::Read => !party.is_empty() || actor.has(Role::PeopleConnect),
+        OnboardingAction::Comment => !party.is_empty(),
+        OnboardingAction::UpdateTask(owner) => {
+            is(Role::Manager)
+                || match owner {
+                    Role::NewHire => is(Role::NewHire),
+                    Role::Buddy => is(Role::Buddy),
+                    Role::Manager => false,
+                    // The People Connect and Enablement teams cover for each other.
+                    Role::PeopleConnect => {
+                        is(Role::PeopleConnect) || actor.has(Role::PeopleConnect)
+                    }
+                    Role::Enablement => is(Role::Enablement) || actor.has(Role::Enablement),
+                    Role::Admin => false,
+                }
+        }
+        OnboardingAction::Edit | OnboardingAction::AssignBuddy => is(Role::Manager),
+    }
+}
+
+/// Whether `actor` may start onboardings for new hires.
+pub fn may_create_onboarding(actor: &Actor) -> bool {
+    actor.is_admin() || actor.has(Role::PeopleConnect)
+}
+
+/// Whether `actor` may see every onboarding (others see theirs only).
+pub fn sees_all_onboardings(actor: &Actor) -> bool {
+    actor.is_admin() || actor.has(Role::PeopleConnect)
+}
+
+/// Whether `actor` may import and change programs and catalogues.
+pub fn may_manage_programs(actor: &Actor) -> bool {
+    actor.is_admin() || actor.has(Role::Enablement)
+}
+
+/// Whether `actor` may manage accounts, roles and settings.
+pub fn may_administer(actor: &Actor) -> bool {
+    actor.is_admin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OnboardingAction::*;
+
+    const HIRE: i64 = 1;
+    const MANAGER: i64 = 2;
+    const BUDDY: i64 = 3;
+    const PC: i64 = 4;
+    const ENABLEMENT: i64 = 5;
+    const STRANGER: i64 = 6;
+    const OTHER_PC: i64 = 7;
+    const ADMIN: i64 = 8;
+
+    fn parties() -> Parties {
+        Parties {
+            new_hire: HIRE,
+            manager: Some(MANAGER),
+            buddy: Some(BUDDY),
+            people_connect: Some(PC),
+            enablement: Some(ENABLEMENT),
+        }
+    }
+
+    fn actor(id: i64, roles: &[Role]) -> Actor {
+        Actor {
+            person_id: id,
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn every_role_and_action() {
+        let cases: Vec<(Actor, OnboardingAction, bool)> = vec![
+            (actor(HIRE, &[Role::NewHire]), Read, true),
+            (actor(HIRE, &[Role::NewHire]), Comment, true),
+            (
+                actor(HIRE, &[Role::NewHire]),
+                UpdateTask(Role::NewHire),
+                true,
+            ),
+            (
+                actor(HIRE, &[Role::NewHire]),
+                UpdateTask(Role::Manager),
+                false,
+            ),
+            (
+                actor(HIRE, &[Role::NewHire]),
+                UpdateTask(Role::Buddy),
+                false,
+            ),
+            (actor(HIRE, &[Role::NewHire]), Edit, false),
+            (actor(HIRE, &[Role::NewHire]), AssignBuddy, false),
+            (actor(BUDDY, &[Role::Buddy]), Read, true),
+            (actor(BUDDY, &[Role::Buddy]), Comment, true),
+            (actor(BUDDY, &[Role::Buddy]), UpdateTask(Role::Buddy), true),
+            (
+                actor(BUDDY, &[Role::Buddy]),
+                UpdateTask(Role::NewHire),
+                false,
+            ),
+            (actor(BUDDY, &[Role::Buddy]), Edit, false),
+            (actor(MANAGER, &[Role::Manager]), Read, true),
+            (
+                actor(MANAGER, &[Role::Manager]),
+                UpdateTask(Role::NewHire),
+                true,
+            ),
+            (
+                actor(MANAGER, &[Role::Manager]),
+                UpdateTask(Role::PeopleConnect),
+                true,
+            ),
+            (actor(MANAGER, &[Role::Manager]), Edit, true),
+            (actor(MANAGER, &[Role::Manager]), AssignBuddy, true),
+            (actor(STRANGER, &[Role::Manager]), Read, false),
+            (actor(STRANGER, &[Role::Buddy, Role::NewHire]), Read, false),
+            (
+                actor(STRANGER, &[Role::Manager]),
+                UpdateTask(Role::NewHire),
+                false,
+            ),
+            (
+                actor(PC, &[Role::PeopleConnect]),
+                UpdateTask(Role::PeopleConnect),
+                true,
+            ),
+            (
+                actor(PC, &[Role::PeopleConnect]),
+                UpdateTask(Role::NewHire),
+                false,
+            ),
+            (actor(PC, &[Role::PeopleConnect]), Comment, true),
+            (actor(OTHER_PC, &[Role::PeopleConnect]), Read, true),
+            (actor(OTHER_PC, &[Role::PeopleConnect]), Comment, false),
+            (
+                actor(OTHER_PC, &[Role::PeopleConnect]),
+                UpdateTask(Role::PeopleConnect),
+                true,
+            ),
+            (actor(OTHER_PC, &[Role::PeopleConnect]), Edit, false),
+            (
+                actor(ENABLEMENT, &[Role::Enablement]),
+                UpdateTask(Role::Enablement),
+                true,
+            ),
+            (actor(STRANGER, &[Role::Enablement]), Read, false),
+            (
+                actor(STRANGER, &[Role::Enablement]),
+                UpdateTask(Role::Enablement),
+                true,
+            ),
+            (actor(ADMIN, &[Role::Admin]), Edit, true),
+            (
+                actor(ADMIN, &[Role::Admin]),
+                UpdateTask(Role::Manager),
+                true,
+            ),
+        ];
+        for (who, action, expected) in cases {
+            assert_eq!(
+                may(&who, &parties(), action),
+                expected,
+                "{who:?} {action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn global_permissions() {
+        assert!(may_create_onboarding(&actor(PC, &[Role::PeopleConnect])));
+        assert!(!may_create_onboarding(&actor(MANAGER, &[Role::Manager])));
+        assert!(sees_all_onboardings(&actor(ADMIN, &[Role::Admin])));
+        assert!(!sees_all_onboardings(&actor(BUDDY, &[Role::Buddy])));
+        assert!(may_manage_programs(&actor(ENABLEMENT, &[Role::Enablement])));
+        assert!(!may_manage_programs(&actor(HIRE, &[Role::NewHire])));
+        assert!(
+            may_administer(&actor(ADMIN, &[Role::Admin]))
+                && !may_administer(&actor(PC, &[Role::PeopleConnect]))
+        );
+    }
+}

@@ -1,0 +1,633 @@
+//! Changing onboardings: task status, start date, program upgrades, and the
+//! periodic sweep (escalations and automatic closing). Every change checks
+//! the version the caller saw, so a stale update is refused, never lost.
+
+use crate::audit::audit;
+use crate::onboardings::{ONBOARDING_COLUMNS, TASK_COLUMNS};
+use crate::{Notification, Onboarding, Result, Store, StoreError, Task, on_db};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use onramp_core::onboarding::{
+    ExistingTask, TaskAction, TaskNode, TaskStatus, UpgradeDiff, plan, reblock, transition,
+    unfinished_dependencies, upgrade_diff,
+};
+use onramp_core::schedule::WorkCalendar;
+use sqlx::types::Json;
+
+fn status_of(task: &Task) -> Result<TaskStatus> {
+    task.status
+        .parse()
+        .map_err(|e: String| StoreError::Corrupt(format!("task {}: {e}", task.id)))
+}
+
+fn nodes(tasks: &[Task]) -> Result<Vec<TaskNode>> {
+    tasks
+        .iter()
+        .map(|t| {
+            Ok(TaskNode {
+                key: t.task_key.clone(),
+                status: status_of(t)?,
+                depends_on: t.template.0.depends_on.clone(),
+            })
+        })
+        .collect()
+}
+
+/// What a task update changed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TaskUpdate {
+    pub task: Task,
+    /// Other tasks of the onboarding whose status followed (blocked ↔ open).
+    pub followed: Vec<(String, String)>,
+}
+
+/// What one run of the sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SweepReport {
+    pub escalated_tasks: usize,
+    pub closed_onboardings: usize,
+}
+
+impl Store {
+    pub async fn task(&self, id: i64) -> Result<Task> {
+        let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1");
+        let found: Option<Task> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        found.ok_or_else(|| StoreError::NotFound(format!("task {id}")))
+    }
+
+    /// Completes, skips or reopens a task. `expected_version` is the task
+    /// version the caller saw; another version means someone changed it in
+    /// between, and nothing is changed.
+    pub async fn update_task(
+        &self,
+        actor_id: Option<i64>,
+        task_id: i64,
+        expected_version: i64,
+        action: &TaskAction,
+    ) -> Result<TaskUpdate> {
+        let now = Utc::now();
+        let select = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE onboarding_id = (SELECT onboarding_id FROM tasks WHERE id = $1) ORDER BY position, id"
+        );
+        let reread = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1");
+        Ok(on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let tasks: Vec<Task> = sqlx::query_as(sqlx::AssertSqlSafe(select))
+                .bind(task_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let Some(task) = tasks.iter().find(|t| t.id == task_id).cloned() else {
+                return Err(StoreError::NotFound(format!("task {task_id}")));
+            };
+            if task.version != expected_version {
+                return Err(StoreError::Conflict(format!(
+                    "task {task_id} was changed by someone else (you saw version {expected_version}, it is now {}); reload and try again",
+                    task.version
+                )));
+            }
+            let mut graph = nodes(&tasks)?;
+            let waiting = unfinished_dependencies(&graph, &task.task_key);
+            let old = status_of(&task)?;
+            let new = transition(old, action, &waiting)
+                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            let note = match action {
+                TaskAction::Skip { note } => note.clone().filter(|n| !n.trim().is_empty()),
+                _ => None,
+            };
+            let done = new == TaskStatus::Done;
+            sqlx::query(
+                "UPDATE tasks SET status = $1, status_note = $2, version = version + 1, updated_at = $3,
+                        completed_at = $4, completed_by = $5
+                 WHERE id = $6 AND version = $7",
+            )
+            .bind(new.as_str())
+            .bind(&note)
+            .bind(now)
+            .bind(done.then_some(now))
+            .bind(if done { actor_id } else { None })
+            .bind(task_id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?;
+            audit!(
+                tx,
+                actor_id,
+                action.name(),
+                "task",
+                Some(task_id),
+                Some(task.onboarding_id),
+                Some(serde_json::json!({"task": task.task_key, "status": old.as_str()})),
+                Some(
+                    serde_json::json!({"task": task.task_key, "status": new.as_str(), "note": note})
+                )
+            );
+            if let Some(n) = graph.iter_mut().find(|n| n.key == task.task_key) {
+                n.status = new;
+            }
+            let mut followed = Vec::new();
+            for (key, status) in reblock(&graph) {
+                if let Some(other) = tasks.iter().find(|t| t.task_key == key) {
+                    sqlx::query("UPDATE tasks SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+                        .bind(status.as_str())
+                        .bind(now)
+                        .bind(other.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    followed.push((key, status.as_str().to_string()));
+                }
+            }
+            sqlx::query("UPDATE onboardings SET updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(task.onboarding_id)
+                .execute(&mut *tx)
+                .await?;
+            let task: Task = sqlx::query_as(sqlx::AssertSqlSafe(reread))
+                .bind(task_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            TaskUpdate { task, followed }
+        }))
+    }
+
+    /// Moves an onboarding's start date: the due dates of unfinished tasks are
+    /// counted again from the new date; finished tasks keep theirs.
+    pub async fn move_start_date(
+        &self,
+        actor_id: Option<i64>,
+        onboarding_id: i64,
+        expected_version: i64,
+        new_start: NaiveDate,
+        calendar: &WorkCalendar,
+    ) -> Result<Onboarding> {
+        let onboarding = self.onboarding(onboarding_id).await?;
+        if onboarding.version != expected_version {
+            return Err(stale(onboarding_id, expected_version, onboarding.version));
+        }
+        let tasks = self.tasks(onboarding_id).await?;
+        let now = Utc::now();
+        let reread = format!("SELECT {ONBOARDING_COLUMNS} FROM onboardings WHERE id = $1");
+        let mut moved = 0usize;
+        let mut due_dates = Vec::new();
+        let mut updates = Vec::new();
+        for t in &tasks {
+            let due = if status_of(t)?.is_finished() {
+                t.due_date
+            } else {
+                let due =
+                    calendar.add_business_days(new_start, i32::try_from(t.due_day).unwrap_or(0));
+                if due != t.due_date {
+                    moved += 1;
+                    updates.push((t.id, due));
+                }
+                due
+            };
+            due_dates.push(due);
+        }
+        let due_date = due_dates.into_iter().max();
+        Ok(on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let changed = sqlx::query(
+                "UPDATE onboardings SET start_date = $1, due_date = $2, version = version + 1, updated_at = $3
+                 WHERE id = $4 AND version = $5",
+            )
+            .bind(new_start)
+            .bind(due_date)
+            .bind(now)
+            .bind(onboarding_id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(stale(onboarding_id, expected_version, expected_version + 1));
+            }
+            for (id, due) in &updates {
+                sqlx::query("UPDATE tasks SET due_date = $1, version = version + 1, updated_at = $2, escalated_at = NULL WHERE id = $3")
+                    .bind(due)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            audit!(
+                tx,
+                actor_id,
+                "move-start",
+                "onboarding",
+                Some(onboarding_id),
+                Some(onboarding_id),
+                Some(serde_json::json!({"start_date": onboarding.start_date})),
+                Some(serde_json::json!({"start_date": new_start, "tasks_rebased": moved}))
+            );
+            let o: Onboarding = sqlx::query_as(sqlx::AssertSqlSafe(reread))
+                .bind(onboarding_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            o
+        }))
+    }
+
+    /// What upgrading the onboarding to `version_id` would change.
+    pub async fn upgrade_preview(
+        &self,
+        onboarding_id: i64,
+        version_id: i64,
+    ) -> Result<UpgradeDiff> {
+        let (diff, _) = self.upgrade_plan(onboarding_id, version_id).await?;
+        Ok(diff)
+    }
+
+    async fn upgrade_plan(
+        &self,
+        onboarding_id: i64,
+        version_id: i64,
+    ) -> Result<(UpgradeDiff, Onboarding)> {
+        let onboarding = self.onboarding(onboarding_id).await?;
+        let current = self.program_version(onboarding.program_version_id).await?;
+        let target = self.program_version(version_id).await?;
+        if current.program_id != target.program_id {
+            return Err(StoreError::Invalid(format!(
+                "version {version_id} belongs to another program than onboarding {onboarding_id}"
+            )));
+        }
+        let person = self.person(onboarding.person_id).await?;
+        let existing = self
+            .tasks(onboarding_id)
+            .await?
+            .into_iter()
+            .map(|t| {
+                Ok(ExistingTask {
+                    status: status_of(&t)?,
+                    key: t.task_key,
+                    due_day: i32::try_from(t.due_day).unwrap_or(0),
+                    template: t.template.0,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let diff = upgrade_diff(
+            &existing,
+            &target.definition.0,
+            person.segment.as_deref(),
+            person.region.as_deref(),
+        );
+        Ok((diff, onboarding))
+    }
+
+    /// Moves an onboarding to another version of its program: finished work
+    /// is kept, open tasks the new version dropped are removed, new tasks get
+    /// due dates, and changed open tasks take the new content.
+    pub async fn upgrade_onboarding(
+        &self,
+        actor_id: Option<i64>,
+        onboarding_id: i64,
+        expected_version: i64,
+        version_id: i64,
+        calendar: &WorkCalendar,
+    ) -> Result<(Onboarding, UpgradeDiff)> {
+        let (diff, onboarding) = self.upgrade_plan(onboarding_id, version_id).await?;
+        if onboarding.version != expected_version {
+            return Err(stale(onboarding_id, expected_version, onboarding.version));
+        }
+        let target = self.program_version(version_id).await?;
+        let program = &target.definition.0;
+        let person = self.person(onboarding.person_id).await?;
+        let planned = plan(
+            program,
+            person.segment.as_deref(),
+            person.region.as_deref(),
+            onboarding.start_date,
+            calendar,
+        );
+        let existing = self.tasks(onboarding_id).await?;
+        let now = Utc::now();
+        let reread = format!("SELECT {ONBOARDING_COLUMNS} FROM onboardings WHERE id = $1");
+        let reread_tasks = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE onboarding_id = $1 ORDER BY position, id"
+        );
+        let o = on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let changed = sqlx::query("UPDATE onboardings SET program_version_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
+                .bind(version_id)
+                .bind(now)
+                .bind(onboarding_id)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if changed == 0 {
+                return Err(stale(onboarding_id, expected_version, expected_version + 1));
+            }
+            for (key, _) in &diff.removed {
+                sqlx::query("DELETE FROM tasks WHERE onboarding_id = $1 AND task_key = $2")
+                    .bind(onboarding_id)
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for p in &planned {
+                let t = p.template;
+                let due_day = i64::from(program.due_day(t));
+                match existing.iter().find(|e| e.task_key == t.id) {
+                    Some(e) if status_of(e)?.is_finished() => {
+                        sqlx::query("UPDATE tasks SET position = $1 WHERE id = $2")
+                            .bind(p.position as i64)
+                            .bind(e.id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Some(e) => {
+                        sqlx::query(
+                            "UPDATE tasks SET position = $1, title = $2, body = $3, owner_role = $4, phase = $5, kind = $6,
+                                    due_date = $7, due_day = $8, compliance_critical = $9, template = $10,
+                                    version = version + 1, updated_at = $11 WHERE id = $12",
+                        )
+                        .bind(p.position as i64)
+                        .bind(&t.title)
+                        .bind(&t.body)
+                        .bind(t.owner.as_str())
+                        .bind(&t.phase)
+                        .bind(t.kind.as_str())
+                        .bind(p.due_date)
+                        .bind(due_day)
+                        .bind(t.compliance_critical)
+                        .bind(Json(t))
+                        .bind(now)
+                        .bind(e.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO tasks (onboarding_id, task_key, position, title, body, owner_role, phase, kind,
+                                                due_date, status, compliance_critical, template, version, created_at, updated_at, due_day)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, 1, $12, $12, $13)",
+                        )
+                        .bind(onboarding_id)
+                        .bind(&t.id)
+                        .bind(p.position as i64)
+                        .bind(&t.title)
+                        .bind(&t.body)
+                        .bind(t.owner.as_str())
+                        .bind(&t.phase)
+                        .bind(t.kind.as_str())
+                        .bind(p.due_date)
+                        .bind(t.compliance_critical)
+                        .bind(Json(t))
+                        .bind(now)
+                        .bind(due_day)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+            }
+            // Blocking follows the new dependencies.
+            let tasks: Vec<Task> = sqlx::query_as(sqlx::AssertSqlSafe(reread_tasks))
+                .bind(onboarding_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            for (key, status) in reblock(&nodes(&tasks)?) {
+                sqlx::query(
+                    "UPDATE tasks SET status = $1 WHERE onboarding_id = $2 AND task_key = $3",
+                )
+                .bind(status.as_str())
+                .bind(onboarding_id)
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let due_date = tasks.iter().map(|t| t.due_date).max();
+            sqlx::query("UPDATE onboardings SET due_date = $1 WHERE id = $2")
+                .bind(due_date)
+                .bind(onboarding_id)
+                .execute(&mut *tx)
+                .await?;
+            audit!(
+                tx,
+                actor_id,
+                "upgrade",
+                "onboarding",
+                Some(onboarding_id),
+                Some(onboarding_id),
+                Some(serde_json::json!({"program_version_id": onboarding.program_version_id})),
+                Some(
+                    serde_json::json!({"program_version_id": version_id, "added": diff.added.len(),
+                    "removed": diff.removed.len(), "changed": diff.changed.len()})
+                )
+            );
+            let o: Onboarding = sqlx::query_as(sqlx::AssertSqlSafe(reread))
+                .bind(onboarding_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            o
+        });
+        Ok((o, diff))
+    }
+
+    /// Holidays are kept per region; `ALL` holds company-wide ones.
+    pub async fn add_holiday(&self, region: &str, day: NaiveDate, name: &str) -> Result<()> {
+        on_db!(self, |pool, _begin| {
+            sqlx::query("INSERT INTO holidays (region, day, name) VALUES ($1, $2, $3) ON CONFLICT (region, day) DO UPDATE SET name = excluded.name")
+                .bind(region)
+                .bind(day)
+                .bind(name)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The working calendar of a region: its holidays and the company-wide ones.
+    pub async fn calendar_for(&self, region: Option<&str>) -> Result<WorkCalendar> {
+        let rows: Vec<(NaiveDate,)> = on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT day FROM holidays WHERE region = $1 OR region = 'ALL'")
+                .bind(region.unwrap_or("ALL"))
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(WorkCalendar::new(rows.into_iter().map(|r| r.0)))
+    }
+
+    /// Holidays by region and date.
+    pub async fn holidays(&self) -> Result<Vec<(String, NaiveDate, String)>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT region, day, name FROM holidays ORDER BY region, day")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// A person's inbox, newest first.
+    pub async fn notifications(&self, person_id: i64, limit: i64) -> Result<Vec<Notification>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT id, person_id, onboarding_id, task_id, comment_id, kind, message, created_at, read_at
+                 FROM notifications WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
+            )
+            .bind(person_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Marks a person's notifications read.
+    pub async fn mark_notifications_read(&self, person_id: i64) -> Result<u64> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL",
+            )
+            .bind(Utc::now())
+            .bind(person_id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        }))
+    }
+
+    /// Escalates overdue compliance-critical tasks to the manager and People
+    /// Connect (once per task), and closes onboardings still active
+    /// `auto_close_days` after their due date with a comment listing the open
+    /// tasks. Several servers may run it at once: each change is claimed with
+    /// a conditional update, so it happens once.
+    pub async fn sweep(&self, now: DateTime<Utc>, auto_close_days: u32) -> Result<SweepReport> {
+        let today = now.date_naive();
+        let mut report = SweepReport::default();
+        let overdue: Vec<(i64, i64, String, Option<i64>, Option<i64>, String)> = on_db!(
+            self,
+            |pool, _begin| {
+                sqlx::query_as(
+                "SELECT t.id, t.onboarding_id, t.title, o.manager_id, o.people_connect_id, p.name
+                 FROM tasks t JOIN onboardings o ON o.id = t.onboarding_id JOIN people p ON p.id = o.person_id
+                 WHERE t.compliance_critical AND t.status IN ('open', 'blocked') AND t.due_date < $1
+                   AND t.escalated_at IS NULL AND o.status = 'active'",
+            )
+            .bind(today)
+            .fetch_all(pool)
+            .await?
+            }
+        );
+        for (task_id, onboarding_id, title, manager, people_connect, hire) in overdue {
+            let message = format!("Overdue compliance-critical task for {hire}: {title}");
+            let claimed = on_db!(self, |pool, begin| {
+                let mut tx = pool.begin_with(begin).await?;
+                let claimed = sqlx::query(
+                    "UPDATE tasks SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL",
+                )
+                .bind(now)
+                .bind(task_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if claimed {
+                    for person in [manager, people_connect].into_iter().flatten() {
+                        sqlx::query(
+                            "INSERT INTO notifications (person_id, onboarding_id, task_id, kind, message, created_at)
+                             VALUES ($1, $2, $3, 'escalation', $4, $5)",
+                        )
+                        .bind(person)
+                        .bind(onboarding_id)
+                        .bind(task_id)
+                        .bind(&message)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    audit!(
+                        tx,
+                        None::<i64>,
+                        "escalate",
+                        "task",
+                        Some(task_id),
+                        Some(onboarding_id),
+                        None::<serde_json::Value>,
+                        Some(serde_json::json!({"notified": [manager, people_connect]}))
+                    );
+                }
+                tx.commit().await?;
+                claimed
+            });
+            report.escalated_tasks += usize::from(claimed);
+        }
+
+        let cutoff = today
+            .checked_sub_days(Days::new(u64::from(auto_close_days)))
+            .unwrap_or(today);
+        let stale_ones: Vec<(i64, i64)> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT id, person_id FROM onboardings WHERE status = 'active' AND due_date < $1",
+            )
+            .bind(cutoff)
+            .fetch_all(pool)
+            .await?
+        });
+        for (onboarding_id, person_id) in stale_ones {
+            let open: Vec<(String,)> = on_db!(self, |pool, _begin| {
+                sqlx::query_as("SELECT title FROM tasks WHERE onboarding_id = $1 AND status IN ('open', 'blocked') ORDER BY position")
+                    .bind(onboarding_id)
+                    .fetch_all(pool)
+                    .await?
+            });
+            let mut body = format!(
+                "Closed automatically: still open {auto_close_days} days after its last due date."
+            );
+            if open.is_empty() {
+                body.push_str(" Every task was finished.");
+            } else {
+                body.push_str(" Open tasks:\n");
+                for (title,) in &open {
+                    body.push_str(&format!("\n- {title}"));
+                }
+            }
+            let closed = on_db!(self, |pool, begin| {
+                let mut tx = pool.begin_with(begin).await?;
+                let closed = sqlx::query(
+                    "UPDATE onboardings SET status = 'closed', closed_at = $1, updated_at = $1, version = version + 1
+                     WHERE id = $2 AND status = 'active'",
+                )
+                .bind(now)
+                .bind(onboarding_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if closed {
+                    sqlx::query("INSERT INTO comments (onboarding_id, task_id, author_id, body, created_at, updated_at) VALUES ($1, NULL, $2, $3, $4, $4)")
+                        .bind(onboarding_id)
+                        .bind(person_id)
+                        .bind(&body)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    audit!(
+                        tx,
+                        None::<i64>,
+                        "auto-close",
+                        "onboarding",
+                        Some(onboarding_id),
+                        Some(onboarding_id),
+                        Some(serde_json::json!({"status": "active"})),
+                        Some(serde_json::json!({"status": "closed", "open_tasks": open.len()}))
+                    );
+                }
+                tx.commit().await?;
+                closed
+            });
+            report.closed_onboardings += usize::from(closed);
+        }
+        Ok(report)
+    }
+}
+
+fn stale(onboarding_id: i64, expected: i64, actual: i64) -> StoreError {
+    StoreError::Conflict(format!(
+        "onboarding {onboarding_id} was changed by someone else (you saw version {expected}, it is now {actual}); reload and try again"
+    ))
+}
