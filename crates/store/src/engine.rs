@@ -499,11 +499,10 @@ impl Store {
     pub async fn sweep(&self, now: DateTime<Utc>, auto_close_days: u32) -> Result<SweepReport> {
         let today = now.date_naive();
         let mut report = SweepReport::default();
-        let overdue: Vec<(i64, i64, String, Option<i64>, Option<i64>, String)> = on_db!(
-            self,
-            |pool, _begin| {
-                sqlx::query_as(
-                "SELECT t.id, t.onboarding_id, t.title, o.manager_id, o.people_connect_id, p.name
+        let overdue: Vec<OverdueTask> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT t.id AS task_id, t.onboarding_id, t.title, o.manager_id AS manager,
+                        o.people_connect_id AS people_connect, p.name AS hire
                  FROM tasks t JOIN onboardings o ON o.id = t.onboarding_id JOIN people p ON p.id = o.person_id
                  WHERE t.compliance_critical AND t.status IN ('open', 'blocked') AND t.due_date < $1
                    AND t.escalated_at IS NULL AND o.status = 'active'",
@@ -511,9 +510,16 @@ impl Store {
             .bind(today)
             .fetch_all(pool)
             .await?
-            }
-        );
-        for (task_id, onboarding_id, title, manager, people_connect, hire) in overdue {
+        });
+        for OverdueTask {
+            task_id,
+            onboarding_id,
+            title,
+            manager,
+            people_connect,
+            hire,
+        } in overdue
+        {
             let message = format!("Overdue compliance-critical task for {hire}: {title}");
             let claimed = on_db!(self, |pool, begin| {
                 let mut tx = pool.begin_with(begin).await?;
@@ -624,6 +630,17 @@ impl Store {
         }
         Ok(report)
     }
+}
+
+/// An overdue compliance-critical task and whom to tell.
+#[derive(sqlx::FromRow)]
+struct OverdueTask {
+    task_id: i64,
+    onboarding_id: i64,
+    title: String,
+    manager: Option<i64>,
+    people_connect: Option<i64>,
+    hire: String,
 }
 
 fn stale(onboarding_id: i64, expected: i64, actual: i64) -> StoreError {
