@@ -13,6 +13,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+pub mod accounts;
 mod audit;
 mod engine;
 mod error;
@@ -23,6 +24,7 @@ mod programs;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
+pub use accounts::{Account, ApiToken, Session};
 pub use engine::{SweepReport, TaskUpdate};
 pub use error::StoreError;
 pub use models::*;

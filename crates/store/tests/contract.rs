@@ -39,6 +39,10 @@ contract!(
     mentions_reach_the_inbox,
     the_sweep_escalates_once_and_closes_stale_onboardings,
     listings_filter_by_person_manager_and_start,
+    accounts_sessions_and_tokens,
+    sign_in_throttling,
+    password_resets_work_once,
+    the_audit_log_shows_each_person_what_concerns_them,
 );
 
 fn date(s: &str) -> NaiveDate {
@@ -911,4 +915,287 @@ async fn listings_filter_by_person_manager_and_start(store: Store, _db: Database
         .await
         .expect("find");
     assert_eq!(rows[0].id, o);
+}
+
+async fn accounts_sessions_and_tokens(store: Store, _db: Database) {
+    use onramp_core::people::Role;
+    use onramp_store::accounts::{hash_password, verify_password};
+    let id = person(&store, "ada@example.com", "Scale", None).await;
+    let hash = hash_password("correct horse battery");
+    let account = store
+        .upsert_account(None, id, &[Role::NewHire, Role::Buddy], Some(&hash))
+        .await
+        .expect("account");
+    assert_eq!(account.roles(), [Role::NewHire, Role::Buddy]);
+    let (found, stored) = store
+        .account_for_sign_in("ADA@example.com")
+        .await
+        .expect("lookup")
+        .expect("found");
+    assert_eq!(found.id, account.id);
+    assert!(verify_password("correct horse battery", stored.as_deref()));
+    assert!(!verify_password("wrong", stored.as_deref()));
+    assert!(!verify_password("anything", None));
+    assert!(
+        store
+            .account_for_sign_in("nobody@example.com")
+            .await
+            .expect("lookup")
+            .is_none()
+    );
+    let updated = store
+        .upsert_account(None, id, &[Role::Manager], None)
+        .await
+        .expect("roles");
+    assert_eq!(updated.roles(), [Role::Manager]);
+    let (_, stored) = store
+        .account_for_sign_in("ada@example.com")
+        .await
+        .expect("lookup")
+        .expect("found");
+    assert!(stored.is_some(), "changing roles keeps the password");
+
+    let now = chrono::Utc::now();
+    let (cookie, session) = store
+        .create_session(account.id, chrono::Duration::hours(1))
+        .await
+        .expect("session");
+    assert_ne!(
+        cookie, session.id,
+        "only a hash of the cookie secret is stored"
+    );
+    assert_eq!(
+        store
+            .session(&cookie, now)
+            .await
+            .expect("s")
+            .map(|(s, _)| s.account_id),
+        Some(account.id)
+    );
+    assert!(
+        store
+            .session(&cookie, now + chrono::Duration::hours(2))
+            .await
+            .expect("s")
+            .is_none(),
+        "expired"
+    );
+    let (other, _) = store
+        .create_session(account.id, chrono::Duration::hours(1))
+        .await
+        .expect("second");
+    store.end_session(&cookie).await.expect("end");
+    assert!(store.session(&cookie, now).await.expect("s").is_none());
+    assert!(store.session(&other, now).await.expect("s").is_some());
+    assert_eq!(store.end_all_sessions(account.id).await.expect("all"), 1);
+    assert!(store.session(&other, now).await.expect("s").is_none());
+
+    let (secret, token) = store
+        .create_api_token(account.id, "laptop", "read")
+        .await
+        .expect("token");
+    assert!(secret.starts_with("onr_"));
+    let (used, owner) = store
+        .use_api_token(&secret, now)
+        .await
+        .expect("use")
+        .expect("valid");
+    assert_eq!((used.id, owner.id), (token.id, account.id));
+    assert!(used.last_used_at.is_some());
+    assert!(matches!(
+        store.create_api_token(account.id, "x", "admin").await,
+        Err(StoreError::Invalid(_))
+    ));
+    store
+        .revoke_api_token(account.id, token.id)
+        .await
+        .expect("revoke");
+    assert!(
+        store
+            .use_api_token(&secret, now)
+            .await
+            .expect("use")
+            .is_none()
+    );
+    assert!(matches!(
+        store.revoke_api_token(account.id + 1, token.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    let (cookie, _) = store
+        .create_session(account.id, chrono::Duration::hours(1))
+        .await
+        .expect("session");
+    let (secret, _) = store
+        .create_api_token(account.id, "ci", "write")
+        .await
+        .expect("token");
+    store
+        .disable_account(None, account.id)
+        .await
+        .expect("disable");
+    assert!(
+        store.session(&cookie, now).await.expect("s").is_none(),
+        "disabling ends sessions"
+    );
+    assert!(
+        store
+            .use_api_token(&secret, now)
+            .await
+            .expect("t")
+            .is_none(),
+        "and tokens"
+    );
+    assert_eq!(store.list_accounts().await.expect("list").len(), 1);
+}
+
+async fn sign_in_throttling(store: Store, _db: Database) {
+    let now = chrono::Utc::now();
+    let key = "email:ada@example.com";
+    for _ in 0..4 {
+        assert_eq!(
+            store.record_sign_in_failure(key, now).await.expect("fail"),
+            None
+        );
+    }
+    let locked = store
+        .record_sign_in_failure(key, now)
+        .await
+        .expect("fail")
+        .expect("the fifth failure locks");
+    assert!(locked > now);
+    assert!(
+        store
+            .sign_in_locked_until(key, now)
+            .await
+            .expect("state")
+            .is_some()
+    );
+    assert!(
+        store
+            .sign_in_locked_until(key, locked + chrono::Duration::seconds(1))
+            .await
+            .expect("state")
+            .is_none(),
+        "the lock ends"
+    );
+    assert!(
+        store
+            .sign_in_locked_until("address:10.0.0.1", now)
+            .await
+            .expect("state")
+            .is_none(),
+        "keys are separate"
+    );
+    store.clear_sign_in_failures(key).await.expect("clear");
+    assert!(
+        store
+            .sign_in_locked_until(key, now)
+            .await
+            .expect("state")
+            .is_none()
+    );
+    // Failures outside the window start a new count.
+    for i in 0..6 {
+        let at = now + chrono::Duration::minutes(20 * i);
+        assert_eq!(
+            store.record_sign_in_failure(key, at).await.expect("fail"),
+            None
+        );
+    }
+}
+
+async fn password_resets_work_once(store: Store, _db: Database) {
+    use onramp_core::people::Role;
+    use onramp_store::accounts::verify_password;
+    let id = person(&store, "reset@example.com", "Scale", None).await;
+    let account = store
+        .upsert_account(None, id, &[Role::NewHire], None)
+        .await
+        .expect("account");
+    let (cookie, _) = store
+        .create_session(account.id, chrono::Duration::hours(1))
+        .await
+        .expect("session");
+    let secret = store
+        .create_password_reset(account.id, chrono::Duration::hours(1))
+        .await
+        .expect("reset");
+    let now = chrono::Utc::now();
+    assert!(matches!(
+        store.reset_password(&secret, "short", now).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        store
+            .reset_password(&secret, "a long new password", now)
+            .await
+            .expect("reset"),
+        account.id
+    );
+    let (_, hash) = store
+        .account_for_sign_in("reset@example.com")
+        .await
+        .expect("l")
+        .expect("found");
+    assert!(verify_password("a long new password", hash.as_deref()));
+    assert!(
+        store.session(&cookie, now).await.expect("s").is_none(),
+        "old sessions end"
+    );
+    assert!(
+        store
+            .reset_password(&secret, "another long password", now)
+            .await
+            .is_err(),
+        "works once"
+    );
+    let expired = store
+        .create_password_reset(account.id, chrono::Duration::seconds(-1))
+        .await
+        .expect("reset");
+    assert!(
+        store
+            .reset_password(&expired, "another long password", now)
+            .await
+            .is_err(),
+        "expired"
+    );
+}
+
+async fn the_audit_log_shows_each_person_what_concerns_them(store: Store, _db: Database) {
+    let (o, hire, manager) = sample_onboarding(&store, "2026-11-27").await;
+    let stranger = person(&store, "stranger@example.com", "Scale", None).await;
+    let all = store.audit_log(None, 1000).await.expect("all");
+    let mine = store.audit_log(Some(hire), 1000).await.expect("hire");
+    let theirs = store
+        .audit_log(Some(stranger), 1000)
+        .await
+        .expect("stranger");
+    assert!(all.len() > mine.len());
+    assert!(
+        mine.iter().any(|e| e.onboarding_id == Some(o)),
+        "the hire sees their onboarding's events"
+    );
+    assert!(
+        mine.iter()
+            .any(|e| e.entity == "person" && e.entity_id == Some(hire))
+    );
+    assert!(
+        !mine
+            .iter()
+            .any(|e| e.entity == "person" && e.entity_id == Some(stranger))
+    );
+    assert!(
+        theirs.iter().all(|e| e.onboarding_id.is_none()),
+        "a stranger sees nothing of the onboarding"
+    );
+    assert!(
+        store
+            .audit_log(Some(manager), 1000)
+            .await
+            .expect("manager")
+            .iter()
+            .any(|e| e.onboarding_id == Some(o))
+    );
 }

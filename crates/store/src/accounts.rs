@@ -1,0 +1,596 @@
+//! Accounts, sessions, API tokens, sign-in throttling and password resets.
+//! Secrets are stored hashed: passwords with argon2id, tokens with SHA-256.
+
+use crate::audit::audit;
+use crate::{Result, Store, StoreError, on_db};
+use chrono::{DateTime, Duration, Utc};
+use onramp_core::people::Role;
+use serde::Serialize;
+
+/// An account as the rest of the system sees it (never its password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Account {
+    pub id: i64,
+    pub person_id: i64,
+    pub email: String,
+    pub name: String,
+    /// Role names, comma-separated.
+    pub roles: String,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Account {
+    pub fn roles(&self) -> Vec<Role> {
+        self.roles
+            .split(',')
+            .filter_map(|r| r.trim().parse().ok())
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Session {
+    pub id: String,
+    pub account_id: i64,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub account_id: i64,
+    pub name: String,
+    /// `read` or `write`.
+    pub scope: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new random secret: 32 bytes as 64 hex characters.
+pub fn new_secret() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Invalid(format!("no randomness available: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// How a secret token is stored.
+pub fn token_hash(token: &str) -> String {
+    onramp_core::sha256_hex(token.as_bytes())
+}
+
+/// An argon2id hash of a password (with its own random salt).
+pub fn hash_password(password: &str) -> String {
+    password_auth::generate_hash(password)
+}
+
+/// Whether `password` matches `hash`. A missing hash still costs a full
+/// verification, so unknown accounts answer as slowly as known ones.
+pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    match hash {
+        Some(h) => password_auth::verify_password(password, h).is_ok(),
+        None => {
+            let dummy = DUMMY.get_or_init(|| password_auth::generate_hash("not a real password"));
+            let _ = password_auth::verify_password(password, dummy);
+            false
+        }
+    }
+}
+
+/// The rules for new passwords.
+pub fn check_password_rules(password: &str) -> Result<()> {
+    if password.chars().count() < 12 {
+        return Err(StoreError::Invalid(
+            "password: use at least 12 characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "a.id, a.person_id, p.email, p.name, a.roles, a.disabled_at, a.created_at";
+
+/// Sign-in throttling: this many failures within the window lock the key.
+pub const MAX_FAILURES: i64 = 5;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+impl Store {
+    /// Creates the account of a person (or updates its roles and password).
+    pub async fn upsert_account(
+        &self,
+        actor_id: Option<i64>,
+        person_id: i64,
+        roles: &[Role],
+        password_hash: Option<&str>,
+    ) -> Result<Account> {
+        let now = Utc::now();
+        let roles_text = roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let existing: Option<(i64, String)> =
+                sqlx::query_as("SELECT id, roles FROM accounts WHERE person_id = $1")
+                    .bind(person_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let id = match &existing {
+                Some((id, _)) => {
+                    sqlx::query("UPDATE accounts SET roles = $1, password_hash = COALESCE($2, password_hash), updated_at = $3 WHERE id = $4")
+                        .bind(&roles_text)
+                        .bind(password_hash)
+                        .bind(now)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    *id
+                }
+                None => {
+                    let (id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO accounts (person_id, password_hash, roles, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                    )
+                    .bind(person_id)
+                    .bind(password_hash)
+                    .bind(&roles_text)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    id
+                }
+            };
+            let old = existing.map(|(_, r)| serde_json::json!({"roles": r}));
+            audit!(
+                tx,
+                actor_id,
+                if old.is_some() { "update" } else { "create" },
+                "account",
+                Some(id),
+                old,
+                Some(
+                    serde_json::json!({"roles": roles_text, "password_changed": password_hash.is_some()})
+                )
+            );
+            tx.commit().await?;
+        });
+        self.account_of_person(person_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("account of person {person_id}")))
+    }
+
+    pub async fn account(&self, id: i64) -> Result<Account> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.id = $1"
+        );
+        let found: Option<Account> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        found.ok_or_else(|| StoreError::NotFound(format!("account {id}")))
+    }
+
+    pub async fn account_of_person(&self, person_id: i64) -> Result<Option<Account>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.person_id = $1"
+        );
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(person_id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// The account with this email and its password hash, if any.
+    pub async fn account_for_sign_in(
+        &self,
+        email: &str,
+    ) -> Result<Option<(Account, Option<String>)>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS}, a.password_hash FROM accounts a JOIN people p ON p.id = a.person_id WHERE p.email = $1"
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            account: Account,
+            password_hash: Option<String>,
+        }
+        let email = email.trim().to_lowercase();
+        let row: Option<Row> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(&email)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|r| (r.account, r.password_hash)))
+    }
+
+    pub async fn list_accounts(&self) -> Result<Vec<Account>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN people p ON p.id = a.person_id ORDER BY p.name, a.id"
+        );
+        Ok(on_db!(self, |pool, _begin| sqlx::query_as(
+            sqlx::AssertSqlSafe(sql)
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Disables an account and ends its sessions and tokens.
+    pub async fn disable_account(&self, actor_id: Option<i64>, account_id: i64) -> Result<()> {
+        let now = Utc::now();
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let n = sqlx::query("UPDATE accounts SET disabled_at = $1, updated_at = $1 WHERE id = $2 AND disabled_at IS NULL")
+                .bind(now)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "enabled account {account_id}"
+                )));
+            }
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+            audit!(
+                tx,
+                actor_id,
+                "disable",
+                "account",
+                Some(account_id),
+                Some(serde_json::json!({"disabled": false})),
+                Some(serde_json::json!({"disabled": true}))
+            );
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Starts a session; returns the secret for the cookie.
+    pub async fn create_session(
+        &self,
+        account_id: i64,
+        lifetime: Duration,
+    ) -> Result<(String, Session)> {
+        let token = new_secret()?;
+        let csrf = new_secret()?;
+        let now = Utc::now();
+        let session: Session = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "INSERT INTO sessions (id, account_id, csrf_token, created_at, expires_at, last_seen_at)
+                 VALUES ($1, $2, $3, $4, $5, $4) RETURNING id, account_id, csrf_token, created_at, expires_at, last_seen_at",
+            )
+            .bind(token_hash(&token))
+            .bind(account_id)
+            .bind(&csrf)
+            .bind(now)
+            .bind(now + lifetime)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok((token, session))
+    }
+
+    /// The live session for a cookie secret, with its (enabled) account.
+    pub async fn session(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, Account)>> {
+        let id = token_hash(token);
+        let session: Option<Session> = on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT id, account_id, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(&id)
+                .bind(now)
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some(session) = session else {
+            return Ok(None);
+        };
+        let account = self.account(session.account_id).await?;
+        if account.disabled_at.is_some() {
+            return Ok(None);
+        }
+        Ok(Some((session, account)))
+    }
+
+    /// Ends one session.
+    pub async fn end_session(&self, token: &str) -> Result<()> {
+        on_db!(self, |pool, _begin| {
+            sqlx::query("DELETE FROM sessions WHERE id = $1")
+                .bind(token_hash(token))
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Ends every session of an account ("sign out everywhere").
+    pub async fn end_all_sessions(&self, account_id: i64) -> Result<u64> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(account_id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+
+    /// Creates an API token; returns the secret, shown once.
+    pub async fn create_api_token(
+        &self,
+        account_id: i64,
+        name: &str,
+        scope: &str,
+    ) -> Result<(String, ApiToken)> {
+        if !matches!(scope, "read" | "write") {
+            return Err(StoreError::Invalid(format!(
+                "scope: `{scope}` is not a scope (read or write)"
+            )));
+        }
+        if name.trim().is_empty() {
+            return Err(StoreError::Invalid("name: give the token a name".into()));
+        }
+        let secret = format!("onr_{}", new_secret()?);
+        let now = Utc::now();
+        let token: ApiToken = on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let token: ApiToken = sqlx::query_as(
+                "INSERT INTO api_tokens (account_id, name, token_hash, scope, created_at) VALUES ($1, $2, $3, $4, $5)
+                 RETURNING id, account_id, name, scope, created_at, last_used_at, revoked_at",
+            )
+            .bind(account_id)
+            .bind(name.trim())
+            .bind(token_hash(&secret))
+            .bind(scope)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            audit!(
+                tx,
+                None::<i64>,
+                "create",
+                "api_token",
+                Some(token.id),
+                None::<serde_json::Value>,
+                Some(
+                    serde_json::json!({"account_id": account_id, "name": token.name, "scope": scope})
+                )
+            );
+            tx.commit().await?;
+            token
+        });
+        Ok((secret, token))
+    }
+
+    /// The live token for a bearer secret, with its (enabled) account; records the use.
+    pub async fn use_api_token(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(ApiToken, Account)>> {
+        let hash = token_hash(secret);
+        let token: Option<ApiToken> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL
+                 RETURNING id, account_id, name, scope, created_at, last_used_at, revoked_at",
+            )
+            .bind(&hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+        });
+        let Some(token) = token else { return Ok(None) };
+        let account = self.account(token.account_id).await?;
+        if account.disabled_at.is_some() {
+            return Ok(None);
+        }
+        Ok(Some((token, account)))
+    }
+
+    pub async fn api_tokens(&self, account_id: i64) -> Result<Vec<ApiToken>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT id, account_id, name, scope, created_at, last_used_at, revoked_at FROM api_tokens WHERE account_id = $1 ORDER BY id")
+                .bind(account_id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// Revokes one of the account's own tokens.
+    pub async fn revoke_api_token(&self, account_id: i64, token_id: i64) -> Result<()> {
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
+                .bind(Utc::now())
+                .bind(token_id)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("token {token_id}")));
+            }
+            audit!(
+                tx,
+                None::<i64>,
+                "revoke",
+                "api_token",
+                Some(token_id),
+                Some(serde_json::json!({"revoked": false})),
+                Some(serde_json::json!({"revoked": true}))
+            );
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// When `key` (an email or an address) may try again, if it is locked.
+    pub async fn sign_in_locked_until(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let row: Option<(Option<DateTime<Utc>>,)> = on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT locked_until FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.and_then(|r| r.0).filter(|until| *until > now))
+    }
+
+    /// Counts a failed sign-in for `key`; returns the lock time when this failure locks it.
+    pub async fn record_sign_in_failure(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let window = Duration::minutes(FAILURE_WINDOW_MINUTES);
+        Ok(on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let row: Option<(i64, DateTime<Utc>)> =
+                sqlx::query_as("SELECT failures, window_start FROM login_throttle WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (failures, start) = match row {
+                Some((n, start)) if now - start < window => (n + 1, start),
+                _ => (1, now),
+            };
+            let locked = (failures >= MAX_FAILURES).then(|| now + window);
+            sqlx::query(
+                "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,
+                                                 locked_until = excluded.locked_until",
+            )
+            .bind(key)
+            .bind(failures)
+            .bind(start)
+            .bind(locked)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            locked
+        }))
+    }
+
+    pub async fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
+        on_db!(self, |pool, _begin| {
+            sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// A one-time password reset secret for an account, valid for `lifetime`.
+    pub async fn create_password_reset(
+        &self,
+        account_id: i64,
+        lifetime: Duration,
+    ) -> Result<String> {
+        let secret = new_secret()?;
+        on_db!(self, |pool, _begin| {
+            sqlx::query("INSERT INTO password_resets (token_hash, account_id, expires_at) VALUES ($1, $2, $3)")
+                .bind(token_hash(&secret))
+                .bind(account_id)
+                .bind(Utc::now() + lifetime)
+                .execute(pool)
+                .await?;
+        });
+        Ok(secret)
+    }
+
+    /// Sets a new password with a reset secret; the secret works once, and
+    /// every session of the account ends.
+    pub async fn reset_password(
+        &self,
+        secret: &str,
+        new_password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        check_password_rules(new_password)?;
+        let hash = hash_password(new_password);
+        Ok(on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let row: Option<(i64,)> = sqlx::query_as(
+                "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING account_id",
+            )
+            .bind(now)
+            .bind(token_hash(secret))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((account_id,)) = row else {
+                return Err(StoreError::Invalid(
+                    "this reset link is unknown, used or expired; ask for a new one".into(),
+                ));
+            };
+            sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(&hash)
+                .bind(now)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+            audit!(
+                tx,
+                None::<i64>,
+                "reset-password",
+                "account",
+                Some(account_id),
+                None::<serde_json::Value>,
+                Some(serde_json::json!({"password_changed": true}))
+            );
+            tx.commit().await?;
+            account_id
+        }))
+    }
+
+    /// Audit events, newest first; `involving` limits them to what concerns a
+    /// person (their own actions, their account, and onboardings they are part of).
+    pub async fn audit_log(
+        &self,
+        involving: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<crate::AuditEvent>> {
+        let sql = "SELECT e.id, e.at, e.actor_id, e.action, e.entity, e.entity_id, e.onboarding_id, e.old_value, e.new_value
+                   FROM audit_events e
+                   WHERE CAST($1 AS BIGINT) IS NULL
+                      OR e.actor_id = $1
+                      OR (e.entity = 'person' AND e.entity_id = $1)
+                      OR (e.entity = 'account' AND e.entity_id IN (SELECT id FROM accounts WHERE person_id = $1))
+                      OR e.onboarding_id IN (SELECT id FROM onboardings o WHERE $1 IN (o.person_id, o.manager_id, o.buddy_id, o.people_connect_id, o.enablement_id))
+                   ORDER BY e.id DESC LIMIT $2";
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(sql)
+                .bind(involving)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+}
