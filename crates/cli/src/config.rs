@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     pub bind: Option<String>,
     pub log_format: Option<String>,
+    pub auto_close_days: Option<u32>,
+    pub secure_cookies: Option<bool>,
 }
 
 /// What flags and environment variables gave (clap fills these).
@@ -43,6 +45,10 @@ pub struct Settings {
     pub database: Database,
     pub bind: std::net::SocketAddr,
     pub log_format: LogFormat,
+    /// Onboardings still open this many days after their last due date are closed.
+    pub auto_close_days: u32,
+    /// Mark session cookies Secure (set when serving over HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// Reads `onramp.toml` (the given file, or `./onramp.toml` when present).
@@ -113,11 +119,29 @@ impl Settings {
                 )));
             }
         };
+        let auto_close_days = match std::env::var("ONRAMP_AUTO_CLOSE_DAYS").ok() {
+            Some(v) => v.parse().map_err(|_| {
+                CliError::Usage(format!("ONRAMP_AUTO_CLOSE_DAYS: `{v}` is not a number of days"))
+            })?,
+            None => file.auto_close_days.unwrap_or(60),
+        };
+        let secure_cookies = match std::env::var("ONRAMP_SECURE_COOKIES").ok().as_deref() {
+            Some("1" | "true" | "yes") => true,
+            Some("0" | "false" | "no") => false,
+            Some(other) => {
+                return Err(CliError::Usage(format!(
+                    "ONRAMP_SECURE_COOKIES: `{other}` is not true or false"
+                )));
+            }
+            None => file.secure_cookies.unwrap_or(false),
+        };
         Ok(Settings {
             data_dir,
             database,
             bind,
             log_format,
+            auto_close_days,
+            secure_cookies,
         })
     }
 

@@ -5,7 +5,6 @@ use crate::content::{DEFAULT_PROGRAM, embedded_program_dir};
 use crate::error::{CliError, CliResult};
 use chrono::{Days, NaiveDate, Utc};
 use onramp_core::people::Role;
-use onramp_core::schedule::WorkCalendar;
 use onramp_store::{NewOnboarding, NewPerson, Store};
 use serde::Serialize;
 
@@ -16,6 +15,9 @@ pub struct DemoPerson {
     pub name: String,
     pub roles: Vec<Role>,
 }
+
+/// The password of every demo account (the demo serves on localhost only by default).
+pub const DEMO_PASSWORD: &str = "onramp-demo-pass";
 
 /// What seeding did.
 #[derive(Debug, Serialize)]
@@ -45,7 +47,9 @@ const MANAGER: &str = "jordan.lee@example.com";
 const PEOPLE_CONNECT: &str = "taylor.brooks@example.com";
 const ENABLEMENT: &str = "chris.okafor@example.com";
 
-const PEOPLE: [Spec; 6] = [
+const ADMIN: &str = "avery.admin@example.com";
+
+const PEOPLE: [Spec; 7] = [
     Spec {
         email: MANAGER,
         name: "Jordan Lee",
@@ -105,6 +109,16 @@ const PEOPLE: [Spec; 6] = [
         time_zone: "Europe/Berlin",
         started_days_ago: 9,
         roles: &[Role::NewHire],
+    },
+    Spec {
+        email: ADMIN,
+        name: "Avery Admin",
+        job_role: "IT Administrator",
+        segment: None,
+        region: "AMER",
+        time_zone: "UTC",
+        started_days_ago: 2000,
+        roles: &[Role::Admin],
     },
 ];
 
@@ -179,14 +193,24 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
             },
         };
         let (person, _) = store.upsert_person(None, &new).await?;
+        let hash = onramp_store::accounts::hash_password(DEMO_PASSWORD);
+        store.upsert_account(None, person.id, spec.roles, Some(&hash)).await?;
         ids.insert(spec.email, person.id);
+    }
+    for (region, day, name) in [("DACH", "-12-24", "Christmas Eve"), ("DACH", "-12-25", "Christmas Day"), ("DACH", "-12-26", "Boxing Day"), ("ALL", "-01-01", "New Year's Day")] {
+        for year in [today.format("%Y").to_string(), (today + chrono::Duration::days(366)).format("%Y").to_string()] {
+            if let Ok(d) = NaiveDate::parse_from_str(&format!("{year}{day}"), "%Y-%m-%d") {
+                store.add_holiday(region, d, name).await?;
+            }
+        }
     }
     let id = |email: &str| ids.get(email).copied();
     let hire =
         id(NEW_HIRE).ok_or_else(|| CliError::Failed("the demo new hire was not stored".into()))?;
+    let calendar = store.calendar_for(Some("DACH")).await?;
     let onboarding = store
         .create_onboarding(
-            None,
+            id(PEOPLE_CONNECT),
             &NewOnboarding {
                 person_id: hire,
                 program_version_id: imported.version_id,
@@ -196,9 +220,21 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
                 enablement_id: id(ENABLEMENT),
                 buddy_id: None,
             },
-            &WorkCalendar::default(),
+            &calendar,
         )
         .await?;
+    // The first days went well: the work before day one and the first tasks are done.
+    let done_keys = ["open-onboarding", "request-accounts", "choose-buddy", "invite-office-hours", "handbook-first", "who-to-ask", "join-channels"];
+    for key in done_keys {
+        let Some(task) = store.tasks(onboarding.id).await?.into_iter().find(|t| t.task_key == key) else { continue };
+        let actor = match task.owner_role.as_str() {
+            "people-connect" => id(PEOPLE_CONNECT),
+            "manager" => id(MANAGER),
+            "enablement" => id(ENABLEMENT),
+            _ => Some(hire),
+        };
+        store.update_task(actor, task.id, task.version, &onramp_core::onboarding::TaskAction::Complete).await?;
+    }
     Ok(SeedReport {
         seeded: true,
         program: program.id,

@@ -7,6 +7,7 @@ mod error;
 mod onboarding;
 mod program;
 mod serve;
+mod user;
 
 use clap::{Args, Parser, Subcommand};
 use config::{Overrides, Settings};
@@ -71,9 +72,24 @@ enum Command {
     /// Check and import onboarding programs (directories of Markdown files).
     #[command(subcommand)]
     Program(program::ProgramCommand),
-    /// Work with onboardings.
+    /// Start, list, show and export onboardings.
     #[command(subcommand)]
     Onboarding(onboarding::OnboardingCommand),
+    /// Manage people's accounts and roles.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Create API tokens.
+    #[command(subcommand)]
+    Token(user::TokenCommand),
+    /// Holidays per region, skipped by due dates.
+    #[command(subcommand)]
+    Holiday(user::HolidayCommand),
+    /// Escalate overdue compliance-critical tasks and close stale onboardings now (`serve` does it every 10 minutes).
+    Sweep {
+        /// Close onboardings still open this many days after their last due date.
+        #[arg(long, env = "ONRAMP_AUTO_CLOSE_DAYS", default_value_t = 60)]
+        auto_close_days: u32,
+    },
 }
 
 fn main() -> ExitCode {
@@ -137,13 +153,17 @@ async fn run(cli: Cli) -> CliResult<()> {
             }
         }
         Command::Program(command) => program::run(command, &settings, g.json).await,
-        Command::Onboarding(command) => onboarding::run(command, &settings).await,
+        Command::Onboarding(command) => onboarding::run(command, &settings, g.json).await,
+        Command::User(command) => user::run_user(command, &settings, g.json).await,
+        Command::Token(command) => user::run_token(command, &settings, g.json).await,
+        Command::Holiday(command) => user::run_holiday(command, &settings, g.json).await,
+        Command::Sweep { auto_close_days } => user::run_sweep(&settings, auto_close_days, g.json).await,
     }
 }
 
 fn print_demo(report: &demo::SeedReport, url: &str, json: bool) {
     if json {
-        let doc = serde_json::json!({ "url": url, "seed": report });
+        let doc = serde_json::json!({ "url": url, "seed": report, "password": demo::DEMO_PASSWORD });
         println!("{doc}");
         return;
     }
@@ -154,9 +174,7 @@ fn print_demo(report: &demo::SeedReport, url: &str, json: bool) {
             report.program, report.program_version
         );
     }
-    println!(
-        "Demo people (accounts and passwords arrive with sign-in; until then every page is open):"
-    );
+    println!("Demo logins (the password of every demo account is {}):", demo::DEMO_PASSWORD);
     for p in &report.people {
         let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
         println!("  {:<28} {:<14} {}", p.email, p.name, roles.join(", "));

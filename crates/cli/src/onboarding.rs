@@ -1,15 +1,52 @@
-//! `onramp onboarding …`: export an onboarding.
+//! `onramp onboarding …`: start, list, show and export onboardings.
 
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 use crate::serve::open_store;
+use chrono::{NaiveDate, Utc};
 use clap::{Subcommand, ValueEnum};
 use onramp_core::gitlab::{ExportTask, export_onboarding};
 use onramp_core::people::Role;
 use onramp_core::program::TaskKind;
+use onramp_store::{OnboardingFilter, StartRequest, Store};
 
 #[derive(Subcommand)]
 pub enum OnboardingCommand {
+    /// Start an onboarding for a person (the program is chosen by their segment and region).
+    Create {
+        /// The new hire's email (the person must exist: see `onramp user add`).
+        #[arg(long)]
+        email: String,
+        /// The first day, YYYY-MM-DD.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        start: String,
+        /// The manager's email (default: the person's manager).
+        #[arg(long, value_name = "EMAIL")]
+        manager: Option<String>,
+        /// The People Connect member's email.
+        #[arg(long, value_name = "EMAIL")]
+        people_connect: Option<String>,
+        /// The Enablement program manager's email.
+        #[arg(long, value_name = "EMAIL")]
+        enablement: Option<String>,
+        /// The buddy's email.
+        #[arg(long, value_name = "EMAIL")]
+        buddy: Option<String>,
+        /// A program id instead of the one for the person's segment and region.
+        #[arg(long, value_name = "ID")]
+        program: Option<String>,
+    },
+    /// List onboardings with their progress, newest start first.
+    List {
+        /// How many to show.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Show one onboarding with its tasks.
+    Show {
+        /// The onboarding's id.
+        id: i64,
+    },
     /// Write an onboarding as a GitLab issue description (a section per phase, `- [ ]` items).
     Export {
         /// The onboarding's id.
@@ -26,41 +63,104 @@ pub enum ExportFormat {
     Gitlab,
 }
 
-pub async fn run(command: OnboardingCommand, settings: &Settings) -> CliResult<()> {
+pub async fn run(command: OnboardingCommand, settings: &Settings, json: bool) -> CliResult<()> {
+    let store = open_store(settings).await?;
+    let result = run_with(&store, command, json).await;
+    store.close().await;
+    result
+}
+
+async fn person_id(store: &Store, flag: &str, email: Option<&str>) -> CliResult<Option<i64>> {
+    let Some(email) = email else { return Ok(None) };
+    match store.person_by_email(email).await? {
+        Some(p) => Ok(Some(p.id)),
+        None => Err(CliError::Usage(format!("{flag}: no person has the email {email}"))),
+    }
+}
+
+async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliResult<()> {
     match command {
-        OnboardingCommand::Export {
-            id,
-            format: ExportFormat::Gitlab,
-        } => {
-            let store = open_store(settings).await?;
-            let result = export(&store, id).await;
-            store.close().await;
-            print!("{}", result?);
+        OnboardingCommand::Create { email, start, manager, people_connect, enablement, buddy, program } => {
+            let start_date = NaiveDate::parse_from_str(&start, "%Y-%m-%d")
+                .map_err(|_| CliError::Usage(format!("--start: `{start}` is not a date as YYYY-MM-DD")))?;
+            let person = person_id(store, "--email", Some(&email)).await?.ok_or_else(|| CliError::Usage("--email is required".into()))?;
+            let request = StartRequest {
+                person_id: person,
+                start_date,
+                manager_id: person_id(store, "--manager", manager.as_deref()).await?,
+                people_connect_id: person_id(store, "--people-connect", people_connect.as_deref()).await?,
+                enablement_id: person_id(store, "--enablement", enablement.as_deref()).await?,
+                buddy_id: person_id(store, "--buddy", buddy.as_deref()).await?,
+                program,
+            };
+            let o = store.start_onboarding(None, &request).await?;
+            let tasks = store.tasks(o.id).await?;
+            if json {
+                crate::print_json(&serde_json::json!({"onboarding": o, "tasks": tasks.len()}))
+            } else {
+                println!("Started onboarding {} for {email} on {start_date}: {} tasks, last due {}.", o.id, tasks.len(), o.due_date.map_or("-".to_string(), |d| d.to_string()));
+                Ok(())
+            }
+        }
+        OnboardingCommand::List { limit } => {
+            let rows = store.find_onboardings(&OnboardingFilter::All, Utc::now().date_naive(), limit.clamp(1, 10_000), 0).await?;
+            if json {
+                return crate::print_json(&rows);
+            }
+            if rows.is_empty() {
+                println!("No onboardings yet. Start one with `onramp onboarding create --email E --start YYYY-MM-DD`.");
+            }
+            for r in rows {
+                println!(
+                    "{:>5}  {:<24} {:<11} {:>3}%  {:>3}/{:<3} overdue {:<3} {}",
+                    r.id,
+                    r.person_name,
+                    r.start_date,
+                    r.percent(),
+                    r.finished_tasks,
+                    r.total_tasks,
+                    r.overdue_tasks,
+                    r.status
+                );
+            }
+            Ok(())
+        }
+        OnboardingCommand::Show { id } => {
+            let o = store.onboarding(id).await?;
+            let person = store.person(o.person_id).await?;
+            let tasks = store.tasks(id).await?;
+            if json {
+                return crate::print_json(&serde_json::json!({"onboarding": o, "person": person, "tasks": tasks}));
+            }
+            let done = tasks.iter().filter(|t| matches!(t.status.as_str(), "done" | "skipped")).count();
+            println!("Onboarding {id}: {} <{}>, started {}, {} ({done}/{} tasks finished)", person.name, person.email, o.start_date, o.status, tasks.len());
+            let mut phase = String::new();
+            for t in &tasks {
+                if t.phase != phase {
+                    phase = t.phase.clone();
+                    println!("\n{phase}");
+                }
+                println!("  [{:<7}] {} {:<14} {}", t.status, t.due_date, t.owner_role, t.title);
+            }
+            Ok(())
+        }
+        OnboardingCommand::Export { id, format: ExportFormat::Gitlab } => {
+            print!("{}", export(store, id).await?);
             Ok(())
         }
     }
 }
 
-async fn export(store: &onramp_store::Store, id: i64) -> CliResult<String> {
+async fn export(store: &Store, id: i64) -> CliResult<String> {
     let onboarding = store.onboarding(id).await?;
     let person = store.person(onboarding.person_id).await?;
     let version = store.program_version(onboarding.program_version_id).await?;
     let tasks = store.tasks(id).await?;
-    let corrupt = |what: &str, value: &str| {
-        CliError::Failed(format!(
-            "onboarding {id}: stored {what} `{value}` is not known"
-        ))
-    };
+    let corrupt = |what: &str, value: &str| CliError::Failed(format!("onboarding {id}: stored {what} `{value}` is not known"));
     let mut export_tasks = Vec::with_capacity(tasks.len());
     for t in tasks {
-        let owner: Role = t
-            .owner_role
-            .parse()
-            .map_err(|_| corrupt("owner", &t.owner_role))?;
-        let kind = TaskKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == t.kind)
-            .ok_or_else(|| corrupt("kind", &t.kind))?;
+        let owner: Role = t.owner_role.parse().map_err(|_| corrupt("owner", &t.owner_role))?;
+        let kind = TaskKind::ALL.into_iter().find(|k| k.as_str() == t.kind).ok_or_else(|| corrupt("kind", &t.kind))?;
         export_tasks.push(ExportTask {
             done: t.status == "done" || t.status == "skipped",
             id: t.task_key,
@@ -71,11 +171,5 @@ async fn export(store: &onramp_store::Store, id: i64) -> CliResult<String> {
             due: t.due_date,
         });
     }
-    Ok(export_onboarding(
-        &person.name,
-        &version.definition.0,
-        version.version,
-        onboarding.start_date,
-        &export_tasks,
-    ))
+    Ok(export_onboarding(&person.name, &version.definition.0, version.version, onboarding.start_date, &export_tasks))
 }

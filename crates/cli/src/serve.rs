@@ -47,8 +47,11 @@ pub async fn run(
     before_serving(&url);
     println!("Onramp is serving on {url}");
     tracing::info!(%address, database = ?settings.database, "serving");
-    let state = onramp_web::AppState::new(store.clone());
+    let mut state = onramp_web::AppState::new(store.clone());
+    state.secure_cookies = settings.secure_cookies;
+    let sweeper = tokio::spawn(sweep_periodically(store.clone(), settings.auto_close_days));
     let served = onramp_web::serve(listener, state, shutdown_signal()).await;
+    sweeper.abort();
     tracing::info!("stopped accepting requests; closing the database");
     store.close().await;
     served.map_err(|e| CliError::Failed(format!("server error: {e}")))
@@ -74,5 +77,21 @@ async fn shutdown_signal() {
     tokio::select! {
         () = interrupt => tracing::info!("SIGINT received: finishing requests in flight"),
         () = terminate => tracing::info!("SIGTERM received: finishing requests in flight"),
+    }
+}
+
+/// Escalations and automatic closing, every ten minutes. Several servers may
+/// run it together: the store claims each change once.
+async fn sweep_periodically(store: Store, auto_close_days: u32) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match store.sweep(chrono::Utc::now(), auto_close_days).await {
+            Ok(report) if report.escalated_tasks + report.closed_onboardings > 0 => {
+                tracing::info!(escalated = report.escalated_tasks, closed = report.closed_onboardings, "sweep")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "sweep failed"),
+        }
     }
 }

@@ -648,3 +648,71 @@ fn stale(onboarding_id: i64, expected: i64, actual: i64) -> StoreError {
         "onboarding {onboarding_id} was changed by someone else (you saw version {expected}, it is now {actual}); reload and try again"
     ))
 }
+
+/// A request to start an onboarding, by people's ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartRequest {
+    pub person_id: i64,
+    pub start_date: NaiveDate,
+    /// The person's manager when `None`.
+    pub manager_id: Option<i64>,
+    pub people_connect_id: Option<i64>,
+    pub enablement_id: Option<i64>,
+    pub buddy_id: Option<i64>,
+    /// A program id to use instead of the one chosen by segment and region.
+    pub program: Option<String>,
+}
+
+impl Store {
+    /// Starts an onboarding: the newest version of the program meant for the
+    /// person's segment and region (or the one named), due dates on the
+    /// business days of their region.
+    pub async fn start_onboarding(&self, actor_id: Option<i64>, request: &StartRequest) -> Result<Onboarding> {
+        let person = self.person(request.person_id).await?;
+        let versions = self.latest_program_versions().await?;
+        let chosen = match &request.program {
+            Some(slug) => versions
+                .iter()
+                .find(|v| &v.definition.0.id == slug)
+                .ok_or_else(|| StoreError::Invalid(format!("program: no program `{slug}` has been imported")))?,
+            None => {
+                let fitting: Vec<_> = versions
+                    .iter()
+                    .filter(|v| v.definition.0.applies_to(person.segment.as_deref(), person.region.as_deref()))
+                    .collect();
+                match fitting.as_slice() {
+                    [one] => *one,
+                    [] => {
+                        return Err(StoreError::Invalid(format!(
+                            "program: no imported program applies to segment {} and region {}; import one or name it",
+                            person.segment.as_deref().unwrap_or("(none)"),
+                            person.region.as_deref().unwrap_or("(none)")
+                        )));
+                    }
+                    several => {
+                        let names: Vec<&str> = several.iter().map(|v| v.definition.0.id.as_str()).collect();
+                        return Err(StoreError::Invalid(format!(
+                            "program: several programs apply ({}); name one",
+                            names.join(", ")
+                        )));
+                    }
+                }
+            }
+        };
+        let calendar = self.calendar_for(person.region.as_deref()).await?;
+        self.create_onboarding(
+            actor_id,
+            &crate::NewOnboarding {
+                person_id: person.id,
+                program_version_id: chosen.id,
+                start_date: request.start_date,
+                manager_id: request.manager_id.or(person.manager_id),
+                people_connect_id: request.people_connect_id,
+                enablement_id: request.enablement_id,
+                buddy_id: request.buddy_id,
+            },
+            &calendar,
+        )
+        .await
+    }
+}

@@ -25,9 +25,11 @@ mod programs;
 pub mod testing;
 
 pub use accounts::{Account, ApiToken, Session};
-pub use engine::{SweepReport, TaskUpdate};
+pub use engine::{StartRequest, SweepReport, TaskUpdate};
 pub use error::StoreError;
 pub use models::*;
+/// A JSON value as stored (TEXT on SQLite, JSONB on PostgreSQL).
+pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use onboardings::OnboardingFilter;
 pub use programs::ImportOutcome;
 

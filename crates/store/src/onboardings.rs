@@ -391,6 +391,19 @@ impl Store {
         }))
     }
 
+    /// The attachments of an onboarding, without their bytes.
+    pub async fn attachments_of(&self, onboarding_id: i64) -> Result<Vec<AttachmentMeta>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT id, onboarding_id, comment_id, uploader_id, file_name, content_type, size_bytes, sha256, created_at
+                 FROM attachments WHERE onboarding_id = $1 ORDER BY id",
+            )
+            .bind(onboarding_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// An attachment's description and bytes.
     pub async fn attachment(&self, id: i64) -> Result<(AttachmentMeta, Vec<u8>)> {
         let found: Option<(i64, Vec<u8>)> = on_db!(self, |pool, _begin| {

@@ -11,6 +11,11 @@ pub enum WebError {
     BadRequest { field: String, message: String },
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Known to exist, but not the requester's to change.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -20,10 +25,16 @@ impl From<StoreError> for WebError {
         match e {
             StoreError::NotFound(_) => WebError::NotFound,
             StoreError::Conflict(m) => WebError::Conflict(m),
-            StoreError::Invalid(m) | StoreError::InvalidReference(m) => WebError::BadRequest {
-                field: "request".into(),
-                message: m,
-            },
+            StoreError::Invalid(m) | StoreError::InvalidReference(m) => {
+                // Store messages name their field first ("password: …").
+                match m.split_once(": ") {
+                    Some((field, rest)) if !field.contains(' ') => WebError::BadRequest {
+                        field: field.to_string(),
+                        message: rest.to_string(),
+                    },
+                    _ => WebError::BadRequest { field: "request".into(), message: m },
+                }
+            }
             other => WebError::Internal(other.to_string()),
         }
     }
@@ -41,6 +52,8 @@ impl IntoResponse for WebError {
             WebError::NotFound => (StatusCode::NOT_FOUND, "Not found.".to_string()),
             WebError::BadRequest { .. } => (StatusCode::BAD_REQUEST, self.to_string()),
             WebError::Conflict(_) => (StatusCode::CONFLICT, self.to_string()),
+            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
+            WebError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone()),
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (
@@ -50,6 +63,7 @@ impl IntoResponse for WebError {
             }
         };
         let page = crate::pages::ErrorPage {
+            nav: None,
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("Error"),
             message: &text,

@@ -4,7 +4,8 @@
 //! and render. Errors are mapped to responses once, in [`error`].
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use onramp_store::Store;
 use std::future::Future;
 use std::sync::Arc;
@@ -12,7 +13,10 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 mod api;
+pub mod auth;
 mod error;
+pub mod markdown;
+mod service;
 mod health;
 mod metrics;
 mod pages;
@@ -30,6 +34,8 @@ pub use metrics::Metrics;
 pub struct AppState {
     pub store: Store,
     pub metrics: Arc<Metrics>,
+    /// Mark cookies Secure even without a proxy saying HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -37,13 +43,18 @@ impl AppState {
         Self {
             store,
             metrics: Arc::new(Metrics::new()),
+            secure_cookies: false,
         }
     }
 }
 
+/// The largest request body: a 10 MB screenshot and the form around it.
+pub const UPLOAD_LIMIT: usize = 11 * 1024 * 1024;
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::router().split_for_parts();
+    let api = api.layer(DefaultBodyLimit::max(UPLOAD_LIMIT));
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(api)
@@ -55,6 +66,33 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/", get(pages::home))
+        .route("/login", get(pages::session::login_form).post(pages::session::login))
+        .route("/logout", post(pages::session::logout))
+        .route("/logout/everywhere", post(pages::session::logout_everywhere))
+        .route("/reset/{secret}", get(pages::session::reset_form).post(pages::session::reset))
+        .route("/home", get(pages::onboarding::my_home))
+        .route("/team", get(pages::onboarding::team))
+        .route("/starts", get(pages::onboarding::starts))
+        .route("/inbox", get(pages::onboarding::inbox))
+        .route("/inbox/read", post(pages::onboarding::inbox_read))
+        .route("/onboardings/new", get(pages::onboarding::new_form))
+        .route("/onboardings", post(pages::onboarding::create))
+        .route("/onboardings/{id}", get(pages::onboarding::detail))
+        .route("/onboardings/{id}/tasks/{task_id}", get(pages::onboarding::task_page).post(pages::onboarding::task_action))
+        .route(
+            "/onboardings/{id}/comments",
+            post(pages::onboarding::comment).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/onboardings/{id}/start", post(pages::onboarding::move_start))
+        .route("/onboardings/{id}/upgrade", get(pages::onboarding::upgrade_preview).post(pages::onboarding::upgrade))
+        .route("/attachments/{id}", get(pages::onboarding::attachment))
+        .route("/admin/users", get(pages::admin::users).post(pages::admin::add_user))
+        .route("/admin/users/{id}/roles", post(pages::admin::set_roles))
+        .route("/admin/users/{id}/disable", post(pages::admin::disable))
+        .route("/admin/users/{id}/reset", post(pages::admin::reset_link))
+        .route("/audit", get(pages::admin::audit))
+        .route("/settings/tokens", get(pages::admin::tokens).post(pages::admin::create_token))
+        .route("/settings/tokens/{id}/revoke", post(pages::admin::revoke_token))
         .route("/programs", get(pages::programs))
         .route("/programs/{id}", get(pages::program))
         .route("/static/app.css", get(pages::stylesheet))

@@ -10,6 +10,8 @@ use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod account;
+mod onboardings;
 pub(crate) mod programs;
 
 #[derive(OpenApi)]
@@ -24,6 +26,16 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(programs::list_programs))
         .routes(routes!(programs::get_program))
+        .routes(routes!(onboardings::list, onboardings::create))
+        .routes(routes!(onboardings::get_one, onboardings::update))
+        .routes(routes!(onboardings::change_task))
+        .routes(routes!(onboardings::comments, onboardings::add_comment))
+        .routes(routes!(onboardings::timeline))
+        .routes(routes!(onboardings::upgrade_preview, onboardings::upgrade))
+        .routes(routes!(onboardings::notifications))
+        .routes(routes!(account::tokens, account::create_token))
+        .routes(routes!(account::revoke_token))
+        .routes(routes!(account::audit))
 }
 
 /// An error as the API answers it.
@@ -60,6 +72,8 @@ impl IntoResponse for ApiError {
                 (StatusCode::BAD_REQUEST, message, Some(field))
             }
             WebError::Conflict(m) => (StatusCode::CONFLICT, m, None),
+            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, m, None),
+            WebError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m, None),
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "API request failed");
                 (
@@ -81,3 +95,36 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// A JSON request body whose errors name the field at fault.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json_type = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json_type {
+            return Err(ApiError(WebError::BadRequest { field: "content-type".into(), message: "send the body as application/json".into() }));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError(WebError::BadRequest { field: "body".into(), message: e.body_text() }))?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(&mut de).map(ApiJson).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            let field = if path == "." {
+                // Missing and unknown fields are named in the message itself.
+                inner.split('`').nth(1).filter(|_| inner.contains("field")).unwrap_or("body").to_string()
+            } else {
+                path
+            };
+            ApiError(WebError::BadRequest { field, message: inner })
+        })
+    }
+}

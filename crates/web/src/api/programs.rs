@@ -93,7 +93,7 @@ pub struct VersionQuery {
 /// Every program with its newest version.
 #[utoipa::path(get, path = "/api/v1/programs", tag = "programs",
     responses((status = 200, description = "Programs by title", body = Vec<ProgramItem>)))]
-pub async fn list_programs(State(state): State<AppState>) -> ApiResult<Vec<ProgramItem>> {
+pub async fn list_programs(State(state): State<AppState>, _user: crate::auth::CurrentUser) -> ApiResult<Vec<ProgramItem>> {
     let rows = state.store.list_programs().await?;
     Ok(Json(
         rows.into_iter()
@@ -195,6 +195,7 @@ pub async fn program_detail(
     ))]
 pub async fn get_program(
     State(state): State<AppState>,
+    _user: crate::auth::CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<VersionQuery>,
 ) -> ApiResult<ProgramDetail> {

@@ -1,6 +1,14 @@
 //! Server-rendered pages. They work without JavaScript.
 
+pub mod admin;
+pub mod onboarding;
+pub mod session;
+
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
+use onramp_core::access::sees_all_onboardings;
+use onramp_core::people::Role;
+use onramp_store::OnboardingFilter;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -12,9 +20,41 @@ use serde::Deserialize;
 /// Rows per page of a listing.
 pub const PAGE_SIZE: i64 = 50;
 
+/// What the navigation bar needs to know about the signed-in person.
+pub struct Nav {
+    pub name: String,
+    pub csrf: String,
+    pub admin: bool,
+    pub manager: bool,
+    pub people_connect: bool,
+    pub unread: usize,
+}
+
+impl Nav {
+    pub async fn of(state: &AppState, user: &CurrentUser) -> Result<Option<Nav>, WebError> {
+        let unread = state
+            .store
+            .notifications(user.actor.person_id, 100)
+            .await?
+            .iter()
+            .filter(|n| n.read_at.is_none())
+            .count();
+        let has = |r: Role| user.actor.has(r) || user.actor.is_admin();
+        Ok(Some(Nav {
+            name: user.account.name.clone(),
+            csrf: user.csrf().to_string(),
+            admin: user.actor.is_admin(),
+            manager: has(Role::Manager),
+            people_connect: has(Role::PeopleConnect),
+            unread,
+        }))
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage<'a> {
+    pub nav: Option<Nav>,
     pub status: u16,
     pub reason: &'a str,
     pub message: &'a str,
@@ -29,6 +69,9 @@ pub struct OnboardingLine {
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    nav: Option<Nav>,
+    heading: &'static str,
+    base: &'static str,
     onboardings: Vec<OnboardingLine>,
     total: i64,
     page: i64,
@@ -50,28 +93,32 @@ pub fn since_label(start: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
-/// Who is onboarding, since when, and how far they are.
-pub async fn home(
-    State(state): State<AppState>,
-    Query(query): Query<PageQuery>,
+/// Parses `?page=`: a whole number from 1.
+pub fn page_number(page: Option<&str>) -> Result<i64, WebError> {
+    match page {
+        None | Some("") => Ok(1),
+        Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or_else(|| WebError::BadRequest {
+            field: "page".into(),
+            message: format!("must be a whole number of at least 1 (got `{p}`)"),
+        }),
+    }
+}
+
+/// A page of onboardings as the start page and the role views list them.
+pub async fn onboarding_list(
+    state: &AppState,
+    user: &CurrentUser,
+    filter: OnboardingFilter,
+    page: Option<&str>,
+    heading: &'static str,
+    base: &'static str,
 ) -> Result<Html<String>, WebError> {
-    let page = match query.page.as_deref() {
-        None | Some("") => 1,
-        Some(p) => {
-            p.parse::<i64>()
-                .ok()
-                .filter(|p| *p >= 1)
-                .ok_or_else(|| WebError::BadRequest {
-                    field: "page".into(),
-                    message: format!("must be a whole number of at least 1 (got `{p}`)"),
-                })?
-        }
-    };
+    let page = page_number(page)?;
     let today = Utc::now().date_naive();
-    let total = state.store.count_onboardings().await?;
+    let total = state.store.count_onboardings_where(&filter).await?;
     let rows = state
         .store
-        .list_onboardings(today, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        .find_onboardings(&filter, today, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         .await?;
     let onboardings = rows
         .into_iter()
@@ -81,27 +128,37 @@ pub async fn home(
         })
         .collect();
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    Ok(Html(
-        HomePage {
-            onboardings,
-            total,
-            page,
-            pages,
-        }
-        .render()?,
-    ))
+    let nav = Nav::of(state, user).await?;
+    Ok(Html(HomePage { nav, heading, base, onboardings, total, page, pages }.render()?))
+}
+
+/// Who is onboarding, since when, and how far they are: every onboarding
+/// for People Connect and admins, one's own for everyone else.
+pub async fn home(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<PageQuery>,
+) -> Result<Html<String>, WebError> {
+    let filter = if sees_all_onboardings(&user.actor) {
+        OnboardingFilter::All
+    } else {
+        OnboardingFilter::Involving(user.actor.person_id)
+    };
+    onboarding_list(&state, &user, filter, query.page.as_deref(), "Onboardings", "/").await
 }
 
 #[derive(Template)]
 #[template(path = "programs.html")]
 struct ProgramsPage {
+    nav: Option<Nav>,
     programs: Vec<onramp_store::ProgramSummary>,
 }
 
 /// Every program with its newest version.
-pub async fn programs(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+pub async fn programs(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
     let programs = state.store.list_programs().await?;
-    Ok(Html(ProgramsPage { programs }.render()?))
+    let nav = Nav::of(&state, &user).await?;
+    Ok(Html(ProgramsPage { nav, programs }.render()?))
 }
 
 /// A phase of a program page with its tasks.
@@ -113,6 +170,7 @@ struct PhaseView<'a> {
 #[derive(Template)]
 #[template(path = "program.html")]
 struct ProgramPage<'a> {
+    nav: Option<Nav>,
     p: &'a crate::api::programs::ProgramDetail,
     phases: Vec<PhaseView<'a>>,
     latest: i64,
@@ -126,6 +184,7 @@ pub struct VersionQuery {
 /// One program version: its phases and tasks, and the list of versions.
 pub async fn program(
     State(state): State<AppState>,
+    user: CurrentUser,
     axum::extract::Path(id): axum::extract::Path<String>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Html<String>, WebError> {
@@ -141,6 +200,7 @@ pub async fn program(
     let latest = p.versions.first().map_or(p.version, |v| v.version);
     Ok(Html(
         ProgramPage {
+            nav: Nav::of(&state, &user).await?,
             p: &p,
             phases,
             latest,
@@ -155,7 +215,7 @@ pub async fn stylesheet() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../assets/app.css"),
+        include_str!("../../assets/app.css"),
     )
 }
 

@@ -1,0 +1,99 @@
+//! The caller's API tokens, and the audit log.
+
+use super::{ApiJson, ApiResult, ErrorBody};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenItem {
+    pub id: i64,
+    pub name: String,
+    pub scope: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked: bool,
+}
+
+/// The caller's tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "people", responses((status = 200, body = Vec<TokenItem>), (status = 401, body = ErrorBody)))]
+pub async fn tokens(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Vec<TokenItem>> {
+    let tokens = state.store.api_tokens(user.account.id).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenItem { id: t.id, name: t.name, scope: t.scope, created_at: t.created_at, last_used_at: t.last_used_at, revoked: t.revoked_at.is_some() })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub name: String,
+    /// read or write.
+    pub scope: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    pub id: i64,
+    /// Shown once: store it now.
+    pub token: String,
+}
+
+/// Creates a token for the caller.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "people", request_body = NewToken,
+    responses((status = 201, body = CreatedToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn create_token(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<NewToken>) -> Result<(StatusCode, Json<CreatedToken>), super::ApiError> {
+    let (secret, token) = state.store.create_api_token(user.account.id, &body.name, &body.scope).await?;
+    Ok((StatusCode::CREATED, Json(CreatedToken { id: token.id, token: secret })))
+}
+
+/// Revokes one of the caller's tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "people", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn revoke_token(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<StatusCode, super::ApiError> {
+    state.store.revoke_api_token(user.account.id, id).await.map_err(|_| crate::WebError::NotFound)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditItem {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub onboarding_id: Option<i64>,
+    pub old_value: Option<serde_json::Value>,
+    pub new_value: Option<serde_json::Value>,
+}
+
+/// The audit log: every change for admins, what concerns the caller otherwise.
+/// CSV is at `/audit?format=csv`.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "people", responses((status = 200, body = Vec<AuditItem>), (status = 401, body = ErrorBody)))]
+pub async fn audit(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Vec<AuditItem>> {
+    let events = crate::pages::admin::audit_events_for(&state, &user).await?;
+    Ok(Json(
+        events
+            .into_iter()
+            .map(|e| AuditItem {
+                id: e.id,
+                at: e.at,
+                actor_id: e.actor_id,
+                action: e.action,
+                entity: e.entity,
+                entity_id: e.entity_id,
+                onboarding_id: e.onboarding_id,
+                old_value: e.old_value.map(|v| v.0),
+                new_value: e.new_value.map(|v| v.0),
+            })
+            .collect(),
+    ))
+}

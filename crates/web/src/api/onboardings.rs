@@ -1,0 +1,311 @@
+//! Onboardings, their tasks, comments, screenshots, timeline and upgrades.
+
+use super::{ApiError, ApiJson, ApiResult, ErrorBody};
+use crate::auth::CurrentUser;
+use crate::pages::onboarding::{comment_lines, parse_action, read_comment_form, save_comment, task_for_update, timeline_lines};
+use crate::service::{self, OnboardingView};
+use crate::{AppState, WebError};
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use chrono::{NaiveDate, Utc};
+use onramp_core::access::{OnboardingAction, may_create_onboarding, sees_all_onboardings};
+use onramp_store::{OnboardingFilter, StartRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// One onboarding in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnboardingItem {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub person_email: String,
+    pub segment: Option<String>,
+    pub region: Option<String>,
+    pub start_date: NaiveDate,
+    pub status: String,
+    pub program: String,
+    pub program_version: i64,
+    pub manager: Option<String>,
+    pub buddy: Option<String>,
+    pub total_tasks: i64,
+    pub finished_tasks: i64,
+    pub overdue_tasks: i64,
+    pub percent: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnboardingPage {
+    pub items: Vec<OnboardingItem>,
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageParams {
+    /// Page number, from 1; 50 onboardings a page.
+    pub page: Option<String>,
+}
+
+/// The onboardings the caller may see, newest start first.
+#[utoipa::path(get, path = "/api/v1/onboardings", tag = "onboardings", params(PageParams),
+    responses((status = 200, body = OnboardingPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<PageParams>) -> ApiResult<OnboardingPage> {
+    let page = crate::pages::page_number(q.page.as_deref())?;
+    let filter = if sees_all_onboardings(&user.actor) { OnboardingFilter::All } else { OnboardingFilter::Involving(user.actor.person_id) };
+    let size = crate::pages::PAGE_SIZE;
+    let total = state.store.count_onboardings_where(&filter).await?;
+    let rows = state.store.find_onboardings(&filter, Utc::now().date_naive(), size, (page - 1) * size).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| OnboardingItem {
+            percent: r.percent(),
+            id: r.id,
+            person_id: r.person_id,
+            person_name: r.person_name,
+            person_email: r.person_email,
+            segment: r.segment,
+            region: r.region,
+            start_date: r.start_date,
+            status: r.status,
+            program: r.program_slug,
+            program_version: r.program_version,
+            manager: r.manager_name,
+            buddy: r.buddy_name,
+            total_tasks: r.total_tasks,
+            finished_tasks: r.finished_tasks,
+            overdue_tasks: r.overdue_tasks,
+        })
+        .collect();
+    Ok(Json(OnboardingPage { items, page, pages: ((total + size - 1) / size).max(1), total }))
+}
+
+/// Who to start an onboarding for; people are named by email.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOnboarding {
+    pub email: String,
+    /// The first day, YYYY-MM-DD.
+    pub start_date: NaiveDate,
+    pub manager_email: Option<String>,
+    pub people_connect_email: Option<String>,
+    pub enablement_email: Option<String>,
+    pub buddy_email: Option<String>,
+    /// A program id; by default the program for the person's segment and region.
+    pub program: Option<String>,
+}
+
+async fn person_id(state: &AppState, field: &str, email: Option<&str>) -> Result<Option<i64>, WebError> {
+    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
+    match state.store.person_by_email(email).await? {
+        Some(p) => Ok(Some(p.id)),
+        None => Err(WebError::BadRequest { field: field.into(), message: format!("no person has the email {email}") }),
+    }
+}
+
+/// Starts an onboarding (People Connect and admins).
+#[utoipa::path(post, path = "/api/v1/onboardings", tag = "onboardings", request_body = CreateOnboarding,
+    responses((status = 201, body = OnboardingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<CreateOnboarding>) -> Result<(StatusCode, Json<OnboardingView>), ApiError> {
+    if !may_create_onboarding(&user.actor) {
+        return Err(WebError::Forbidden("only People Connect and admins start onboardings".into()).into());
+    }
+    let person = person_id(&state, "email", Some(&body.email)).await?.ok_or_else(|| WebError::BadRequest { field: "email".into(), message: "required".into() })?;
+    let request = StartRequest {
+        person_id: person,
+        start_date: body.start_date,
+        manager_id: person_id(&state, "manager_email", body.manager_email.as_deref()).await?,
+        people_connect_id: person_id(&state, "people_connect_email", body.people_connect_email.as_deref()).await?.or(Some(user.actor.person_id)),
+        enablement_id: person_id(&state, "enablement_email", body.enablement_email.as_deref()).await?,
+        buddy_id: person_id(&state, "buddy_email", body.buddy_email.as_deref()).await?,
+        program: body.program,
+    };
+    let o = state.store.start_onboarding(Some(user.actor.person_id), &request).await?;
+    let loaded = service::load(&state, &user, o.id, OnboardingAction::Read).await?;
+    Ok((StatusCode::CREATED, Json(service::view(&state, &user, &loaded).await?)))
+}
+
+/// One onboarding with its phases, tasks and graduation checklist.
+#[utoipa::path(get, path = "/api/v1/onboardings/{id}", tag = "onboardings", params(("id" = i64, Path)),
+    responses((status = 200, body = OnboardingView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_one(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<OnboardingView> {
+    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
+    Ok(Json(service::view(&state, &user, &loaded).await?))
+}
+
+/// A change to an onboarding: its start date. `version` must be the one you read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOnboarding {
+    pub version: i64,
+    pub start_date: NaiveDate,
+}
+
+/// Moves the start date; open tasks' due dates follow (manager, admin).
+#[utoipa::path(patch, path = "/api/v1/onboardings/{id}", tag = "onboardings", params(("id" = i64, Path)), request_body = UpdateOnboarding,
+    responses((status = 200, body = OnboardingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Stale version", body = ErrorBody)))]
+pub async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, ApiJson(body): ApiJson<UpdateOnboarding>) -> ApiResult<OnboardingView> {
+    let loaded = service::load(&state, &user, id, OnboardingAction::Edit).await?;
+    let calendar = state.store.calendar_for(loaded.person.region.as_deref()).await?;
+    state.store.move_start_date(Some(user.actor.person_id), id, body.version, body.start_date, &calendar).await?;
+    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
+    Ok(Json(service::view(&state, &user, &loaded).await?))
+}
+
+/// Complete, skip (with an optional note) or reopen a task.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskChange {
+    /// complete, skip or reopen.
+    pub action: String,
+    /// The task version you read.
+    pub version: i64,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskChanged {
+    pub id: i64,
+    pub status: String,
+    pub version: i64,
+    /// Other tasks whose status followed: `[task id, new status]`.
+    pub followed: Vec<(String, String)>,
+}
+
+/// Changes a task's status (its owner role, the manager, admins).
+#[utoipa::path(post, path = "/api/v1/onboardings/{id}/tasks/{task_id}", tag = "onboardings",
+    params(("id" = i64, Path), ("task_id" = i64, Path)), request_body = TaskChange,
+    responses((status = 200, body = TaskChanged), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Stale version, or blocked", body = ErrorBody)))]
+pub async fn change_task(State(state): State<AppState>, user: CurrentUser, Path((id, task_id)): Path<(i64, i64)>, ApiJson(body): ApiJson<TaskChange>) -> ApiResult<TaskChanged> {
+    task_for_update(&state, &user, id, task_id).await?;
+    let action = parse_action(&body.action, body.note.as_deref().unwrap_or(""))?;
+    let update = state.store.update_task(Some(user.actor.person_id), task_id, body.version, &action).await?;
+    Ok(Json(TaskChanged { id: update.task.id, status: update.task.status, version: update.task.version, followed: update.followed }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentItem {
+    pub author: String,
+    pub at: String,
+    /// Sanitized HTML of the Markdown.
+    pub html: String,
+    /// `[attachment id, file name]`; fetch with `/attachments/{id}`.
+    pub attachments: Vec<(i64, String)>,
+}
+
+/// The comments of an onboarding, oldest first.
+#[utoipa::path(get, path = "/api/v1/onboardings/{id}/comments", tag = "onboardings", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<CommentItem>), (status = 404, body = ErrorBody)))]
+pub async fn comments(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<Vec<CommentItem>> {
+    service::load(&state, &user, id, OnboardingAction::Read).await?;
+    let lines = comment_lines(&state, id, None).await?;
+    Ok(Json(lines.into_iter().map(|c| CommentItem { author: c.author, at: c.at, html: c.html, attachments: c.attachments }).collect()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentCreated {
+    pub id: i64,
+}
+
+/// Adds a comment (multipart form: `body`, optional `task_id`, optional
+/// `screenshot` up to 10 MB, PNG/JPEG/GIF/WebP judged from its bytes).
+/// @mentions of roles and people land in their inbox.
+#[utoipa::path(post, path = "/api/v1/onboardings/{id}/comments", tag = "onboardings", params(("id" = i64, Path)),
+    responses((status = 201, body = CommentCreated), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn add_comment(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, multipart: Multipart) -> Result<(StatusCode, Json<CommentCreated>), ApiError> {
+    let input = read_comment_form(multipart).await?;
+    let comment = save_comment(&state, &user, id, input).await?;
+    Ok((StatusCode::CREATED, Json(CommentCreated { id: comment.id })))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineItem {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+}
+
+/// Everything that happened to the onboarding, oldest first.
+#[utoipa::path(get, path = "/api/v1/onboardings/{id}/timeline", tag = "onboardings", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<TimelineItem>), (status = 404, body = ErrorBody)))]
+pub async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<Vec<TimelineItem>> {
+    service::load(&state, &user, id, OnboardingAction::Read).await?;
+    let lines = timeline_lines(&state, &state.store.timeline(id).await?).await?;
+    Ok(Json(lines.into_iter().map(|l| TimelineItem { at: l.at, who: l.who, what: l.what }).collect()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UpgradePreview {
+    /// `[task id, title, due business day]`.
+    pub added: Vec<(String, String, i32)>,
+    /// Open tasks the new version drops: `[task id, title]`.
+    pub removed: Vec<(String, String)>,
+    /// Finished tasks the new version drops, kept as done work.
+    pub kept_finished: Vec<(String, String)>,
+    /// `[task id, changed fields]`.
+    pub changed: Vec<(String, Vec<String>)>,
+}
+
+impl From<onramp_core::onboarding::UpgradeDiff> for UpgradePreview {
+    fn from(d: onramp_core::onboarding::UpgradeDiff) -> Self {
+        UpgradePreview { added: d.added, removed: d.removed, kept_finished: d.kept_finished, changed: d.changed }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UpgradeParams {
+    /// The program version (its id) to move to.
+    pub version_id: i64,
+}
+
+/// What upgrading to another program version would change (manager, admin).
+#[utoipa::path(get, path = "/api/v1/onboardings/{id}/upgrade", tag = "onboardings", params(("id" = i64, Path), UpgradeParams),
+    responses((status = 200, body = UpgradePreview), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn upgrade_preview(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Query(q): Query<UpgradeParams>) -> ApiResult<UpgradePreview> {
+    service::load(&state, &user, id, OnboardingAction::Edit).await?;
+    Ok(Json(state.store.upgrade_preview(id, q.version_id).await?.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyUpgrade {
+    pub version_id: i64,
+    /// The onboarding version you read.
+    pub version: i64,
+}
+
+/// Applies an upgrade: done work is kept, removed open tasks dropped, new tasks get due dates.
+#[utoipa::path(post, path = "/api/v1/onboardings/{id}/upgrade", tag = "onboardings", params(("id" = i64, Path)), request_body = ApplyUpgrade,
+    responses((status = 200, body = UpgradePreview), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn upgrade(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, ApiJson(body): ApiJson<ApplyUpgrade>) -> ApiResult<UpgradePreview> {
+    let loaded = service::load(&state, &user, id, OnboardingAction::Edit).await?;
+    let calendar = state.store.calendar_for(loaded.person.region.as_deref()).await?;
+    let (_, diff) = state.store.upgrade_onboarding(Some(user.actor.person_id), id, body.version, body.version_id, &calendar).await?;
+    Ok(Json(diff.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationItem {
+    pub id: i64,
+    pub kind: String,
+    pub message: String,
+    pub onboarding_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub created_at: chrono::DateTime<Utc>,
+    pub read: bool,
+}
+
+/// The caller's inbox: mentions and escalations, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "people",
+    responses((status = 200, body = Vec<NotificationItem>), (status = 401, body = ErrorBody)))]
+pub async fn notifications(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Vec<NotificationItem>> {
+    let items = state.store.notifications(user.actor.person_id, 200).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|n| NotificationItem { id: n.id, kind: n.kind, message: n.message, onboarding_id: n.onboarding_id, task_id: n.task_id, created_at: n.created_at, read: n.read_at.is_some() })
+            .collect(),
+    ))
+}

@@ -1,0 +1,256 @@
+//! What pages and the API share: loading an onboarding with the access check
+//! (a resource someone may not see is "not found"), and the view of it.
+
+use crate::auth::CurrentUser;
+use crate::{AppState, WebError};
+use chrono::{NaiveDate, Utc};
+use onramp_core::access::{OnboardingAction, Parties, may};
+use onramp_core::onboarding::{
+    GraduationFacts, TaskNode, TaskStatus, evaluate_graduation, today_in, unfinished_dependencies,
+};
+use onramp_core::people::Role;
+use onramp_store::{Onboarding, Person, ProgramVersion, Task};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An onboarding the current user may see, with what belongs to it.
+pub struct Loaded {
+    pub onboarding: Onboarding,
+    pub person: Person,
+    pub parties: Parties,
+    pub version: ProgramVersion,
+}
+
+pub fn parties_of(o: &Onboarding) -> Parties {
+    Parties {
+        new_hire: o.person_id,
+        manager: o.manager_id,
+        buddy: o.buddy_id,
+        people_connect: o.people_connect_id,
+        enablement: o.enablement_id,
+    }
+}
+
+/// Loads onboarding `id` if `user` may see it; answers "not found" otherwise
+/// (so its existence does not leak), and "forbidden" when they may see it
+/// but not do `action`.
+pub async fn load(state: &AppState, user: &CurrentUser, id: i64, action: OnboardingAction) -> Result<Loaded, WebError> {
+    let onboarding = match state.store.onboarding(id).await {
+        Ok(o) => o,
+        Err(onramp_store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let parties = parties_of(&onboarding);
+    if !may(&user.actor, &parties, OnboardingAction::Read) {
+        return Err(WebError::NotFound);
+    }
+    if !may(&user.actor, &parties, action) {
+        return Err(WebError::Forbidden(format!("you may not {} on this onboarding", describe(action))));
+    }
+    let person = state.store.person(onboarding.person_id).await?;
+    let version = state.store.program_version(onboarding.program_version_id).await?;
+    Ok(Loaded { onboarding, person, parties, version })
+}
+
+fn describe(action: OnboardingAction) -> String {
+    match action {
+        OnboardingAction::Read => "read".into(),
+        OnboardingAction::Comment => "comment".into(),
+        OnboardingAction::UpdateTask(role) => format!("change tasks owned by the {}", role.label().to_lowercase()),
+        OnboardingAction::Edit => "change the onboarding".into(),
+        OnboardingAction::AssignBuddy => "assign the buddy".into(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonRef {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    /// The role they hold in this onboarding.
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskView {
+    pub id: i64,
+    /// The task's id in the program.
+    pub key: String,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    pub owner: String,
+    pub kind: String,
+    pub phase: String,
+    pub due_date: NaiveDate,
+    /// open, done, skipped or blocked.
+    pub status: String,
+    pub status_note: Option<String>,
+    /// Send it back when changing the task.
+    pub version: i64,
+    pub overdue: bool,
+    pub compliance_critical: bool,
+    /// Titles of the unfinished tasks this one waits for.
+    pub blocked_by: Vec<String>,
+    /// Whether the current user may complete, skip or reopen it.
+    pub can_update: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PhaseView {
+    pub id: String,
+    pub title: String,
+    pub finished: u32,
+    pub total: u32,
+    pub tasks: Vec<TaskView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CriterionView {
+    pub task: String,
+    pub label: String,
+    pub met: bool,
+    pub missing: Option<String>,
+}
+
+/// An onboarding with its tasks, as pages and the API show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OnboardingView {
+    pub id: i64,
+    /// Send it back when changing the onboarding.
+    pub version: i64,
+    pub status: String,
+    pub start_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    /// Today in the new hire's time zone.
+    pub today: NaiveDate,
+    pub new_hire: PersonRef,
+    pub segment: Option<String>,
+    pub region: Option<String>,
+    pub time_zone: String,
+    pub program: String,
+    pub program_title: String,
+    pub program_version: i64,
+    pub people: Vec<PersonRef>,
+    pub finished: u32,
+    pub total: u32,
+    pub overdue: u32,
+    pub phases: Vec<PhaseView>,
+    pub graduation: Vec<CriterionView>,
+    /// Whether the current user may move the start date or upgrade.
+    pub can_edit: bool,
+    pub can_comment: bool,
+}
+
+impl OnboardingView {
+    pub fn percent(&self) -> u32 {
+        (self.finished * 100).checked_div(self.total).unwrap_or(0)
+    }
+}
+
+async fn person_ref(state: &AppState, id: Option<i64>, role: Role) -> Result<Option<PersonRef>, WebError> {
+    let Some(id) = id else { return Ok(None) };
+    let p = state.store.person(id).await?;
+    Ok(Some(PersonRef { id: p.id, name: p.name, email: p.email, role: role.label().to_string() }))
+}
+
+/// Builds the view of a loaded onboarding for `user`.
+pub async fn view(state: &AppState, user: &CurrentUser, loaded: &Loaded) -> Result<OnboardingView, WebError> {
+    let tasks = state.store.tasks(loaded.onboarding.id).await?;
+    Ok(build_view(state, user, loaded, &tasks).await?)
+}
+
+pub async fn build_view(state: &AppState, user: &CurrentUser, loaded: &Loaded, tasks: &[Task]) -> Result<OnboardingView, WebError> {
+    let o = &loaded.onboarding;
+    let program = &loaded.version.definition.0;
+    let today = today_in(&loaded.person.time_zone, Utc::now());
+    let nodes: Vec<TaskNode> = tasks
+        .iter()
+        .map(|t| TaskNode {
+            key: t.task_key.clone(),
+            status: t.status.parse().unwrap_or(TaskStatus::Open),
+            depends_on: t.template.0.depends_on.clone(),
+        })
+        .collect();
+    let title_of = |key: &str| tasks.iter().find(|t| t.task_key == key).map_or(key.to_string(), |t| t.title.clone());
+    let mut phases: Vec<PhaseView> = program
+        .phases
+        .iter()
+        .map(|p| PhaseView { id: p.id.clone(), title: p.title.clone(), finished: 0, total: 0, tasks: Vec::new() })
+        .collect();
+    let (mut finished, mut overdue) = (0, 0);
+    for t in tasks {
+        let status: TaskStatus = t.status.parse().unwrap_or(TaskStatus::Open);
+        let owner: Role = t.owner_role.parse().unwrap_or(Role::NewHire);
+        let is_overdue = !status.is_finished() && t.due_date < today;
+        finished += u32::from(status.is_finished());
+        overdue += u32::from(is_overdue);
+        let view = TaskView {
+            id: t.id,
+            key: t.task_key.clone(),
+            title: t.title.clone(),
+            body: t.body.clone(),
+            owner: t.owner_role.clone(),
+            kind: t.kind.clone(),
+            phase: t.phase.clone(),
+            due_date: t.due_date,
+            status: t.status.clone(),
+            status_note: t.status_note.clone(),
+            version: t.version,
+            overdue: is_overdue,
+            compliance_critical: t.compliance_critical,
+            blocked_by: unfinished_dependencies(&nodes, &t.task_key).iter().map(|k| title_of(k)).collect(),
+            can_update: may(&user.actor, &loaded.parties, OnboardingAction::UpdateTask(owner)),
+        };
+        let phase = match phases.iter_mut().find(|p| p.id == t.phase) {
+            Some(p) => p,
+            None => {
+                // A task kept from an older version whose phase is gone.
+                phases.push(PhaseView { id: t.phase.clone(), title: t.phase.clone(), finished: 0, total: 0, tasks: Vec::new() });
+                phases.last_mut().ok_or_else(|| WebError::Internal("phase list".into()))?
+            }
+        };
+        phase.total += 1;
+        phase.finished += u32::from(status.is_finished());
+        phase.tasks.push(view);
+    }
+    phases.retain(|p| p.total > 0);
+    let templates: Vec<&onramp_core::program::TaskTemplate> = tasks.iter().map(|t| &t.template.0).collect();
+    let graduation = evaluate_graduation(&templates, &GraduationFacts::default())
+        .into_iter()
+        .map(|r| CriterionView { task: r.task, label: r.label, met: r.met, missing: r.missing })
+        .collect();
+    let mut people = Vec::new();
+    for (id, role) in [
+        (o.manager_id, Role::Manager),
+        (o.buddy_id, Role::Buddy),
+        (o.people_connect_id, Role::PeopleConnect),
+        (o.enablement_id, Role::Enablement),
+    ] {
+        people.extend(person_ref(state, id, role).await?);
+    }
+    let p = &loaded.person;
+    Ok(OnboardingView {
+        id: o.id,
+        version: o.version,
+        status: o.status.clone(),
+        start_date: o.start_date,
+        due_date: o.due_date,
+        today,
+        new_hire: PersonRef { id: p.id, name: p.name.clone(), email: p.email.clone(), role: Role::NewHire.label().into() },
+        segment: p.segment.clone(),
+        region: p.region.clone(),
+        time_zone: p.time_zone.clone(),
+        program: program.id.clone(),
+        program_title: program.title.clone(),
+        program_version: loaded.version.version,
+        people,
+        finished,
+        total: tasks.len() as u32,
+        overdue,
+        phases,
+        graduation,
+        can_edit: may(&user.actor, &loaded.parties, OnboardingAction::Edit),
+        can_comment: may(&user.actor, &loaded.parties, OnboardingAction::Comment),
+    })
+}
