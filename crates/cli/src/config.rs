@@ -121,7 +121,9 @@ impl Settings {
         };
         let auto_close_days = match std::env::var("ONRAMP_AUTO_CLOSE_DAYS").ok() {
             Some(v) => v.parse().map_err(|_| {
-                CliError::Usage(format!("ONRAMP_AUTO_CLOSE_DAYS: `{v}` is not a number of days"))
+                CliError::Usage(format!(
+                    "ONRAMP_AUTO_CLOSE_DAYS: `{v}` is not a number of days"
+                ))
             })?,
             None => file.auto_close_days.unwrap_or(60),
         };

@@ -194,11 +194,23 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
         };
         let (person, _) = store.upsert_person(None, &new).await?;
         let hash = onramp_store::accounts::hash_password(DEMO_PASSWORD);
-        store.upsert_account(None, person.id, spec.roles, Some(&hash)).await?;
+        store
+            .upsert_account(None, person.id, spec.roles, Some(&hash))
+            .await?;
         ids.insert(spec.email, person.id);
     }
-    for (region, day, name) in [("DACH", "-12-24", "Christmas Eve"), ("DACH", "-12-25", "Christmas Day"), ("DACH", "-12-26", "Boxing Day"), ("ALL", "-01-01", "New Year's Day")] {
-        for year in [today.format("%Y").to_string(), (today + chrono::Duration::days(366)).format("%Y").to_string()] {
+    for (region, day, name) in [
+        ("DACH", "-12-24", "Christmas Eve"),
+        ("DACH", "-12-25", "Christmas Day"),
+        ("DACH", "-12-26", "Boxing Day"),
+        ("ALL", "-01-01", "New Year's Day"),
+    ] {
+        for year in [
+            today.format("%Y").to_string(),
+            (today + chrono::Duration::days(366))
+                .format("%Y")
+                .to_string(),
+        ] {
             if let Ok(d) = NaiveDate::parse_from_str(&format!("{year}{day}"), "%Y-%m-%d") {
                 store.add_holiday(region, d, name).await?;
             }
@@ -224,16 +236,38 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
         )
         .await?;
     // The first days went well: the work before day one and the first tasks are done.
-    let done_keys = ["open-onboarding", "request-accounts", "choose-buddy", "invite-office-hours", "handbook-first", "who-to-ask", "join-channels"];
+    let done_keys = [
+        "open-onboarding",
+        "request-accounts",
+        "choose-buddy",
+        "invite-office-hours",
+        "handbook-first",
+        "who-to-ask",
+        "join-channels",
+    ];
     for key in done_keys {
-        let Some(task) = store.tasks(onboarding.id).await?.into_iter().find(|t| t.task_key == key) else { continue };
+        let Some(task) = store
+            .tasks(onboarding.id)
+            .await?
+            .into_iter()
+            .find(|t| t.task_key == key)
+        else {
+            continue;
+        };
         let actor = match task.owner_role.as_str() {
             "people-connect" => id(PEOPLE_CONNECT),
             "manager" => id(MANAGER),
             "enablement" => id(ENABLEMENT),
             _ => Some(hire),
         };
-        store.update_task(actor, task.id, task.version, &onramp_core::onboarding::TaskAction::Complete).await?;
+        store
+            .update_task(
+                actor,
+                task.id,
+                task.version,
+                &onramp_core::onboarding::TaskAction::Complete,
+            )
+            .await?;
     }
     Ok(SeedReport {
         seeded: true,

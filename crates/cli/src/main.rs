@@ -157,13 +157,16 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::User(command) => user::run_user(command, &settings, g.json).await,
         Command::Token(command) => user::run_token(command, &settings, g.json).await,
         Command::Holiday(command) => user::run_holiday(command, &settings, g.json).await,
-        Command::Sweep { auto_close_days } => user::run_sweep(&settings, auto_close_days, g.json).await,
+        Command::Sweep { auto_close_days } => {
+            user::run_sweep(&settings, auto_close_days, g.json).await
+        }
     }
 }
 
 fn print_demo(report: &demo::SeedReport, url: &str, json: bool) {
     if json {
-        let doc = serde_json::json!({ "url": url, "seed": report, "password": demo::DEMO_PASSWORD });
+        let doc =
+            serde_json::json!({ "url": url, "seed": report, "password": demo::DEMO_PASSWORD });
         println!("{doc}");
         return;
     }
@@ -174,7 +177,10 @@ fn print_demo(report: &demo::SeedReport, url: &str, json: bool) {
             report.program, report.program_version
         );
     }
-    println!("Demo logins (the password of every demo account is {}):", demo::DEMO_PASSWORD);
+    println!(
+        "Demo logins (the password of every demo account is {}):",
+        demo::DEMO_PASSWORD
+    );
     for p in &report.people {
         let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
         println!("  {:<28} {:<14} {}", p.email, p.name, roles.join(", "));

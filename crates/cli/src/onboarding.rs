@@ -74,21 +74,35 @@ async fn person_id(store: &Store, flag: &str, email: Option<&str>) -> CliResult<
     let Some(email) = email else { return Ok(None) };
     match store.person_by_email(email).await? {
         Some(p) => Ok(Some(p.id)),
-        None => Err(CliError::Usage(format!("{flag}: no person has the email {email}"))),
+        None => Err(CliError::Usage(format!(
+            "{flag}: no person has the email {email}"
+        ))),
     }
 }
 
 async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliResult<()> {
     match command {
-        OnboardingCommand::Create { email, start, manager, people_connect, enablement, buddy, program } => {
-            let start_date = NaiveDate::parse_from_str(&start, "%Y-%m-%d")
-                .map_err(|_| CliError::Usage(format!("--start: `{start}` is not a date as YYYY-MM-DD")))?;
-            let person = person_id(store, "--email", Some(&email)).await?.ok_or_else(|| CliError::Usage("--email is required".into()))?;
+        OnboardingCommand::Create {
+            email,
+            start,
+            manager,
+            people_connect,
+            enablement,
+            buddy,
+            program,
+        } => {
+            let start_date = NaiveDate::parse_from_str(&start, "%Y-%m-%d").map_err(|_| {
+                CliError::Usage(format!("--start: `{start}` is not a date as YYYY-MM-DD"))
+            })?;
+            let person = person_id(store, "--email", Some(&email))
+                .await?
+                .ok_or_else(|| CliError::Usage("--email is required".into()))?;
             let request = StartRequest {
                 person_id: person,
                 start_date,
                 manager_id: person_id(store, "--manager", manager.as_deref()).await?,
-                people_connect_id: person_id(store, "--people-connect", people_connect.as_deref()).await?,
+                people_connect_id: person_id(store, "--people-connect", people_connect.as_deref())
+                    .await?,
                 enablement_id: person_id(store, "--enablement", enablement.as_deref()).await?,
                 buddy_id: person_id(store, "--buddy", buddy.as_deref()).await?,
                 program,
@@ -98,17 +112,31 @@ async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliR
             if json {
                 crate::print_json(&serde_json::json!({"onboarding": o, "tasks": tasks.len()}))
             } else {
-                println!("Started onboarding {} for {email} on {start_date}: {} tasks, last due {}.", o.id, tasks.len(), o.due_date.map_or("-".to_string(), |d| d.to_string()));
+                println!(
+                    "Started onboarding {} for {email} on {start_date}: {} tasks, last due {}.",
+                    o.id,
+                    tasks.len(),
+                    o.due_date.map_or("-".to_string(), |d| d.to_string())
+                );
                 Ok(())
             }
         }
         OnboardingCommand::List { limit } => {
-            let rows = store.find_onboardings(&OnboardingFilter::All, Utc::now().date_naive(), limit.clamp(1, 10_000), 0).await?;
+            let rows = store
+                .find_onboardings(
+                    &OnboardingFilter::All,
+                    Utc::now().date_naive(),
+                    limit.clamp(1, 10_000),
+                    0,
+                )
+                .await?;
             if json {
                 return crate::print_json(&rows);
             }
             if rows.is_empty() {
-                println!("No onboardings yet. Start one with `onramp onboarding create --email E --start YYYY-MM-DD`.");
+                println!(
+                    "No onboardings yet. Start one with `onramp onboarding create --email E --start YYYY-MM-DD`."
+                );
             }
             for r in rows {
                 println!(
@@ -130,21 +158,39 @@ async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliR
             let person = store.person(o.person_id).await?;
             let tasks = store.tasks(id).await?;
             if json {
-                return crate::print_json(&serde_json::json!({"onboarding": o, "person": person, "tasks": tasks}));
+                return crate::print_json(
+                    &serde_json::json!({"onboarding": o, "person": person, "tasks": tasks}),
+                );
             }
-            let done = tasks.iter().filter(|t| matches!(t.status.as_str(), "done" | "skipped")).count();
-            println!("Onboarding {id}: {} <{}>, started {}, {} ({done}/{} tasks finished)", person.name, person.email, o.start_date, o.status, tasks.len());
+            let done = tasks
+                .iter()
+                .filter(|t| matches!(t.status.as_str(), "done" | "skipped"))
+                .count();
+            println!(
+                "Onboarding {id}: {} <{}>, started {}, {} ({done}/{} tasks finished)",
+                person.name,
+                person.email,
+                o.start_date,
+                o.status,
+                tasks.len()
+            );
             let mut phase = String::new();
             for t in &tasks {
                 if t.phase != phase {
                     phase = t.phase.clone();
                     println!("\n{phase}");
                 }
-                println!("  [{:<7}] {} {:<14} {}", t.status, t.due_date, t.owner_role, t.title);
+                println!(
+                    "  [{:<7}] {} {:<14} {}",
+                    t.status, t.due_date, t.owner_role, t.title
+                );
             }
             Ok(())
         }
-        OnboardingCommand::Export { id, format: ExportFormat::Gitlab } => {
+        OnboardingCommand::Export {
+            id,
+            format: ExportFormat::Gitlab,
+        } => {
             print!("{}", export(store, id).await?);
             Ok(())
         }
@@ -156,11 +202,21 @@ async fn export(store: &Store, id: i64) -> CliResult<String> {
     let person = store.person(onboarding.person_id).await?;
     let version = store.program_version(onboarding.program_version_id).await?;
     let tasks = store.tasks(id).await?;
-    let corrupt = |what: &str, value: &str| CliError::Failed(format!("onboarding {id}: stored {what} `{value}` is not known"));
+    let corrupt = |what: &str, value: &str| {
+        CliError::Failed(format!(
+            "onboarding {id}: stored {what} `{value}` is not known"
+        ))
+    };
     let mut export_tasks = Vec::with_capacity(tasks.len());
     for t in tasks {
-        let owner: Role = t.owner_role.parse().map_err(|_| corrupt("owner", &t.owner_role))?;
-        let kind = TaskKind::ALL.into_iter().find(|k| k.as_str() == t.kind).ok_or_else(|| corrupt("kind", &t.kind))?;
+        let owner: Role = t
+            .owner_role
+            .parse()
+            .map_err(|_| corrupt("owner", &t.owner_role))?;
+        let kind = TaskKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == t.kind)
+            .ok_or_else(|| corrupt("kind", &t.kind))?;
         export_tasks.push(ExportTask {
             done: t.status == "done" || t.status == "skipped",
             id: t.task_key,
@@ -171,5 +227,11 @@ async fn export(store: &Store, id: i64) -> CliResult<String> {
             due: t.due_date,
         });
     }
-    Ok(export_onboarding(&person.name, &version.definition.0, version.version, onboarding.start_date, &export_tasks))
+    Ok(export_onboarding(
+        &person.name,
+        &version.definition.0,
+        version.version,
+        onboarding.start_date,
+        &export_tasks,
+    ))
 }

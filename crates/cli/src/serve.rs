@@ -88,7 +88,11 @@ async fn sweep_periodically(store: Store, auto_close_days: u32) {
         tick.tick().await;
         match store.sweep(chrono::Utc::now(), auto_close_days).await {
             Ok(report) if report.escalated_tasks + report.closed_onboardings > 0 => {
-                tracing::info!(escalated = report.escalated_tasks, closed = report.closed_onboardings, "sweep")
+                tracing::info!(
+                    escalated = report.escalated_tasks,
+                    closed = report.closed_onboardings,
+                    "sweep"
+                )
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "sweep failed"),

@@ -91,7 +91,9 @@ pub enum HolidayCommand {
 pub fn parse_roles(text: &[String]) -> CliResult<Vec<Role>> {
     let mut roles = Vec::new();
     for name in text.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        let role: Role = name.parse().map_err(|e| CliError::Usage(format!("--roles: {e}")))?;
+        let role: Role = name
+            .parse()
+            .map_err(|e| CliError::Usage(format!("--roles: {e}")))?;
         if !roles.contains(&role) {
             roles.push(role);
         }
@@ -100,8 +102,15 @@ pub fn parse_roles(text: &[String]) -> CliResult<Vec<Role>> {
 }
 
 async fn account_by_email(store: &Store, email: &str) -> CliResult<onramp_store::Account> {
-    let person = store.person_by_email(email).await?.ok_or_else(|| CliError::Usage(format!("no person has the email {email}")))?;
-    store.account_of_person(person.id).await?.ok_or_else(|| CliError::Usage(format!("{email} has no account; add one with `onramp user add`")))
+    let person = store
+        .person_by_email(email)
+        .await?
+        .ok_or_else(|| CliError::Usage(format!("no person has the email {email}")))?;
+    store.account_of_person(person.id).await?.ok_or_else(|| {
+        CliError::Usage(format!(
+            "{email} has no account; add one with `onramp user add`"
+        ))
+    })
 }
 
 pub async fn run_user(command: UserCommand, settings: &Settings, json: bool) -> CliResult<()> {
@@ -113,55 +122,103 @@ pub async fn run_user(command: UserCommand, settings: &Settings, json: bool) -> 
 
 async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> {
     match command {
-        UserCommand::Add { email, name, roles, password, segment, region, time_zone, job_role, manager } => {
+        UserCommand::Add {
+            email,
+            name,
+            roles,
+            password,
+            segment,
+            region,
+            time_zone,
+            job_role,
+            manager,
+        } => {
             let roles = parse_roles(&roles)?;
             if roles.is_empty() {
                 return Err(CliError::Usage("--roles: name at least one role".into()));
             }
             if !onramp_core::onboarding::is_time_zone(&time_zone) {
-                return Err(CliError::Usage(format!("--time-zone: `{time_zone}` is not an IANA time zone such as Europe/Berlin")));
+                return Err(CliError::Usage(format!(
+                    "--time-zone: `{time_zone}` is not an IANA time zone such as Europe/Berlin"
+                )));
             }
             if let Some(s) = &segment
                 && !onramp_core::people::SEGMENTS.contains(&s.as_str())
             {
-                return Err(CliError::Usage(format!("--segment: `{s}` is not a segment ({})", onramp_core::people::SEGMENTS.join(", "))));
+                return Err(CliError::Usage(format!(
+                    "--segment: `{s}` is not a segment ({})",
+                    onramp_core::people::SEGMENTS.join(", ")
+                )));
             }
             if let Some(r) = &region
                 && !onramp_core::people::REGIONS.contains(&r.as_str())
             {
-                return Err(CliError::Usage(format!("--region: `{r}` is not a region ({})", onramp_core::people::REGIONS.join(", "))));
+                return Err(CliError::Usage(format!(
+                    "--region: `{r}` is not a region ({})",
+                    onramp_core::people::REGIONS.join(", ")
+                )));
             }
             let manager_id = match &manager {
-                Some(m) => Some(store.person_by_email(m).await?.ok_or_else(|| CliError::Usage(format!("--manager: no person has the email {m}")))?.id),
+                Some(m) => Some(
+                    store
+                        .person_by_email(m)
+                        .await?
+                        .ok_or_else(|| {
+                            CliError::Usage(format!("--manager: no person has the email {m}"))
+                        })?
+                        .id,
+                ),
                 None => None,
             };
             let hash = match &password {
                 Some(p) => {
-                    onramp_store::accounts::check_password_rules(p).map_err(|e| CliError::Usage(format!("--{e}")))?;
+                    onramp_store::accounts::check_password_rules(p)
+                        .map_err(|e| CliError::Usage(format!("--{e}")))?;
                     Some(onramp_store::accounts::hash_password(p))
                 }
                 None => None,
             };
             let existing = store.person_by_email(&email).await?;
             let (person, _) = store
-                .upsert_person(None, &NewPerson {
-                    email: email.clone(),
-                    name,
-                    department: existing.as_ref().map(|p| p.department.clone()).unwrap_or_else(|| "Customer Success".into()),
-                    job_role,
-                    segment,
-                    region,
-                    time_zone,
-                    start_date: existing.as_ref().and_then(|p| p.start_date),
-                    manager_id: manager_id.or(existing.as_ref().and_then(|p| p.manager_id)),
-                })
+                .upsert_person(
+                    None,
+                    &NewPerson {
+                        email: email.clone(),
+                        name,
+                        department: existing
+                            .as_ref()
+                            .map(|p| p.department.clone())
+                            .unwrap_or_else(|| "Customer Success".into()),
+                        job_role,
+                        segment,
+                        region,
+                        time_zone,
+                        start_date: existing.as_ref().and_then(|p| p.start_date),
+                        manager_id: manager_id.or(existing.as_ref().and_then(|p| p.manager_id)),
+                    },
+                )
                 .await?;
-            let account = store.upsert_account(None, person.id, &roles, hash.as_deref()).await?;
-            let link = if hash.is_none() { Some(store.create_password_reset(account.id, Duration::days(3)).await?) } else { None };
+            let account = store
+                .upsert_account(None, person.id, &roles, hash.as_deref())
+                .await?;
+            let link = if hash.is_none() {
+                Some(
+                    store
+                        .create_password_reset(account.id, Duration::days(3))
+                        .await?,
+                )
+            } else {
+                None
+            };
             if json {
-                return crate::print_json(&serde_json::json!({"account": account, "reset_path": link.map(|l| format!("/reset/{l}"))}));
+                return crate::print_json(
+                    &serde_json::json!({"account": account, "reset_path": link.map(|l| format!("/reset/{l}"))}),
+                );
             }
-            println!("Account for {} with roles {}.", account.email, account.roles);
+            println!(
+                "Account for {} with roles {}.",
+                account.email, account.roles
+            );
             if let Some(l) = link {
                 println!("Set the password at /reset/{l} (valid for 3 days, once).");
             }
@@ -173,7 +230,17 @@ async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> 
                 return crate::print_json(&accounts);
             }
             for a in accounts {
-                println!("{:<32} {:<24} {:<40} {}", a.email, a.name, a.roles, if a.disabled_at.is_some() { "disabled" } else { "active" });
+                println!(
+                    "{:<32} {:<24} {:<40} {}",
+                    a.email,
+                    a.name,
+                    a.roles,
+                    if a.disabled_at.is_some() {
+                        "disabled"
+                    } else {
+                        "active"
+                    }
+                );
             }
             Ok(())
         }
@@ -186,13 +253,17 @@ async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> 
         UserCommand::SetRoles { email, roles } => {
             let account = account_by_email(store, &email).await?;
             let roles = parse_roles(&roles)?;
-            let updated = store.upsert_account(None, account.person_id, &roles, None).await?;
+            let updated = store
+                .upsert_account(None, account.person_id, &roles, None)
+                .await?;
             println!("{email} now has the roles {}.", updated.roles);
             Ok(())
         }
         UserCommand::ResetPassword { email, base_url } => {
             let account = account_by_email(store, &email).await?;
-            let secret = store.create_password_reset(account.id, Duration::hours(24)).await?;
+            let secret = store
+                .create_password_reset(account.id, Duration::hours(24))
+                .await?;
             println!("{}/reset/{secret}", base_url.trim_end_matches('/'));
             Ok(())
         }
@@ -202,14 +273,18 @@ async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> 
 pub async fn run_token(command: TokenCommand, settings: &Settings, json: bool) -> CliResult<()> {
     let TokenCommand::Create { email, scope, name } = command;
     if !matches!(scope.as_str(), "read" | "write") {
-        return Err(CliError::Usage(format!("--scope: `{scope}` is not a scope (read or write)")));
+        return Err(CliError::Usage(format!(
+            "--scope: `{scope}` is not a scope (read or write)"
+        )));
     }
     let store = open_store(settings).await?;
     let result = async {
         let account = account_by_email(&store, &email).await?;
         let (secret, token) = store.create_api_token(account.id, &name, &scope).await?;
         if json {
-            crate::print_json(&serde_json::json!({"token": secret, "id": token.id, "scope": token.scope}))
+            crate::print_json(
+                &serde_json::json!({"token": secret, "id": token.id, "scope": token.scope}),
+            )
         } else {
             println!("{secret}");
             Ok(())
@@ -220,14 +295,23 @@ pub async fn run_token(command: TokenCommand, settings: &Settings, json: bool) -
     result
 }
 
-pub async fn run_holiday(command: HolidayCommand, settings: &Settings, json: bool) -> CliResult<()> {
+pub async fn run_holiday(
+    command: HolidayCommand,
+    settings: &Settings,
+    json: bool,
+) -> CliResult<()> {
     let store = open_store(settings).await?;
     let result = async {
         match command {
             HolidayCommand::Add { region, date, name } => {
-                let day = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| CliError::Usage(format!("--date: `{date}` is not a date as YYYY-MM-DD")))?;
+                let day = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| {
+                    CliError::Usage(format!("--date: `{date}` is not a date as YYYY-MM-DD"))
+                })?;
                 if region != "ALL" && !onramp_core::people::REGIONS.contains(&region.as_str()) {
-                    return Err(CliError::Usage(format!("--region: `{region}` is not a region (ALL, {})", onramp_core::people::REGIONS.join(", "))));
+                    return Err(CliError::Usage(format!(
+                        "--region: `{region}` is not a region (ALL, {})",
+                        onramp_core::people::REGIONS.join(", ")
+                    )));
                 }
                 store.add_holiday(&region, day, &name).await?;
                 println!("Holiday {day} added for {region}; new due dates skip it.");
@@ -258,7 +342,10 @@ pub async fn run_sweep(settings: &Settings, auto_close_days: u32, json: bool) ->
     if json {
         crate::print_json(&report)
     } else {
-        println!("Escalated {} overdue compliance-critical task(s); closed {} onboarding(s).", report.escalated_tasks, report.closed_onboardings);
+        println!(
+            "Escalated {} overdue compliance-critical task(s); closed {} onboarding(s).",
+            report.escalated_tasks, report.closed_onboardings
+        );
         Ok(())
     }
 }

@@ -667,18 +667,28 @@ impl Store {
     /// Starts an onboarding: the newest version of the program meant for the
     /// person's segment and region (or the one named), due dates on the
     /// business days of their region.
-    pub async fn start_onboarding(&self, actor_id: Option<i64>, request: &StartRequest) -> Result<Onboarding> {
+    pub async fn start_onboarding(
+        &self,
+        actor_id: Option<i64>,
+        request: &StartRequest,
+    ) -> Result<Onboarding> {
         let person = self.person(request.person_id).await?;
         let versions = self.latest_program_versions().await?;
         let chosen = match &request.program {
             Some(slug) => versions
                 .iter()
                 .find(|v| &v.definition.0.id == slug)
-                .ok_or_else(|| StoreError::Invalid(format!("program: no program `{slug}` has been imported")))?,
+                .ok_or_else(|| {
+                    StoreError::Invalid(format!("program: no program `{slug}` has been imported"))
+                })?,
             None => {
                 let fitting: Vec<_> = versions
                     .iter()
-                    .filter(|v| v.definition.0.applies_to(person.segment.as_deref(), person.region.as_deref()))
+                    .filter(|v| {
+                        v.definition
+                            .0
+                            .applies_to(person.segment.as_deref(), person.region.as_deref())
+                    })
                     .collect();
                 match fitting.as_slice() {
                     [one] => *one,
@@ -690,7 +700,8 @@ impl Store {
                         )));
                     }
                     several => {
-                        let names: Vec<&str> = several.iter().map(|v| v.definition.0.id.as_str()).collect();
+                        let names: Vec<&str> =
+                            several.iter().map(|v| v.definition.0.id.as_str()).collect();
                         return Err(StoreError::Invalid(format!(
                             "program: several programs apply ({}); name one",
                             names.join(", ")

@@ -89,7 +89,9 @@ pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -
 #[derive(Debug)]
 pub enum AuthRejection {
     /// A page: go and sign in, then come back.
-    SignIn { next: String },
+    SignIn {
+        next: String,
+    },
     /// The API: 401 (or 403 for a refused token scope or CSRF check).
     Api(StatusCode, String),
     Failed(WebError),
@@ -106,9 +108,10 @@ impl IntoResponse for AuthRejection {
                 let body = serde_json::json!({"error": {"status": status.as_u16(), "message": message, "field": null}});
                 let mut response = (status, axum::Json(body)).into_response();
                 if status == StatusCode::UNAUTHORIZED {
-                    response
-                        .headers_mut()
-                        .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+                    response.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        header::HeaderValue::from_static("Bearer"),
+                    );
                 }
                 response
             }
@@ -120,7 +123,9 @@ impl IntoResponse for AuthRejection {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -137,7 +142,10 @@ fn is_write(method: &Method) -> bool {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AuthRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(user) = parts.extensions.get::<CurrentUser>() {
             return Ok(user.clone());
         }
@@ -151,33 +159,71 @@ impl FromRequestParts<AppState> for CurrentUser {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|v| v.trim().to_string());
         let user = if let Some(secret) = bearer {
-            let Some((token, account)) = state.store.use_api_token(&secret, now).await.map_err(failed)? else {
-                return Err(AuthRejection::Api(StatusCode::UNAUTHORIZED, "the token is unknown or revoked".into()));
+            let Some((token, account)) = state
+                .store
+                .use_api_token(&secret, now)
+                .await
+                .map_err(failed)?
+            else {
+                return Err(AuthRejection::Api(
+                    StatusCode::UNAUTHORIZED,
+                    "the token is unknown or revoked".into(),
+                ));
             };
             if is_write(&parts.method) && token.scope != "write" {
-                return Err(AuthRejection::Api(StatusCode::FORBIDDEN, "this token has the read scope; create a write token to change data".into()));
+                return Err(AuthRejection::Api(
+                    StatusCode::FORBIDDEN,
+                    "this token has the read scope; create a write token to change data".into(),
+                ));
             }
             user_of(account, Via::Token { scope: token.scope })
         } else {
             let session = match cookie(&parts.headers, SESSION_COOKIE) {
-                Some(token) => state.store.session(&token, now).await.map_err(failed)?.map(|s| (token, s)),
+                Some(token) => state
+                    .store
+                    .session(&token, now)
+                    .await
+                    .map_err(failed)?
+                    .map(|s| (token, s)),
                 None => None,
             };
             let Some((token, (session, account))) = session else {
                 return Err(if api {
-                    AuthRejection::Api(StatusCode::UNAUTHORIZED, "sign in or send `Authorization: Bearer <token>`".into())
+                    AuthRejection::Api(
+                        StatusCode::UNAUTHORIZED,
+                        "sign in or send `Authorization: Bearer <token>`".into(),
+                    )
                 } else {
-                    let next = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+                    let next = parts
+                        .uri
+                        .path_and_query()
+                        .map_or("/", |p| p.as_str())
+                        .to_string();
                     AuthRejection::SignIn { next }
                 });
             };
             if api && is_write(&parts.method) {
-                let presented = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+                let presented = parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
                 if !constant_time_eq(presented.as_bytes(), session.csrf_token.as_bytes()) {
-                    return Err(AuthRejection::Api(StatusCode::FORBIDDEN, format!("a session request that changes data needs the `{CSRF_HEADER}` header")));
+                    return Err(AuthRejection::Api(
+                        StatusCode::FORBIDDEN,
+                        format!(
+                            "a session request that changes data needs the `{CSRF_HEADER}` header"
+                        ),
+                    ));
                 }
             }
-            user_of(account, Via::Session { token, csrf: session.csrf_token })
+            user_of(
+                account,
+                Via::Session {
+                    token,
+                    csrf: session.csrf_token,
+                },
+            )
         };
         parts.extensions.insert(user.clone());
         Ok(user)
@@ -185,8 +231,15 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 fn user_of(account: Account, via: Via) -> CurrentUser {
-    let actor = Actor { person_id: account.person_id, roles: account.roles() };
-    CurrentUser { account, actor, via }
+    let actor = Actor {
+        person_id: account.person_id,
+        roles: account.roles(),
+    };
+    CurrentUser {
+        account,
+        actor,
+        via,
+    }
 }
 
 /// The signed-in person, if any (for pages that also serve visitors).
@@ -195,7 +248,10 @@ pub struct MaybeUser(pub Option<CurrentUser>);
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = AuthRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match CurrentUser::from_request_parts(parts, state).await {
             Ok(user) => Ok(MaybeUser(Some(user))),
             Err(AuthRejection::SignIn { .. }) => Ok(MaybeUser(None)),
@@ -225,12 +281,19 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for VerifiedForm<T> {
         let user = CurrentUser::from_request_parts(&mut parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let bytes = axum::body::to_bytes(body, 64 * 1024)
-            .await
-            .map_err(|_| WebError::BadRequest { field: "form".into(), message: "the form is too large".into() }.into_response())?;
-        let csrf: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|e| bad_form(&e).into_response())?;
-        user.check_csrf(&csrf.csrf).map_err(IntoResponse::into_response)?;
-        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| bad_form(&e).into_response())?;
+        let bytes = axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| {
+            WebError::BadRequest {
+                field: "form".into(),
+                message: "the form is too large".into(),
+            }
+            .into_response()
+        })?;
+        let csrf: CsrfField =
+            serde_urlencoded::from_bytes(&bytes).map_err(|e| bad_form(&e).into_response())?;
+        user.check_csrf(&csrf.csrf)
+            .map_err(IntoResponse::into_response)?;
+        let form =
+            serde_urlencoded::from_bytes(&bytes).map_err(|e| bad_form(&e).into_response())?;
         Ok(VerifiedForm { user, form })
     }
 }
@@ -244,5 +307,8 @@ pub fn bad_form(e: &serde_urlencoded::de::Error) -> WebError {
         .filter(|_| text.starts_with("missing field") || text.starts_with("unknown field"))
         .unwrap_or("form")
         .to_string();
-    WebError::BadRequest { field, message: text }
+    WebError::BadRequest {
+        field,
+        message: text,
+    }
 }

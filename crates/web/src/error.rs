@@ -32,7 +32,10 @@ impl From<StoreError> for WebError {
                         field: field.to_string(),
                         message: rest.to_string(),
                     },
-                    _ => WebError::BadRequest { field: "request".into(), message: m },
+                    _ => WebError::BadRequest {
+                        field: "request".into(),
+                        message: m,
+                    },
                 }
             }
             other => WebError::Internal(other.to_string()),

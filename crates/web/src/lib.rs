@@ -15,11 +15,11 @@ use tower_http::trace::TraceLayer;
 mod api;
 pub mod auth;
 mod error;
-pub mod markdown;
-mod service;
 mod health;
+pub mod markdown;
 mod metrics;
 mod pages;
+mod service;
 
 pub use error::WebError;
 
@@ -66,10 +66,19 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/", get(pages::home))
-        .route("/login", get(pages::session::login_form).post(pages::session::login))
+        .route(
+            "/login",
+            get(pages::session::login_form).post(pages::session::login),
+        )
         .route("/logout", post(pages::session::logout))
-        .route("/logout/everywhere", post(pages::session::logout_everywhere))
-        .route("/reset/{secret}", get(pages::session::reset_form).post(pages::session::reset))
+        .route(
+            "/logout/everywhere",
+            post(pages::session::logout_everywhere),
+        )
+        .route(
+            "/reset/{secret}",
+            get(pages::session::reset_form).post(pages::session::reset),
+        )
         .route("/home", get(pages::onboarding::my_home))
         .route("/team", get(pages::onboarding::team))
         .route("/starts", get(pages::onboarding::starts))
@@ -78,21 +87,39 @@ pub fn router(state: AppState) -> Router {
         .route("/onboardings/new", get(pages::onboarding::new_form))
         .route("/onboardings", post(pages::onboarding::create))
         .route("/onboardings/{id}", get(pages::onboarding::detail))
-        .route("/onboardings/{id}/tasks/{task_id}", get(pages::onboarding::task_page).post(pages::onboarding::task_action))
+        .route(
+            "/onboardings/{id}/tasks/{task_id}",
+            get(pages::onboarding::task_page).post(pages::onboarding::task_action),
+        )
         .route(
             "/onboardings/{id}/comments",
             post(pages::onboarding::comment).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
-        .route("/onboardings/{id}/start", post(pages::onboarding::move_start))
-        .route("/onboardings/{id}/upgrade", get(pages::onboarding::upgrade_preview).post(pages::onboarding::upgrade))
+        .route(
+            "/onboardings/{id}/start",
+            post(pages::onboarding::move_start),
+        )
+        .route(
+            "/onboardings/{id}/upgrade",
+            get(pages::onboarding::upgrade_preview).post(pages::onboarding::upgrade),
+        )
         .route("/attachments/{id}", get(pages::onboarding::attachment))
-        .route("/admin/users", get(pages::admin::users).post(pages::admin::add_user))
+        .route(
+            "/admin/users",
+            get(pages::admin::users).post(pages::admin::add_user),
+        )
         .route("/admin/users/{id}/roles", post(pages::admin::set_roles))
         .route("/admin/users/{id}/disable", post(pages::admin::disable))
         .route("/admin/users/{id}/reset", post(pages::admin::reset_link))
         .route("/audit", get(pages::admin::audit))
-        .route("/settings/tokens", get(pages::admin::tokens).post(pages::admin::create_token))
-        .route("/settings/tokens/{id}/revoke", post(pages::admin::revoke_token))
+        .route(
+            "/settings/tokens",
+            get(pages::admin::tokens).post(pages::admin::create_token),
+        )
+        .route(
+            "/settings/tokens/{id}/revoke",
+            post(pages::admin::revoke_token),
+        )
         .route("/programs", get(pages::programs))
         .route("/programs/{id}", get(pages::program))
         .route("/static/app.css", get(pages::stylesheet))

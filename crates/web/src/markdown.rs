@@ -6,7 +6,8 @@ use pulldown_cmark::{Options, Parser, html};
 /// `javascript:` URLs, styles and unknown tags are removed, and links get
 /// `rel="noopener noreferrer nofollow"`.
 pub fn render(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut unsafe_html = String::new();
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
     ammonia::Builder::default()
@@ -15,14 +16,65 @@ pub fn render(markdown: &str) -> String {
         .to_string()
 }
 
+/// Whether HTML could run script: a script-capable tag, an event-handler
+/// attribute or a `javascript:` URL inside any tag. Text is not looked at.
+pub fn is_active(html: &str) -> bool {
+    let lower = html.to_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(start) = rest.find('<') {
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start + 1..start + end];
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        let dangerous_tag = matches!(
+            name,
+            "script"
+                | "iframe"
+                | "object"
+                | "embed"
+                | "base"
+                | "meta"
+                | "form"
+                | "style"
+                | "svg"
+                | "math"
+                | "link"
+        );
+        let handler = tag
+            .split_whitespace()
+            .skip(1)
+            .any(|attr| attr.starts_with("on") && attr.contains('='));
+        if dangerous_tag || handler || tag.contains("javascript:") || tag.contains("style=") {
+            return true;
+        }
+        rest = &rest[start + end + 1..];
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{is_active, render};
 
     #[test]
     fn markdown_is_rendered_and_script_is_removed() {
-        assert_eq!(render("**bold** and [a link](https://example.com)"), "<p><strong>bold</strong> and <a href=\"https://example.com\" rel=\"noopener noreferrer nofollow\">a link</a></p>\n");
-        let dirty = render("<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))");
-        assert!(!dirty.contains("<script") && !dirty.contains("onerror") && !dirty.contains("javascript:"), "{dirty}");
+        assert_eq!(
+            render("**bold** and [a link](https://example.com)"),
+            "<p><strong>bold</strong> and <a href=\"https://example.com\" rel=\"noopener noreferrer nofollow\">a link</a></p>\n"
+        );
+        let dirty = render(
+            "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))",
+        );
+        assert!(!is_active(&dirty), "{dirty}");
+        assert!(
+            is_active("<a href=\"javascript:x\">")
+                && is_active("<img src=x onerror=y>")
+                && !is_active("<p>onerror=x javascript:y</p>")
+        );
     }
 }

@@ -34,7 +34,12 @@ pub fn parties_of(o: &Onboarding) -> Parties {
 /// Loads onboarding `id` if `user` may see it; answers "not found" otherwise
 /// (so its existence does not leak), and "forbidden" when they may see it
 /// but not do `action`.
-pub async fn load(state: &AppState, user: &CurrentUser, id: i64, action: OnboardingAction) -> Result<Loaded, WebError> {
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    action: OnboardingAction,
+) -> Result<Loaded, WebError> {
     let onboarding = match state.store.onboarding(id).await {
         Ok(o) => o,
         Err(onramp_store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
@@ -45,18 +50,31 @@ pub async fn load(state: &AppState, user: &CurrentUser, id: i64, action: Onboard
         return Err(WebError::NotFound);
     }
     if !may(&user.actor, &parties, action) {
-        return Err(WebError::Forbidden(format!("you may not {} on this onboarding", describe(action))));
+        return Err(WebError::Forbidden(format!(
+            "you may not {} on this onboarding",
+            describe(action)
+        )));
     }
     let person = state.store.person(onboarding.person_id).await?;
-    let version = state.store.program_version(onboarding.program_version_id).await?;
-    Ok(Loaded { onboarding, person, parties, version })
+    let version = state
+        .store
+        .program_version(onboarding.program_version_id)
+        .await?;
+    Ok(Loaded {
+        onboarding,
+        person,
+        parties,
+        version,
+    })
 }
 
 fn describe(action: OnboardingAction) -> String {
     match action {
         OnboardingAction::Read => "read".into(),
         OnboardingAction::Comment => "comment".into(),
-        OnboardingAction::UpdateTask(role) => format!("change tasks owned by the {}", role.label().to_lowercase()),
+        OnboardingAction::UpdateTask(role) => {
+            format!("change tasks owned by the {}", role.label().to_lowercase())
+        }
         OnboardingAction::Edit => "change the onboarding".into(),
         OnboardingAction::AssignBuddy => "assign the buddy".into(),
     }
@@ -148,19 +166,37 @@ impl OnboardingView {
     }
 }
 
-async fn person_ref(state: &AppState, id: Option<i64>, role: Role) -> Result<Option<PersonRef>, WebError> {
+async fn person_ref(
+    state: &AppState,
+    id: Option<i64>,
+    role: Role,
+) -> Result<Option<PersonRef>, WebError> {
     let Some(id) = id else { return Ok(None) };
     let p = state.store.person(id).await?;
-    Ok(Some(PersonRef { id: p.id, name: p.name, email: p.email, role: role.label().to_string() }))
+    Ok(Some(PersonRef {
+        id: p.id,
+        name: p.name,
+        email: p.email,
+        role: role.label().to_string(),
+    }))
 }
 
 /// Builds the view of a loaded onboarding for `user`.
-pub async fn view(state: &AppState, user: &CurrentUser, loaded: &Loaded) -> Result<OnboardingView, WebError> {
+pub async fn view(
+    state: &AppState,
+    user: &CurrentUser,
+    loaded: &Loaded,
+) -> Result<OnboardingView, WebError> {
     let tasks = state.store.tasks(loaded.onboarding.id).await?;
     Ok(build_view(state, user, loaded, &tasks).await?)
 }
 
-pub async fn build_view(state: &AppState, user: &CurrentUser, loaded: &Loaded, tasks: &[Task]) -> Result<OnboardingView, WebError> {
+pub async fn build_view(
+    state: &AppState,
+    user: &CurrentUser,
+    loaded: &Loaded,
+    tasks: &[Task],
+) -> Result<OnboardingView, WebError> {
     let o = &loaded.onboarding;
     let program = &loaded.version.definition.0;
     let today = today_in(&loaded.person.time_zone, Utc::now());
@@ -172,11 +208,22 @@ pub async fn build_view(state: &AppState, user: &CurrentUser, loaded: &Loaded, t
             depends_on: t.template.0.depends_on.clone(),
         })
         .collect();
-    let title_of = |key: &str| tasks.iter().find(|t| t.task_key == key).map_or(key.to_string(), |t| t.title.clone());
+    let title_of = |key: &str| {
+        tasks
+            .iter()
+            .find(|t| t.task_key == key)
+            .map_or(key.to_string(), |t| t.title.clone())
+    };
     let mut phases: Vec<PhaseView> = program
         .phases
         .iter()
-        .map(|p| PhaseView { id: p.id.clone(), title: p.title.clone(), finished: 0, total: 0, tasks: Vec::new() })
+        .map(|p| PhaseView {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            finished: 0,
+            total: 0,
+            tasks: Vec::new(),
+        })
         .collect();
     let (mut finished, mut overdue) = (0, 0);
     for t in tasks {
@@ -199,15 +246,30 @@ pub async fn build_view(state: &AppState, user: &CurrentUser, loaded: &Loaded, t
             version: t.version,
             overdue: is_overdue,
             compliance_critical: t.compliance_critical,
-            blocked_by: unfinished_dependencies(&nodes, &t.task_key).iter().map(|k| title_of(k)).collect(),
-            can_update: may(&user.actor, &loaded.parties, OnboardingAction::UpdateTask(owner)),
+            blocked_by: unfinished_dependencies(&nodes, &t.task_key)
+                .iter()
+                .map(|k| title_of(k))
+                .collect(),
+            can_update: may(
+                &user.actor,
+                &loaded.parties,
+                OnboardingAction::UpdateTask(owner),
+            ),
         };
         let phase = match phases.iter_mut().find(|p| p.id == t.phase) {
             Some(p) => p,
             None => {
                 // A task kept from an older version whose phase is gone.
-                phases.push(PhaseView { id: t.phase.clone(), title: t.phase.clone(), finished: 0, total: 0, tasks: Vec::new() });
-                phases.last_mut().ok_or_else(|| WebError::Internal("phase list".into()))?
+                phases.push(PhaseView {
+                    id: t.phase.clone(),
+                    title: t.phase.clone(),
+                    finished: 0,
+                    total: 0,
+                    tasks: Vec::new(),
+                });
+                phases
+                    .last_mut()
+                    .ok_or_else(|| WebError::Internal("phase list".into()))?
             }
         };
         phase.total += 1;
@@ -215,10 +277,16 @@ pub async fn build_view(state: &AppState, user: &CurrentUser, loaded: &Loaded, t
         phase.tasks.push(view);
     }
     phases.retain(|p| p.total > 0);
-    let templates: Vec<&onramp_core::program::TaskTemplate> = tasks.iter().map(|t| &t.template.0).collect();
+    let templates: Vec<&onramp_core::program::TaskTemplate> =
+        tasks.iter().map(|t| &t.template.0).collect();
     let graduation = evaluate_graduation(&templates, &GraduationFacts::default())
         .into_iter()
-        .map(|r| CriterionView { task: r.task, label: r.label, met: r.met, missing: r.missing })
+        .map(|r| CriterionView {
+            task: r.task,
+            label: r.label,
+            met: r.met,
+            missing: r.missing,
+        })
         .collect();
     let mut people = Vec::new();
     for (id, role) in [
@@ -237,7 +305,12 @@ pub async fn build_view(state: &AppState, user: &CurrentUser, loaded: &Loaded, t
         start_date: o.start_date,
         due_date: o.due_date,
         today,
-        new_hire: PersonRef { id: p.id, name: p.name.clone(), email: p.email.clone(), role: Role::NewHire.label().into() },
+        new_hire: PersonRef {
+            id: p.id,
+            name: p.name.clone(),
+            email: p.email.clone(),
+            role: Role::NewHire.label().into(),
+        },
         segment: p.segment.clone(),
         region: p.region.clone(),
         time_zone: p.time_zone.clone(),

@@ -1,144 +1,56 @@
-//! The app on a real socket (random port), driven over HTTP.
+//! The app on a real socket (random port), driven over HTTP, on SQLite and PostgreSQL.
 
-use chrono::{Days, Utc};
-use onramp_core::program::{SourceFile, content_hash, parse_program};
-use onramp_core::schedule::WorkCalendar;
+mod common;
+
+use common::{App, bearer, person, session, start, task, world};
+use onramp_core::people::Role;
 use onramp_store::testing::{Backend, with_store};
-use onramp_store::{Database, NewOnboarding, NewPerson, Store};
-use tokio::net::TcpListener;
+use onramp_store::{Database, Store};
 
-struct Running {
-    base: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    handle: tokio::task::JoinHandle<std::io::Result<()>>,
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::with_store(super::Backend::Sqlite, super::$name).await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::with_store(super::Backend::Postgres, super::$name).await } )* }
+    };
 }
 
-async fn start(store: Store) -> Running {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = onramp_web::AppState::new(store);
-    let handle = tokio::spawn(onramp_web::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
-    Running {
-        base,
-        stop: Some(stop),
-        handle,
-    }
-}
+on_both!(
+    health_metrics_and_openapi,
+    pages_need_sign_in_and_show_only_what_is_yours,
+    sign_in_rotates_sessions_and_signs_out,
+    sign_in_is_throttled_and_does_not_reveal_accounts,
+    csrf_is_required_for_forms_and_session_api_writes,
+    every_role_resource_and_action,
+    onboarding_api_end_to_end,
+    bad_input_gets_a_clear_error_and_changes_nothing,
+    screenshots_are_checked_by_their_bytes,
+    stored_markup_is_rendered_inert,
+    tokens_scopes_and_revocation,
+    programs_pages_and_api,
+    forms_drive_tasks_comments_and_the_start_date,
+);
 
-impl Running {
-    async fn get(&self, path: &str) -> (u16, String) {
-        let response = reqwest::get(format!("{}{path}", self.base))
-            .await
-            .expect("request");
-        let status = response.status().as_u16();
-        (status, response.text().await.expect("body"))
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        self.handle
-            .await
-            .expect("server task")
-            .expect("server stopped cleanly");
-    }
-}
-
-async fn seed(store: &Store) {
-    let files = vec![
-        SourceFile {
-            path: "program.md".into(),
-            text: "---\nid: p\ntitle: Pilot program\nowner: Enablement\nsegments: [Scale]\nregions: [EMEA]\nreviewed_at: 2026-11-01\nphases:\n  - {id: one, title: One, from_day: 0, to_day: 20}\n---\n".into(),
-        },
-        SourceFile {
-            path: "tasks/a.md".into(),
-            text: "---\nid: a\ntitle: First task\nowner: new-hire\nphase: one\ndue: 1\nkind: do\n---\n".into(),
-        },
-    ];
-    let program = parse_program(&files, &[]).expect("valid");
-    let imported = store
-        .import_program(None, &program, &content_hash(&files))
-        .await
-        .expect("import");
-    let (hire, _) = store
-        .upsert_person(
-            None,
-            &NewPerson {
-                email: "robin@example.com".into(),
-                name: "Robin <Quinn>".into(),
-                segment: Some("Scale".into()),
-                region: Some("EMEA".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("person");
-    let start = Utc::now()
-        .date_naive()
-        .checked_sub_days(Days::new(4))
-        .expect("date");
-    store
-        .create_onboarding(
-            None,
-            &NewOnboarding {
-                person_id: hire.id,
-                program_version_id: imported.version_id,
-                start_date: start,
-                manager_id: None,
-                people_connect_id: None,
-                enablement_id: None,
-                buddy_id: None,
-            },
-            &WorkCalendar::default(),
-        )
-        .await
-        .expect("onboarding");
-}
-
-async fn health_pages_and_metrics(store: Store, _db: Database) {
+async fn health_metrics_and_openapi(store: Store, _db: Database) {
     let app = start(store.clone()).await;
-    let (status, body) = app.get("/").await;
-    assert_eq!(status, 200);
-    assert!(
-        body.contains("Nobody is onboarding yet"),
-        "empty state: {body}"
-    );
-
-    seed(&store).await;
-    assert_eq!(app.get("/healthz").await, (200, "ok\n".to_string()));
-    let (status, body) = app.get("/readyz").await;
+    assert_eq!(app.get("/healthz", &[]).await, (200, "ok\n".to_string()));
+    let (status, body) = app.get("/readyz", &[]).await;
     assert_eq!(status, 200);
     assert!(body.starts_with("ready ("), "{body}");
-
-    let (status, body) = app.get("/").await;
+    let (status, doc) = app.get("/api/openapi.json", &[]).await;
     assert_eq!(status, 200);
-    assert!(
-        body.contains("Robin &#60;Quinn&#62;") && !body.contains("<Quinn>"),
-        "names are escaped: {body}"
-    );
-    assert!(body.contains("day 5"), "since when: {body}");
-    assert!(body.contains("Pilot program"), "{body}");
-    assert!(body.contains("0/1 tasks"), "{body}");
-
-    let (status, body) = app.get("/?page=zero").await;
-    assert_eq!(status, 400);
-    assert!(body.contains("page: must be a whole number"), "{body}");
-    let (status, body) = app.get("/?page=2").await;
-    assert_eq!(status, 200, "a page past the end is empty, not an error");
-    assert!(!body.contains("Robin"), "{body}");
-    let (status, _) = app.get("/no/such/page").await;
-    assert_eq!(status, 404);
-
-    let (status, doc) = app.get("/api/openapi.json").await;
-    assert_eq!(status, 200);
-    assert!(doc.contains("\"/api/v1/programs/{id}\""), "{doc}");
-
-    let (status, metrics) = app.get("/metrics").await;
-    assert_eq!(status, 200);
+    for path in [
+        "/api/v1/onboardings",
+        "/api/v1/onboardings/{id}",
+        "/api/v1/onboardings/{id}/tasks/{task_id}",
+        "/api/v1/programs",
+    ] {
+        assert!(
+            doc.contains(&format!("\"{path}\"")),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert_eq!(app.get("/no/such/page", &[]).await.0, 404);
+    let (_, metrics) = app.get("/metrics", &[]).await;
     assert!(
         metrics.contains(
             r#"onramp_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
@@ -146,122 +58,1356 @@ async fn health_pages_and_metrics(store: Store, _db: Database) {
         "{metrics}"
     );
     assert!(
-        metrics.contains(r#"route="/",status="400"} 1"#),
-        "{metrics}"
-    );
-    assert!(
         metrics.contains("onramp_http_request_duration_seconds_bucket"),
         "{metrics}"
+    );
+    store.close().await;
+    let (status, body) = app.get("/readyz", &[]).await;
+    assert_eq!(status, 503, "readiness follows the database: {body}");
+    assert_eq!(app.get("/healthz", &[]).await.0, 200, "liveness does not");
+    app.stop().await;
+}
+
+async fn pages_need_sign_in_and_show_only_what_is_yours(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let res = app.client.get(app.url("/")).send().await.expect("req");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(res.headers()["location"], "/login?next=/");
+    let (status, _) = app.get("/api/v1/onboardings", &[]).await;
+    assert_eq!(status, 401, "the API answers 401 without credentials");
+
+    let (cookie, _) = session(&store, w.hire_account).await;
+    let (status, body) = app.get("/", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("hire") && !body.contains("other hire"),
+        "a new hire sees only their own onboarding: {body}"
+    );
+    let (status, body) = app.get("/home", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Welcome, hire") && body.contains("Due this week"),
+        "{body}"
+    );
+    assert_eq!(
+        app.get(
+            &format!("/onboardings/{}", w.other_onboarding),
+            &[("cookie", &cookie)]
+        )
+        .await
+        .0,
+        404,
+        "someone else's onboarding does not exist for them"
+    );
+    let (status, body) = app
+        .get(
+            &format!("/onboardings/{}", w.onboarding),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Task a") && body.contains("Graduation") && body.contains("Timeline"),
+        "{body}"
+    );
+    assert_eq!(
+        app.get("/starts", &[("cookie", &cookie)]).await.0,
+        404,
+        "People Connect's view is theirs"
+    );
+    assert_eq!(app.get("/admin/users", &[("cookie", &cookie)]).await.0, 404);
+    let (status, body) = app.get("/team", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("No onboardings to show"), "{body}");
+    app.stop().await;
+}
+
+/// GET /login, then POST it; returns the response.
+async fn sign_in(
+    app: &App,
+    email: &str,
+    password: &str,
+    planted: Option<&str>,
+) -> reqwest::Response {
+    let res = app
+        .client
+        .get(app.url("/login?next=/home"))
+        .send()
+        .await
+        .expect("form");
+    let csrf_cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("onramp_login_csrf="))
+        .expect("login csrf cookie")
+        .to_string();
+    let csrf = csrf_cookie
+        .trim_start_matches("onramp_login_csrf=")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let mut cookies = format!("onramp_login_csrf={csrf}");
+    if let Some(p) = planted {
+        cookies.push_str(&format!("; onramp_session={p}"));
+    }
+    app.client
+        .post(app.url("/login"))
+        .header("cookie", cookies)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("next", "/home"),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .expect("sign in")
+}
+
+fn session_from(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("onramp_session=") && !v.starts_with("onramp_session=;"))
+        .map(|v| v.to_string())
+}
+
+async fn sign_in_rotates_sessions_and_signs_out(store: Store, _db: Database) {
+    let (_, account) = person(&store, "ada@example.com", &[Role::NewHire], None).await;
+    let app = start(store.clone()).await;
+    // A session id planted before sign-in (fixation) is never used.
+    let (planted_cookie, _) = session(&store, account).await;
+    let planted = planted_cookie
+        .trim_start_matches("onramp_session=")
+        .to_string();
+    let res = sign_in(
+        &app,
+        "ADA@example.com",
+        "correct horse battery staple",
+        Some(&planted),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(res.headers()["location"], "/home");
+    let set = session_from(&res).expect("a session cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"),
+        "{set}"
+    );
+    assert!(!set.contains("Secure"), "plain HTTP on localhost");
+    let fresh = set
+        .trim_start_matches("onramp_session=")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert_ne!(fresh, planted, "sign-in rotates the session");
+    assert!(
+        store
+            .session(&planted, chrono::Utc::now())
+            .await
+            .expect("s")
+            .is_none(),
+        "the planted session ended"
+    );
+    let cookie = format!("onramp_session={fresh}");
+    assert_eq!(app.get("/home", &[("cookie", &cookie)]).await.0, 200);
+
+    // Behind an HTTPS proxy, cookies are Secure.
+    let res = app
+        .client
+        .get(app.url("/login"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .expect("form");
+    assert!(
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap_or("").contains("Secure"))
+    );
+
+    // Sign out ends this session; sign out everywhere ends the others too.
+    let (other_cookie, _) = session(&store, account).await;
+    let csrf = store
+        .session(&fresh, chrono::Utc::now())
+        .await
+        .expect("s")
+        .expect("live")
+        .0
+        .csrf_token;
+    let res = app
+        .client
+        .post(app.url("/logout"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        app.get("/home", &[("cookie", &cookie)]).await.0,
+        303,
+        "signed out"
+    );
+    assert_eq!(
+        app.get("/home", &[("cookie", &other_cookie)]).await.0,
+        200,
+        "other devices stay signed in"
+    );
+    let other_secret = other_cookie.trim_start_matches("onramp_session=");
+    let other_csrf = store
+        .session(other_secret, chrono::Utc::now())
+        .await
+        .expect("s")
+        .expect("live")
+        .0
+        .csrf_token;
+    let (third, _) = session(&store, account).await;
+    app.client
+        .post(app.url("/logout/everywhere"))
+        .header("cookie", &other_cookie)
+        .form(&[("csrf", other_csrf.as_str())])
+        .send()
+        .await
+        .expect("everywhere");
+    assert_eq!(app.get("/home", &[("cookie", &other_cookie)]).await.0, 303);
+    assert_eq!(
+        app.get("/home", &[("cookie", &third)]).await.0,
+        303,
+        "every session ended"
+    );
+    // An expired session is refused.
+    let (expired, _) = store
+        .create_session(account, chrono::Duration::seconds(-1))
+        .await
+        .expect("expired");
+    assert_eq!(
+        app.get("/home", &[("cookie", &format!("onramp_session={expired}"))])
+            .await
+            .0,
+        303
     );
     app.stop().await;
 }
 
-async fn readiness_fails_when_the_database_is_closed(store: Store, _db: Database) {
+async fn sign_in_is_throttled_and_does_not_reveal_accounts(store: Store, _db: Database) {
+    person(&store, "known@example.com", &[Role::NewHire], None).await;
     let app = start(store.clone()).await;
-    store.close().await;
-    let (status, body) = app.get("/readyz").await;
-    assert_eq!(status, 503);
-    assert!(body.contains("database does not answer"), "{body}");
-    assert_eq!(
-        app.get("/healthz").await.0,
-        200,
-        "liveness does not depend on the database"
+    let timed = |email: &'static str| {
+        let app = &app;
+        async move {
+            let started = std::time::Instant::now();
+            let res = sign_in(app, email, "not the password", None).await;
+            let status = res.status().as_u16();
+            let body = res.text().await.expect("body");
+            (status, body, started.elapsed())
+        }
+    };
+    let (s1, b1, t1) = timed("known@example.com").await;
+    let (s2, b2, t2) = timed("unknown@example.com").await;
+    assert_eq!((s1, s2), (401, 401));
+    assert!(
+        b1.contains("Email or password is wrong.") && b2.contains("Email or password is wrong.")
     );
+    let ratio =
+        t1.as_secs_f64().max(t2.as_secs_f64()) / t1.as_secs_f64().min(t2.as_secs_f64()).max(1e-6);
+    assert!(
+        ratio < 10.0,
+        "unknown email and wrong password take the same order of time: {t1:?} vs {t2:?}"
+    );
+    // Failures count per email and per address: two so far from this address.
+    for _ in 0..3 {
+        assert_eq!(timed("known@example.com").await.0, 401);
+    }
+    // The fifth failure from this address locked it.
+    let res = sign_in(
+        &app,
+        "known@example.com",
+        "correct horse battery staple",
+        None,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 429, "even the right password waits");
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("Too many failed sign-in attempts")
+    );
+    app.stop().await;
+}
+
+async fn csrf_is_required_for_forms_and_session_api_writes(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let (cookie, csrf) = session(&store, w.hire_account).await;
+    let (task_id, version) = task(&store, w.onboarding, "a").await;
+    let path = format!("/onboardings/{}/tasks/{task_id}", w.onboarding);
+    for presented in [None, Some("wrong")] {
+        let mut form = vec![
+            ("action", "complete".to_string()),
+            ("version", version.to_string()),
+        ];
+        if let Some(p) = presented {
+            form.push(("csrf", p.to_string()));
+        }
+        let res = app
+            .client
+            .post(app.url(&path))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status().as_u16(), 403, "CSRF {presented:?} refused");
+    }
+    assert_eq!(
+        store.task(task_id).await.expect("t").status,
+        "open",
+        "nothing changed"
+    );
+    let login = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "hire@example.com"),
+            ("password", "x"),
+            ("csrf", "forged"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(
+        login.status().as_u16(),
+        403,
+        "the sign-in form is protected too"
+    );
+
+    let api = format!("/api/v1/onboardings/{}/tasks/{task_id}", w.onboarding);
+    let body = serde_json::json!({"action": "complete", "version": version});
+    let res = app
+        .client
+        .post(app.url(&api))
+        .header("cookie", &cookie)
+        .json(&body)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(
+        res.status().as_u16(),
+        403,
+        "session API writes need the CSRF header"
+    );
+    let res = app
+        .client
+        .post(app.url(&api))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&body)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(res.status().as_u16(), 200);
+    let res = app
+        .client
+        .post(app.url(&path))
+        .header("cookie", &cookie)
+        .form(&[
+            ("action", "reopen"),
+            ("version", &(version + 1).to_string()),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        res.status().as_u16(),
+        303,
+        "with the right token the form works"
+    );
+    app.stop().await;
+}
+
+async fn every_role_resource_and_action(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let o = w.onboarding;
+    let roles: Vec<(&str, Option<&str>)> = vec![
+        ("new hire", Some(&w.hire.1)),
+        ("buddy", Some(&w.buddy.1)),
+        ("manager", Some(&w.manager.1)),
+        ("People Connect", Some(&w.people_connect.1)),
+        ("Enablement", Some(&w.enablement.1)),
+        ("admin", Some(&w.admin.1)),
+        ("another new hire", Some(&w.other_hire.1)),
+        ("another manager", Some(&w.other_manager.1)),
+        ("anonymous", None),
+    ];
+    // (resource × action, expected status per role in the order above)
+    type Case = (&'static str, [u16; 9]);
+    let cases: Vec<Case> = vec![
+        (
+            "read onboarding",
+            [200, 200, 200, 200, 200, 200, 404, 404, 401],
+        ),
+        (
+            "read timeline",
+            [200, 200, 200, 200, 200, 200, 404, 404, 401],
+        ),
+        (
+            "read comments",
+            [200, 200, 200, 200, 200, 200, 404, 404, 401],
+        ),
+        // People Connect and Enablement are parties of the other onboarding too.
+        (
+            "read other onboarding",
+            [404, 404, 404, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "complete new-hire task",
+            [200, 403, 200, 403, 403, 200, 404, 404, 401],
+        ),
+        (
+            "complete manager task",
+            [403, 403, 200, 403, 403, 200, 404, 404, 401],
+        ),
+        (
+            "complete buddy task",
+            [403, 200, 200, 403, 403, 200, 404, 404, 401],
+        ),
+        ("comment", [201, 201, 201, 201, 201, 201, 404, 404, 401]),
+        (
+            "move start date",
+            [403, 403, 200, 403, 403, 200, 404, 404, 401],
+        ),
+        (
+            "preview upgrade",
+            [403, 403, 200, 403, 403, 200, 404, 404, 401],
+        ),
+        (
+            "create onboarding",
+            [403, 403, 403, 201, 403, 201, 403, 403, 401],
+        ),
+        (
+            "list onboardings",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "read programs",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "read audit log",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "read unknown onboarding",
+            [404, 404, 404, 404, 404, 404, 404, 404, 401],
+        ),
+    ];
+    let version_id = store.onboarding(o).await.expect("o").program_version_id;
+    let mut failures = Vec::new();
+    let mut extra_hires = 0;
+    for (case, expected) in &cases {
+        for ((role, token), want) in roles.iter().zip(expected) {
+            let auth = token.map(bearer);
+            let with_auth = |req: reqwest::RequestBuilder| match &auth {
+                Some(a) => req.header("authorization", a),
+                None => req,
+            };
+            let req = match *case {
+                "read onboarding" => app.client.get(app.url(&format!("/api/v1/onboardings/{o}"))),
+                "read timeline" => app
+                    .client
+                    .get(app.url(&format!("/api/v1/onboardings/{o}/timeline"))),
+                "read comments" => app
+                    .client
+                    .get(app.url(&format!("/api/v1/onboardings/{o}/comments"))),
+                "read other onboarding" => app
+                    .client
+                    .get(app.url(&format!("/api/v1/onboardings/{}", w.other_onboarding))),
+                "complete new-hire task" | "complete manager task" | "complete buddy task" => {
+                    let key = match *case {
+                        "complete new-hire task" => "a",
+                        "complete manager task" => "m",
+                        _ => "c",
+                    };
+                    let (id, version) = task(&store, o, key).await;
+                    app.client
+                        .post(app.url(&format!("/api/v1/onboardings/{o}/tasks/{id}")))
+                        .json(&serde_json::json!({"action": "complete", "version": version}))
+                }
+                "comment" => app
+                    .client
+                    .post(app.url(&format!("/api/v1/onboardings/{o}/comments")))
+                    .multipart(
+                        reqwest::multipart::Form::new().text("body", format!("from {role}")),
+                    ),
+                "move start date" => {
+                    let current = store.onboarding(o).await.expect("o");
+                    app.client.patch(app.url(&format!("/api/v1/onboardings/{o}"))).json(&serde_json::json!({"version": current.version, "start_date": current.start_date}))
+                }
+                "preview upgrade" => app.client.get(app.url(&format!(
+                    "/api/v1/onboardings/{o}/upgrade?version_id={version_id}"
+                ))),
+                "create onboarding" => {
+                    extra_hires += 1;
+                    let email = format!("new{extra_hires}@example.com");
+                    person(&store, &email, &[Role::NewHire], None).await;
+                    app.client
+                        .post(app.url("/api/v1/onboardings"))
+                        .json(&serde_json::json!({"email": email, "start_date": "2027-01-04"}))
+                }
+                "list onboardings" => app.client.get(app.url("/api/v1/onboardings")),
+                "read programs" => app.client.get(app.url("/api/v1/programs")),
+                "read audit log" => app.client.get(app.url("/api/v1/audit")),
+                _ => app.client.get(app.url("/api/v1/onboardings/987654")),
+            };
+            let status = with_auth(req)
+                .send()
+                .await
+                .expect("request")
+                .status()
+                .as_u16();
+            if status != *want {
+                failures.push(format!("{role} / {case}: got {status}, expected {want}"));
+            }
+            // Put completed tasks back so every role starts from the same state.
+            for key in ["a", "m", "c"] {
+                let t = store
+                    .tasks(o)
+                    .await
+                    .expect("tasks")
+                    .into_iter()
+                    .find(|t| t.task_key == key)
+                    .expect("task");
+                if t.status == "done" {
+                    store
+                        .update_task(
+                            None,
+                            t.id,
+                            t.version,
+                            &onramp_core::onboarding::TaskAction::Reopen,
+                        )
+                        .await
+                        .expect("reopen");
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization table mismatches:\n{}",
+        failures.join("\n")
+    );
+    // A list shows each role only what is theirs.
+    let (_, body) = app
+        .get(
+            "/api/v1/onboardings",
+            &[("authorization", &bearer(&w.other_hire.1))],
+        )
+        .await;
+    let page: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["id"], w.other_onboarding);
+    app.stop().await;
+}
+
+async fn onboarding_api_end_to_end(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let hire = bearer(&w.hire.1);
+    let manager = bearer(&w.manager.1);
+    let o = w.onboarding;
+    let (_, body) = app
+        .get(
+            &format!("/api/v1/onboardings/{o}"),
+            &[("authorization", &hire)],
+        )
+        .await;
+    let view: serde_json::Value = serde_json::from_str(&body).expect("view");
+    assert_eq!(view["total"], 4);
+    let tasks = view["phases"][0]["tasks"]
+        .as_array()
+        .expect("tasks")
+        .clone();
+    let b = tasks.iter().find(|t| t["key"] == "b").expect("b");
+    assert_eq!(b["status"], "blocked");
+    assert_eq!(b["blocked_by"], serde_json::json!(["Task a"]));
+    assert_eq!(b["can_update"], true);
+    assert_eq!(
+        tasks.iter().find(|t| t["key"] == "m").expect("m")["can_update"],
+        false,
+        "the new hire cannot do the manager's task"
+    );
+    assert_eq!(view["graduation"], serde_json::json!([]));
+
+    let a = tasks.iter().find(|t| t["key"] == "a").expect("a");
+    let url = format!("/api/v1/onboardings/{o}/tasks/{}", a["id"]);
+    let res = app
+        .client
+        .post(app.url(&url))
+        .header("authorization", &hire)
+        .json(&serde_json::json!({"action": "complete", "version": a["version"]}))
+        .send()
+        .await
+        .expect("complete");
+    assert_eq!(res.status().as_u16(), 200);
+    let changed: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(changed["status"], "done");
+    assert_eq!(changed["followed"], serde_json::json!([["b", "open"]]));
+    // A second client with the old version gets a clear conflict, and nothing is overwritten.
+    let res = app
+        .client
+        .post(app.url(&url))
+        .header("authorization", &manager)
+        .json(&serde_json::json!({"action": "reopen", "version": a["version"]}))
+        .send()
+        .await
+        .expect("stale");
+    assert_eq!(res.status().as_u16(), 409);
+    let err: serde_json::Value = res.json().await.expect("json");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("changed by someone else"),
+        "{err}"
+    );
+    assert_eq!(
+        store
+            .task(a["id"].as_i64().expect("id"))
+            .await
+            .expect("a")
+            .status,
+        "done"
+    );
+
+    // Comments with mentions reach the manager's inbox.
+    let form =
+        reqwest::multipart::Form::new().text("body", "Stuck on the VPN, @manager can you help?");
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/onboardings/{o}/comments")))
+        .header("authorization", &hire)
+        .multipart(form)
+        .send()
+        .await
+        .expect("comment");
+    assert_eq!(res.status().as_u16(), 201);
+    let (_, inbox) = app
+        .get("/api/v1/notifications", &[("authorization", &manager)])
+        .await;
+    assert!(
+        inbox.contains("mentioned you") && inbox.contains("VPN"),
+        "{inbox}"
+    );
+
+    // The manager moves the start date; open tasks move, done work stays.
+    let current = store.onboarding(o).await.expect("o");
+    let new_start = current.start_date + chrono::Duration::days(7);
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/onboardings/{o}")))
+        .header("authorization", &manager)
+        .json(&serde_json::json!({"version": current.version, "start_date": new_start}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status().as_u16(), 200);
+    let moved: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(moved["start_date"], new_start.to_string());
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/onboardings/{o}")))
+        .header("authorization", &manager)
+        .json(&serde_json::json!({"version": current.version, "start_date": new_start}))
+        .send()
+        .await
+        .expect("stale patch");
+    assert_eq!(res.status().as_u16(), 409, "a stale version is refused");
+
+    let (_, timeline) = app
+        .get(
+            &format!("/api/v1/onboardings/{o}/timeline"),
+            &[("authorization", &hire)],
+        )
+        .await;
+    for what in [
+        "started the onboarding",
+        "completed a",
+        "commented",
+        "moved the start date",
+    ] {
+        assert!(timeline.contains(what), "`{what}` missing from {timeline}");
+    }
+
+    // Upgrade to a version that adds a task.
+    let mut files = common::program_files();
+    files.push(onramp_core::program::SourceFile {
+        path: "tasks/z.md".into(),
+        text: "---\nid: z\ntitle: Task z\nowner: new-hire\nphase: one\ndue: 9\nkind: read\n---\n"
+            .into(),
+    });
+    let program = onramp_core::program::parse_program(&files, &[]).expect("v2");
+    let v2 = store
+        .import_program(None, &program, &onramp_core::program::content_hash(&files))
+        .await
+        .expect("import")
+        .version_id;
+    let (status, preview) = app
+        .get(
+            &format!("/api/v1/onboardings/{o}/upgrade?version_id={v2}"),
+            &[("authorization", &manager)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(preview.contains("\"z\""), "{preview}");
+    let version = store.onboarding(o).await.expect("o").version;
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/onboardings/{o}/upgrade")))
+        .header("authorization", &manager)
+        .json(&serde_json::json!({"version_id": v2, "version": version}))
+        .send()
+        .await
+        .expect("upgrade");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(store.tasks(o).await.expect("tasks").len(), 5);
+
+    // People Connect creates an onboarding by email.
+    person(
+        &store,
+        "newest@example.com",
+        &[Role::NewHire],
+        Some(w.manager.0),
+    )
+    .await;
+    let res = app.client.post(app.url("/api/v1/onboardings")).header("authorization", bearer(&w.people_connect.1)).json(&serde_json::json!({"email": "newest@example.com", "start_date": "2027-01-04", "buddy_email": "buddy@example.com"})).send().await.expect("create");
+    assert_eq!(res.status().as_u16(), 201);
+    let created: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(created["start_date"], "2027-01-04");
+    assert!(
+        created["people"].to_string().contains("buddy@example.com"),
+        "{created}"
+    );
+    assert!(
+        created["people"]
+            .to_string()
+            .contains("manager@example.com"),
+        "the person's manager by default: {created}"
+    );
+    app.stop().await;
+}
+
+async fn bad_input_gets_a_clear_error_and_changes_nothing(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let pc = bearer(&w.people_connect.1);
+    let hire = bearer(&w.hire.1);
+    let post = |path: &str, auth: &str, body: &str| {
+        app.client
+            .post(app.url(path))
+            .header("authorization", auth)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    let count = store.count_onboardings().await.expect("count");
+    let cases: Vec<(&str, &str, &str)> = vec![
+        (r#"{"start_date": "2027-01-04"}"#, "email", "missing field"),
+        (
+            r#"{"email": "hire@example.com", "start_date": "next monday"}"#,
+            "start_date",
+            "input contains invalid characters",
+        ),
+        (
+            r#"{"email": "hire@example.com", "start_date": 20270104}"#,
+            "start_date",
+            "invalid type",
+        ),
+        (
+            r#"{"email": "ghost@example.com", "start_date": "2027-01-04"}"#,
+            "email",
+            "no person has the email",
+        ),
+        (
+            r#"{"email": "hire@example.com", "start_date": "2027-01-04", "colour": "red"}"#,
+            "colour",
+            "unknown field",
+        ),
+        (
+            r#"{"email": "hire@example.com", "start_date": "2027-01-04", "program": "nope"}"#,
+            "program",
+            "no program `nope`",
+        ),
+        (r#"{"email": "#, "email", "EOF"),
+    ];
+    for (body, field, message) in cases {
+        let res = post("/api/v1/onboardings", &pc, body).await.expect("post");
+        assert_eq!(res.status().as_u16(), 400, "{body}");
+        let err: serde_json::Value = res.json().await.expect("json error");
+        assert_eq!(err["error"]["field"], field, "{body}: {err}");
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains(message),
+            "{body}: {err}"
+        );
+    }
+    let res = app
+        .client
+        .post(app.url("/api/v1/onboardings"))
+        .header("authorization", &pc)
+        .body("email=x")
+        .send()
+        .await
+        .expect("form body");
+    assert_eq!(res.status().as_u16(), 400, "a JSON endpoint wants JSON");
+    assert_eq!(
+        store.count_onboardings().await.expect("count"),
+        count,
+        "nothing was created"
+    );
+
+    let (id, version) = task(&store, w.onboarding, "a").await;
+    let url = format!("/api/v1/onboardings/{}/tasks/{id}", w.onboarding);
+    for (body, field) in [
+        (
+            r#"{"action": "finish", "version": 1}"#.to_string(),
+            "action",
+        ),
+        (
+            format!(r#"{{"action": "complete", "version": "{version}"}}"#),
+            "version",
+        ),
+        (r#"{"action": "complete"}"#.to_string(), "version"),
+    ] {
+        let res = post(&url, &hire, &body).await.expect("post");
+        assert_eq!(res.status().as_u16(), 400, "{body}");
+        let err: serde_json::Value = res.json().await.expect("json");
+        assert_eq!(err["error"]["field"], field, "{body}: {err}");
+    }
+    let (b, b_version) = task(&store, w.onboarding, "b").await;
+    let res = post(
+        &format!("/api/v1/onboardings/{}/tasks/{b}", w.onboarding),
+        &hire,
+        &format!(r#"{{"action": "complete", "version": {b_version}}}"#),
+    )
+    .await
+    .expect("blocked");
+    assert_eq!(res.status().as_u16(), 409);
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("blocked by unfinished tasks: a")
+    );
+    let res = post(
+        &format!("/api/v1/onboardings/{}/tasks/{id}", w.other_onboarding),
+        &hire,
+        &format!(r#"{{"action": "complete", "version": {version}}}"#),
+    )
+    .await
+    .expect("wrong onboarding");
+    assert_eq!(
+        res.status().as_u16(),
+        404,
+        "a task id of another onboarding is not found"
+    );
+    let res = post(
+        &format!("/api/v1/onboardings/{}/tasks/999999", w.onboarding),
+        &hire,
+        r#"{"action": "complete", "version": 1}"#,
+    )
+    .await
+    .expect("unknown task");
+    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(
+        store.task(id).await.expect("a").status,
+        "open",
+        "nothing changed"
+    );
+    let (status, body) = app
+        .get("/api/v1/onboardings?page=0", &[("authorization", &hire)])
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("\"field\":\"page\""), "{body}");
+    let (status, _) = app
+        .get(
+            "/api/v1/onboardings/not-a-number",
+            &[("authorization", &hire)],
+        )
+        .await;
+    assert!(
+        status == 400 || status == 404,
+        "a malformed id is a client error, got {status}"
+    );
+    app.stop().await;
+}
+
+async fn screenshots_are_checked_by_their_bytes(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let hire = bearer(&w.hire.1);
+    let url = app.url(&format!("/api/v1/onboardings/{}/comments", w.onboarding));
+    let png = include_bytes!("fixtures/pixel.png").to_vec();
+    let part = |bytes: Vec<u8>, name: &str| {
+        reqwest::multipart::Part::bytes(bytes)
+            .file_name(name.to_string())
+            .mime_str("image/png")
+            .expect("mime")
+    };
+    let send = |form: reqwest::multipart::Form| {
+        app.client
+            .post(&url)
+            .header("authorization", &hire)
+            .multipart(form)
+            .send()
+    };
+
+    let res = send(
+        reqwest::multipart::Form::new()
+            .text("body", "VPN error, see screenshot")
+            .part("screenshot", part(png.clone(), "vpn.png")),
+    )
+    .await
+    .expect("upload");
+    assert_eq!(res.status().as_u16(), 201);
+    let attachments = store
+        .attachments_of(w.onboarding)
+        .await
+        .expect("attachments");
+    assert_eq!(attachments.len(), 1);
+    assert_eq!(attachments[0].content_type, "image/png");
+    let (status, _) = app
+        .get(
+            &format!("/attachments/{}", attachments[0].id),
+            &[("authorization", &hire)],
+        )
+        .await;
+    assert_eq!(status, 200, "the new hire can see it");
+    let res = app
+        .client
+        .get(app.url(&format!("/attachments/{}", attachments[0].id)))
+        .header("authorization", &hire)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.bytes().await.expect("bytes").to_vec(), png);
+    assert_eq!(
+        app.get(
+            &format!("/attachments/{}", attachments[0].id),
+            &[("authorization", &bearer(&w.other_hire.1))]
+        )
+        .await
+        .0,
+        404,
+        "others cannot"
+    );
+
+    let fakes: Vec<(Vec<u8>, &str)> = vec![
+        (b"<script>alert(1)</script>".to_vec(), "evil.png"),
+        (b"%PDF-1.7 not an image".to_vec(), "doc.jpg"),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>".to_vec(),
+            "x.svg",
+        ),
+    ];
+    for (bytes, name) in fakes {
+        let res = send(
+            reqwest::multipart::Form::new()
+                .text("body", "look")
+                .part("screenshot", part(bytes, name)),
+        )
+        .await
+        .expect("upload");
+        assert_eq!(res.status().as_u16(), 400, "{name}");
+        let err: serde_json::Value = res.json().await.expect("json");
+        assert_eq!(err["error"]["field"], "screenshot", "{err}");
+    }
+    let mut big = png.clone();
+    big.resize(10 * 1024 * 1024 + 1, 0);
+    let res = send(
+        reqwest::multipart::Form::new()
+            .text("body", "big")
+            .part("screenshot", part(big, "big.png")),
+    )
+    .await
+    .expect("upload");
+    assert_eq!(res.status().as_u16(), 400, "over 10 MB");
+    let mut too_big = png;
+    too_big.resize(12 * 1024 * 1024, 0);
+    let res = send(
+        reqwest::multipart::Form::new()
+            .text("body", "bigger")
+            .part("screenshot", part(too_big, "bigger.png")),
+    )
+    .await;
+    if let Ok(res) = res {
+        assert!(
+            res.status().is_client_error(),
+            "larger than the request limit: {}",
+            res.status()
+        );
+    }
+    assert_eq!(
+        store
+            .attachments_of(w.onboarding)
+            .await
+            .expect("attachments")
+            .len(),
+        1,
+        "nothing else was stored"
+    );
+    assert_eq!(
+        store.comments(w.onboarding).await.expect("comments").len(),
+        1,
+        "no comment without its valid screenshot"
+    );
+    app.stop().await;
+}
+
+/// Classic XSS payloads; stored, they must come back inert.
+pub const XSS: [&str; 22] = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<body onload=alert(1)>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<object data=\"javascript:alert(1)\"></object>",
+    "<embed src=\"javascript:alert(1)\">",
+    "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+    "<video><source onerror=alert(1)></video>",
+    "<marquee onstart=alert(1)>x</marquee>",
+    "<base href=\"javascript:alert(1)//\">",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "![x](x\" onerror=\"alert(1))",
+    "<scr<script>ipt>alert(1)</script>",
+    "\"><script>alert(1)</script>",
+];
+
+async fn stored_markup_is_rendered_inert(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let hire = bearer(&w.hire.1);
+    for payload in XSS {
+        let form = reqwest::multipart::Form::new().text("body", payload.to_string());
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/onboardings/{}/comments", w.onboarding)))
+            .header("authorization", &hire)
+            .multipart(form)
+            .send()
+            .await
+            .expect("comment");
+        assert_eq!(res.status().as_u16(), 201);
+    }
+    let (_, body) = app
+        .get(
+            &format!("/api/v1/onboardings/{}/comments", w.onboarding),
+            &[("authorization", &hire)],
+        )
+        .await;
+    let comments: Vec<serde_json::Value> = serde_json::from_str(&body).expect("json");
+    assert_eq!(comments.len(), XSS.len());
+    for c in &comments {
+        let html = c["html"].as_str().unwrap_or("");
+        assert!(
+            !onramp_web::markdown::is_active(html),
+            "active markup survived: {html}"
+        );
+    }
+    let (cookie, _) = session(&store, w.hire_account).await;
+    let (id, _) = task(&store, w.onboarding, "a").await;
+    let (_, page) = app
+        .get(
+            &format!("/onboardings/{}/tasks/{id}", w.onboarding),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert!(
+        !page.to_lowercase().contains("<script>alert"),
+        "the page renders no payload as markup"
+    );
+    app.stop().await;
+}
+
+async fn tokens_scopes_and_revocation(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let (cookie, csrf) = session(&store, w.hire_account).await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/tokens"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"name": "laptop", "scope": "read"}))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(res.status().as_u16(), 201);
+    let created: serde_json::Value = res.json().await.expect("json");
+    let read = created["token"].as_str().expect("token").to_string();
+    let read_auth = bearer(&read);
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/onboardings/{}", w.onboarding),
+            &[("authorization", &read_auth)]
+        )
+        .await
+        .0,
+        200
+    );
+    let (id, version) = task(&store, w.onboarding, "a").await;
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/onboardings/{}/tasks/{id}", w.onboarding)))
+        .header("authorization", &read_auth)
+        .json(&serde_json::json!({"action": "complete", "version": version}))
+        .send()
+        .await
+        .expect("write");
+    assert_eq!(res.status().as_u16(), 403, "a read token cannot write");
+    let (_, list) = app
+        .get("/api/v1/tokens", &[("authorization", &read_auth)])
+        .await;
+    assert!(
+        list.contains("laptop") && !list.contains(&read),
+        "tokens are listed, never their secrets"
+    );
+    let token_id = created["id"].as_i64().expect("id");
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/v1/tokens/{token_id}")))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(res.status().as_u16(), 204);
+    assert_eq!(
+        app.get("/api/v1/onboardings", &[("authorization", &read_auth)])
+            .await
+            .0,
+        401,
+        "revoked"
+    );
+    assert_eq!(
+        app.get(
+            "/api/v1/onboardings",
+            &[("authorization", "Bearer onr_made_up")]
+        )
+        .await
+        .0,
+        401
+    );
+    let (_, audit) = app
+        .get("/api/v1/audit", &[("authorization", &bearer(&w.admin.1))])
+        .await;
+    assert!(
+        audit.contains("\"api_token\"") && audit.contains("\"revoke\""),
+        "token changes are audited"
+    );
+    let res = app
+        .client
+        .get(app.url("/audit?format=csv"))
+        .header("authorization", bearer(&w.admin.1))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = res.text().await.expect("csv");
+    assert!(csv.starts_with("id,at,actor_id,action,entity"), "{csv}");
     app.stop().await;
 }
 
 async fn programs_pages_and_api(store: Store, _db: Database) {
+    let w = world(&store).await;
     let app = start(store.clone()).await;
-    let (status, body) = app.get("/programs").await;
+    let auth = bearer(&w.hire.1);
+    let (status, body) = app
+        .get("/api/v1/programs", &[("authorization", &auth)])
+        .await;
     assert_eq!(status, 200);
-    assert!(body.contains("No programs yet"), "empty state: {body}");
-    assert_eq!(app.get("/api/v1/programs").await, (200, "[]".to_string()));
-
-    seed(&store).await;
-    let (status, body) = app.get("/api/v1/programs").await;
-    assert_eq!(status, 200);
-    let list: serde_json::Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(list[0]["id"], "p");
-    assert_eq!(list[0]["latest_version"], 1);
-
-    let (status, body) = app.get("/api/v1/programs/p").await;
-    assert_eq!(status, 200);
-    let detail: serde_json::Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(detail["title"], "Pilot program");
-    assert_eq!(detail["tasks"][0]["id"], "a");
-    assert_eq!(detail["tasks"][0]["due_day"], 1);
-    assert_eq!(detail["phases"][0]["to_day"], 20);
-
-    let (status, body) = app.get("/api/v1/programs/p?version=two").await;
+    assert!(body.contains("\"id\":\"pilot\""), "{body}");
+    let (status, body) = app
+        .get(
+            "/api/v1/programs/pilot?version=two",
+            &[("authorization", &auth)],
+        )
+        .await;
     assert_eq!(status, 400);
-    let error: serde_json::Value = serde_json::from_str(&body).expect("json error");
-    assert_eq!(error["error"]["field"], "version");
-    let (status, body) = app.get("/api/v1/programs/p?version=7").await;
-    assert_eq!(status, 404);
+    assert!(body.contains("\"field\":\"version\""), "{body}");
     assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&body).expect("json")["error"]["status"],
+        app.get(
+            "/api/v1/programs/pilot?version=7",
+            &[("authorization", &auth)]
+        )
+        .await
+        .0,
         404
     );
-    assert_eq!(app.get("/api/v1/programs/unknown").await.0, 404);
-
-    let (status, body) = app.get("/programs").await;
+    let (cookie, _) = session(&store, w.hire_account).await;
+    let (status, body) = app.get("/programs/pilot", &[("cookie", &cookie)]).await;
     assert_eq!(status, 200);
     assert!(
-        body.contains(r#"<a href="/programs/p">Pilot program</a>"#),
+        body.contains("Task a") && body.contains("business days 0 to 30"),
         "{body}"
     );
-    let (status, body) = app.get("/programs/p").await;
-    assert_eq!(status, 200);
-    assert!(
-        body.contains("First task") && body.contains("business days 0 to 20"),
-        "{body}"
-    );
-    assert_eq!(app.get("/programs/p?version=x").await.0, 400);
-    assert_eq!(app.get("/programs/nothing").await.0, 404);
     app.stop().await;
 }
 
-#[test]
-fn the_openapi_document_describes_every_api_route() {
-    let doc = serde_json::to_value(onramp_web::openapi()).expect("serialize");
-    let paths: Vec<&str> = doc["paths"]
-        .as_object()
-        .expect("paths")
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(paths, ["/api/v1/programs", "/api/v1/programs/{id}"]);
+async fn forms_drive_tasks_comments_and_the_start_date(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let (cookie, csrf) = session(&store, w.hire_account).await;
+    let (id, version) = task(&store, w.onboarding, "a").await;
+    let res = app
+        .client
+        .post(app.url(&format!("/onboardings/{}/tasks/{id}", w.onboarding)))
+        .header("cookie", &cookie)
+        .form(&[
+            ("action", "complete"),
+            ("version", &version.to_string()),
+            ("csrf", &csrf),
+            ("back", "/home"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(store.task(id).await.expect("a").status, "done");
+    let res = app
+        .client
+        .post(app.url(&format!("/onboardings/{}/tasks/{id}", w.onboarding)))
+        .header("cookie", &cookie)
+        .form(&[
+            ("action", "reopen"),
+            ("version", &version.to_string()),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .expect("stale");
+    assert_eq!(res.status().as_u16(), 409, "a stale form shows a conflict");
     assert!(
-        doc["components"]["schemas"]["ProgramDetail"].is_object(),
-        "{doc}"
+        res.text()
+            .await
+            .expect("body")
+            .contains("changed by someone else")
     );
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("body", "Done, **thanks** @buddy")
+        .text("task_id", id.to_string())
+        .part(
+            "screenshot",
+            reqwest::multipart::Part::bytes(include_bytes!("fixtures/pixel.png").to_vec())
+                .file_name("shot.png"),
+        );
+    let res = app
+        .client
+        .post(app.url(&format!("/onboardings/{}/comments", w.onboarding)))
+        .header("cookie", &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("comment");
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, page) = app
+        .get(
+            &format!("/onboardings/{}/tasks/{id}", w.onboarding),
+            &[("cookie", &cookie)],
+        )
+        .await;
     assert!(
-        doc["components"]["schemas"]["ErrorBody"].is_object(),
-        "{doc}"
+        page.contains("<strong>thanks</strong>") && page.contains("/attachments/"),
+        "{page}"
     );
-}
+    let form = reqwest::multipart::Form::new().text("body", "no token");
+    let res = app
+        .client
+        .post(app.url(&format!("/onboardings/{}/comments", w.onboarding)))
+        .header("cookie", &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("comment");
+    assert_eq!(
+        res.status().as_u16(),
+        403,
+        "comment forms need the CSRF token"
+    );
 
-#[tokio::test]
-async fn sqlite_programs_pages_and_api() {
-    with_store(Backend::Sqlite, programs_pages_and_api).await;
-}
-
-#[tokio::test]
-async fn postgres_programs_pages_and_api() {
-    with_store(Backend::Postgres, programs_pages_and_api).await;
-}
-
-#[tokio::test]
-async fn sqlite_health_pages_and_metrics() {
-    with_store(Backend::Sqlite, health_pages_and_metrics).await;
-}
-
-#[tokio::test]
-async fn postgres_health_pages_and_metrics() {
-    with_store(Backend::Postgres, health_pages_and_metrics).await;
-}
-
-#[tokio::test]
-async fn sqlite_readiness_fails_when_the_database_is_closed() {
-    with_store(Backend::Sqlite, readiness_fails_when_the_database_is_closed).await;
+    let (manager_cookie, manager_csrf) = session(
+        &store,
+        store
+            .account_of_person(w.manager.0)
+            .await
+            .expect("a")
+            .expect("account")
+            .id,
+    )
+    .await;
+    let current = store.onboarding(w.onboarding).await.expect("o");
+    let res = app
+        .client
+        .post(app.url(&format!("/onboardings/{}/start", w.onboarding)))
+        .header("cookie", &manager_cookie)
+        .form(&[
+            ("start_date", "2027-02-01"),
+            ("version", &current.version.to_string()),
+            ("csrf", &manager_csrf),
+        ])
+        .send()
+        .await
+        .expect("move");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        store
+            .onboarding(w.onboarding)
+            .await
+            .expect("o")
+            .start_date
+            .to_string(),
+        "2027-02-01"
+    );
+    let res = app
+        .client
+        .post(app.url(&format!("/onboardings/{}/start", w.onboarding)))
+        .header("cookie", &manager_cookie)
+        .form(&[
+            ("start_date", "someday"),
+            ("version", "99"),
+            ("csrf", &manager_csrf),
+        ])
+        .send()
+        .await
+        .expect("bad date");
+    assert_eq!(res.status().as_u16(), 400);
+    assert!(
+        res.text().await.expect("body").contains("start_date"),
+        "the field is named"
+    );
+    let (_, inbox) = app.get("/inbox", &[("cookie", &cookie)]).await;
+    assert!(inbox.contains("Inbox"), "{inbox}");
+    app.stop().await;
 }

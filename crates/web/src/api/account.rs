@@ -26,7 +26,14 @@ pub async fn tokens(State(state): State<AppState>, user: CurrentUser) -> ApiResu
     Ok(Json(
         tokens
             .into_iter()
-            .map(|t| TokenItem { id: t.id, name: t.name, scope: t.scope, created_at: t.created_at, last_used_at: t.last_used_at, revoked: t.revoked_at.is_some() })
+            .map(|t| TokenItem {
+                id: t.id,
+                name: t.name,
+                scope: t.scope,
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+                revoked: t.revoked_at.is_some(),
+            })
             .collect(),
     ))
 }
@@ -49,16 +56,37 @@ pub struct CreatedToken {
 /// Creates a token for the caller.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "people", request_body = NewToken,
     responses((status = 201, body = CreatedToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn create_token(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<NewToken>) -> Result<(StatusCode, Json<CreatedToken>), super::ApiError> {
-    let (secret, token) = state.store.create_api_token(user.account.id, &body.name, &body.scope).await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { id: token.id, token: secret })))
+pub async fn create_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<NewToken>,
+) -> Result<(StatusCode, Json<CreatedToken>), super::ApiError> {
+    let (secret, token) = state
+        .store
+        .create_api_token(user.account.id, &body.name, &body.scope)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            id: token.id,
+            token: secret,
+        }),
+    ))
 }
 
 /// Revokes one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "people", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn revoke_token(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<StatusCode, super::ApiError> {
-    state.store.revoke_api_token(user.account.id, id).await.map_err(|_| crate::WebError::NotFound)?;
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, super::ApiError> {
+    state
+        .store
+        .revoke_api_token(user.account.id, id)
+        .await
+        .map_err(|_| crate::WebError::NotFound)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

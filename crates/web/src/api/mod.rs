@@ -109,22 +109,40 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !json_type {
-            return Err(ApiError(WebError::BadRequest { field: "content-type".into(), message: "send the body as application/json".into() }));
+            return Err(ApiError(WebError::BadRequest {
+                field: "content-type".into(),
+                message: "send the body as application/json".into(),
+            }));
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|e| ApiError(WebError::BadRequest { field: "body".into(), message: e.body_text() }))?;
+            .map_err(|e| {
+                ApiError(WebError::BadRequest {
+                    field: "body".into(),
+                    message: e.body_text(),
+                })
+            })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(&mut de).map(ApiJson).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            let field = if path == "." {
-                // Missing and unknown fields are named in the message itself.
-                inner.split('`').nth(1).filter(|_| inner.contains("field")).unwrap_or("body").to_string()
-            } else {
-                path
-            };
-            ApiError(WebError::BadRequest { field, message: inner })
-        })
+        serde_path_to_error::deserialize(&mut de)
+            .map(ApiJson)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner().to_string();
+                let field = if path == "." {
+                    // Missing and unknown fields are named in the message itself.
+                    inner
+                        .split('`')
+                        .nth(1)
+                        .filter(|_| inner.contains("field"))
+                        .unwrap_or("body")
+                        .to_string()
+                } else {
+                    path
+                };
+                ApiError(WebError::BadRequest {
+                    field,
+                    message: inner,
+                })
+            })
     }
 }

@@ -2,7 +2,9 @@
 
 use super::{ApiError, ApiJson, ApiResult, ErrorBody};
 use crate::auth::CurrentUser;
-use crate::pages::onboarding::{comment_lines, parse_action, read_comment_form, save_comment, task_for_update, timeline_lines};
+use crate::pages::onboarding::{
+    comment_lines, parse_action, read_comment_form, save_comment, task_for_update, timeline_lines,
+};
 use crate::service::{self, OnboardingView};
 use crate::{AppState, WebError};
 use axum::Json;
@@ -52,12 +54,23 @@ pub struct PageParams {
 /// The onboardings the caller may see, newest start first.
 #[utoipa::path(get, path = "/api/v1/onboardings", tag = "onboardings", params(PageParams),
     responses((status = 200, body = OnboardingPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<PageParams>) -> ApiResult<OnboardingPage> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageParams>,
+) -> ApiResult<OnboardingPage> {
     let page = crate::pages::page_number(q.page.as_deref())?;
-    let filter = if sees_all_onboardings(&user.actor) { OnboardingFilter::All } else { OnboardingFilter::Involving(user.actor.person_id) };
+    let filter = if sees_all_onboardings(&user.actor) {
+        OnboardingFilter::All
+    } else {
+        OnboardingFilter::Involving(user.actor.person_id)
+    };
     let size = crate::pages::PAGE_SIZE;
     let total = state.store.count_onboardings_where(&filter).await?;
-    let rows = state.store.find_onboardings(&filter, Utc::now().date_naive(), size, (page - 1) * size).await?;
+    let rows = state
+        .store
+        .find_onboardings(&filter, Utc::now().date_naive(), size, (page - 1) * size)
+        .await?;
     let items = rows
         .into_iter()
         .map(|r| OnboardingItem {
@@ -79,7 +92,12 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
             overdue_tasks: r.overdue_tasks,
         })
         .collect();
-    Ok(Json(OnboardingPage { items, page, pages: ((total + size - 1) / size).max(1), total }))
+    Ok(Json(OnboardingPage {
+        items,
+        page,
+        pages: ((total + size - 1) / size).max(1),
+        total,
+    }))
 }
 
 /// Who to start an onboarding for; people are named by email.
@@ -97,40 +115,77 @@ pub struct CreateOnboarding {
     pub program: Option<String>,
 }
 
-async fn person_id(state: &AppState, field: &str, email: Option<&str>) -> Result<Option<i64>, WebError> {
-    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
+async fn person_id(
+    state: &AppState,
+    field: &str,
+    email: Option<&str>,
+) -> Result<Option<i64>, WebError> {
+    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
     match state.store.person_by_email(email).await? {
         Some(p) => Ok(Some(p.id)),
-        None => Err(WebError::BadRequest { field: field.into(), message: format!("no person has the email {email}") }),
+        None => Err(WebError::BadRequest {
+            field: field.into(),
+            message: format!("no person has the email {email}"),
+        }),
     }
 }
 
 /// Starts an onboarding (People Connect and admins).
 #[utoipa::path(post, path = "/api/v1/onboardings", tag = "onboardings", request_body = CreateOnboarding,
     responses((status = 201, body = OnboardingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<CreateOnboarding>) -> Result<(StatusCode, Json<OnboardingView>), ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<CreateOnboarding>,
+) -> Result<(StatusCode, Json<OnboardingView>), ApiError> {
     if !may_create_onboarding(&user.actor) {
-        return Err(WebError::Forbidden("only People Connect and admins start onboardings".into()).into());
+        return Err(
+            WebError::Forbidden("only People Connect and admins start onboardings".into()).into(),
+        );
     }
-    let person = person_id(&state, "email", Some(&body.email)).await?.ok_or_else(|| WebError::BadRequest { field: "email".into(), message: "required".into() })?;
+    let person = person_id(&state, "email", Some(&body.email))
+        .await?
+        .ok_or_else(|| WebError::BadRequest {
+            field: "email".into(),
+            message: "required".into(),
+        })?;
     let request = StartRequest {
         person_id: person,
         start_date: body.start_date,
         manager_id: person_id(&state, "manager_email", body.manager_email.as_deref()).await?,
-        people_connect_id: person_id(&state, "people_connect_email", body.people_connect_email.as_deref()).await?.or(Some(user.actor.person_id)),
-        enablement_id: person_id(&state, "enablement_email", body.enablement_email.as_deref()).await?,
+        people_connect_id: person_id(
+            &state,
+            "people_connect_email",
+            body.people_connect_email.as_deref(),
+        )
+        .await?
+        .or(Some(user.actor.person_id)),
+        enablement_id: person_id(&state, "enablement_email", body.enablement_email.as_deref())
+            .await?,
         buddy_id: person_id(&state, "buddy_email", body.buddy_email.as_deref()).await?,
         program: body.program,
     };
-    let o = state.store.start_onboarding(Some(user.actor.person_id), &request).await?;
+    let o = state
+        .store
+        .start_onboarding(Some(user.actor.person_id), &request)
+        .await?;
     let loaded = service::load(&state, &user, o.id, OnboardingAction::Read).await?;
-    Ok((StatusCode::CREATED, Json(service::view(&state, &user, &loaded).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::view(&state, &user, &loaded).await?),
+    ))
 }
 
 /// One onboarding with its phases, tasks and graduation checklist.
 #[utoipa::path(get, path = "/api/v1/onboardings/{id}", tag = "onboardings", params(("id" = i64, Path)),
     responses((status = 200, body = OnboardingView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_one(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<OnboardingView> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<OnboardingView> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
     Ok(Json(service::view(&state, &user, &loaded).await?))
 }
@@ -146,10 +201,27 @@ pub struct UpdateOnboarding {
 /// Moves the start date; open tasks' due dates follow (manager, admin).
 #[utoipa::path(patch, path = "/api/v1/onboardings/{id}", tag = "onboardings", params(("id" = i64, Path)), request_body = UpdateOnboarding,
     responses((status = 200, body = OnboardingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Stale version", body = ErrorBody)))]
-pub async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, ApiJson(body): ApiJson<UpdateOnboarding>) -> ApiResult<OnboardingView> {
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<UpdateOnboarding>,
+) -> ApiResult<OnboardingView> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Edit).await?;
-    let calendar = state.store.calendar_for(loaded.person.region.as_deref()).await?;
-    state.store.move_start_date(Some(user.actor.person_id), id, body.version, body.start_date, &calendar).await?;
+    let calendar = state
+        .store
+        .calendar_for(loaded.person.region.as_deref())
+        .await?;
+    state
+        .store
+        .move_start_date(
+            Some(user.actor.person_id),
+            id,
+            body.version,
+            body.start_date,
+            &calendar,
+        )
+        .await?;
     let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
     Ok(Json(service::view(&state, &user, &loaded).await?))
 }
@@ -178,11 +250,24 @@ pub struct TaskChanged {
 #[utoipa::path(post, path = "/api/v1/onboardings/{id}/tasks/{task_id}", tag = "onboardings",
     params(("id" = i64, Path), ("task_id" = i64, Path)), request_body = TaskChange,
     responses((status = 200, body = TaskChanged), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Stale version, or blocked", body = ErrorBody)))]
-pub async fn change_task(State(state): State<AppState>, user: CurrentUser, Path((id, task_id)): Path<(i64, i64)>, ApiJson(body): ApiJson<TaskChange>) -> ApiResult<TaskChanged> {
+pub async fn change_task(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, task_id)): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<TaskChange>,
+) -> ApiResult<TaskChanged> {
     task_for_update(&state, &user, id, task_id).await?;
     let action = parse_action(&body.action, body.note.as_deref().unwrap_or(""))?;
-    let update = state.store.update_task(Some(user.actor.person_id), task_id, body.version, &action).await?;
-    Ok(Json(TaskChanged { id: update.task.id, status: update.task.status, version: update.task.version, followed: update.followed }))
+    let update = state
+        .store
+        .update_task(Some(user.actor.person_id), task_id, body.version, &action)
+        .await?;
+    Ok(Json(TaskChanged {
+        id: update.task.id,
+        status: update.task.status,
+        version: update.task.version,
+        followed: update.followed,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -198,10 +283,24 @@ pub struct CommentItem {
 /// The comments of an onboarding, oldest first.
 #[utoipa::path(get, path = "/api/v1/onboardings/{id}/comments", tag = "onboardings", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<CommentItem>), (status = 404, body = ErrorBody)))]
-pub async fn comments(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<Vec<CommentItem>> {
+pub async fn comments(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<CommentItem>> {
     service::load(&state, &user, id, OnboardingAction::Read).await?;
     let lines = comment_lines(&state, id, None).await?;
-    Ok(Json(lines.into_iter().map(|c| CommentItem { author: c.author, at: c.at, html: c.html, attachments: c.attachments }).collect()))
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|c| CommentItem {
+                author: c.author,
+                at: c.at,
+                html: c.html,
+                attachments: c.attachments,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -214,7 +313,12 @@ pub struct CommentCreated {
 /// @mentions of roles and people land in their inbox.
 #[utoipa::path(post, path = "/api/v1/onboardings/{id}/comments", tag = "onboardings", params(("id" = i64, Path)),
     responses((status = 201, body = CommentCreated), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn add_comment(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, multipart: Multipart) -> Result<(StatusCode, Json<CommentCreated>), ApiError> {
+pub async fn add_comment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<CommentCreated>), ApiError> {
     let input = read_comment_form(multipart).await?;
     let comment = save_comment(&state, &user, id, input).await?;
     Ok((StatusCode::CREATED, Json(CommentCreated { id: comment.id })))
@@ -230,10 +334,23 @@ pub struct TimelineItem {
 /// Everything that happened to the onboarding, oldest first.
 #[utoipa::path(get, path = "/api/v1/onboardings/{id}/timeline", tag = "onboardings", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<TimelineItem>), (status = 404, body = ErrorBody)))]
-pub async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<Vec<TimelineItem>> {
+pub async fn timeline(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<TimelineItem>> {
     service::load(&state, &user, id, OnboardingAction::Read).await?;
     let lines = timeline_lines(&state, &state.store.timeline(id).await?).await?;
-    Ok(Json(lines.into_iter().map(|l| TimelineItem { at: l.at, who: l.who, what: l.what }).collect()))
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|l| TimelineItem {
+                at: l.at,
+                who: l.who,
+                what: l.what,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -250,7 +367,12 @@ pub struct UpgradePreview {
 
 impl From<onramp_core::onboarding::UpgradeDiff> for UpgradePreview {
     fn from(d: onramp_core::onboarding::UpgradeDiff) -> Self {
-        UpgradePreview { added: d.added, removed: d.removed, kept_finished: d.kept_finished, changed: d.changed }
+        UpgradePreview {
+            added: d.added,
+            removed: d.removed,
+            kept_finished: d.kept_finished,
+            changed: d.changed,
+        }
     }
 }
 
@@ -263,9 +385,16 @@ pub struct UpgradeParams {
 /// What upgrading to another program version would change (manager, admin).
 #[utoipa::path(get, path = "/api/v1/onboardings/{id}/upgrade", tag = "onboardings", params(("id" = i64, Path), UpgradeParams),
     responses((status = 200, body = UpgradePreview), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn upgrade_preview(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Query(q): Query<UpgradeParams>) -> ApiResult<UpgradePreview> {
+pub async fn upgrade_preview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<UpgradeParams>,
+) -> ApiResult<UpgradePreview> {
     service::load(&state, &user, id, OnboardingAction::Edit).await?;
-    Ok(Json(state.store.upgrade_preview(id, q.version_id).await?.into()))
+    Ok(Json(
+        state.store.upgrade_preview(id, q.version_id).await?.into(),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -279,10 +408,27 @@ pub struct ApplyUpgrade {
 /// Applies an upgrade: done work is kept, removed open tasks dropped, new tasks get due dates.
 #[utoipa::path(post, path = "/api/v1/onboardings/{id}/upgrade", tag = "onboardings", params(("id" = i64, Path)), request_body = ApplyUpgrade,
     responses((status = 200, body = UpgradePreview), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn upgrade(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, ApiJson(body): ApiJson<ApplyUpgrade>) -> ApiResult<UpgradePreview> {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ApplyUpgrade>,
+) -> ApiResult<UpgradePreview> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Edit).await?;
-    let calendar = state.store.calendar_for(loaded.person.region.as_deref()).await?;
-    let (_, diff) = state.store.upgrade_onboarding(Some(user.actor.person_id), id, body.version, body.version_id, &calendar).await?;
+    let calendar = state
+        .store
+        .calendar_for(loaded.person.region.as_deref())
+        .await?;
+    let (_, diff) = state
+        .store
+        .upgrade_onboarding(
+            Some(user.actor.person_id),
+            id,
+            body.version,
+            body.version_id,
+            &calendar,
+        )
+        .await?;
     Ok(Json(diff.into()))
 }
 
@@ -300,12 +446,23 @@ pub struct NotificationItem {
 /// The caller's inbox: mentions and escalations, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "people",
     responses((status = 200, body = Vec<NotificationItem>), (status = 401, body = ErrorBody)))]
-pub async fn notifications(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Vec<NotificationItem>> {
+pub async fn notifications(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Vec<NotificationItem>> {
     let items = state.store.notifications(user.actor.person_id, 200).await?;
     Ok(Json(
         items
             .into_iter()
-            .map(|n| NotificationItem { id: n.id, kind: n.kind, message: n.message, onboarding_id: n.onboarding_id, task_id: n.task_id, created_at: n.created_at, read: n.read_at.is_some() })
+            .map(|n| NotificationItem {
+                id: n.id,
+                kind: n.kind,
+                message: n.message,
+                onboarding_id: n.onboarding_id,
+                task_id: n.task_id,
+                created_at: n.created_at,
+                read: n.read_at.is_some(),
+            })
             .collect(),
     ))
 }

@@ -93,7 +93,10 @@ pub struct VersionQuery {
 /// Every program with its newest version.
 #[utoipa::path(get, path = "/api/v1/programs", tag = "programs",
     responses((status = 200, description = "Programs by title", body = Vec<ProgramItem>)))]
-pub async fn list_programs(State(state): State<AppState>, _user: crate::auth::CurrentUser) -> ApiResult<Vec<ProgramItem>> {
+pub async fn list_programs(
+    State(state): State<AppState>,
+    _user: crate::auth::CurrentUser,
+) -> ApiResult<Vec<ProgramItem>> {
     let rows = state.store.list_programs().await?;
     Ok(Json(
         rows.into_iter()

@@ -14,7 +14,11 @@ use onramp_store::{Account, AuditEvent, NewPerson};
 use serde::Deserialize;
 
 fn admin_only(user: &CurrentUser) -> Result<(), WebError> {
-    if may_administer(&user.actor) { Ok(()) } else { Err(WebError::NotFound) }
+    if may_administer(&user.actor) {
+        Ok(())
+    } else {
+        Err(WebError::NotFound)
+    }
 }
 
 #[derive(Template)]
@@ -27,23 +31,46 @@ struct UsersPage {
     reset_link: Option<String>,
 }
 
-pub async fn users(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+pub async fn users(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
     users_page(&state, &user, None).await
 }
 
-async fn users_page(state: &AppState, user: &CurrentUser, reset_link: Option<String>) -> Result<Html<String>, WebError> {
+async fn users_page(
+    state: &AppState,
+    user: &CurrentUser,
+    reset_link: Option<String>,
+) -> Result<Html<String>, WebError> {
     admin_only(user)?;
     let accounts = state.store.list_accounts().await?;
     let nav = Nav::of(state, user).await?;
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
-    Ok(Html(UsersPage { nav, csrf: user.csrf().to_string(), accounts, roles, reset_link }.render()?))
+    Ok(Html(
+        UsersPage {
+            nav,
+            csrf: user.csrf().to_string(),
+            accounts,
+            roles,
+            reset_link,
+        }
+        .render()?,
+    ))
 }
 
 /// Parses role names such as `new-hire,buddy`.
 pub fn parse_roles(field: &str, text: &str) -> Result<Vec<Role>, WebError> {
     let mut roles = Vec::new();
-    for name in text.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
-        let role: Role = name.parse().map_err(|message| WebError::BadRequest { field: field.into(), message })?;
+    for name in text
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let role: Role = name.parse().map_err(|message| WebError::BadRequest {
+            field: field.into(),
+            message,
+        })?;
         if !roles.contains(&role) {
             roles.push(role);
         }
@@ -59,16 +86,31 @@ pub struct AddUser {
     roles: Vec<String>,
 }
 
-pub async fn add_user(State(state): State<AppState>, user: CurrentUser, raw: axum::body::Bytes) -> Result<Response, WebError> {
+pub async fn add_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    raw: axum::body::Bytes,
+) -> Result<Response, WebError> {
     admin_only(&user)?;
     // Checkbox lists repeat a key, which needs the multi-value form parser.
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&raw).map_err(|e| crate::auth::bad_form(&e))?;
-    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&raw).map_err(|e| crate::auth::bad_form(&e))?;
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     user.check_csrf(&get("csrf"))?;
     let form = AddUser {
         email: get("email"),
         name: get("name"),
-        roles: pairs.iter().filter(|(k, _)| k == "roles").map(|(_, v)| v.clone()).collect(),
+        roles: pairs
+            .iter()
+            .filter(|(k, _)| k == "roles")
+            .map(|(_, v)| v.clone())
+            .collect(),
     };
     let roles = parse_roles("roles", &form.roles.join(","))?;
     let (person, _) = match state.store.person_by_email(&form.email).await? {
@@ -76,13 +118,28 @@ pub async fn add_user(State(state): State<AppState>, user: CurrentUser, raw: axu
         None => {
             state
                 .store
-                .upsert_person(Some(user.actor.person_id), &NewPerson { email: form.email.clone(), name: form.name.clone(), ..Default::default() })
+                .upsert_person(
+                    Some(user.actor.person_id),
+                    &NewPerson {
+                        email: form.email.clone(),
+                        name: form.name.clone(),
+                        ..Default::default()
+                    },
+                )
                 .await?
         }
     };
-    let account = state.store.upsert_account(Some(user.actor.person_id), person.id, &roles, None).await?;
-    let secret = state.store.create_password_reset(account.id, Duration::days(3)).await?;
-    Ok(users_page(&state, &user, Some(format!("/reset/{secret}"))).await?.into_response())
+    let account = state
+        .store
+        .upsert_account(Some(user.actor.person_id), person.id, &roles, None)
+        .await?;
+    let secret = state
+        .store
+        .create_password_reset(account.id, Duration::days(3))
+        .await?;
+    Ok(users_page(&state, &user, Some(format!("/reset/{secret}")))
+        .await?
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -90,25 +147,63 @@ pub struct RolesForm {
     roles: String,
 }
 
-pub async fn set_roles(State(state): State<AppState>, Path(id): Path<i64>, f: VerifiedForm<RolesForm>) -> Result<Response, WebError> {
+pub async fn set_roles(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<RolesForm>,
+) -> Result<Response, WebError> {
     admin_only(&f.user)?;
-    let account = state.store.account(id).await.map_err(|_| WebError::NotFound)?;
+    let account = state
+        .store
+        .account(id)
+        .await
+        .map_err(|_| WebError::NotFound)?;
     let roles = parse_roles("roles", &f.form.roles)?;
-    state.store.upsert_account(Some(f.user.actor.person_id), account.person_id, &roles, None).await?;
+    state
+        .store
+        .upsert_account(
+            Some(f.user.actor.person_id),
+            account.person_id,
+            &roles,
+            None,
+        )
+        .await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-pub async fn disable(State(state): State<AppState>, Path(id): Path<i64>, f: VerifiedForm<super::session::Empty>) -> Result<Response, WebError> {
+pub async fn disable(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<super::session::Empty>,
+) -> Result<Response, WebError> {
     admin_only(&f.user)?;
-    state.store.disable_account(Some(f.user.actor.person_id), id).await?;
+    state
+        .store
+        .disable_account(Some(f.user.actor.person_id), id)
+        .await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-pub async fn reset_link(State(state): State<AppState>, Path(id): Path<i64>, f: VerifiedForm<super::session::Empty>) -> Result<Response, WebError> {
+pub async fn reset_link(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<super::session::Empty>,
+) -> Result<Response, WebError> {
     admin_only(&f.user)?;
-    let account = state.store.account(id).await.map_err(|_| WebError::NotFound)?;
-    let secret = state.store.create_password_reset(account.id, Duration::hours(24)).await?;
-    Ok(users_page(&state, &f.user, Some(format!("/reset/{secret}"))).await?.into_response())
+    let account = state
+        .store
+        .account(id)
+        .await
+        .map_err(|_| WebError::NotFound)?;
+    let secret = state
+        .store
+        .create_password_reset(account.id, Duration::hours(24))
+        .await?;
+    Ok(
+        users_page(&state, &f.user, Some(format!("/reset/{secret}")))
+            .await?
+            .into_response(),
+    )
 }
 
 #[derive(Template)]
@@ -125,16 +220,26 @@ pub struct AuditQuery {
 }
 
 /// The audit log: everything for admins, what concerns them for others.
-pub async fn audit_events_for(state: &AppState, user: &CurrentUser) -> Result<Vec<AuditEvent>, WebError> {
-    let scope = if may_administer(&user.actor) { None } else { Some(user.actor.person_id) };
+pub async fn audit_events_for(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<AuditEvent>, WebError> {
+    let scope = if may_administer(&user.actor) {
+        None
+    } else {
+        Some(user.actor.person_id)
+    };
     Ok(state.store.audit_log(scope, 5000).await?)
 }
 
 pub fn audit_csv(events: &[AuditEvent]) -> String {
     let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out = String::from("id,at,actor_id,action,entity,entity_id,onboarding_id,old_value,new_value\n");
+    let mut out =
+        String::from("id,at,actor_id,action,entity,entity_id,onboarding_id,old_value,new_value\n");
     for e in events {
-        let json = |v: &Option<onramp_store::JsonValue>| v.as_ref().map(|j| j.0.to_string()).unwrap_or_default();
+        let json = |v: &Option<onramp_store::JsonValue>| {
+            v.as_ref().map(|j| j.0.to_string()).unwrap_or_default()
+        };
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{}\n",
             e.id,
@@ -151,20 +256,41 @@ pub fn audit_csv(events: &[AuditEvent]) -> String {
     out
 }
 
-pub async fn audit(State(state): State<AppState>, user: CurrentUser, Query(q): Query<AuditQuery>) -> Result<Response, WebError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, WebError> {
     let events = audit_events_for(&state, &user).await?;
     match q.format.as_deref() {
         Some("csv") => Ok((
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"onramp-audit.csv\"")],
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"onramp-audit.csv\"",
+                ),
+            ],
             audit_csv(&events),
         )
             .into_response()),
         Some("json") => Ok(axum::Json(events).into_response()),
         None | Some("html") => {
             let nav = Nav::of(&state, &user).await?;
-            Ok(Html(AuditPage { nav, everything: may_administer(&user.actor), events }.render()?).into_response())
+            Ok(Html(
+                AuditPage {
+                    nav,
+                    everything: may_administer(&user.actor),
+                    events,
+                }
+                .render()?,
+            )
+            .into_response())
         }
-        Some(other) => Err(WebError::BadRequest { field: "format".into(), message: format!("`{other}` is not a format (html, csv or json)") }),
+        Some(other) => Err(WebError::BadRequest {
+            field: "format".into(),
+            message: format!("`{other}` is not a format (html, csv or json)"),
+        }),
     }
 }
 
@@ -177,13 +303,28 @@ struct TokensPage {
     created: Option<String>,
 }
 
-async fn tokens_page(state: &AppState, user: &CurrentUser, created: Option<String>) -> Result<Html<String>, WebError> {
+async fn tokens_page(
+    state: &AppState,
+    user: &CurrentUser,
+    created: Option<String>,
+) -> Result<Html<String>, WebError> {
     let tokens = state.store.api_tokens(user.account.id).await?;
     let nav = Nav::of(state, user).await?;
-    Ok(Html(TokensPage { nav, csrf: user.csrf().to_string(), tokens, created }.render()?))
+    Ok(Html(
+        TokensPage {
+            nav,
+            csrf: user.csrf().to_string(),
+            tokens,
+            created,
+        }
+        .render()?,
+    ))
 }
 
-pub async fn tokens(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+pub async fn tokens(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
     tokens_page(&state, &user, None).await
 }
 
@@ -193,12 +334,26 @@ pub struct TokenForm {
     scope: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, f: VerifiedForm<TokenForm>) -> Result<Html<String>, WebError> {
-    let (secret, _) = state.store.create_api_token(f.user.account.id, &f.form.name, &f.form.scope).await?;
+pub async fn create_token(
+    State(state): State<AppState>,
+    f: VerifiedForm<TokenForm>,
+) -> Result<Html<String>, WebError> {
+    let (secret, _) = state
+        .store
+        .create_api_token(f.user.account.id, &f.form.name, &f.form.scope)
+        .await?;
     tokens_page(&state, &f.user, Some(secret)).await
 }
 
-pub async fn revoke_token(State(state): State<AppState>, Path(id): Path<i64>, f: VerifiedForm<super::session::Empty>) -> Result<Response, WebError> {
-    state.store.revoke_api_token(f.user.account.id, id).await.map_err(|_| WebError::NotFound)?;
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<super::session::Empty>,
+) -> Result<Response, WebError> {
+    state
+        .store
+        .revoke_api_token(f.user.account.id, id)
+        .await
+        .map_err(|_| WebError::NotFound)?;
     Ok(Redirect::to("/settings/tokens").into_response())
 }

@@ -6,14 +6,14 @@ pub mod session;
 
 use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
-use onramp_core::access::sees_all_onboardings;
-use onramp_core::people::Role;
-use onramp_store::OnboardingFilter;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use chrono::{NaiveDate, Utc};
+use onramp_core::access::sees_all_onboardings;
+use onramp_core::people::Role;
+use onramp_store::OnboardingFilter;
 use onramp_store::OnboardingSummary;
 use serde::Deserialize;
 
@@ -97,10 +97,14 @@ pub fn since_label(start: NaiveDate, today: NaiveDate) -> String {
 pub fn page_number(page: Option<&str>) -> Result<i64, WebError> {
     match page {
         None | Some("") => Ok(1),
-        Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or_else(|| WebError::BadRequest {
-            field: "page".into(),
-            message: format!("must be a whole number of at least 1 (got `{p}`)"),
-        }),
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| WebError::BadRequest {
+                field: "page".into(),
+                message: format!("must be a whole number of at least 1 (got `{p}`)"),
+            }),
     }
 }
 
@@ -129,7 +133,18 @@ pub async fn onboarding_list(
         .collect();
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let nav = Nav::of(state, user).await?;
-    Ok(Html(HomePage { nav, heading, base, onboardings, total, page, pages }.render()?))
+    Ok(Html(
+        HomePage {
+            nav,
+            heading,
+            base,
+            onboardings,
+            total,
+            page,
+            pages,
+        }
+        .render()?,
+    ))
 }
 
 /// Who is onboarding, since when, and how far they are: every onboarding
@@ -144,7 +159,15 @@ pub async fn home(
     } else {
         OnboardingFilter::Involving(user.actor.person_id)
     };
-    onboarding_list(&state, &user, filter, query.page.as_deref(), "Onboardings", "/").await
+    onboarding_list(
+        &state,
+        &user,
+        filter,
+        query.page.as_deref(),
+        "Onboardings",
+        "/",
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -155,7 +178,10 @@ struct ProgramsPage {
 }
 
 /// Every program with its newest version.
-pub async fn programs(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+pub async fn programs(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
     let programs = state.store.list_programs().await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(ProgramsPage { nav, programs }.render()?))

@@ -25,28 +25,44 @@ pub struct TimelineLine {
     pub what: String,
 }
 
-pub async fn timeline_lines(state: &AppState, events: &[AuditEvent]) -> Result<Vec<TimelineLine>, WebError> {
+pub async fn timeline_lines(
+    state: &AppState,
+    events: &[AuditEvent],
+) -> Result<Vec<TimelineLine>, WebError> {
     let mut names = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(events.len());
     for e in events {
         let who = match e.actor_id {
             Some(id) => {
                 if !names.contains_key(&id) {
-                    let name = state.store.person(id).await.map(|p| p.name).unwrap_or_else(|_| format!("person {id}"));
+                    let name = state
+                        .store
+                        .person(id)
+                        .await
+                        .map(|p| p.name)
+                        .unwrap_or_else(|_| format!("person {id}"));
                     names.insert(id, name);
                 }
                 names.get(&id).cloned().unwrap_or_default()
             }
             None => "Onramp".to_string(),
         };
-        let new = e.new_value.as_ref().map(|v| v.0.clone()).unwrap_or_default();
+        let new = e
+            .new_value
+            .as_ref()
+            .map(|v| v.0.clone())
+            .unwrap_or_default();
         let task = new.get("task").and_then(|t| t.as_str()).unwrap_or("");
         let what = match (e.entity.as_str(), e.action.as_str()) {
             ("onboarding", "create") => "started the onboarding".to_string(),
             ("onboarding", "move-start") => format!(
                 "moved the start date to {} ({} task due dates moved)",
-                new.get("start_date").and_then(|v| v.as_str()).unwrap_or("?"),
-                new.get("tasks_rebased").and_then(|v| v.as_u64()).unwrap_or(0)
+                new.get("start_date")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("?"),
+                new.get("tasks_rebased")
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(0)
             ),
             ("onboarding", "upgrade") => "upgraded to a newer program version".to_string(),
             ("onboarding", "auto-close") => "closed the onboarding automatically".to_string(),
@@ -55,10 +71,19 @@ pub async fn timeline_lines(state: &AppState, events: &[AuditEvent]) -> Result<V
             ("task", "reopen") => format!("reopened {task}"),
             ("task", "escalate") => "escalated an overdue compliance-critical task".to_string(),
             ("comment", _) => "commented".to_string(),
-            ("attachment", _) => format!("attached {}", new.get("file_name").and_then(|v| v.as_str()).unwrap_or("a file")),
+            ("attachment", _) => format!(
+                "attached {}",
+                new.get("file_name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("a file")
+            ),
             (entity, action) => format!("{action} {entity}"),
         };
-        out.push(TimelineLine { at: e.at.format("%Y-%m-%d %H:%M UTC").to_string(), who, what });
+        out.push(TimelineLine {
+            at: e.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            who,
+            what,
+        });
     }
     Ok(out)
 }
@@ -74,7 +99,11 @@ struct DetailPage {
     newer_version: Option<(i64, i64)>,
 }
 
-pub async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
     let o = service::view(&state, &user, &loaded).await?;
     let timeline = timeline_lines(&state, &state.store.timeline(id).await?).await?;
@@ -87,7 +116,17 @@ pub async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): 
         .map(|v| (v.id, v.version));
     let nav = Nav::of(&state, &user).await?;
     let back = format!("/onboardings/{id}");
-    Ok(Html(DetailPage { nav, back, csrf: user.csrf().to_string(), o, timeline, newer_version }.render()?))
+    Ok(Html(
+        DetailPage {
+            nav,
+            back,
+            csrf: user.csrf().to_string(),
+            o,
+            timeline,
+            newer_version,
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -103,21 +142,40 @@ pub struct TaskForm {
 pub fn parse_action(action: &str, note: &str) -> Result<TaskAction, WebError> {
     match action {
         "complete" => Ok(TaskAction::Complete),
-        "skip" => Ok(TaskAction::Skip { note: Some(note.to_string()).filter(|n| !n.trim().is_empty()) }),
+        "skip" => Ok(TaskAction::Skip {
+            note: Some(note.to_string()).filter(|n| !n.trim().is_empty()),
+        }),
         "reopen" => Ok(TaskAction::Reopen),
-        other => Err(WebError::BadRequest { field: "action".into(), message: format!("`{other}` is not an action (complete, skip or reopen)") }),
+        other => Err(WebError::BadRequest {
+            field: "action".into(),
+            message: format!("`{other}` is not an action (complete, skip or reopen)"),
+        }),
     }
 }
 
 /// Checks that `task_id` belongs to the onboarding and that the user may change it.
-pub async fn task_for_update(state: &AppState, user: &CurrentUser, onboarding_id: i64, task_id: i64) -> Result<onramp_store::Task, WebError> {
+pub async fn task_for_update(
+    state: &AppState,
+    user: &CurrentUser,
+    onboarding_id: i64,
+    task_id: i64,
+) -> Result<onramp_store::Task, WebError> {
     let task = match state.store.task(task_id).await {
         Ok(t) if t.onboarding_id == onboarding_id => t,
         Ok(_) | Err(onramp_store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
         Err(e) => return Err(e.into()),
     };
-    let owner: Role = task.owner_role.parse().map_err(|e: String| WebError::Internal(e))?;
-    service::load(state, user, onboarding_id, OnboardingAction::UpdateTask(owner)).await?;
+    let owner: Role = task
+        .owner_role
+        .parse()
+        .map_err(|e: String| WebError::Internal(e))?;
+    service::load(
+        state,
+        user,
+        onboarding_id,
+        OnboardingAction::UpdateTask(owner),
+    )
+    .await?;
     Ok(task)
 }
 
@@ -129,8 +187,20 @@ pub async fn task_action(
 ) -> Result<Response, WebError> {
     task_for_update(&state, &f.user, id, task_id).await?;
     let action = parse_action(&f.form.action, &f.form.note)?;
-    state.store.update_task(Some(f.user.actor.person_id), task_id, f.form.version, &action).await?;
-    let back = if f.form.back.starts_with(&format!("/onboardings/{id}")) { f.form.back.clone() } else { format!("/onboardings/{id}") };
+    state
+        .store
+        .update_task(
+            Some(f.user.actor.person_id),
+            task_id,
+            f.form.version,
+            &action,
+        )
+        .await?;
+    let back = if f.form.back.starts_with(&format!("/onboardings/{id}")) {
+        f.form.back.clone()
+    } else {
+        format!("/onboardings/{id}")
+    };
     Ok(Redirect::to(&format!("{back}#task-{task_id}")).into_response())
 }
 
@@ -153,31 +223,68 @@ struct TaskPage {
     csrf: String,
 }
 
-pub async fn comment_lines(state: &AppState, onboarding_id: i64, task_id: Option<i64>) -> Result<Vec<CommentLine>, WebError> {
+pub async fn comment_lines(
+    state: &AppState,
+    onboarding_id: i64,
+    task_id: Option<i64>,
+) -> Result<Vec<CommentLine>, WebError> {
     let comments = state.store.comments(onboarding_id).await?;
     let attachments = state.store.attachments_of(onboarding_id).await?;
     let mut out = Vec::new();
-    for c in comments.into_iter().filter(|c| task_id.is_none() || c.task_id == task_id) {
-        let author = state.store.person(c.author_id).await.map(|p| p.name).unwrap_or_default();
+    for c in comments
+        .into_iter()
+        .filter(|c| task_id.is_none() || c.task_id == task_id)
+    {
+        let author = state
+            .store
+            .person(c.author_id)
+            .await
+            .map(|p| p.name)
+            .unwrap_or_default();
         out.push(CommentLine {
             author,
             at: c.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             html: crate::markdown::render(&c.body),
-            attachments: attachments.iter().filter(|a| a.comment_id == Some(c.id)).map(|a| (a.id, a.file_name.clone())).collect(),
+            attachments: attachments
+                .iter()
+                .filter(|a| a.comment_id == Some(c.id))
+                .map(|a| (a.id, a.file_name.clone()))
+                .collect(),
         });
     }
     Ok(out)
 }
 
-pub async fn task_page(State(state): State<AppState>, user: CurrentUser, Path((id, task_id)): Path<(i64, i64)>) -> Result<Html<String>, WebError> {
+pub async fn task_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, task_id)): Path<(i64, i64)>,
+) -> Result<Html<String>, WebError> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
     let o = service::view(&state, &user, &loaded).await?;
-    let t = o.phases.iter().flat_map(|p| p.tasks.iter()).find(|t| t.id == task_id).cloned().ok_or(WebError::NotFound)?;
+    let t = o
+        .phases
+        .iter()
+        .flat_map(|p| p.tasks.iter())
+        .find(|t| t.id == task_id)
+        .cloned()
+        .ok_or(WebError::NotFound)?;
     let body_html = crate::markdown::render(&t.body);
     let comments = comment_lines(&state, id, Some(task_id)).await?;
     let nav = Nav::of(&state, &user).await?;
     let back = format!("/onboardings/{id}/tasks/{task_id}");
-    Ok(Html(TaskPage { nav, back, csrf: user.csrf().to_string(), o, t, body_html, comments }.render()?))
+    Ok(Html(
+        TaskPage {
+            nav,
+            back,
+            csrf: user.csrf().to_string(),
+            o,
+            t,
+            body_html,
+            comments,
+        }
+        .render()?,
+    ))
 }
 
 /// A comment's fields from a multipart form, with an optional screenshot.
@@ -190,27 +297,59 @@ pub struct CommentInput {
 
 /// Reads a comment form (multipart), checking the screenshot's size and type.
 pub async fn read_comment_form(mut multipart: Multipart) -> Result<CommentInput, WebError> {
-    let bad = |field: &str, message: String| WebError::BadRequest { field: field.into(), message };
-    let mut input = CommentInput { csrf: String::new(), body: String::new(), task_id: None, screenshot: None };
-    while let Some(field) = multipart.next_field().await.map_err(|e| bad("form", e.body_text()))? {
+    let bad = |field: &str, message: String| WebError::BadRequest {
+        field: field.into(),
+        message,
+    };
+    let mut input = CommentInput {
+        csrf: String::new(),
+        body: String::new(),
+        task_id: None,
+        screenshot: None,
+    };
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad("form", e.body_text()))?
+    {
         let name = field.name().unwrap_or("").to_string();
         match name.as_str() {
             "csrf" => input.csrf = field.text().await.map_err(|e| bad("csrf", e.body_text()))?,
             "body" => input.body = field.text().await.map_err(|e| bad("body", e.body_text()))?,
             "task_id" => {
-                let text = field.text().await.map_err(|e| bad("task_id", e.body_text()))?;
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| bad("task_id", e.body_text()))?;
                 if !text.is_empty() {
-                    input.task_id = Some(text.parse().map_err(|_| bad("task_id", format!("`{text}` is not a task id")))?);
+                    input.task_id = Some(
+                        text.parse()
+                            .map_err(|_| bad("task_id", format!("`{text}` is not a task id")))?,
+                    );
                 }
             }
             "screenshot" | "file" => {
                 let file_name = field.file_name().unwrap_or("screenshot").to_string();
-                let bytes = field.bytes().await.map_err(|e| bad(&name, format!("the upload failed or is larger than 10 MB ({})", e.body_text())))?;
+                let bytes = field.bytes().await.map_err(|e| {
+                    bad(
+                        &name,
+                        format!(
+                            "the upload failed or is larger than 10 MB ({})",
+                            e.body_text()
+                        ),
+                    )
+                })?;
                 if bytes.is_empty() {
                     continue;
                 }
                 if bytes.len() > MAX_ATTACHMENT_BYTES {
-                    return Err(bad(&name, format!("the file is {} bytes; screenshots may be up to 10 MB", bytes.len())));
+                    return Err(bad(
+                        &name,
+                        format!(
+                            "the file is {} bytes; screenshots may be up to 10 MB",
+                            bytes.len()
+                        ),
+                    ));
                 }
                 if image_type(&bytes).is_none() {
                     return Err(bad(&name, "only PNG, JPEG, GIF and WebP images can be attached (judged from the file's content)".into()));
@@ -224,18 +363,38 @@ pub async fn read_comment_form(mut multipart: Multipart) -> Result<CommentInput,
 }
 
 /// Stores a comment and its screenshot; returns the comment.
-pub async fn save_comment(state: &AppState, user: &CurrentUser, onboarding_id: i64, input: CommentInput) -> Result<onramp_store::Comment, WebError> {
+pub async fn save_comment(
+    state: &AppState,
+    user: &CurrentUser,
+    onboarding_id: i64,
+    input: CommentInput,
+) -> Result<onramp_store::Comment, WebError> {
     service::load(state, user, onboarding_id, OnboardingAction::Comment).await?;
-    let body = if input.body.trim().is_empty() && input.screenshot.is_some() { "(screenshot)".to_string() } else { input.body };
+    let body = if input.body.trim().is_empty() && input.screenshot.is_some() {
+        "(screenshot)".to_string()
+    } else {
+        input.body
+    };
     if body.trim().is_empty() {
-        return Err(WebError::BadRequest { field: "body".into(), message: "write a comment or attach a screenshot".into() });
+        return Err(WebError::BadRequest {
+            field: "body".into(),
+            message: "write a comment or attach a screenshot".into(),
+        });
     }
     if body.len() > 20_000 {
-        return Err(WebError::BadRequest { field: "body".into(), message: "comments may be up to 20,000 characters".into() });
+        return Err(WebError::BadRequest {
+            field: "body".into(),
+            message: "comments may be up to 20,000 characters".into(),
+        });
     }
-    let comment = state.store.add_comment(onboarding_id, input.task_id, user.actor.person_id, &body).await?;
+    let comment = state
+        .store
+        .add_comment(onboarding_id, input.task_id, user.actor.person_id, &body)
+        .await?;
     if let Some((file_name, data)) = input.screenshot {
-        let content_type = image_type(&data).unwrap_or("application/octet-stream").to_string();
+        let content_type = image_type(&data)
+            .unwrap_or("application/octet-stream")
+            .to_string();
         state
             .store
             .add_attachment(&onramp_store::NewAttachment {
@@ -251,7 +410,12 @@ pub async fn save_comment(state: &AppState, user: &CurrentUser, onboarding_id: i
     Ok(comment)
 }
 
-pub async fn comment(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, multipart: Multipart) -> Result<Response, WebError> {
+pub async fn comment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
     let input = read_comment_form(multipart).await?;
     user.check_csrf(&input.csrf)?;
     let task_id = input.task_id;
@@ -264,7 +428,11 @@ pub async fn comment(State(state): State<AppState>, user: CurrentUser, Path(id):
 }
 
 /// Serves an attachment to those who may read its onboarding.
-pub async fn attachment(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let (meta, data) = match state.store.attachment(id).await {
         Ok(found) => found,
         Err(onramp_store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
@@ -272,7 +440,10 @@ pub async fn attachment(State(state): State<AppState>, user: CurrentUser, Path(i
     };
     service::load(&state, &user, meta.onboarding_id, OnboardingAction::Read).await?;
     // The type was checked from the bytes at upload; never sniffed as HTML.
-    let disposition = format!("inline; filename=\"{}\"", meta.file_name.replace(['"', '\\', '\r', '\n'], "_"));
+    let disposition = format!(
+        "inline; filename=\"{}\"",
+        meta.file_name.replace(['"', '\\', '\r', '\n'], "_")
+    );
     Ok((
         [
             (header::CONTENT_TYPE, meta.content_type),
@@ -292,15 +463,33 @@ pub struct StartForm {
 }
 
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, WebError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| WebError::BadRequest { field: field.into(), message: format!("`{text}` is not a date as YYYY-MM-DD") })
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| WebError::BadRequest {
+        field: field.into(),
+        message: format!("`{text}` is not a date as YYYY-MM-DD"),
+    })
 }
 
-pub async fn move_start(State(state): State<AppState>, Path(id): Path<i64>, f: VerifiedForm<StartForm>) -> Result<Response, WebError> {
+pub async fn move_start(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<StartForm>,
+) -> Result<Response, WebError> {
     let loaded = service::load(&state, &f.user, id, OnboardingAction::Edit).await?;
     let start = parse_date("start_date", &f.form.start_date)?;
-    let calendar = state.store.calendar_for(loaded.person.region.as_deref()).await?;
-    state.store.move_start_date(Some(f.user.actor.person_id), id, f.form.version, start, &calendar).await?;
+    let calendar = state
+        .store
+        .calendar_for(loaded.person.region.as_deref())
+        .await?;
+    state
+        .store
+        .move_start_date(
+            Some(f.user.actor.person_id),
+            id,
+            f.form.version,
+            start,
+            &calendar,
+        )
+        .await?;
     Ok(Redirect::to(&format!("/onboardings/{id}")).into_response())
 }
 
@@ -320,13 +509,28 @@ pub struct UpgradeQuery {
     version_id: i64,
 }
 
-pub async fn upgrade_preview(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Query(q): Query<UpgradeQuery>) -> Result<Html<String>, WebError> {
+pub async fn upgrade_preview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<UpgradeQuery>,
+) -> Result<Html<String>, WebError> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Edit).await?;
     let diff = state.store.upgrade_preview(id, q.version_id).await?;
     let target_version = state.store.program_version(q.version_id).await?.version;
     let o = service::view(&state, &user, &loaded).await?;
     let nav = Nav::of(&state, &user).await?;
-    Ok(Html(UpgradePage { nav, csrf: user.csrf().to_string(), o, diff, target_id: q.version_id, target_version }.render()?))
+    Ok(Html(
+        UpgradePage {
+            nav,
+            csrf: user.csrf().to_string(),
+            o,
+            diff,
+            target_id: q.version_id,
+            target_version,
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -335,10 +539,26 @@ pub struct UpgradeForm {
     version: i64,
 }
 
-pub async fn upgrade(State(state): State<AppState>, Path(id): Path<i64>, f: VerifiedForm<UpgradeForm>) -> Result<Response, WebError> {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<UpgradeForm>,
+) -> Result<Response, WebError> {
     let loaded = service::load(&state, &f.user, id, OnboardingAction::Edit).await?;
-    let calendar = state.store.calendar_for(loaded.person.region.as_deref()).await?;
-    state.store.upgrade_onboarding(Some(f.user.actor.person_id), id, f.form.version, f.form.version_id, &calendar).await?;
+    let calendar = state
+        .store
+        .calendar_for(loaded.person.region.as_deref())
+        .await?;
+    state
+        .store
+        .upgrade_onboarding(
+            Some(f.user.actor.person_id),
+            id,
+            f.form.version,
+            f.form.version_id,
+            &calendar,
+        )
+        .await?;
     Ok(Redirect::to(&format!("/onboardings/{id}")).into_response())
 }
 
@@ -352,14 +572,28 @@ struct NewPage {
     today: NaiveDate,
 }
 
-pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
     if !may_create_onboarding(&user.actor) {
-        return Err(WebError::Forbidden("only People Connect and admins start onboardings".into()));
+        return Err(WebError::Forbidden(
+            "only People Connect and admins start onboardings".into(),
+        ));
     }
     let people = state.store.list_people(1000, 0).await?;
     let programs = state.store.list_programs().await?;
     let nav = Nav::of(&state, &user).await?;
-    Ok(Html(NewPage { nav, csrf: user.csrf().to_string(), people, programs, today: Utc::now().date_naive() }.render()?))
+    Ok(Html(
+        NewPage {
+            nav,
+            csrf: user.csrf().to_string(),
+            people,
+            programs,
+            today: Utc::now().date_naive(),
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -385,26 +619,47 @@ fn optional_id(field: &str, text: &str) -> Result<Option<i64>, WebError> {
     text.trim()
         .parse()
         .map(Some)
-        .map_err(|_| WebError::BadRequest { field: field.into(), message: format!("`{text}` is not a person id") })
+        .map_err(|_| WebError::BadRequest {
+            field: field.into(),
+            message: format!("`{text}` is not a person id"),
+        })
 }
 
-pub async fn create(State(state): State<AppState>, f: VerifiedForm<NewForm>) -> Result<Response, WebError> {
+pub async fn create(
+    State(state): State<AppState>,
+    f: VerifiedForm<NewForm>,
+) -> Result<Response, WebError> {
     if !may_create_onboarding(&f.user.actor) {
-        return Err(WebError::Forbidden("only People Connect and admins start onboardings".into()));
+        return Err(WebError::Forbidden(
+            "only People Connect and admins start onboardings".into(),
+        ));
     }
-    let person_id = optional_id("person_id", &f.form.person_id)?
-        .ok_or_else(|| WebError::BadRequest { field: "person_id".into(), message: "choose the new hire".into() })?;
+    let person_id =
+        optional_id("person_id", &f.form.person_id)?.ok_or_else(|| WebError::BadRequest {
+            field: "person_id".into(),
+            message: "choose the new hire".into(),
+        })?;
     let request = StartRequest {
         person_id,
         start_date: parse_date("start_date", &f.form.start_date)?,
         manager_id: optional_id("manager_id", &f.form.manager_id)?,
-        people_connect_id: optional_id("people_connect_id", &f.form.people_connect_id)?.or(Some(f.user.actor.person_id)),
+        people_connect_id: optional_id("people_connect_id", &f.form.people_connect_id)?
+            .or(Some(f.user.actor.person_id)),
         enablement_id: optional_id("enablement_id", &f.form.enablement_id)?,
         buddy_id: optional_id("buddy_id", &f.form.buddy_id)?,
         program: Some(f.form.program.trim().to_string()).filter(|p| !p.is_empty()),
     };
-    let o = match state.store.start_onboarding(Some(f.user.actor.person_id), &request).await {
-        Err(onramp_store::StoreError::NotFound(m)) => return Err(WebError::BadRequest { field: "person_id".into(), message: format!("{m} does not exist") }),
+    let o = match state
+        .store
+        .start_onboarding(Some(f.user.actor.person_id), &request)
+        .await
+    {
+        Err(onramp_store::StoreError::NotFound(m)) => {
+            return Err(WebError::BadRequest {
+                field: "person_id".into(),
+                message: format!("{m} does not exist"),
+            });
+        }
         other => other?,
     };
     Ok(Redirect::to(&format!("/onboardings/{}", o.id)).into_response())
@@ -424,11 +679,25 @@ struct MyHome {
 
 /// The new hire's home: what is due this week, overdue, next up, progress
 /// by phase, and their people.
-pub async fn my_home(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+pub async fn my_home(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
     let mine = state.store.onboardings_of(user.actor.person_id).await?;
     let nav = Nav::of(&state, &user).await?;
     let Some(current) = mine.iter().find(|o| o.status == "active").or(mine.first()) else {
-        return Ok(Html(MyHome { nav, back: "/home".into(), o: None, due_this_week: vec![], overdue: vec![], next_up: vec![], csrf: user.csrf().to_string() }.render()?));
+        return Ok(Html(
+            MyHome {
+                nav,
+                back: "/home".into(),
+                o: None,
+                due_this_week: vec![],
+                overdue: vec![],
+                next_up: vec![],
+                csrf: user.csrf().to_string(),
+            }
+            .render()?,
+        ));
     };
     let loaded = service::load(&state, &user, current.id, OnboardingAction::Read).await?;
     let o = service::view(&state, &user, &loaded).await?;
@@ -441,26 +710,62 @@ pub async fn my_home(State(state): State<AppState>, user: CurrentUser) -> Result
         .cloned()
         .collect();
     let overdue = to_do.iter().filter(|t| t.overdue).cloned().collect();
-    let due_this_week = to_do.iter().filter(|t| !t.overdue && t.due_date <= week_end).cloned().collect();
-    let next_up = to_do.iter().filter(|t| t.due_date > week_end && t.status == "open").take(5).cloned().collect();
-    Ok(Html(MyHome { nav, back: "/home".into(), o: Some(o), due_this_week, overdue, next_up, csrf: user.csrf().to_string() }.render()?))
+    let due_this_week = to_do
+        .iter()
+        .filter(|t| !t.overdue && t.due_date <= week_end)
+        .cloned()
+        .collect();
+    let next_up = to_do
+        .iter()
+        .filter(|t| t.due_date > week_end && t.status == "open")
+        .take(5)
+        .cloned()
+        .collect();
+    Ok(Html(
+        MyHome {
+            nav,
+            back: "/home".into(),
+            o: Some(o),
+            due_this_week,
+            overdue,
+            next_up,
+            csrf: user.csrf().to_string(),
+        }
+        .render()?,
+    ))
 }
 
 /// The onboardings of the manager's reports.
-pub async fn team(State(state): State<AppState>, user: CurrentUser, Query(q): Query<PageQuery>) -> Result<Html<String>, WebError> {
+pub async fn team(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, WebError> {
     let filter = OnboardingFilter::ManagedBy(user.actor.person_id);
     onboarding_list(&state, &user, filter, q.page.as_deref(), "My team", "/team").await
 }
 
 /// People Connect's view: starts in the last 30 and the next 60 days.
-pub async fn starts(State(state): State<AppState>, user: CurrentUser, Query(q): Query<PageQuery>) -> Result<Html<String>, WebError> {
+pub async fn starts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, WebError> {
     if !sees_all_onboardings(&user.actor) {
         return Err(WebError::NotFound);
     }
     let today = Utc::now().date_naive();
     let from = today.checked_sub_days(Days::new(30)).unwrap_or(today);
     let to = today.checked_add_days(Days::new(60)).unwrap_or(today);
-    onboarding_list(&state, &user, OnboardingFilter::StartingBetween(from, to), q.page.as_deref(), "Upcoming and recent starts", "/starts").await
+    onboarding_list(
+        &state,
+        &user,
+        OnboardingFilter::StartingBetween(from, to),
+        q.page.as_deref(),
+        "Upcoming and recent starts",
+        "/starts",
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -471,13 +776,29 @@ struct InboxPage {
     csrf: String,
 }
 
-pub async fn inbox(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+pub async fn inbox(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
     let items = state.store.notifications(user.actor.person_id, 200).await?;
     let nav = Nav::of(&state, &user).await?;
-    Ok(Html(InboxPage { nav, items, csrf: user.csrf().to_string() }.render()?))
+    Ok(Html(
+        InboxPage {
+            nav,
+            items,
+            csrf: user.csrf().to_string(),
+        }
+        .render()?,
+    ))
 }
 
-pub async fn inbox_read(State(state): State<AppState>, f: VerifiedForm<super::session::Empty>) -> Result<Response, WebError> {
-    state.store.mark_notifications_read(f.user.actor.person_id).await?;
+pub async fn inbox_read(
+    State(state): State<AppState>,
+    f: VerifiedForm<super::session::Empty>,
+) -> Result<Response, WebError> {
+    state
+        .store
+        .mark_notifications_read(f.user.actor.person_id)
+        .await?;
     Ok(Redirect::to("/inbox").into_response())
 }

@@ -1,6 +1,9 @@
 //! Signing in and out, and setting a password from a reset link.
 
-use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, VerifiedForm, constant_time_eq, cookie, is_https, set_cookie};
+use crate::auth::{
+    self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, VerifiedForm, constant_time_eq, cookie, is_https,
+    set_cookie,
+};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Form;
@@ -38,19 +41,47 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-fn login_page(csrf: &str, next: &str, email: &str, message: Option<&str>, status: StatusCode, secure: bool) -> Result<Response, WebError> {
-    let html = LoginPage { nav: None, csrf, next, email, message }.render()?;
+fn login_page(
+    csrf: &str,
+    next: &str,
+    email: &str,
+    message: Option<&str>,
+    status: StatusCode,
+    secure: bool,
+) -> Result<Response, WebError> {
+    let html = LoginPage {
+        nav: None,
+        csrf,
+        next,
+        email,
+        message,
+    }
+    .render()?;
     Ok((
         status,
-        [(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, csrf, 3600, secure))],
+        [(
+            header::SET_COOKIE,
+            set_cookie(LOGIN_CSRF_COOKIE, csrf, 3600, secure),
+        )],
         Html(html),
     )
         .into_response())
 }
 
-pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
     let csrf = onramp_store::accounts::new_secret()?;
-    login_page(&csrf, safe_next(q.next.as_deref()), "", None, StatusCode::OK, is_https(&state, &headers))
+    login_page(
+        &csrf,
+        safe_next(q.next.as_deref()),
+        "",
+        None,
+        StatusCode::OK,
+        is_https(&state, &headers),
+    )
 }
 
 #[derive(Deserialize)]
@@ -80,7 +111,14 @@ pub async fn login(
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
         let fresh = onramp_store::accounts::new_secret()?;
-        return login_page(&fresh, &next, &form.email, Some("The sign-in form expired; please try again."), StatusCode::FORBIDDEN, secure);
+        return login_page(
+            &fresh,
+            &next,
+            &form.email,
+            Some("The sign-in form expired; please try again."),
+            StatusCode::FORBIDDEN,
+            secure,
+        );
     }
     let now = Utc::now();
     let email = form.email.trim().to_lowercase();
@@ -89,8 +127,17 @@ pub async fn login(
     for key in &keys {
         if let Some(until) = state.store.sign_in_locked_until(key, now).await? {
             let minutes = (until - now).num_minutes() + 1;
-            let message = format!("Too many failed sign-in attempts. Try again in {minutes} minute(s), or ask an admin for a reset link.");
-            return login_page(&form.csrf, &next, &form.email, Some(&message), StatusCode::TOO_MANY_REQUESTS, secure);
+            let message = format!(
+                "Too many failed sign-in attempts. Try again in {minutes} minute(s), or ask an admin for a reset link."
+            );
+            return login_page(
+                &form.csrf,
+                &next,
+                &form.email,
+                Some(&message),
+                StatusCode::TOO_MANY_REQUESTS,
+                secure,
+            );
         }
     }
     let found = state.store.account_for_sign_in(&email).await?;
@@ -105,14 +152,24 @@ pub async fn login(
             state.store.record_sign_in_failure(key, now).await?;
         }
         tracing::info!(address = %address, "failed sign-in");
-        return login_page(&form.csrf, &next, &form.email, Some(WRONG), StatusCode::UNAUTHORIZED, secure);
+        return login_page(
+            &form.csrf,
+            &next,
+            &form.email,
+            Some(WRONG),
+            StatusCode::UNAUTHORIZED,
+            secure,
+        );
     };
     state.store.clear_sign_in_failures(&keys[0]).await?;
     // A new session at every sign-in: a session id planted before sign-in is never reused.
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(&old).await?;
     }
-    let (token, _) = state.store.create_session(account.id, Duration::days(SESSION_DAYS)).await?;
+    let (token, _) = state
+        .store
+        .create_session(account.id, Duration::days(SESSION_DAYS))
+        .await?;
     let mut response = Redirect::to(&next).into_response();
     let headers = response.headers_mut();
     for value in [
@@ -128,7 +185,9 @@ pub async fn login(
 
 fn signed_out(state: &AppState, headers: &HeaderMap) -> Response {
     let mut response = Redirect::to("/login").into_response();
-    if let Ok(v) = header::HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, is_https(state, headers))) {
+    if let Ok(v) =
+        header::HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, is_https(state, headers)))
+    {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
@@ -138,7 +197,11 @@ fn signed_out(state: &AppState, headers: &HeaderMap) -> Response {
 pub struct Empty {}
 
 /// Ends this session.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, f: VerifiedForm<Empty>) -> Result<Response, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    f: VerifiedForm<Empty>,
+) -> Result<Response, WebError> {
     if let auth::Via::Session { token, .. } = &f.user.via {
         state.store.end_session(token).await?;
     }
@@ -146,7 +209,11 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, f: Verifi
 }
 
 /// Ends every session of the account, on every device.
-pub async fn logout_everywhere(State(state): State<AppState>, headers: HeaderMap, f: VerifiedForm<Empty>) -> Result<Response, WebError> {
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    f: VerifiedForm<Empty>,
+) -> Result<Response, WebError> {
     state.store.end_all_sessions(f.user.account.id).await?;
     Ok(signed_out(&state, &headers))
 }
@@ -160,7 +227,14 @@ struct ResetPage<'a> {
 }
 
 pub async fn reset_form(Path(secret): Path<String>) -> Result<Html<String>, WebError> {
-    Ok(Html(ResetPage { nav: None, secret: &secret, message: None }.render()?))
+    Ok(Html(
+        ResetPage {
+            nav: None,
+            secret: &secret,
+            message: None,
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -170,14 +244,26 @@ pub struct ResetForm {
 }
 
 /// Sets the password with a one-time link (the link itself is the secret).
-pub async fn reset(State(state): State<AppState>, Path(secret): Path<String>, Form(form): Form<ResetForm>) -> Result<Response, WebError> {
-    match state.store.reset_password(&secret, &form.password, Utc::now()).await {
+pub async fn reset(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, WebError> {
+    match state
+        .store
+        .reset_password(&secret, &form.password, Utc::now())
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/login").into_response()),
         Err(onramp_store::StoreError::Invalid(message)) => {
-            let html = ResetPage { nav: None, secret: &secret, message: Some(&message) }.render()?;
+            let html = ResetPage {
+                nav: None,
+                secret: &secret,
+                message: Some(&message),
+            }
+            .render()?;
             Ok((StatusCode::BAD_REQUEST, Html(html)).into_response())
         }
         Err(e) => Err(e.into()),
     }
 }
-
