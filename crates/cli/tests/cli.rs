@@ -136,7 +136,11 @@ fn seed_demo_is_idempotent_and_speaks_json() {
     let first: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
     assert_eq!(first["seeded"], true);
     assert_eq!(first["program"], "csm-onboarding");
-    assert_eq!(first["people"].as_array().map(Vec::len), Some(6));
+    assert_eq!(
+        first["people"].as_array().map(Vec::len),
+        Some(7),
+        "six people and an admin"
+    );
     assert!(
         dir.path().join("onramp-data/onramp.db").exists(),
         "default data dir is ./onramp-data"
@@ -216,10 +220,19 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> String {
+        self.get_with(path, "")
+    }
+
+    fn get_with(&self, path: &str, token: &str) -> String {
         let mut stream = TcpStream::connect(&self.address).expect("connect");
+        let auth = if token.is_empty() {
+            String::new()
+        } else {
+            format!("Authorization: Bearer {token}\r\n")
+        };
         write!(
             stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n{auth}Connection: close\r\n\r\n",
             self.address
         )
         .expect("send");
@@ -264,8 +277,24 @@ fn serve_answers_on_a_random_port_and_stops_cleanly_on_sigterm() {
     assert!(server.get("/healthz").starts_with("HTTP/1.1 200"));
     let ready = server.get("/readyz");
     assert!(ready.contains("ready (sqlite)"), "{ready}");
-    let home = server.get("/");
-    assert!(home.contains("Alex Morgan"), "the seeded new hire is shown");
+    assert!(
+        server.get("/").starts_with("HTTP/1.1 303"),
+        "pages ask to sign in"
+    );
+    let (code, token, err) = run(onramp(dir.path()).args([
+        "token",
+        "create",
+        "--email",
+        "taylor.brooks@example.com",
+        "--scope",
+        "read",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let list = server.get_with("/api/v1/onboardings", token.trim());
+    assert!(
+        list.contains("Alex Morgan"),
+        "the seeded new hire is listed: {list}"
+    );
     let (code, stderr) = server.terminate();
     assert_eq!(code, 0, "{stderr}");
     let last: serde_json::Value =
@@ -302,7 +331,20 @@ fn demo_and_serve_work_on_postgresql() {
         );
         let ready = server.get("/readyz");
         assert!(ready.contains("ready (postgres)"), "{ready}");
-        assert!(server.get("/").contains("Alex Morgan"));
+        let (code, token, err) = run(onramp(dir.path()).args([
+            "token",
+            "create",
+            "--email",
+            "avery.admin@example.com",
+            "--database-url",
+            &url,
+        ]));
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            server
+                .get_with("/api/v1/onboardings", token.trim())
+                .contains("Alex Morgan")
+        );
         let (code, stderr) = server.terminate();
         assert_eq!(code, 0, "{stderr}");
         let (code, out, err) =
@@ -422,5 +464,247 @@ fn program_import_adds_a_version_only_when_the_content_changed() {
     assert_eq!(
         (changed["created"].as_bool(), changed["version"].as_i64()),
         (Some(true), Some(2))
+    );
+}
+
+#[test]
+fn users_tokens_onboardings_holidays_and_the_sweep_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ok = |args: &[&str]| {
+        let (code, out, err) = run(onramp(dir.path()).args(args));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out
+    };
+    let usage = |args: &[&str], expected: &str| {
+        let (code, _, err) = run(onramp(dir.path()).args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    };
+    ok(&["program", "import", content_dir().to_str().expect("path")]);
+    let out = ok(&[
+        "user",
+        "add",
+        "--email",
+        "mia@example.com",
+        "--name",
+        "Mia Manager",
+        "--roles",
+        "manager",
+    ]);
+    assert!(
+        out.contains("/reset/"),
+        "a one-time link to set the password: {out}"
+    );
+    ok(&[
+        "user",
+        "add",
+        "--email",
+        "nico@example.com",
+        "--name",
+        "Nico New",
+        "--roles",
+        "new-hire",
+        "--segment",
+        "Scale",
+        "--region",
+        "EMEA",
+        "--time-zone",
+        "Europe/Paris",
+        "--manager",
+        "mia@example.com",
+        "--password",
+        "a long enough password",
+    ]);
+    usage(
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--roles",
+            "wizard",
+        ],
+        "unknown role `wizard`",
+    );
+    usage(
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--roles",
+            "buddy",
+            "--time-zone",
+            "Mars/Base",
+        ],
+        "--time-zone",
+    );
+    usage(
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--roles",
+            "buddy",
+            "--password",
+            "short",
+        ],
+        "at least 12 characters",
+    );
+    usage(
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--roles",
+            "buddy",
+            "--region",
+            "Moon",
+        ],
+        "--region",
+    );
+    let list = ok(&["user", "list", "--json"]);
+    let accounts: serde_json::Value = serde_json::from_str(&list).expect("json");
+    assert_eq!(accounts.as_array().map(Vec::len), Some(2));
+    ok(&["user", "set-roles", "mia@example.com", "manager,buddy"]);
+    assert!(ok(&["user", "list"]).contains("manager,buddy"));
+
+    let token = ok(&[
+        "token",
+        "create",
+        "--email",
+        "nico@example.com",
+        "--scope",
+        "write",
+    ]);
+    assert!(
+        token.trim().starts_with("onr_") && token.lines().count() == 1,
+        "only the token on stdout: {token}"
+    );
+    usage(
+        &[
+            "token",
+            "create",
+            "--email",
+            "nico@example.com",
+            "--scope",
+            "admin",
+        ],
+        "--scope",
+    );
+    usage(
+        &["token", "create", "--email", "ghost@example.com"],
+        "no person has the email ghost@example.com",
+    );
+
+    ok(&[
+        "holiday",
+        "add",
+        "--region",
+        "EMEA",
+        "--date",
+        "2027-01-06",
+        "--name",
+        "Epiphany",
+    ]);
+    usage(
+        &["holiday", "add", "--region", "EMEA", "--date", "6 Jan"],
+        "--date",
+    );
+    assert!(ok(&["holiday", "list"]).contains("2027-01-06 Epiphany"));
+
+    let created = ok(&[
+        "onboarding",
+        "create",
+        "--email",
+        "nico@example.com",
+        "--start",
+        "2027-01-04",
+        "--json",
+    ]);
+    let created: serde_json::Value = serde_json::from_str(&created).expect("json");
+    let id = created["onboarding"]["id"].as_i64().expect("id");
+    assert_eq!(
+        created["onboarding"]["manager_id"], accounts[0]["person_id"],
+        "the person's manager by default"
+    );
+    usage(
+        &[
+            "onboarding",
+            "create",
+            "--email",
+            "nico@example.com",
+            "--start",
+            "tomorrow",
+        ],
+        "--start",
+    );
+    usage(
+        &[
+            "onboarding",
+            "create",
+            "--email",
+            "ghost@example.com",
+            "--start",
+            "2027-01-04",
+        ],
+        "--email",
+    );
+    usage(
+        &[
+            "onboarding",
+            "create",
+            "--email",
+            "nico@example.com",
+            "--start",
+            "2027-01-04",
+            "--program",
+            "nope",
+        ],
+        "no program `nope`",
+    );
+    let shown = ok(&["onboarding", "show", &id.to_string(), "--json"]);
+    let shown: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    let tasks = shown["tasks"].as_array().expect("tasks");
+    assert!(
+        tasks.iter().any(|t| t["task_key"] == "scale-webinar"),
+        "Scale tasks are in"
+    );
+    assert!(
+        !tasks.iter().any(|t| t["task_key"] == "account-planning"),
+        "Mid-Touch/Strategic tasks are not"
+    );
+    assert!(
+        tasks.iter().all(|t| t["due_date"] != "2027-01-06"),
+        "no task is due on the holiday"
+    );
+    let listed = ok(&["onboarding", "list"]);
+    assert!(listed.contains("Nico New"), "{listed}");
+    usage(&["onboarding", "show", "999"], "onboarding 999 not found");
+    let sweep = ok(&["sweep", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&sweep).expect("json");
+    assert_eq!(report["closed_onboardings"], 0);
+    ok(&["user", "disable", "nico@example.com"]);
+    assert!(ok(&["user", "list"]).contains("disabled"));
+    let reset = ok(&[
+        "user",
+        "reset-password",
+        "mia@example.com",
+        "--base-url",
+        "https://onramp.example.com/",
+    ]);
+    assert!(
+        reset.starts_with("https://onramp.example.com/reset/"),
+        "{reset}"
     );
 }
