@@ -1,6 +1,6 @@
 // Shared set-up for the browser tests: a fresh Onramp demo on a random port,
 // and Debian's Chromium driven by playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,6 +29,8 @@ export async function startDemo() {
       if (m) { clearTimeout(timer); ok(m[1]); }
     });
   });
+  /** Runs an onramp command against the same data directory; returns stdout. */
+  const cli = (...args) => execFileSync(binary, [...args, '--data-dir', dataDir], { env, encoding: 'utf8' });
   const stop = async () => {
     const exited = new Promise((ok) => child.once('exit', (code) => ok(code)));
     child.kill('SIGTERM');
@@ -36,7 +38,7 @@ export async function startDemo() {
     rmSync(dataDir, { recursive: true, force: true });
     return code;
   };
-  return { url, stop };
+  return { url, stop, cli };
 }
 
 /** Launches Debian's Chromium headless with the flags this machine needs. */
@@ -49,4 +51,15 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+}
+
+export const DEMO_PASSWORD = 'onramp-demo-pass';
+
+/** Signs in through the form; resolves when the home page is shown. */
+export async function signIn(page, url, email, password = DEMO_PASSWORD) {
+  await page.goto(`${url}login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/home$/);
 }

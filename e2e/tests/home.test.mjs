@@ -1,14 +1,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { startDemo, launchBrowser } from './helpers.mjs';
+import { resolve } from 'node:path';
+import { startDemo, launchBrowser, signIn } from './helpers.mjs';
 
+const screenshot = resolve(import.meta.dirname, '../../crates/web/tests/fixtures/pixel.png');
 let server;
 let browser;
 
 before(async () => {
   server = await startDemo();
   browser = await launchBrowser();
+  mkdirSync('test-results', { recursive: true });
+  // A second new hire with Sam as their buddy.
+  server.cli('user', 'add', '--email', 'riley.chen@example.com', '--name', 'Riley Chen', '--roles', 'new-hire',
+    '--segment', 'Scale', '--region', 'EMEA', '--manager', 'jordan.lee@example.com', '--password', 'riley-long-password');
+  server.cli('onboarding', 'create', '--email', 'riley.chen@example.com', '--start', new Date().toISOString().slice(0, 10),
+    '--buddy', 'sam.fischer@example.com');
 });
 
 after(async () => {
@@ -16,31 +24,69 @@ after(async () => {
   if (server) assert.equal(await server.stop(), 0, 'the server stops cleanly on SIGTERM');
 });
 
-test('the start page shows who is onboarding and since when', async () => {
+test('pages ask visitors to sign in, and a wrong password is refused', async () => {
   const page = await browser.newPage();
-  const response = await page.goto(server.url);
-  assert.equal(response.status(), 200);
-  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Onboardings');
-  const row = page.getByRole('row', { name: /Alex Morgan/ });
-  assert.equal(await row.count(), 1, 'the seeded new hire has one row');
-  const text = await row.textContent();
-  assert.match(text, /Mid-Touch · DACH/);
-  assert.match(text, /day 10/);
-  assert.match(text, /CSM onboarding/);
-  assert.match(text, /Jordan Lee/);
-  const progress = row.getByRole('progressbar', { name: 'Progress of Alex Morgan' });
-  assert.equal(await progress.getAttribute('value'), '0');
-  mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: 'test-results/home.png', fullPage: true });
+  await page.goto(server.url);
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByLabel('Email').fill('alex.morgan@example.com');
+  await page.getByLabel('Password').fill('wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  assert.equal(await page.getByRole('alert').textContent(), 'Email or password is wrong.');
   await page.close();
 });
 
-test('an unknown page answers with a readable 404', async () => {
-  const page = await browser.newPage();
-  const response = await page.goto(`${server.url}no/such/page`);
-  assert.equal(response.status(), 404);
-  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Not Found');
-  await page.getByRole('link', { name: 'Back to the start page' }).click();
-  await page.waitForURL(server.url);
-  await page.close();
+test('a new hire completes a task and comments with a screenshot; the manager sees the progress change', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.url, 'alex.morgan@example.com');
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Welcome, Alex Morgan');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Onboardings' }).click();
+  assert.equal(await page.getByRole('row', { name: /Riley Chen/ }).count(), 0, 'only their own onboarding');
+  await page.getByRole('row', { name: /Alex Morgan/ }).getByRole('link', { name: 'Alex Morgan' }).click();
+  const before = await page.getByText(/tasks finished/).first().textContent();
+  await page.getByRole('button', { name: 'Mark “Enrol in the CSM onboarding pathway for your segment” done' }).click();
+  await page.waitForURL(/#task-/);
+  const afterText = await page.getByText(/tasks finished/).first().textContent();
+  assert.notEqual(afterText, before);
+  assert.match(afterText, /8\/35/);
+
+  await page.getByRole('link', { name: 'Enrol in the CSM onboarding pathway for your segment' }).first().click();
+  await page.getByLabel('Your comment (Markdown)').fill('Level Up shows an error for me, **see the screenshot**. @manager could you check?');
+  await page.getByLabel(/Screenshot/).setInputFiles(screenshot);
+  await page.getByRole('button', { name: 'Add comment' }).click();
+  await page.waitForURL(/#comments$/);
+  assert.equal(await page.locator('.comment strong').textContent(), 'see the screenshot');
+  const image = page.getByRole('img', { name: /Screenshot pixel.png/ });
+  assert.equal(await image.evaluate((img) => img.complete && img.naturalWidth), 1, 'the screenshot is served and decodes');
+  await page.screenshot({ path: 'test-results/task-with-comment.png', fullPage: true });
+  await context.close();
+
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await signIn(manager, server.url, 'jordan.lee@example.com');
+  await manager.getByRole('link', { name: /Inbox/ }).click();
+  assert.match(await manager.locator('.inbox').textContent(), /Alex Morgan mentioned you/);
+  await manager.getByRole('link', { name: 'My team' }).click();
+  const row = manager.getByRole('row', { name: /Alex Morgan/ });
+  assert.match(await row.textContent(), /8\/35 tasks/);
+  assert.equal(await row.getByRole('progressbar').getAttribute('value'), '8');
+  await manager.screenshot({ path: 'test-results/team.png', fullPage: true });
+  await managerContext.close();
+});
+
+test("a buddy sees their buddy's onboarding and not others; signing out ends the session", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.url, 'sam.fischer@example.com');
+  await page.goto(server.url);
+  assert.equal(await page.getByRole('row', { name: /Riley Chen/ }).count(), 1);
+  assert.equal(await page.getByRole('row', { name: /Alex Morgan/ }).count(), 0);
+  const response = await page.goto(`${server.url}onboardings/1`);
+  assert.equal(response.status(), 404, "Alex's onboarding does not exist for Sam");
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login$/);
+  await page.goto(`${server.url}home`);
+  await page.waitForURL(/\/login\?next=/);
+  await context.close();
 });

@@ -188,7 +188,7 @@ pub async fn view(
     loaded: &Loaded,
 ) -> Result<OnboardingView, WebError> {
     let tasks = state.store.tasks(loaded.onboarding.id).await?;
-    Ok(build_view(state, user, loaded, &tasks).await?)
+    build_view(state, user, loaded, &tasks).await
 }
 
 pub async fn build_view(

@@ -29,22 +29,22 @@ pub async fn timeline_lines(
     state: &AppState,
     events: &[AuditEvent],
 ) -> Result<Vec<TimelineLine>, WebError> {
-    let mut names = std::collections::HashMap::new();
+    let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(events.len());
     for e in events {
         let who = match e.actor_id {
-            Some(id) => {
-                if !names.contains_key(&id) {
+            Some(id) => match names.entry(id) {
+                std::collections::hash_map::Entry::Occupied(n) => n.get().clone(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
                     let name = state
                         .store
                         .person(id)
                         .await
                         .map(|p| p.name)
                         .unwrap_or_else(|_| format!("person {id}"));
-                    names.insert(id, name);
+                    slot.insert(name).clone()
                 }
-                names.get(&id).cloned().unwrap_or_default()
-            }
+            },
             None => "Onramp".to_string(),
         };
         let new = e
@@ -93,6 +93,7 @@ pub async fn timeline_lines(
 struct DetailPage {
     nav: Option<Nav>,
     back: String,
+    comments: Vec<CommentLine>,
     o: OnboardingView,
     timeline: Vec<TimelineLine>,
     csrf: String,
@@ -116,9 +117,15 @@ pub async fn detail(
         .map(|v| (v.id, v.version));
     let nav = Nav::of(&state, &user).await?;
     let back = format!("/onboardings/{id}");
+    let comments = comment_lines(&state, id, None)
+        .await?
+        .into_iter()
+        .filter(|c| c.task_id.is_none())
+        .collect();
     Ok(Html(
         DetailPage {
             nav,
+            comments,
             back,
             csrf: user.csrf().to_string(),
             o,
@@ -205,6 +212,7 @@ pub async fn task_action(
 }
 
 pub struct CommentLine {
+    pub task_id: Option<i64>,
     pub author: String,
     pub at: String,
     pub html: String,
@@ -242,6 +250,7 @@ pub async fn comment_lines(
             .map(|p| p.name)
             .unwrap_or_default();
         out.push(CommentLine {
+            task_id: c.task_id,
             author,
             at: c.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             html: crate::markdown::render(&c.body),
