@@ -109,11 +109,19 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// An open database with its schema migrated.
+/// The connection pool of one backend.
 #[derive(Clone, Debug)]
-pub enum Store {
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+}
+
+/// An open database with its schema migrated.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+    /// Program versions never change once stored, so decoded ones are kept.
+    versions: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, ProgramVersion>>>,
 }
 
 /// Expands one body for each backend. `$pool` is the backend's pool and
@@ -121,13 +129,13 @@ pub enum Store {
 /// write lock at once so concurrent writers queue instead of failing).
 macro_rules! on_db {
     ($store:expr, |$pool:ident, $begin:ident| $body:expr) => {
-        match $store {
-            $crate::Store::Sqlite($pool) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($pool) => {
                 #[allow(unused_variables)]
                 let $begin = "BEGIN IMMEDIATE";
                 $body
             }
-            $crate::Store::Postgres($pool) => {
+            $crate::Pool::Postgres($pool) => {
                 #[allow(unused_variables)]
                 let $begin = "BEGIN";
                 $body
@@ -159,7 +167,7 @@ impl Store {
                     .await
                     .map_err(StoreError::Connect)?;
                 SQLITE_MIGRATIONS.run(&pool).await?;
-                Ok(Store::Sqlite(pool))
+                Ok(Store::new(Pool::Sqlite(pool)))
             }
             Database::Postgres(options) => {
                 let pool = PgPoolOptions::new()
@@ -169,15 +177,22 @@ impl Store {
                     .await
                     .map_err(StoreError::Connect)?;
                 POSTGRES_MIGRATIONS.run(&pool).await?;
-                Ok(Store::Postgres(pool))
+                Ok(Store::new(Pool::Postgres(pool)))
             }
         }
     }
 
+    fn new(pool: Pool) -> Store {
+        Store {
+            pool,
+            versions: Default::default(),
+        }
+    }
+
     pub fn backend(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
     }
 

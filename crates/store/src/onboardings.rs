@@ -129,30 +129,31 @@ impl Store {
                 .bind(due_date)
                 .fetch_one(&mut *tx)
                 .await?;
-            for task in &planned {
+            // One statement for all tasks: one round trip instead of one per task.
+            let mut insert_tasks = sqlx::QueryBuilder::new(
+                "INSERT INTO tasks (onboarding_id, task_key, position, title, body, owner_role, phase, kind,
+                                    due_date, status, compliance_critical, template, version, created_at, updated_at, due_day) ",
+            );
+            insert_tasks.push_values(&planned, |mut row, task| {
                 let t = task.template;
-                sqlx::query(
-                    "INSERT INTO tasks (onboarding_id, task_key, position, title, body, owner_role, phase, kind,
-                                        due_date, status, compliance_critical, template, version, created_at, updated_at, due_day)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $14)",
-                )
-                .bind(onboarding.id)
-                .bind(&t.id)
-                .bind(task.position as i64)
-                .bind(&t.title)
-                .bind(&t.body)
-                .bind(t.owner.as_str())
-                .bind(&t.phase)
-                .bind(t.kind.as_str())
-                .bind(task.due_date)
-                .bind(task.status.as_str())
-                .bind(t.compliance_critical)
-                .bind(Json(t))
-                .bind(now)
-                .bind(i64::from(program.due_day(t)))
-                .execute(&mut *tx)
-                .await?;
-            }
+                row.push_bind(onboarding.id)
+                    .push_bind(&t.id)
+                    .push_bind(task.position as i64)
+                    .push_bind(&t.title)
+                    .push_bind(&t.body)
+                    .push_bind(t.owner.as_str())
+                    .push_bind(&t.phase)
+                    .push_bind(t.kind.as_str())
+                    .push_bind(task.due_date)
+                    .push_bind(task.status.as_str())
+                    .push_bind(t.compliance_critical)
+                    .push_bind(Json(t))
+                    .push_bind(1i64)
+                    .push_bind(now)
+                    .push_bind(now)
+                    .push_bind(i64::from(program.due_day(t)));
+            });
+            insert_tasks.build().execute(&mut *tx).await?;
             let summary = serde_json::json!({
                 "person_id": new.person_id, "program": program.id, "program_version": version.version,
                 "start_date": new.start_date, "tasks": planned.len(),

@@ -155,6 +155,14 @@ impl Store {
     }
 
     pub async fn program_version(&self, id: i64) -> Result<ProgramVersion> {
+        if let Some(found) = self
+            .versions
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&id).cloned())
+        {
+            return Ok(found);
+        }
         let sql = format!("SELECT {VERSION_COLUMNS} FROM program_versions WHERE id = $1");
         let found: Option<ProgramVersion> = on_db!(self, |pool, _begin| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -162,7 +170,11 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        found.ok_or_else(|| StoreError::NotFound(format!("program version {id}")))
+        let version = found.ok_or_else(|| StoreError::NotFound(format!("program version {id}")))?;
+        if let Ok(mut cache) = self.versions.lock() {
+            cache.insert(id, version.clone());
+        }
+        Ok(version)
     }
 
     /// The newest version of each program, for choosing one for a person.
