@@ -295,22 +295,41 @@ impl Store {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(Session, Account)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            account: Account,
+            session_id: String,
+            csrf_token: String,
+            session_created_at: DateTime<Utc>,
+            expires_at: DateTime<Utc>,
+            last_seen_at: DateTime<Utc>,
+        }
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS}, s.id AS session_id, s.csrf_token, s.created_at AS session_created_at,
+                    s.expires_at, s.last_seen_at
+             FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
+             WHERE s.id = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL"
+        );
         let id = token_hash(token);
-        let session: Option<Session> = on_db!(self, |pool, _begin| {
-            sqlx::query_as("SELECT id, account_id, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2")
+        let row: Option<Row> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(&id)
                 .bind(now)
                 .fetch_optional(pool)
                 .await?
         });
-        let Some(session) = session else {
-            return Ok(None);
-        };
-        let account = self.account(session.account_id).await?;
-        if account.disabled_at.is_some() {
-            return Ok(None);
-        }
-        Ok(Some((session, account)))
+        Ok(row.map(|r| {
+            let session = Session {
+                id: r.session_id,
+                account_id: r.account.id,
+                csrf_token: r.csrf_token,
+                created_at: r.session_created_at,
+                expires_at: r.expires_at,
+                last_seen_at: r.last_seen_at,
+            };
+            (session, r.account)
+        }))
     }
 
     /// Ends one session.

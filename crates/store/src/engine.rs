@@ -477,6 +477,19 @@ impl Store {
         }))
     }
 
+    /// How many of a person's notifications are unread.
+    pub async fn unread_notifications(&self, person_id: i64) -> Result<i64> {
+        let (n,): (i64,) = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL",
+            )
+            .bind(person_id)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n)
+    }
+
     /// Marks a person's notifications read.
     pub async fn mark_notifications_read(&self, person_id: i64) -> Result<u64> {
         Ok(on_db!(self, |pool, _begin| {

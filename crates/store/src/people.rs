@@ -109,6 +109,25 @@ impl Store {
         found.ok_or_else(|| StoreError::NotFound(format!("person {id}")))
     }
 
+    /// Several people by id, in one query (unknown ids are left out).
+    pub async fn people_by_ids(&self, ids: &[i64]) -> Result<Vec<Person>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        Ok(on_db!(self, |pool, _begin| {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for id in ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await?
+        }))
+    }
+
     pub async fn person_by_email(&self, email: &str) -> Result<Option<Person>> {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE email = $1");
         let email = email.trim().to_lowercase();

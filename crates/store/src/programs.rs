@@ -177,6 +177,16 @@ impl Store {
         Ok(version)
     }
 
+    /// The newest version of a program: (version id, version number).
+    pub async fn newest_version_of(&self, program_id: i64) -> Result<Option<(i64, i64)>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT id, version FROM program_versions WHERE program_id = $1 ORDER BY version DESC LIMIT 1")
+                .bind(program_id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
     /// The newest version of each program, for choosing one for a person.
     pub async fn latest_program_versions(&self) -> Result<Vec<ProgramVersion>> {
         let sql = format!(

@@ -166,21 +166,6 @@ impl OnboardingView {
     }
 }
 
-async fn person_ref(
-    state: &AppState,
-    id: Option<i64>,
-    role: Role,
-) -> Result<Option<PersonRef>, WebError> {
-    let Some(id) = id else { return Ok(None) };
-    let p = state.store.person(id).await?;
-    Ok(Some(PersonRef {
-        id: p.id,
-        name: p.name,
-        email: p.email,
-        role: role.label().to_string(),
-    }))
-}
-
 /// Builds the view of a loaded onboarding for `user`.
 pub async fn view(
     state: &AppState,
@@ -288,15 +273,26 @@ pub async fn build_view(
             missing: r.missing,
         })
         .collect();
-    let mut people = Vec::new();
-    for (id, role) in [
+    let roles = [
         (o.manager_id, Role::Manager),
         (o.buddy_id, Role::Buddy),
         (o.people_connect_id, Role::PeopleConnect),
         (o.enablement_id, Role::Enablement),
-    ] {
-        people.extend(person_ref(state, id, role).await?);
-    }
+    ];
+    let ids: Vec<i64> = roles.iter().filter_map(|(id, _)| *id).collect();
+    let found = state.store.people_by_ids(&ids).await?;
+    let people = roles
+        .iter()
+        .filter_map(|(id, role)| {
+            let p = found.iter().find(|p| Some(p.id) == *id)?;
+            Some(PersonRef {
+                id: p.id,
+                name: p.name.clone(),
+                email: p.email.clone(),
+                role: role.label().to_string(),
+            })
+        })
+        .collect();
     let p = &loaded.person;
     Ok(OnboardingView {
         id: o.id,

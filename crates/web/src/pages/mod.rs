@@ -34,11 +34,8 @@ impl Nav {
     pub async fn of(state: &AppState, user: &CurrentUser) -> Result<Option<Nav>, WebError> {
         let unread = state
             .store
-            .notifications(user.actor.person_id, 100)
-            .await?
-            .iter()
-            .filter(|n| n.read_at.is_none())
-            .count();
+            .unread_notifications(user.actor.person_id)
+            .await? as usize;
         let has = |r: Role| user.actor.has(r) || user.actor.is_admin();
         Ok(Some(Nav {
             name: user.account.name.clone(),

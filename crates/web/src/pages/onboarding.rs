@@ -29,22 +29,23 @@ pub async fn timeline_lines(
     state: &AppState,
     events: &[AuditEvent],
 ) -> Result<Vec<TimelineLine>, WebError> {
-    let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let mut ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: std::collections::HashMap<i64, String> = state
+        .store
+        .people_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     let mut out = Vec::with_capacity(events.len());
     for e in events {
         let who = match e.actor_id {
-            Some(id) => match names.entry(id) {
-                std::collections::hash_map::Entry::Occupied(n) => n.get().clone(),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    let name = state
-                        .store
-                        .person(id)
-                        .await
-                        .map(|p| p.name)
-                        .unwrap_or_else(|_| format!("person {id}"));
-                    slot.insert(name).clone()
-                }
-            },
+            Some(id) => names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("person {id}")),
             None => "Onramp".to_string(),
         };
         let new = e
@@ -110,11 +111,9 @@ pub async fn detail(
     let timeline = timeline_lines(&state, &state.store.timeline(id).await?).await?;
     let newer_version = state
         .store
-        .program_versions(&loaded.version.definition.0.id)
+        .newest_version_of(loaded.version.program_id)
         .await?
-        .first()
-        .filter(|v| v.version > loaded.version.version)
-        .map(|v| (v.id, v.version));
+        .filter(|(_, version)| *version > loaded.version.version);
     let nav = Nav::of(&state, &user).await?;
     let back = format!("/onboardings/{id}");
     let comments = comment_lines(&state, id, None)
@@ -238,17 +237,22 @@ pub async fn comment_lines(
 ) -> Result<Vec<CommentLine>, WebError> {
     let comments = state.store.comments(onboarding_id).await?;
     let attachments = state.store.attachments_of(onboarding_id).await?;
+    let mut ids: Vec<i64> = comments.iter().map(|c| c.author_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: std::collections::HashMap<i64, String> = state
+        .store
+        .people_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     let mut out = Vec::new();
     for c in comments
         .into_iter()
         .filter(|c| task_id.is_none() || c.task_id == task_id)
     {
-        let author = state
-            .store
-            .person(c.author_id)
-            .await
-            .map(|p| p.name)
-            .unwrap_or_default();
+        let author = names.get(&c.author_id).cloned().unwrap_or_default();
         out.push(CommentLine {
             task_id: c.task_id,
             author,

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Load test of the pages a new hire opens most: their home and their
+# onboarding's detail page, with COUNT (default 5000) active onboardings in
+# the database. Needs wrk (apt-get install wrk). Traffic goes to 127.0.0.1 only.
+#
+#   bench/load.sh [COUNT] [DURATION]        # SQLite in a temporary data directory
+#   DATABASE_URL=postgres://… bench/load.sh # an empty PostgreSQL database instead
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COUNT=${1:-5000}
+DURATION=${2:-20s}
+PORT=${PORT:-18990}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+
+cargo build --release --locked -p onramp-cli -p onramp-store --example load_seed >&2
+DATA=$(mktemp -d)
+trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+URL=${DATABASE_URL:-"sqlite://$DATA/onramp.db?mode=rwc"}
+
+echo "Seeding $COUNT onboardings…" >&2
+eval "$(./target/release/examples/load_seed "$URL" "$COUNT")"
+echo "Created $COUNT onboardings in ${CREATE_SECONDS}s" >&2
+
+ONRAMP_LOG=warn ./target/release/onramp serve --data-dir "$DATA" --database-url "$URL" --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
+SERVER=$!
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+for path in /home "/onboardings/$ONBOARDING"; do
+  curl -fs -o /dev/null -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$path" || { echo "GET $path failed" >&2; exit 1; }
+  echo "== GET $path (wrk -t2 -c32 -d$DURATION)"
+  wrk -t2 -c32 -d"$DURATION" --latency -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$path" \
+    | grep -E "Requests/sec|Latency  |  50%|  99%|Non-2xx|Socket errors"
+done
