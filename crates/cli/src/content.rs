@@ -12,79 +12,21 @@ pub static CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../conte
 /// The embedded default CSM program's directory inside the pack.
 pub const DEFAULT_PROGRAM: &str = "programs/csm-onboarding";
 
-/// A program directory's Markdown files and the paths of its other files.
-#[derive(Debug, Default)]
-pub struct ProgramDir {
-    pub files: Vec<SourceFile>,
-    pub other_paths: Vec<String>,
+pub use onramp_core::program_dir::ProgramDir;
+
+/// Checks the files; on failure every problem is listed, one a line.
+pub fn parse(dir: &ProgramDir) -> Result<Program, Vec<String>> {
+    parse_program(&dir.files, &dir.other_paths)
+        .map_err(|diags| diags.iter().map(ToString::to_string).collect())
 }
 
-impl ProgramDir {
-    /// Checks the files; on failure every problem is listed, one a line.
-    pub fn parse(&self) -> Result<Program, Vec<String>> {
-        parse_program(&self.files, &self.other_paths)
-            .map_err(|diags| diags.iter().map(ToString::to_string).collect())
-    }
-
-    pub fn hash(&self) -> String {
-        content_hash(&self.files)
-    }
+pub fn hash(dir: &ProgramDir) -> String {
+    content_hash(&dir.files)
 }
 
 /// Reads a program directory from the disk.
 pub fn read_program_dir(root: &Path) -> CliResult<ProgramDir> {
-    if !root.is_dir() {
-        return Err(CliError::Usage(format!(
-            "{}: not a directory",
-            root.display()
-        )));
-    }
-    let mut out = ProgramDir::default();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", dir.display())))?;
-        for entry in entries {
-            let entry = entry
-                .map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", dir.display())))?;
-            let path = entry.path();
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let relative = relative_path(root, &path);
-            if relative.ends_with(".md") {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    CliError::Usage(format!(
-                        "{}: cannot read as UTF-8 text: {e}",
-                        path.display()
-                    ))
-                })?;
-                out.files.push(SourceFile {
-                    path: relative,
-                    text,
-                });
-            } else {
-                out.other_paths.push(relative);
-            }
-        }
-    }
-    out.files.sort_by(|a, b| a.path.cmp(&b.path));
-    out.other_paths.sort();
-    Ok(out)
-}
-
-fn relative_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    onramp_core::program_dir::read(root).map_err(CliError::Usage)
 }
 
 /// Reads a program directory of the embedded content pack.

@@ -139,13 +139,15 @@ fn days_ago(today: NaiveDate, days: i64) -> NaiveDate {
 pub async fn seed(store: &Store) -> CliResult<SeedReport> {
     let today = Utc::now().date_naive();
     let dir = embedded_program_dir(DEFAULT_PROGRAM)?;
-    let program = dir.parse().map_err(|problems| {
+    let program = crate::content::parse(&dir).map_err(|problems| {
         CliError::Failed(format!(
             "the built-in program is invalid:\n{}",
             problems.join("\n")
         ))
     })?;
-    let imported = store.import_program(None, &program, &dir.hash()).await?;
+    let imported = store
+        .import_program(None, &program, &crate::content::hash(&dir))
+        .await?;
 
     let people_report = PEOPLE
         .iter()

@@ -33,7 +33,7 @@ pub async fn run(command: ProgramCommand, settings: &Settings, json: bool) -> Cl
     match command {
         ProgramCommand::Validate { dir } => {
             let files = read_program_dir(&dir)?;
-            match files.parse() {
+            match crate::content::parse(&files) {
                 Ok(program) => {
                     if json {
                         crate::print_json(&serde_json::json!({
@@ -57,11 +57,12 @@ pub async fn run(command: ProgramCommand, settings: &Settings, json: bool) -> Cl
         ProgramCommand::ImportGitlab { file, out } => import_gitlab(&file, &out, json),
         ProgramCommand::Import { dir } => {
             let files = read_program_dir(&dir)?;
-            let program = files
-                .parse()
+            let program = crate::content::parse(&files)
                 .map_err(|problems| report_problems(&dir, &problems, json))?;
             let store = open_store(settings).await?;
-            let outcome = store.import_program(None, &program, &files.hash()).await;
+            let outcome = store
+                .import_program(None, &program, &crate::content::hash(&files))
+                .await;
             store.close().await;
             let outcome = outcome?;
             if json {
@@ -116,7 +117,7 @@ fn import_gitlab(file: &std::path::Path, out: &std::path::Path, json: bool) -> C
             .map_err(|e| CliError::Usage(format!("--out: cannot write {}: {e}", path.display())))?;
     }
     // What was written must pass validation like any program.
-    let program = read_program_dir(out)?.parse().map_err(|problems| {
+    let program = crate::content::parse(&read_program_dir(out)?).map_err(|problems| {
         CliError::Failed(format!(
             "the converted program does not validate:\n{}",
             problems.join("\n")

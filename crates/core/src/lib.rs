@@ -13,6 +13,8 @@ pub mod gitlab;
 pub mod onboarding;
 pub mod people;
 pub mod program;
+#[cfg(feature = "fs")]
+pub mod program_dir;
 pub mod program_writer;
 pub mod schedule;
 mod yaml;

@@ -74,27 +74,9 @@ fn the_shipped_catalogues_are_valid_and_complete() {
 #[test]
 fn the_programs_certification_criteria_name_catalogue_ids() {
     let catalogues = parse_catalogues(&shipped()).expect("valid");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/programs/csm-onboarding");
-    let mut files = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(&root)
-                    .expect("inside")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.push(SourceFile {
-                    path: rel,
-                    text: std::fs::read_to_string(&path).expect("text"),
-                });
-            }
-        }
-    }
+    let files = onramp_core::program_dir::read(&onramp_core::program_dir::default_program_path())
+        .expect("the content pack")
+        .files;
     let program = parse_program(&files, &[]).expect("valid program");
     let mut named = 0;
     for task in &program.tasks {

@@ -200,27 +200,9 @@ fn onboarding_style_checklists_from_the_handbook_import_and_validate() {
 }
 
 fn content_pack() -> Program {
-    let root = repo().join("content/programs/csm-onboarding");
-    let mut files = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(&root)
-                    .expect("inside")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.push(SourceFile {
-                    path: rel,
-                    text: std::fs::read_to_string(&path).expect("text"),
-                });
-            }
-        }
-    }
+    let files = onramp_core::program_dir::read(&onramp_core::program_dir::default_program_path())
+        .expect("the content pack")
+        .files;
     parse_program(&files, &[]).expect("content pack")
 }
 

@@ -374,25 +374,9 @@ fn every_problem_is_reported_not_only_the_first() {
 
 #[test]
 fn the_default_content_pack_is_valid() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../content/programs/csm-onboarding");
-    let mut files = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(&root)
-                    .expect("inside")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.push(file(&rel, &std::fs::read_to_string(&path).expect("text")));
-            }
-        }
-    }
+    let files = onramp_core::program_dir::read(&onramp_core::program_dir::default_program_path())
+        .expect("the content pack")
+        .files;
     let program = parse_program(&files, &[]).unwrap_or_else(|d| panic!("{d:#?}"));
     assert!(program.tasks.len() >= 30);
     for role in [

@@ -8,32 +8,12 @@ use chrono::{Days, Utc};
 use onramp_core::people::Role;
 use onramp_core::program::{SourceFile, content_hash, parse_program};
 use onramp_store::{Database, NewOnboarding, NewPerson, Store};
-use std::path::Path;
 use std::time::Instant;
 
 fn content_pack() -> Vec<SourceFile> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/programs/csm-onboarding");
-    let mut files = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("program directory") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(&root)
-                    .expect("inside")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.push(SourceFile {
-                    path: rel,
-                    text: std::fs::read_to_string(&path).expect("text"),
-                });
-            }
-        }
-    }
-    files
+    onramp_core::program_dir::read(&onramp_core::program_dir::default_program_path())
+        .expect("the content pack")
+        .files
 }
 
 #[tokio::main]
