@@ -121,7 +121,9 @@ pub enum Pool {
 pub struct Store {
     pool: Pool,
     /// Program versions never change once stored, so decoded ones are kept.
-    versions: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, ProgramVersion>>>,
+    versions: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<ProgramVersion>>>,
+    >,
 }
 
 /// Expands one body for each backend. `$pool` is the backend's pool and

@@ -216,3 +216,23 @@ pub struct Notification {
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }
+
+/// A task without its stored template, for views (cheaper to read).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct TaskLine {
+    pub id: i64,
+    pub onboarding_id: i64,
+    pub task_key: String,
+    pub position: i64,
+    pub title: String,
+    pub body: String,
+    pub owner_role: String,
+    pub phase: String,
+    pub kind: String,
+    pub due_date: NaiveDate,
+    pub status: String,
+    pub status_note: Option<String>,
+    pub compliance_critical: bool,
+    pub version: i64,
+    pub due_day: i64,
+}

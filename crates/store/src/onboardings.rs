@@ -274,6 +274,20 @@ impl Store {
         }))
     }
 
+    /// An onboarding's tasks in program order, without their templates.
+    pub async fn task_lines(&self, onboarding_id: i64) -> Result<Vec<crate::TaskLine>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT id, onboarding_id, task_key, position, title, body, owner_role, phase, kind, due_date,
+                        status, status_note, compliance_critical, version, due_day
+                 FROM tasks WHERE onboarding_id = $1 ORDER BY position, id",
+            )
+            .bind(onboarding_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// An onboarding's tasks in program order.
     pub async fn tasks(&self, onboarding_id: i64) -> Result<Vec<Task>> {
         let sql = format!(

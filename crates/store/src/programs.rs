@@ -154,7 +154,8 @@ impl Store {
         }))
     }
 
-    pub async fn program_version(&self, id: i64) -> Result<ProgramVersion> {
+    /// A program version (shared: versions never change once stored).
+    pub async fn program_version(&self, id: i64) -> Result<std::sync::Arc<ProgramVersion>> {
         if let Some(found) = self
             .versions
             .lock()
@@ -170,7 +171,9 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        let version = found.ok_or_else(|| StoreError::NotFound(format!("program version {id}")))?;
+        let version = std::sync::Arc::new(
+            found.ok_or_else(|| StoreError::NotFound(format!("program version {id}")))?,
+        );
         if let Ok(mut cache) = self.versions.lock() {
             cache.insert(id, version.clone());
         }

@@ -9,7 +9,7 @@ use onramp_core::onboarding::{
     GraduationFacts, TaskNode, TaskStatus, evaluate_graduation, today_in, unfinished_dependencies,
 };
 use onramp_core::people::Role;
-use onramp_store::{Onboarding, Person, ProgramVersion, Task};
+use onramp_store::{Onboarding, Person, ProgramVersion, TaskLine};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -18,7 +18,7 @@ pub struct Loaded {
     pub onboarding: Onboarding,
     pub person: Person,
     pub parties: Parties,
-    pub version: ProgramVersion,
+    pub version: std::sync::Arc<ProgramVersion>,
 }
 
 pub fn parties_of(o: &Onboarding) -> Parties {
@@ -172,7 +172,7 @@ pub async fn view(
     user: &CurrentUser,
     loaded: &Loaded,
 ) -> Result<OnboardingView, WebError> {
-    let tasks = state.store.tasks(loaded.onboarding.id).await?;
+    let tasks = state.store.task_lines(loaded.onboarding.id).await?;
     build_view(state, user, loaded, &tasks).await
 }
 
@@ -180,7 +180,7 @@ pub async fn build_view(
     state: &AppState,
     user: &CurrentUser,
     loaded: &Loaded,
-    tasks: &[Task],
+    tasks: &[TaskLine],
 ) -> Result<OnboardingView, WebError> {
     let o = &loaded.onboarding;
     let program = &loaded.version.definition.0;
@@ -190,7 +190,14 @@ pub async fn build_view(
         .map(|t| TaskNode {
             key: t.task_key.clone(),
             status: t.status.parse().unwrap_or(TaskStatus::Open),
-            depends_on: t.template.0.depends_on.clone(),
+            // Dependencies and criteria come from the onboarding's program version
+            // (cached); tasks kept from an older version have none left.
+            depends_on: program
+                .tasks
+                .iter()
+                .find(|p| p.id == t.task_key)
+                .map(|p| p.depends_on.clone())
+                .unwrap_or_default(),
         })
         .collect();
     let title_of = |key: &str| {
@@ -262,8 +269,11 @@ pub async fn build_view(
         phase.tasks.push(view);
     }
     phases.retain(|p| p.total > 0);
-    let templates: Vec<&onramp_core::program::TaskTemplate> =
-        tasks.iter().map(|t| &t.template.0).collect();
+    let templates: Vec<&onramp_core::program::TaskTemplate> = program
+        .tasks
+        .iter()
+        .filter(|p| tasks.iter().any(|t| t.task_key == p.id))
+        .collect();
     let graduation = evaluate_graduation(&templates, &GraduationFacts::default())
         .into_iter()
         .map(|r| CriterionView {

@@ -107,17 +107,25 @@ pub async fn detail(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
-    let o = service::view(&state, &user, &loaded).await?;
-    let timeline = timeline_lines(&state, &state.store.timeline(id).await?).await?;
-    let newer_version = state
-        .store
-        .newest_version_of(loaded.version.program_id)
-        .await?
-        .filter(|(_, version)| *version > loaded.version.version);
-    let nav = Nav::of(&state, &user).await?;
+    // Independent reads, run together.
+    let (o, events, newest, nav, comments) = tokio::try_join!(
+        service::view(&state, &user, &loaded),
+        async { Ok::<_, WebError>(state.store.timeline(id).await?) },
+        async {
+            Ok::<_, WebError>(
+                state
+                    .store
+                    .newest_version_of(loaded.version.program_id)
+                    .await?,
+            )
+        },
+        Nav::of(&state, &user),
+        comment_lines(&state, id, None),
+    )?;
+    let timeline = timeline_lines(&state, &events).await?;
+    let newer_version = newest.filter(|(_, version)| *version > loaded.version.version);
     let back = format!("/onboardings/{id}");
-    let comments = comment_lines(&state, id, None)
-        .await?
+    let comments = comments
         .into_iter()
         .filter(|c| c.task_id.is_none())
         .collect();
@@ -236,7 +244,11 @@ pub async fn comment_lines(
     task_id: Option<i64>,
 ) -> Result<Vec<CommentLine>, WebError> {
     let comments = state.store.comments(onboarding_id).await?;
-    let attachments = state.store.attachments_of(onboarding_id).await?;
+    let attachments = if comments.is_empty() {
+        Vec::new()
+    } else {
+        state.store.attachments_of(onboarding_id).await?
+    };
     let mut ids: Vec<i64> = comments.iter().map(|c| c.author_id).collect();
     ids.sort_unstable();
     ids.dedup();
