@@ -61,6 +61,31 @@ impl Store {
 }
 
 impl Store {
+    /// The timeline with each actor's name, in one query.
+    pub async fn timeline_named(
+        &self,
+        onboarding_id: i64,
+    ) -> Result<Vec<(AuditEvent, Option<String>)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            event: AuditEvent,
+            actor_name: Option<String>,
+        }
+        let rows: Vec<Row> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT e.id, e.at, e.actor_id, e.action, e.entity, e.entity_id, e.onboarding_id, e.old_value, e.new_value,
+                        p.name AS actor_name
+                 FROM audit_events e LEFT JOIN people p ON p.id = e.actor_id
+                 WHERE e.onboarding_id = $1 ORDER BY e.id",
+            )
+            .bind(onboarding_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(|r| (r.event, r.actor_name)).collect())
+    }
+
     /// Everything that happened to an onboarding, its tasks and comments, oldest first.
     pub async fn timeline(&self, onboarding_id: i64) -> Result<Vec<AuditEvent>> {
         Ok(on_db!(self, |pool, _begin| {

@@ -355,6 +355,31 @@ impl Store {
         }))
     }
 
+    /// Comments of an onboarding with their authors' names, oldest first.
+    pub async fn comments_named(&self, onboarding_id: i64) -> Result<Vec<(Comment, String)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            comment: Comment,
+            author_name: String,
+        }
+        let rows: Vec<Row> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT c.id, c.onboarding_id, c.task_id, c.author_id, c.body, c.created_at, c.updated_at,
+                        p.name AS author_name
+                 FROM comments c JOIN people p ON p.id = c.author_id
+                 WHERE c.onboarding_id = $1 ORDER BY c.id",
+            )
+            .bind(onboarding_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.comment, r.author_name))
+            .collect())
+    }
+
     /// Comments of an onboarding, oldest first.
     pub async fn comments(&self, onboarding_id: i64) -> Result<Vec<Comment>> {
         Ok(on_db!(self, |pool, _begin| {

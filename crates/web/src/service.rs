@@ -55,11 +55,10 @@ pub async fn load(
             describe(action)
         )));
     }
-    let person = state.store.person(onboarding.person_id).await?;
-    let version = state
-        .store
-        .program_version(onboarding.program_version_id)
-        .await?;
+    let (person, version) = tokio::try_join!(
+        state.store.person(onboarding.person_id),
+        state.store.program_version(onboarding.program_version_id),
+    )?;
     Ok(Loaded {
         onboarding,
         person,
@@ -172,15 +171,29 @@ pub async fn view(
     user: &CurrentUser,
     loaded: &Loaded,
 ) -> Result<OnboardingView, WebError> {
-    let tasks = state.store.task_lines(loaded.onboarding.id).await?;
-    build_view(state, user, loaded, &tasks).await
+    let o = &loaded.onboarding;
+    let ids: Vec<i64> = [
+        o.manager_id,
+        o.buddy_id,
+        o.people_connect_id,
+        o.enablement_id,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let (tasks, people) = tokio::try_join!(
+        state.store.task_lines(o.id),
+        state.store.people_by_ids(&ids)
+    )?;
+    build_view(user, loaded, &tasks, &people)
 }
 
-pub async fn build_view(
-    state: &AppState,
+/// The view from an onboarding's tasks and its people (found by id).
+pub fn build_view(
     user: &CurrentUser,
     loaded: &Loaded,
     tasks: &[TaskLine],
+    found: &[Person],
 ) -> Result<OnboardingView, WebError> {
     let o = &loaded.onboarding;
     let program = &loaded.version.definition.0;
@@ -289,8 +302,6 @@ pub async fn build_view(
         (o.people_connect_id, Role::PeopleConnect),
         (o.enablement_id, Role::Enablement),
     ];
-    let ids: Vec<i64> = roles.iter().filter_map(|(id, _)| *id).collect();
-    let found = state.store.people_by_ids(&ids).await?;
     let people = roles
         .iter()
         .filter_map(|(id, role)| {

@@ -340,7 +340,7 @@ pub async fn timeline(
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<TimelineItem>> {
     service::load(&state, &user, id, OnboardingAction::Read).await?;
-    let lines = timeline_lines(&state, &state.store.timeline(id).await?).await?;
+    let lines = timeline_lines(&state.store.timeline_named(id).await?);
     Ok(Json(
         lines
             .into_iter()

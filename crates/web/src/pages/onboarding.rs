@@ -25,28 +25,14 @@ pub struct TimelineLine {
     pub what: String,
 }
 
-pub async fn timeline_lines(
-    state: &AppState,
-    events: &[AuditEvent],
-) -> Result<Vec<TimelineLine>, WebError> {
-    let mut ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let names: std::collections::HashMap<i64, String> = state
-        .store
-        .people_by_ids(&ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+/// Timeline entries as shown, from events with their actors' names.
+pub fn timeline_lines(events: &[(AuditEvent, Option<String>)]) -> Vec<TimelineLine> {
     let mut out = Vec::with_capacity(events.len());
-    for e in events {
-        let who = match e.actor_id {
-            Some(id) => names
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| format!("person {id}")),
-            None => "Onramp".to_string(),
+    for (e, name) in events {
+        let who = match (e.actor_id, name) {
+            (Some(_), Some(name)) => name.clone(),
+            (Some(id), None) => format!("person {id}"),
+            (None, _) => "Onramp".to_string(),
         };
         let new = e
             .new_value
@@ -86,7 +72,7 @@ pub async fn timeline_lines(
             what,
         });
     }
-    Ok(out)
+    out
 }
 
 #[derive(Template)]
@@ -110,7 +96,7 @@ pub async fn detail(
     // Independent reads, run together.
     let (o, events, newest, nav, comments) = tokio::try_join!(
         service::view(&state, &user, &loaded),
-        async { Ok::<_, WebError>(state.store.timeline(id).await?) },
+        async { Ok::<_, WebError>(state.store.timeline_named(id).await?) },
         async {
             Ok::<_, WebError>(
                 state
@@ -122,7 +108,7 @@ pub async fn detail(
         Nav::of(&state, &user),
         comment_lines(&state, id, None),
     )?;
-    let timeline = timeline_lines(&state, &events).await?;
+    let timeline = timeline_lines(&events);
     let newer_version = newest.filter(|(_, version)| *version > loaded.version.version);
     let back = format!("/onboardings/{id}");
     let comments = comments
@@ -243,28 +229,17 @@ pub async fn comment_lines(
     onboarding_id: i64,
     task_id: Option<i64>,
 ) -> Result<Vec<CommentLine>, WebError> {
-    let comments = state.store.comments(onboarding_id).await?;
+    let comments = state.store.comments_named(onboarding_id).await?;
     let attachments = if comments.is_empty() {
         Vec::new()
     } else {
         state.store.attachments_of(onboarding_id).await?
     };
-    let mut ids: Vec<i64> = comments.iter().map(|c| c.author_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let names: std::collections::HashMap<i64, String> = state
-        .store
-        .people_by_ids(&ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
     let mut out = Vec::new();
-    for c in comments
+    for (c, author) in comments
         .into_iter()
-        .filter(|c| task_id.is_none() || c.task_id == task_id)
+        .filter(|(c, _)| task_id.is_none() || c.task_id == task_id)
     {
-        let author = names.get(&c.author_id).cloned().unwrap_or_default();
         out.push(CommentLine {
             task_id: c.task_id,
             author,
