@@ -27,7 +27,7 @@ async fn prepared(
 ) -> (
     Store,
     i64,
-    Vec<i64>,
+    Vec<onramp_store::Person>,
     Option<String>,
     Option<tempfile::TempDir>,
 ) {
@@ -56,7 +56,7 @@ async fn prepared(
             time_zone: "UTC".into(),
             ..Default::default()
         };
-        people.push(store.upsert_person(None, &p).await.expect("person").0.id);
+        people.push(store.upsert_person(None, &p).await.expect("person").0);
     }
     (store, version, people, pg_name, dir)
 }
@@ -77,9 +77,9 @@ fn create(c: &mut Criterion) {
                         let calendar = WorkCalendar::default();
                         let start = NaiveDate::from_ymd_opt(2027, 1, 4).expect("date");
                         let began = Instant::now();
-                        for person_id in &people {
+                        for person in &people {
                             let new = NewOnboarding {
-                                person_id: *person_id,
+                                person_id: person.id,
                                 program_version_id: version,
                                 start_date: start,
                                 manager_id: None,
@@ -88,7 +88,7 @@ fn create(c: &mut Criterion) {
                                 buddy_id: None,
                             };
                             store
-                                .create_onboarding(None, &new, &calendar)
+                                .create_onboarding_for(None, person, &new, &calendar)
                                 .await
                                 .expect("create");
                         }

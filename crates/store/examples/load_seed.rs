@@ -56,7 +56,7 @@ async fn main() {
             manager_id: Some(manager.id),
             ..Default::default()
         };
-        people.push(store.upsert_person(None, &p).await.expect("person").0.id);
+        people.push(store.upsert_person(None, &p).await.expect("person").0);
     }
     let calendar = onramp_core::schedule::WorkCalendar::default();
     let start = Utc::now()
@@ -65,12 +65,13 @@ async fn main() {
         .expect("date");
     let began = Instant::now();
     let mut first = None;
-    for person_id in &people {
+    for person in &people {
         let o = store
-            .create_onboarding(
+            .create_onboarding_for(
                 None,
+                person,
                 &NewOnboarding {
-                    person_id: *person_id,
+                    person_id: person.id,
                     program_version_id: version,
                     start_date: start,
                     manager_id: Some(manager.id),
@@ -86,7 +87,7 @@ async fn main() {
     }
     let seconds = began.elapsed().as_secs_f64();
     let account = store
-        .upsert_account(None, people[0], &[Role::NewHire], None)
+        .upsert_account(None, people[0].id, &[Role::NewHire], None)
         .await
         .expect("account");
     let (secret, _) = store

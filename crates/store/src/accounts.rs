@@ -37,6 +37,9 @@ pub struct Session {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// Unread notifications of the person, read with the session.
+    #[sqlx(default)]
+    pub unread_notifications: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -304,10 +307,13 @@ impl Store {
             session_created_at: DateTime<Utc>,
             expires_at: DateTime<Utc>,
             last_seen_at: DateTime<Utc>,
+            unread_notifications: i64,
         }
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS}, s.id AS session_id, s.csrf_token, s.created_at AS session_created_at,
-                    s.expires_at, s.last_seen_at
+                    s.expires_at, s.last_seen_at,
+                    (SELECT COUNT(*) FROM notifications n WHERE n.person_id = a.person_id AND n.read_at IS NULL)
+                        AS unread_notifications
              FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
              WHERE s.id = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL"
         );
@@ -327,6 +333,7 @@ impl Store {
                 created_at: r.session_created_at,
                 expires_at: r.expires_at,
                 last_seen_at: r.last_seen_at,
+                unread_notifications: r.unread_notifications,
             };
             (session, r.account)
         }))

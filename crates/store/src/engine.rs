@@ -724,8 +724,9 @@ impl Store {
             }
         };
         let calendar = self.calendar_for(person.region.as_deref()).await?;
-        self.create_onboarding(
+        self.create_onboarding_for(
             actor_id,
+            &person,
             &crate::NewOnboarding {
                 person_id: person.id,
                 program_version_id: chosen.id,

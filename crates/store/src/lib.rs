@@ -124,7 +124,12 @@ pub struct Store {
     versions: std::sync::Arc<
         std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<ProgramVersion>>>,
     >,
+    /// The newest version of each program, briefly remembered (see `newest_version_of`).
+    newest: std::sync::Arc<std::sync::Mutex<NewestVersions>>,
 }
+
+/// Program id → when it was read, and the newest (version id, version number).
+type NewestVersions = std::collections::HashMap<i64, (std::time::Instant, Option<(i64, i64)>)>;
 
 /// Expands one body for each backend. `$pool` is the backend's pool and
 /// `$begin` the statement that starts a write transaction (SQLite takes the
@@ -188,6 +193,7 @@ impl Store {
         Store {
             pool,
             versions: Default::default(),
+            newest: Default::default(),
         }
     }
 

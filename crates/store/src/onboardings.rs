@@ -90,6 +90,24 @@ impl Store {
         calendar: &WorkCalendar,
     ) -> Result<Onboarding> {
         let person = self.person(new.person_id).await?;
+        self.create_onboarding_for(actor_id, &person, new, calendar)
+            .await
+    }
+
+    /// [`Store::create_onboarding`] for a person the caller has already read.
+    pub async fn create_onboarding_for(
+        &self,
+        actor_id: Option<i64>,
+        person: &crate::Person,
+        new: &NewOnboarding,
+        calendar: &WorkCalendar,
+    ) -> Result<Onboarding> {
+        if person.id != new.person_id {
+            return Err(StoreError::Invalid(format!(
+                "person {} is not the new hire {} of this onboarding",
+                person.id, new.person_id
+            )));
+        }
         let version = self.program_version(new.program_version_id).await?;
         let program = &version.definition.0;
         let planned = plan(
@@ -171,6 +189,56 @@ impl Store {
             tx.commit().await?;
             onboarding
         }))
+    }
+
+    /// An onboarding and its new hire, in one query.
+    pub async fn onboarding_with_person(&self, id: i64) -> Result<(Onboarding, crate::Person)> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            onboarding: Onboarding,
+            p_email: String,
+            p_name: String,
+            p_department: String,
+            p_job_role: String,
+            p_segment: Option<String>,
+            p_region: Option<String>,
+            p_time_zone: String,
+            p_start_date: Option<NaiveDate>,
+            p_manager_id: Option<i64>,
+            p_created_at: chrono::DateTime<Utc>,
+            p_updated_at: chrono::DateTime<Utc>,
+        }
+        let row: Option<Row> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT o.id, o.person_id, o.program_version_id, o.start_date, o.manager_id, o.people_connect_id,
+                        o.enablement_id, o.buddy_id, o.status, o.version, o.created_at, o.updated_at, o.closed_at, o.due_date,
+                        p.email AS p_email, p.name AS p_name, p.department AS p_department, p.job_role AS p_job_role,
+                        p.segment AS p_segment, p.region AS p_region, p.time_zone AS p_time_zone,
+                        p.start_date AS p_start_date, p.manager_id AS p_manager_id,
+                        p.created_at AS p_created_at, p.updated_at AS p_updated_at
+                 FROM onboardings o JOIN people p ON p.id = o.person_id WHERE o.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        let r = row.ok_or_else(|| StoreError::NotFound(format!("onboarding {id}")))?;
+        let person = crate::Person {
+            id: r.onboarding.person_id,
+            email: r.p_email,
+            name: r.p_name,
+            department: r.p_department,
+            job_role: r.p_job_role,
+            segment: r.p_segment,
+            region: r.p_region,
+            time_zone: r.p_time_zone,
+            start_date: r.p_start_date,
+            manager_id: r.p_manager_id,
+            created_at: r.p_created_at,
+            updated_at: r.p_updated_at,
+        };
+        Ok((r.onboarding, person))
     }
 
     pub async fn onboarding(&self, id: i64) -> Result<Onboarding> {

@@ -113,6 +113,9 @@ impl Store {
                 Some(summary)
             );
             tx.commit().await?;
+            if let Ok(mut m) = self.newest.lock() {
+                m.remove(&program_id);
+            }
             ImportOutcome {
                 program_id,
                 slug: program.id.clone(),
@@ -181,13 +184,29 @@ impl Store {
     }
 
     /// The newest version of a program: (version id, version number).
+    /// Remembered for 30 seconds (imports through this store forget it at
+    /// once; other servers see a new version within 30 seconds).
     pub async fn newest_version_of(&self, program_id: i64) -> Result<Option<(i64, i64)>> {
-        Ok(on_db!(self, |pool, _begin| {
+        const FRESH: std::time::Duration = std::time::Duration::from_secs(30);
+        if let Some((at, found)) = self
+            .newest
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&program_id).copied())
+            && at.elapsed() < FRESH
+        {
+            return Ok(found);
+        }
+        let found: Option<(i64, i64)> = on_db!(self, |pool, _begin| {
             sqlx::query_as("SELECT id, version FROM program_versions WHERE program_id = $1 ORDER BY version DESC LIMIT 1")
                 .bind(program_id)
                 .fetch_optional(pool)
                 .await?
-        }))
+        });
+        if let Ok(mut m) = self.newest.lock() {
+            m.insert(program_id, (std::time::Instant::now(), found));
+        }
+        Ok(found)
     }
 
     /// The newest version of each program, for choosing one for a person.

@@ -19,7 +19,12 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 #[derive(Debug, Clone)]
 pub enum Via {
     /// A browser session; forms and API writes must carry its CSRF token.
-    Session { token: String, csrf: String },
+    Session {
+        token: String,
+        csrf: String,
+        /// Unread notifications, read with the session.
+        unread: i64,
+    },
     /// An API token with its scope (`read` or `write`).
     Token { scope: String },
 }
@@ -222,6 +227,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 Via::Session {
                     token,
                     csrf: session.csrf_token,
+                    unread: session.unread_notifications,
                 },
             )
         };

@@ -40,8 +40,8 @@ pub async fn load(
     id: i64,
     action: OnboardingAction,
 ) -> Result<Loaded, WebError> {
-    let onboarding = match state.store.onboarding(id).await {
-        Ok(o) => o,
+    let (onboarding, person) = match state.store.onboarding_with_person(id).await {
+        Ok(found) => found,
         Err(onramp_store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
         Err(e) => return Err(e.into()),
     };
@@ -55,10 +55,10 @@ pub async fn load(
             describe(action)
         )));
     }
-    let (person, version) = tokio::try_join!(
-        state.store.person(onboarding.person_id),
-        state.store.program_version(onboarding.program_version_id),
-    )?;
+    let version = state
+        .store
+        .program_version(onboarding.program_version_id)
+        .await?;
     Ok(Loaded {
         onboarding,
         person,

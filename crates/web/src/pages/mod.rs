@@ -32,10 +32,15 @@ pub struct Nav {
 
 impl Nav {
     pub async fn of(state: &AppState, user: &CurrentUser) -> Result<Option<Nav>, WebError> {
-        let unread = state
-            .store
-            .unread_notifications(user.actor.person_id)
-            .await? as usize;
+        let unread = match &user.via {
+            crate::auth::Via::Session { unread, .. } => *unread,
+            crate::auth::Via::Token { .. } => {
+                state
+                    .store
+                    .unread_notifications(user.actor.person_id)
+                    .await?
+            }
+        } as usize;
         let has = |r: Role| user.actor.has(r) || user.actor.is_admin();
         Ok(Some(Nav {
             name: user.account.name.clone(),
