@@ -153,3 +153,26 @@ fn bad_entries_are_reported_with_positions() {
     );
     assert_problem(&problems("channels.yaml", "owner: [\n"), "channels.yaml:");
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn on_arbitrary_text(text in "\\PC{0,300}", file in 0usize..5) {
+            let name = FILES.get(file).copied().unwrap_or("other.yaml");
+            let _ = parse_catalogues(&[(name.to_string(), text)]);
+        }
+
+        #[test]
+        fn on_mutated_catalogues(file in 0usize..4, at in 0usize..4000, insert in "[\\[\\]{}:,#&*!|>'\"%@` \\n-]{1,5}") {
+            let (name, mut text) = shipped().swap_remove(file);
+            let at = text.char_indices().map(|(i, _)| i).nth(at % text.chars().count()).unwrap_or(0);
+            text.insert_str(at, &insert);
+            let _ = parse_catalogues(&[(name, text)]);
+        }
+    }
+}

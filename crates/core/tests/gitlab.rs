@@ -249,3 +249,37 @@ fn an_exported_onboarding_imports_back_to_the_same_tasks() {
         assert_eq!(due, original.due, "{}: the due date survives", original.id);
     }
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fixture() -> String {
+        std::fs::read_to_string(
+            repo().join("crates/core/tests/fixtures/gitlab/csm-onboarding-issue.md"),
+        )
+        .expect("fixture")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn on_arbitrary_text(text in "\\PC{0,400}") {
+            let _ = import_checklist(&text, "x.md", date("2026-11-27"));
+            let _ = import_checklist(&format!("# T\n\n- [ ] {text}\n"), "x.md", date("2026-11-27"));
+        }
+
+        #[test]
+        fn on_mutated_templates(at in 0usize..2000, insert in "[\\[\\]<>/@#`*~\\-: \\n]{1,6}|<!-- onramp:task id=[a-z]{0,3} -->|<summary>|</details>") {
+            let mut text = fixture();
+            let at = text.char_indices().map(|(i, _)| i).nth(at % text.chars().count()).unwrap_or(0);
+            text.insert_str(at, &insert);
+            if let Ok(import) = import_checklist(&text, "mutated.md", date("2026-11-27")) {
+                // Whatever it made must be a valid program.
+                let files = program_files(&import.program);
+                prop_assert!(parse_program(&files, &[]).is_ok(), "{:?}", parse_program(&files, &[]).err());
+            }
+        }
+    }
+}
