@@ -1,5 +1,6 @@
 //! `onramp`: the onboarding platform for Customer Success Managers.
 
+mod cert;
 mod config;
 mod content;
 mod demo;
@@ -89,6 +90,9 @@ enum Command {
     /// Holidays per region, skipped by due dates.
     #[command(subcommand)]
     Holiday(user::HolidayCommand),
+    /// Plan technical certifications (bundles first).
+    #[command(subcommand)]
+    Cert(cert::CertCommand),
     /// Escalate overdue compliance-critical tasks and close stale onboardings now (`serve` does it every 10 minutes).
     Sweep {
         /// Close onboardings still open this many days after their last due date.
@@ -162,6 +166,7 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::User(command) => user::run_user(command, &settings, g.json).await,
         Command::Token(command) => user::run_token(command, &settings, g.json).await,
         Command::Holiday(command) => user::run_holiday(command, &settings, g.json).await,
+        Command::Cert(command) => cert::run(command, g.json),
         Command::Sweep { auto_close_days } => {
             user::run_sweep(&settings, auto_close_days, g.json).await
         }

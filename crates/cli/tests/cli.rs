@@ -708,3 +708,34 @@ fn users_tokens_onboardings_holidays_and_the_sweep_from_the_command_line() {
         "{reset}"
     );
 }
+
+#[test]
+fn cert_plan_recommends_the_bundle_for_all_four() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "cert",
+        "plan",
+        "git",
+        "CI/CD",
+        "project management",
+        "security",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(plan["bundle"], "devops-professional");
+    assert_eq!(plan["steps"].as_array().map(Vec::len), Some(1));
+    let (code, out, _) = run(onramp(dir.path()).args(["cert", "plan", "security", "git"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("1. GitLab Certified Git Associate")
+            && out.contains("2. GitLab Certified Security Specialist"),
+        "{out}"
+    );
+    let (code, _, err) = run(onramp(dir.path()).args(["cert", "plan", "kubernetes"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no certification matches `kubernetes`"),
+        "{err}"
+    );
+}

@@ -176,3 +176,60 @@ mod never_panics {
         }
     }
 }
+
+mod certification_plans {
+    use super::*;
+    use onramp_core::catalogue::plan_certifications;
+
+    fn plan(names: &[&str]) -> Result<onramp_core::catalogue::CertPlan, String> {
+        let catalogues = parse_catalogues(&shipped()).expect("valid");
+        plan_certifications(
+            &catalogues.certifications,
+            &names.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+    }
+
+    #[test]
+    fn planning_all_four_starts_with_the_bundle() {
+        let p = plan(&["git", "CI/CD", "Project Management", "security-specialist"]).expect("plan");
+        assert_eq!(p.bundle.as_deref(), Some("devops-professional"));
+        assert_eq!(p.steps.len(), 1, "the bundle covers everything: {p:?}");
+        assert_eq!(
+            p.steps[0].covers,
+            [
+                "git-associate",
+                "cicd-associate",
+                "project-management-associate",
+                "security-specialist"
+            ]
+        );
+    }
+
+    #[test]
+    fn some_of_the_four_are_taken_one_by_one_in_catalogue_order() {
+        let p = plan(&["security", "git"]).expect("plan");
+        assert_eq!(p.bundle, None);
+        let ids: Vec<&str> = p.steps.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["git-associate", "security-specialist"]);
+        assert_eq!(p.partial_bundles, [("devops-professional".to_string(), 2)]);
+    }
+
+    #[test]
+    fn naming_the_bundle_means_its_contents() {
+        let p = plan(&["DevOps Professional", "git"]).expect("plan");
+        assert_eq!(p.bundle.as_deref(), Some("devops-professional"));
+        assert_eq!(p.wanted.len(), 4);
+    }
+
+    #[test]
+    fn unknown_and_ambiguous_names_are_explained() {
+        let err = plan(&["kubernetes"]).expect_err("unknown");
+        assert!(
+            err.contains("no certification matches `kubernetes`") && err.contains("git-associate"),
+            "{err}"
+        );
+        let err = plan(&["associate"]).expect_err("ambiguous");
+        assert!(err.contains("matches several certifications"), "{err}");
+        assert!(plan(&[]).is_err());
+    }
+}
