@@ -96,19 +96,6 @@ pub fn plan<'a>(
         .collect()
 }
 
-/// Finished and total task counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Progress {
-    pub finished: u32,
-    pub total: u32,
-}
-
-impl Progress {
-    pub fn percent(self) -> u32 {
-        (self.finished * 100).checked_div(self.total).unwrap_or(0)
-    }
-}
-
 /// What someone does to a task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskAction {

@@ -40,24 +40,6 @@ impl Store {
             .await?
         }))
     }
-
-    /// Records one event on its own (for changes made outside the store).
-    pub async fn record_audit(
-        &self,
-        actor_id: Option<i64>,
-        action: &str,
-        entity: &str,
-        entity_id: Option<i64>,
-        old: Option<serde_json::Value>,
-        new: Option<serde_json::Value>,
-    ) -> Result<()> {
-        on_db!(self, |pool, begin| {
-            let mut tx = pool.begin_with(begin).await?;
-            audit!(tx, actor_id, action, entity, entity_id, old, new);
-            tx.commit().await?;
-        });
-        Ok(())
-    }
 }
 
 impl Store {
@@ -88,14 +70,11 @@ impl Store {
 
     /// Everything that happened to an onboarding, its tasks and comments, oldest first.
     pub async fn timeline(&self, onboarding_id: i64) -> Result<Vec<AuditEvent>> {
-        Ok(on_db!(self, |pool, _begin| {
-            sqlx::query_as(
-                "SELECT id, at, actor_id, action, entity, entity_id, onboarding_id, old_value, new_value
-                 FROM audit_events WHERE onboarding_id = $1 ORDER BY id",
-            )
-            .bind(onboarding_id)
-            .fetch_all(pool)
+        Ok(self
+            .timeline_named(onboarding_id)
             .await?
-        }))
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect())
     }
 }

@@ -3,7 +3,7 @@
 //! the version the caller saw, so a stale update is refused, never lost.
 
 use crate::audit::audit;
-use crate::onboardings::{ONBOARDING_COLUMNS, TASK_COLUMNS};
+use crate::onboardings::{ONBOARDING_COLUMNS, TASK_COLUMNS, insert_planned};
 use crate::{Notification, Onboarding, Result, Store, StoreError, Task, on_db};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use onramp_core::onboarding::{
@@ -362,29 +362,15 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     }
-                    None => {
-                        sqlx::query(
-                            "INSERT INTO tasks (onboarding_id, task_key, position, title, body, owner_role, phase, kind,
-                                                due_date, status, compliance_critical, template, version, created_at, updated_at, due_day)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, 1, $12, $12, $13)",
-                        )
-                        .bind(onboarding_id)
-                        .bind(&t.id)
-                        .bind(p.position as i64)
-                        .bind(&t.title)
-                        .bind(&t.body)
-                        .bind(t.owner.as_str())
-                        .bind(&t.phase)
-                        .bind(t.kind.as_str())
-                        .bind(p.due_date)
-                        .bind(t.compliance_critical)
-                        .bind(Json(t))
-                        .bind(now)
-                        .bind(due_day)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                    None => {}
                 }
+            }
+            let added: Vec<_> = planned
+                .iter()
+                .filter(|p| !existing.iter().any(|e| e.task_key == p.template.id))
+                .collect();
+            if !added.is_empty() {
+                insert_planned!(tx, onboarding_id, added.iter(), program, now);
             }
             // Blocking follows the new dependencies.
             let tasks: Vec<Task> = sqlx::query_as(sqlx::AssertSqlSafe(reread_tasks))

@@ -9,7 +9,6 @@ use chrono::{NaiveDate, Utc};
 use onramp_core::onboarding::plan;
 use onramp_core::schedule::WorkCalendar;
 use onramp_core::sha256_hex;
-use sqlx::types::Json;
 
 pub(crate) const ONBOARDING_COLUMNS: &str = "id, person_id, program_version_id, start_date, manager_id, people_connect_id, enablement_id, buddy_id, status, version, created_at, updated_at, closed_at, due_date";
 pub(crate) const TASK_COLUMNS: &str = "id, onboarding_id, task_key, position, title, body, owner_role, phase, kind, due_date, status, status_note, compliance_critical, version, completed_at, completed_by, created_at, updated_at, due_day, escalated_at, template";
@@ -78,6 +77,39 @@ macro_rules! notify_mentions {
         }
     }};
 }
+
+/// Inserts planned tasks of an onboarding in one statement (one round trip
+/// instead of one per task); `$tasks` must not be empty. Runs in the
+/// caller's transaction.
+macro_rules! insert_planned {
+    ($tx:expr, $onboarding_id:expr, $tasks:expr, $program:expr, $now:expr) => {{
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO tasks (onboarding_id, task_key, position, title, body, owner_role, phase, kind,
+                                due_date, status, compliance_critical, template, version, created_at, updated_at, due_day) ",
+        );
+        insert.push_values($tasks, |mut row, task| {
+            let t = task.template;
+            row.push_bind($onboarding_id)
+                .push_bind(&t.id)
+                .push_bind(task.position as i64)
+                .push_bind(&t.title)
+                .push_bind(&t.body)
+                .push_bind(t.owner.as_str())
+                .push_bind(&t.phase)
+                .push_bind(t.kind.as_str())
+                .push_bind(task.due_date)
+                .push_bind(task.status.as_str())
+                .push_bind(t.compliance_critical)
+                .push_bind(sqlx::types::Json(t))
+                .push_bind(1i64)
+                .push_bind($now)
+                .push_bind($now)
+                .push_bind(i64::from($program.due_day(t)));
+        });
+        insert.build().execute(&mut *$tx).await?;
+    }};
+}
+pub(crate) use insert_planned;
 
 impl Store {
     /// Makes an onboarding from a program version for a person: the tasks
@@ -148,30 +180,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             // One statement for all tasks: one round trip instead of one per task.
-            let mut insert_tasks = sqlx::QueryBuilder::new(
-                "INSERT INTO tasks (onboarding_id, task_key, position, title, body, owner_role, phase, kind,
-                                    due_date, status, compliance_critical, template, version, created_at, updated_at, due_day) ",
-            );
-            insert_tasks.push_values(&planned, |mut row, task| {
-                let t = task.template;
-                row.push_bind(onboarding.id)
-                    .push_bind(&t.id)
-                    .push_bind(task.position as i64)
-                    .push_bind(&t.title)
-                    .push_bind(&t.body)
-                    .push_bind(t.owner.as_str())
-                    .push_bind(&t.phase)
-                    .push_bind(t.kind.as_str())
-                    .push_bind(task.due_date)
-                    .push_bind(task.status.as_str())
-                    .push_bind(t.compliance_critical)
-                    .push_bind(Json(t))
-                    .push_bind(1i64)
-                    .push_bind(now)
-                    .push_bind(now)
-                    .push_bind(i64::from(program.due_day(t)));
-            });
-            insert_tasks.build().execute(&mut *tx).await?;
+            insert_planned!(tx, onboarding.id, planned.iter(), program, now);
             let summary = serde_json::json!({
                 "person_id": new.person_id, "program": program.id, "program_version": version.version,
                 "start_date": new.start_date, "tasks": planned.len(),
@@ -450,15 +459,12 @@ impl Store {
 
     /// Comments of an onboarding, oldest first.
     pub async fn comments(&self, onboarding_id: i64) -> Result<Vec<Comment>> {
-        Ok(on_db!(self, |pool, _begin| {
-            sqlx::query_as(
-                "SELECT id, onboarding_id, task_id, author_id, body, created_at, updated_at
-                 FROM comments WHERE onboarding_id = $1 ORDER BY id",
-            )
-            .bind(onboarding_id)
-            .fetch_all(pool)
+        Ok(self
+            .comments_named(onboarding_id)
             .await?
-        }))
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect())
     }
 
     /// Stores an attachment's bytes in the database, so every server sharing

@@ -110,8 +110,7 @@ impl IntoResponse for AuthRejection {
                 Redirect::to(&target).into_response()
             }
             AuthRejection::Api(status, message) => {
-                let body = serde_json::json!({"error": {"status": status.as_u16(), "message": message, "field": null}});
-                let mut response = (status, axum::Json(body)).into_response();
+                let mut response = crate::api::error_response(status, message, None);
                 if status == StatusCode::UNAUTHORIZED {
                     response.headers_mut().insert(
                         header::WWW_AUTHENTICATE,

@@ -49,21 +49,37 @@ impl From<askama::Error> for WebError {
     }
 }
 
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        let (status, text) = match &self {
-            WebError::NotFound => (StatusCode::NOT_FOUND, "Not found.".to_string()),
-            WebError::BadRequest { .. } => (StatusCode::BAD_REQUEST, self.to_string()),
-            WebError::Conflict(_) => (StatusCode::CONFLICT, self.to_string()),
-            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
-            WebError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone()),
+impl WebError {
+    /// The status, the message for people, and the request field at fault:
+    /// what both presentations (HTML pages and JSON) show. Internal causes
+    /// are logged here and never shown.
+    pub fn parts(self) -> (StatusCode, String, Option<String>) {
+        match self {
+            WebError::NotFound => (StatusCode::NOT_FOUND, "Not found.".to_string(), None),
+            WebError::BadRequest { field, message } => {
+                (StatusCode::BAD_REQUEST, message, Some(field))
+            }
+            WebError::Conflict(m) => (StatusCode::CONFLICT, m, None),
+            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, m, None),
+            WebError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m, None),
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Something went wrong on our side; it has been logged.".to_string(),
+                    None,
                 )
             }
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, message, field) = self.parts();
+        let text = match field {
+            Some(f) => format!("{f}: {message}"),
+            None => message,
         };
         let page = crate::pages::ErrorPage {
             nav: None,

@@ -66,32 +66,21 @@ impl<E: Into<WebError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, message, field) = match self.0 {
-            WebError::NotFound => (StatusCode::NOT_FOUND, "not found".to_string(), None),
-            WebError::BadRequest { field, message } => {
-                (StatusCode::BAD_REQUEST, message, Some(field))
-            }
-            WebError::Conflict(m) => (StatusCode::CONFLICT, m, None),
-            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, m, None),
-            WebError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m, None),
-            WebError::Internal(cause) => {
-                tracing::error!(%cause, "API request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal error; it has been logged".to_string(),
-                    None,
-                )
-            }
-        };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                status: status.as_u16(),
-                message,
-                field,
-            },
-        };
-        (status, Json(body)).into_response()
+        let (status, message, field) = self.0.parts();
+        error_response(status, message, field)
     }
+}
+
+/// The JSON error body with its status.
+pub fn error_response(status: StatusCode, message: String, field: Option<String>) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            status: status.as_u16(),
+            message,
+            field,
+        },
+    };
+    (status, Json(body)).into_response()
 }
 
 pub type ApiResult<T> = Result<Json<T>, ApiError>;
