@@ -5,6 +5,7 @@ mod config;
 mod content;
 mod demo;
 mod error;
+mod handbook;
 mod onboarding;
 mod program;
 mod serve;
@@ -93,6 +94,31 @@ enum Command {
     /// Plan technical certifications (bundles first).
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Import the handbook and check its links.
+    #[command(subcommand)]
+    Handbook(handbook::HandbookCommand),
+    /// Search the imported handbook (and answered office-hours questions).
+    Search {
+        /// Words, "quoted phrases" and section:NAME filters.
+        query: String,
+        /// Number of results (at most 100).
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Skip this many results (for the next page).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+    },
+    /// Measure search quality on `question<TAB>relevant paths` judgments:
+    /// recall@1/5/10, MRR, and query latency p50/p99.
+    SearchEval {
+        file: PathBuf,
+        /// Times each question is run for the latency figures.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Print each question's rank and, when not first, the top results.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Escalate overdue compliance-critical tasks and close stale onboardings now (`serve` does it every 10 minutes).
     Sweep {
         /// Close onboardings still open this many days after their last due date.
@@ -167,6 +193,17 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::Token(command) => user::run_token(command, &settings, g.json).await,
         Command::Holiday(command) => user::run_holiday(command, &settings, g.json).await,
         Command::Cert(command) => cert::run(command, g.json),
+        Command::Handbook(command) => handbook::run(command, &settings, g.json).await,
+        Command::Search {
+            query,
+            limit,
+            offset,
+        } => handbook::search(&settings, &query, limit, offset, g.json).await,
+        Command::SearchEval {
+            file,
+            rounds,
+            verbose,
+        } => handbook::search_eval(&settings, &file, rounds, verbose, g.json).await,
         Command::Sweep { auto_close_days } => {
             user::run_sweep(&settings, auto_close_days, g.json).await
         }

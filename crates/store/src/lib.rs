@@ -17,6 +17,7 @@ pub mod accounts;
 mod audit;
 mod engine;
 mod error;
+mod handbook;
 mod models;
 mod onboardings;
 mod people;
@@ -27,6 +28,7 @@ pub mod testing;
 pub use accounts::{Account, ApiToken, Session};
 pub use engine::{StartRequest, SweepReport, TaskUpdate};
 pub use error::StoreError;
+pub use handbook::{HandbookPage, HandbookPageInput, HandbookState, HandbookUrls};
 pub use models::*;
 /// A JSON value as stored (TEXT on SQLite, JSONB on PostgreSQL).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;

@@ -1,0 +1,210 @@
+//! Importing a handbook tree into the database (incrementally) and keeping a
+//! search index in step with the database.
+
+use crate::index::{DocKind, IndexDoc, SearchIndex};
+use crate::page::{PARSER_VERSION, Page, folders_of, parse};
+use crate::render::extract;
+use crate::{Error, Result};
+use onramp_store::{HandbookPageInput, Store};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How far an import has come: files read of the total.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What an import did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct ImportReport {
+    /// The folder whose files were read (`DIR/content` for a Hugo site).
+    pub root: String,
+    pub files: usize,
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+    /// Problems that did not stop the import, each naming its file.
+    pub warnings: Vec<String>,
+    pub generation: i64,
+}
+
+/// The folder to read: a Hugo site's `content/`, or the folder itself.
+pub fn content_root(dir: &Path) -> Result<PathBuf> {
+    if !dir.is_dir() {
+        return Err(Error::NotADirectory(dir.to_path_buf()));
+    }
+    let content = dir.join("content");
+    Ok(if content.is_dir() {
+        content
+    } else {
+        dir.to_path_buf()
+    })
+}
+
+/// The Markdown files below `root`, as sorted `/`-separated relative paths.
+fn markdown_files(root: &Path) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(root).follow_links(true) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(root).to_path_buf();
+            Error::io(&path, e.into())
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || !(name.ends_with(".md") || name.ends_with(".markdown")) {
+            continue;
+        }
+        if let Ok(relative) = entry.path().strip_prefix(root) {
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if parts.iter().any(|p| p.starts_with('.')) {
+                continue;
+            }
+            files.push(parts.join("/"));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn content_hash(source: &str) -> String {
+    let mut bytes = format!("parser {PARSER_VERSION}\n").into_bytes();
+    bytes.extend_from_slice(source.as_bytes());
+    onramp_core::sha256_hex(&bytes)
+}
+
+/// The index entry of a parsed page.
+pub fn index_doc(page: &Page) -> IndexDoc {
+    let extracted = extract(&page.body);
+    IndexDoc {
+        path: page.path.clone(),
+        url: page.url.clone(),
+        title: page.title.clone(),
+        description: page.description.clone(),
+        section: page.section.clone(),
+        folders: folders_of(&page.path),
+        headings: extracted.headings,
+        body: extracted.text,
+        kind: DocKind::Page,
+        date: None,
+    }
+}
+
+/// Imports the Markdown files of `dir`: pages whose content changed since the
+/// last import are stored again, pages whose file is gone are removed. When an
+/// index is given, it is updated too (rebuilt if it was behind).
+pub async fn import_dir(
+    store: &Store,
+    dir: &Path,
+    index: Option<&Arc<SearchIndex>>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    let root = content_root(dir)?;
+    let files = markdown_files(&root)?;
+    let stored = store.handbook_hashes().await?;
+    let before = store.handbook_generation().await?;
+    let mut report = ImportReport {
+        root: root.display().to_string(),
+        files: files.len(),
+        ..Default::default()
+    };
+    let mut upserts = Vec::new();
+    let mut parsed_pages = Vec::new();
+    let total = files.len();
+    for (n, path) in files.iter().enumerate() {
+        let full = root.join(path);
+        let bytes = std::fs::read(&full).map_err(|e| Error::io(&full, e))?;
+        let source = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(_) => {
+                report
+                    .warnings
+                    .push(format!("{path}: not UTF-8 text; skipped"));
+                continue;
+            }
+        };
+        let hash = content_hash(&source);
+        match stored.get(path) {
+            Some(old) if *old == hash => report.unchanged += 1,
+            old => {
+                let page = parse(path, &source);
+                report.warnings.extend(page.warnings.iter().cloned());
+                if old.is_some() {
+                    report.changed.push(path.clone());
+                } else {
+                    report.added.push(path.clone());
+                }
+                upserts.push(HandbookPageInput {
+                    path: page.path.clone(),
+                    url: page.url.clone(),
+                    title: page.title.clone(),
+                    description: page.description.clone(),
+                    section: page.section.clone(),
+                    aliases: page.aliases.clone(),
+                    draft: page.draft,
+                    source,
+                    content_hash: hash,
+                });
+                parsed_pages.push(page);
+            }
+        }
+        if n % 50 == 0 || n + 1 == total {
+            progress(Progress { done: n + 1, total });
+        }
+    }
+    let seen: HashSet<&String> = files.iter().collect();
+    report.removed = stored
+        .keys()
+        .filter(|p| !seen.contains(p))
+        .cloned()
+        .collect();
+    report.removed.sort();
+    let root_text = report.root.clone();
+    report.generation = store
+        .apply_handbook_changes(&root_text, &upserts, &report.removed)
+        .await?;
+    if let Some(index) = index {
+        if index.generation() == Some(before) {
+            // In step before this import: apply just the changes.
+            let (drafts, live): (Vec<&Page>, Vec<&Page>) =
+                parsed_pages.iter().partition(|p| p.draft);
+            let docs: Vec<IndexDoc> = live.into_iter().map(index_doc).collect();
+            let mut deletes = report.removed.clone();
+            deletes.extend(drafts.into_iter().map(|p| p.path.clone()));
+            let index = Arc::clone(index);
+            let generation = report.generation;
+            tokio::task::spawn_blocking(move || index.update(&docs, &deletes, generation))
+                .await
+                .map_err(|e| Error::Index(e.to_string()))??;
+        } else {
+            sync_index(store, index).await?;
+        }
+    }
+    Ok(report)
+}
+
+/// Rebuilds the handbook part of the index from the database when it is
+/// behind; returns whether it did.
+pub async fn sync_index(store: &Store, index: &Arc<SearchIndex>) -> Result<bool> {
+    let generation = store.handbook_generation().await?;
+    if index.generation() == Some(generation) {
+        return Ok(false);
+    }
+    let pages = store.handbook_pages().await?;
+    let index = Arc::clone(index);
+    tokio::task::spawn_blocking(move || {
+        let docs = pages
+            .iter()
+            .filter(|p| !p.draft)
+            .map(|p| index_doc(&parse(&p.path, &p.source)));
+        index.rebuild(DocKind::Page, docs, generation)
+    })
+    .await
+    .map_err(|e| Error::Index(e.to_string()))??;
+    Ok(true)
+}

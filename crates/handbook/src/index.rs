@@ -1,0 +1,956 @@
+//! The embedded search index (tantivy): schema, writing, and ranked queries
+//! with stemming, phrases, typo tolerance, prefix matching, section filters
+//! and glossary expansion.
+
+use crate::glossary::{Glossary, words};
+use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+/// Bumped when the schema or what is indexed changes: the index is rebuilt.
+const SCHEMA_VERSION: u32 = 1;
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// Most results one query returns.
+pub const MAX_LIMIT: usize = 100;
+
+/// Words too common in questions to say anything about the answer.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "by",
+    "can",
+    "could",
+    "do",
+    "does",
+    "for",
+    "from",
+    "get",
+    "has",
+    "have",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "me",
+    "my",
+    "need",
+    "of",
+    "on",
+    "or",
+    "our",
+    "should",
+    "so",
+    "some",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "this",
+    "to",
+    "us",
+    "was",
+    "we",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "there",
+    "find",
+    "where's",
+    "whats",
+    "gitlab",
+    "please",
+    "anyone",
+    "someone",
+    "doc",
+    "docs",
+    "page",
+    "handbook",
+    "info",
+    "information",
+];
+
+fn is_stop_word(w: &str) -> bool {
+    STOP_WORDS.contains(&w)
+}
+
+/// What kind of entry a result is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocKind {
+    /// A handbook page.
+    Page,
+    /// An answered office-hours question.
+    Answer,
+}
+
+impl DocKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Page => "page",
+            DocKind::Answer => "answer",
+        }
+    }
+}
+
+/// One entry to index.
+#[derive(Clone, Debug)]
+pub struct IndexDoc {
+    /// Unique key: the page path, or e.g. `office-hours/question/7`.
+    pub path: String,
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub section: String,
+    /// Folders for `section:` filters (see [`crate::page::folders_of`]).
+    pub folders: Vec<String>,
+    pub headings: Vec<String>,
+    pub body: String,
+    pub kind: DocKind,
+    /// For answers: the date of the session, `YYYY-MM-DD`.
+    pub date: Option<String>,
+}
+
+/// One search result.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Hit {
+    pub path: String,
+    pub title: String,
+    pub url: String,
+    pub section: String,
+    /// Plain-text snippet.
+    pub snippet: String,
+    /// The snippet as HTML with matched words in `<b>`; everything else escaped.
+    pub snippet_html: String,
+    pub kind: DocKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub score: f32,
+}
+
+/// A query as typed, taken apart.
+#[derive(Debug, Default, PartialEq)]
+pub struct ParsedQuery {
+    /// Words outside quotes, lower case, in order.
+    pub words: Vec<String>,
+    /// Quoted phrases, each as its words.
+    pub phrases: Vec<Vec<String>>,
+    /// `section:` filters.
+    pub sections: Vec<String>,
+    /// Whether the last word may still be being typed (no space after it).
+    pub open_last_word: bool,
+}
+
+/// Why a query cannot run.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum QueryError {
+    #[error("the query is empty")]
+    Empty,
+    #[error("the query is longer than {MAX_QUERY_CHARS} characters")]
+    TooLong,
+}
+
+/// Splits a query into words, quoted phrases (an unclosed quote runs to the
+/// end) and `section:` filters.
+pub fn parse_query(text: &str) -> std::result::Result<ParsedQuery, QueryError> {
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(QueryError::TooLong);
+    }
+    if text.trim().is_empty() {
+        return Err(QueryError::Empty);
+    }
+    let mut parsed = ParsedQuery::default();
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('"') {
+            let (phrase, next) = match after.find('"') {
+                Some(end) => (&after[..end], &after[end + 1..]),
+                None => (after, ""),
+            };
+            let w = words(phrase);
+            match w.len() {
+                0 => {}
+                1 => parsed.words.extend(w),
+                _ => parsed.phrases.push(w),
+            }
+            rest = next;
+            continue;
+        }
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '"')
+            .unwrap_or(rest.len());
+        let token = &rest[..end];
+        rest = rest[end..].trim_start_matches(char::is_whitespace);
+        let lower = token.to_lowercase();
+        if let Some(section) = lower
+            .strip_prefix("section:")
+            .or_else(|| lower.strip_prefix("in:"))
+        {
+            let section = section.trim_matches('/');
+            if !section.is_empty() {
+                parsed.sections.push(section.to_string());
+            }
+            continue;
+        }
+        parsed.words.extend(words(token));
+    }
+    parsed.open_last_word = !text.ends_with(char::is_whitespace)
+        && !text.ends_with('"')
+        && text
+            .trim_end()
+            .chars()
+            .last()
+            .is_some_and(char::is_alphanumeric);
+    Ok(parsed)
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    path: Field,
+    url: Field,
+    title: Field,
+    description: Field,
+    section: Field,
+    folders: Field,
+    headings: Field,
+    body: Field,
+    path_words: Field,
+    words: Field,
+    kind: Field,
+    date: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let stemmed = |stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer("en")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let raw_words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("words")
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let fields = Fields {
+        path: b.add_text_field("path", STRING | STORED),
+        url: b.add_text_field("url", STORED),
+        title: b.add_text_field("title", stemmed(true)),
+        description: b.add_text_field("description", stemmed(true)),
+        section: b.add_text_field("section", STORED),
+        folders: b.add_text_field("folders", STRING),
+        headings: b.add_text_field("headings", stemmed(false)),
+        body: b.add_text_field("body", stemmed(true)),
+        path_words: b.add_text_field("path_words", stemmed(false)),
+        words: b.add_text_field("words", raw_words),
+        kind: b.add_text_field("kind", STRING | STORED),
+        date: b.add_text_field("date", STORED),
+    };
+    (b.build(), fields)
+}
+
+fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(
+        "en",
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
+    index.tokenizers().register(
+        "words",
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .build(),
+    );
+}
+
+/// Field weights, tuned on the judgments in `eval/questions.tsv`.
+#[derive(Clone, Copy, Debug)]
+pub struct Weights {
+    pub title: f32,
+    pub headings: f32,
+    pub body: f32,
+    pub path: f32,
+    pub description: f32,
+    pub tie_breaker: f32,
+    pub synonym: f32,
+    pub phrase_bonus: f32,
+    pub fuzzy: f32,
+    pub prefix: f32,
+}
+
+impl Default for Weights {
+    fn default() -> Weights {
+        Weights {
+            title: 2.0,
+            headings: 1.5,
+            body: 1.0,
+            path: 2.0,
+            description: 1.2,
+            tie_breaker: 0.3,
+            synonym: 0.7,
+            phrase_bonus: 1.0,
+            fuzzy: 1.0,
+            prefix: 0.3,
+        }
+    }
+}
+
+/// The search index of one Onramp instance.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    glossary: Glossary,
+    weights: Weights,
+    /// Only one writer at a time in this process.
+    writing: Mutex<()>,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it (empty) when missing or when it
+    /// was written by another schema version.
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        let (schema, fields) = schema();
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let existing = Index::open_in_dir(dir).ok().filter(|index| {
+            index.schema() == schema
+                && parse_payload(index).is_some_and(|(version, _)| version == SCHEMA_VERSION)
+        });
+        let index = match existing {
+            Some(index) => index,
+            None => {
+                // Unknown or outdated: start again (it is rebuilt from the database).
+                for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+                    let path = entry.map_err(|e| Error::io(dir, e))?.path();
+                    let removed = if path.is_dir() {
+                        std::fs::remove_dir_all(&path)
+                    } else {
+                        std::fs::remove_file(&path)
+                    };
+                    removed.map_err(|e| Error::io(&path, e))?;
+                }
+                Index::create_in_dir(dir, schema)?
+            }
+        };
+        SearchIndex::from_index(index, fields)
+    }
+
+    /// An index held in memory (tests, one-off commands).
+    pub fn in_memory() -> Result<SearchIndex> {
+        let (schema, fields) = schema();
+        SearchIndex::from_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<SearchIndex> {
+        register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        let mut search = SearchIndex {
+            index,
+            reader,
+            fields,
+            glossary: Glossary::parse(crate::glossary::DEFAULT),
+            weights: Weights::default(),
+            writing: Mutex::new(()),
+        };
+        search.weights_from_env();
+        Ok(search)
+    }
+
+    /// Replaces the glossary (e.g. with a site's own).
+    pub fn set_glossary(&mut self, glossary: Glossary) {
+        self.glossary = glossary;
+    }
+
+    /// Weights from `ONRAMP_SEARCH_WEIGHTS` (`title=2,body=1,…`), for tuning.
+    pub fn weights_from_env(&mut self) {
+        let Ok(spec) = std::env::var("ONRAMP_SEARCH_WEIGHTS") else {
+            return;
+        };
+        for pair in spec.split(',') {
+            let Some((k, v)) = pair.split_once('=') else {
+                continue;
+            };
+            let Ok(v) = v.trim().parse::<f32>() else {
+                continue;
+            };
+            let w = &mut self.weights;
+            match k.trim() {
+                "title" => w.title = v,
+                "headings" => w.headings = v,
+                "body" => w.body = v,
+                "path" => w.path = v,
+                "description" => w.description = v,
+                "tie_breaker" => w.tie_breaker = v,
+                "synonym" => w.synonym = v,
+                "phrase_bonus" => w.phrase_bonus = v,
+                "fuzzy" => w.fuzzy = v,
+                "prefix" => w.prefix = v,
+                _ => {}
+            }
+        }
+    }
+
+    pub fn set_weights(&mut self, weights: Weights) {
+        self.weights = weights;
+    }
+
+    /// The database generation this index reflects, if it was ever written.
+    pub fn generation(&self) -> Option<i64> {
+        parse_payload(&self.index).map(|(_, generation)| generation)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Replaces every entry of `kind` with `docs`.
+    pub fn rebuild(
+        &self,
+        kind: DocKind,
+        docs: impl Iterator<Item = IndexDoc>,
+        generation: i64,
+    ) -> Result<()> {
+        self.write(generation, |writer, f| {
+            writer.delete_term(Term::from_field_text(f.kind, kind.as_str()));
+            for doc in docs {
+                writer.add_document(self.document(&doc))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Adds or replaces `upserts` and removes the entries at `deletes` paths.
+    pub fn update(&self, upserts: &[IndexDoc], deletes: &[String], generation: i64) -> Result<()> {
+        self.write(generation, |writer, f| {
+            for path in deletes {
+                writer.delete_term(Term::from_field_text(f.path, path));
+            }
+            for doc in upserts {
+                writer.delete_term(Term::from_field_text(f.path, &doc.path));
+                writer.add_document(self.document(doc))?;
+            }
+            Ok(())
+        })
+    }
+
+    fn write(
+        &self,
+        generation: i64,
+        change: impl FnOnce(&mut tantivy::IndexWriter, &Fields) -> Result<()>,
+    ) -> Result<()> {
+        let _guard = self.writing.lock().map_err(|_| Error::Poisoned)?;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().min(4))
+            .unwrap_or(1);
+        let mut writer = self
+            .index
+            .writer_with_num_threads(threads, 60_000_000 * threads)?;
+        change(&mut writer, &self.fields)?;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&format!("{SCHEMA_VERSION}:{generation}"));
+        commit.commit()?;
+        writer.wait_merging_threads()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn document(&self, doc: &IndexDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.path, &doc.path);
+        d.add_text(f.url, &doc.url);
+        d.add_text(f.title, &doc.title);
+        d.add_text(f.description, &doc.description);
+        d.add_text(f.section, &doc.section);
+        for folder in &doc.folders {
+            d.add_text(f.folders, folder);
+        }
+        for heading in &doc.headings {
+            d.add_text(f.headings, heading);
+        }
+        d.add_text(f.body, &doc.body);
+        d.add_text(f.path_words, doc.path.replace(['/', '-', '_', '.'], " "));
+        d.add_text(f.words, &doc.title);
+        for heading in &doc.headings {
+            d.add_text(f.words, heading);
+        }
+        d.add_text(f.words, &doc.body);
+        d.add_text(f.kind, doc.kind.as_str());
+        if let Some(date) = &doc.date {
+            d.add_text(f.date, date);
+        }
+        d
+    }
+
+    /// Searches; `offset` skips that many results (pagination).
+    pub fn search(&self, text: &str, limit: usize, offset: usize) -> Result<Vec<Hit>> {
+        let parsed = parse_query(text)?;
+        let limit = limit.clamp(1, MAX_LIMIT);
+        let searcher = self.reader.searcher();
+        let Some(plan) = self.plan(&parsed, &searcher)? else {
+            return Ok(Vec::new());
+        };
+        let top = searcher.search(
+            &plan.query,
+            &TopDocs::with_limit(limit)
+                .and_offset(offset.min(10_000))
+                .order_by_score(),
+        )?;
+        let stems: Vec<String> = plan.highlight.keys().cloned().collect();
+        let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let mut snippets =
+            SnippetGenerator::new(plan.highlight, self.analyzer("en")?, self.fields.body, 180);
+        snippets.set_max_num_chars(180);
+        top.into_iter()
+            .map(|(score, address)| self.hit(&searcher, address, score, &snippets, &stems))
+            .collect()
+    }
+
+    /// The words of the index within `distance` edits of `word` (or starting
+    /// with it), most frequent first.
+    fn matching_words(
+        &self,
+        searcher: &tantivy::Searcher,
+        word: &str,
+        distance: u8,
+        prefix: bool,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        let term = Term::from_field_text(self.fields.words, word);
+        let query = if prefix {
+            FuzzyTermQuery::new_prefix(term, distance, true)
+        } else {
+            FuzzyTermQuery::new(term, distance, true)
+        };
+        let automaton = query.automaton()?;
+        let mut counts: std::collections::HashMap<Vec<u8>, u64> = Default::default();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.words)?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(|e| Error::Index(e.to_string()))?;
+            let mut seen = 0;
+            while stream.advance() && seen < 5_000 {
+                seen += 1;
+                if stream.key() != word.as_bytes() {
+                    *counts.entry(stream.key().to_vec()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        let mut ranked: Vec<(Vec<u8>, u64)> = counts.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(ranked
+            .into_iter()
+            .take(limit)
+            .filter_map(|(bytes, _)| String::from_utf8(bytes).ok())
+            .collect())
+    }
+
+    fn analyzer(&self, name: &str) -> Result<TextAnalyzer> {
+        self.index
+            .tokenizers()
+            .get(name)
+            .ok_or_else(|| Error::Index(format!("tokenizer {name} is not registered")))
+    }
+
+    fn stem(&self, analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+        let mut stream = analyzer.token_stream(word);
+        let mut out = None;
+        while stream.advance() {
+            out = Some(stream.token().text.clone());
+        }
+        out
+    }
+
+    /// The tantivy query for a parsed query, and the terms to highlight.
+    fn plan(&self, q: &ParsedQuery, searcher: &tantivy::Searcher) -> Result<Option<Plan>> {
+        let f = self.fields;
+        let w = self.weights;
+        let mut en = self.analyzer("en")?;
+        let mut highlight: BTreeMap<String, f32> = BTreeMap::new();
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+
+        let content: Vec<&String> = q.words.iter().filter(|w| !is_stop_word(w)).collect();
+        // A query of nothing but common words still searches for them.
+        let content: Vec<&String> = if content.is_empty() {
+            q.words.iter().collect()
+        } else {
+            content
+        };
+        let last = q.words.last();
+        for (i, word) in content.iter().enumerate() {
+            let Some(stem) = self.stem(&mut en, word) else {
+                continue;
+            };
+            highlight.insert(stem.clone(), 1.0);
+            let mut alternatives: Vec<Box<dyn Query>> = vec![self.term_query(&stem, 1.0)];
+            let known = searcher.doc_freq(&Term::from_field_text(f.words, word))? > 0;
+            let chars = word.chars().count();
+            let is_last = i + 1 == content.len() && Some(*word) == last;
+            let mut replacements = Vec::new();
+            if is_last && q.open_last_word && chars >= 3 {
+                // Still being typed: the commonest words it starts with.
+                let weight = if known { w.prefix } else { 0.9 };
+                for completion in self.matching_words(searcher, word, 0, true, 3)? {
+                    replacements.push((completion, weight));
+                }
+            }
+            if !known
+                && replacements.is_empty()
+                && chars >= 5
+                && !word.chars().all(|c| c.is_ascii_digit())
+            {
+                // A typo: the commonest word one (or, for long words, two) edits away.
+                let mut found = self.matching_words(searcher, word, 1, false, 1)?;
+                if found.is_empty() && chars >= 8 {
+                    found = self.matching_words(searcher, word, 2, false, 1)?;
+                }
+                replacements.extend(found.into_iter().map(|c| (c, w.fuzzy)));
+            }
+            for (replacement, weight) in replacements {
+                if let Some(stem) = self.stem(&mut en, &replacement) {
+                    highlight.entry(stem.clone()).or_insert(weight);
+                    alternatives.push(self.term_query(&stem, weight));
+                }
+            }
+            should.push((
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::new(alternatives)),
+            ));
+        }
+
+        for expansion in self.glossary.expansions(&q.words) {
+            for alternative in &expansion.alternatives {
+                let stems: Vec<String> = alternative
+                    .iter()
+                    .filter_map(|word| self.stem(&mut en, word))
+                    .collect();
+                for s in &stems {
+                    highlight.entry(s.clone()).or_insert(0.5);
+                }
+                let query: Box<dyn Query> = match stems.as_slice() {
+                    [] => continue,
+                    [one] => self.term_query(one, w.synonym),
+                    many => self.phrase_query(many, w.synonym),
+                };
+                should.push((Occur::Should, query));
+            }
+        }
+
+        for phrase in &q.phrases {
+            let stems: Vec<String> = phrase
+                .iter()
+                .filter_map(|word| self.stem(&mut en, word))
+                .collect();
+            if stems.len() < 2 {
+                continue;
+            }
+            for s in &stems {
+                highlight.insert(s.clone(), 1.0);
+            }
+            must.push((Occur::Must, self.phrase_query(&stems, w.phrase_bonus)));
+        }
+
+        // Words next to each other in the query rank pages that keep them together.
+        if q.phrases.is_empty() && content.len() >= 2 {
+            for pair in content.windows(2) {
+                let stems: Vec<String> = pair
+                    .iter()
+                    .filter_map(|word| self.stem(&mut en, word))
+                    .collect();
+                if stems.len() == 2 {
+                    should.push((Occur::Should, self.phrase_query(&stems, w.phrase_bonus)));
+                }
+            }
+        }
+
+        if should.is_empty() && must.is_empty() {
+            return Ok(None);
+        }
+        let mut clauses = must;
+        if !should.is_empty() {
+            let occur = if clauses.is_empty() {
+                Occur::Must
+            } else {
+                Occur::Should
+            };
+            clauses.push((occur, Box::new(BooleanQuery::new(should))));
+        }
+        if !q.sections.is_empty() {
+            let sections: Vec<(Occur, Box<dyn Query>)> = q
+                .sections
+                .iter()
+                .map(|s| -> (Occur, Box<dyn Query>) {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.folders, s),
+                            IndexRecordOption::Basic,
+                        )),
+                    )
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(sections))));
+        }
+        Ok(Some(Plan {
+            query: Box::new(BooleanQuery::new(clauses)),
+            highlight,
+        }))
+    }
+
+    /// One stemmed term in every text field, the best field counting most.
+    fn term_query(&self, stem: &str, boost: f32) -> Box<dyn Query> {
+        let f = self.fields;
+        let w = self.weights;
+        let per_field: Vec<Box<dyn Query>> = [
+            (f.title, w.title),
+            (f.headings, w.headings),
+            (f.body, w.body),
+            (f.path_words, w.path),
+            (f.description, w.description),
+        ]
+        .into_iter()
+        .map(|(field, weight)| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, stem),
+                    IndexRecordOption::WithFreqs,
+                )),
+                weight * boost,
+            ))
+        })
+        .collect();
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            per_field,
+            w.tie_breaker,
+        ))
+    }
+
+    /// Stemmed words in this order, in the title, headings or body.
+    fn phrase_query(&self, stems: &[String], boost: f32) -> Box<dyn Query> {
+        let f = self.fields;
+        let w = self.weights;
+        let per_field: Vec<Box<dyn Query>> = [
+            (f.title, w.title),
+            (f.headings, w.headings),
+            (f.body, w.body),
+        ]
+        .into_iter()
+        .map(|(field, weight)| -> Box<dyn Query> {
+            let terms = stems
+                .iter()
+                .map(|s| Term::from_field_text(field, s))
+                .collect();
+            Box::new(BoostQuery::new(
+                Box::new(PhraseQuery::new(terms)),
+                weight * boost,
+            ))
+        })
+        .collect();
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            per_field,
+            w.tie_breaker,
+        ))
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        score: f32,
+        snippets: &SnippetGenerator,
+        highlight: &[&str],
+    ) -> Result<Hit> {
+        let f = self.fields;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| -> String {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let body = text(f.body);
+        let mut snippet = snippets.snippet(snippet_window(&body, highlight));
+        let (snippet_text, snippet_html) = if snippet.is_empty() {
+            let description = text(f.description);
+            let fallback = if description.is_empty() {
+                text(f.body).chars().take(180).collect()
+            } else {
+                description
+            };
+            let html = escape_html(&fallback);
+            (fallback, html)
+        } else {
+            snippet.set_snippet_prefix_postfix("<b>", "</b>");
+            (snippet.fragment().to_string(), snippet.to_html())
+        };
+        let date = text(f.date);
+        Ok(Hit {
+            path: text(f.path),
+            title: text(f.title),
+            url: text(f.url),
+            section: text(f.section),
+            snippet: squeeze(&snippet_text),
+            snippet_html: squeeze(&snippet_html),
+            kind: if text(f.kind) == "answer" {
+                DocKind::Answer
+            } else {
+                DocKind::Page
+            },
+            date: (!date.is_empty()).then_some(date),
+            score,
+        })
+    }
+}
+
+struct Plan {
+    query: Box<dyn Query>,
+    highlight: BTreeMap<String, f32>,
+}
+
+fn parse_payload(index: &Index) -> Option<(u32, i64)> {
+    let payload = index.load_metas().ok()?.payload?;
+    let (version, generation) = payload.split_once(':')?;
+    Some((version.parse().ok()?, generation.parse().ok()?))
+}
+
+/// The part of a long text where the query's stems are densest, so that
+/// the snippet is chosen from a few hundred characters instead of the page.
+fn snippet_window<'a>(text: &'a str, stems: &[&str]) -> &'a str {
+    const WINDOW: usize = 600;
+    if text.len() <= WINDOW * 2 {
+        return text;
+    }
+    let lower = text.to_ascii_lowercase();
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    for (n, stem) in stems.iter().enumerate() {
+        if stem.len() < 2 {
+            continue;
+        }
+        hits.extend(lower.match_indices(stem).take(200).map(|(at, _)| (at, n)));
+    }
+    if hits.is_empty() {
+        return floor_slice(text, 0, WINDOW);
+    }
+    hits.sort_unstable();
+    let mut best = (0, 0, 0); // (distinct stems, hits, start)
+    let mut first = 0;
+    for last in 0..hits.len() {
+        while hits[last].0 - hits[first].0 > WINDOW / 2 {
+            first += 1;
+        }
+        let mut distinct: Vec<usize> = hits[first..=last].iter().map(|h| h.1).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let candidate = (distinct.len(), last - first + 1, hits[first].0);
+        if (candidate.0, candidate.1) > (best.0, best.1) {
+            best = candidate;
+        }
+    }
+    floor_slice(text, best.2.saturating_sub(WINDOW / 4), WINDOW)
+}
+
+/// `text[start..start + len]`, moved to character boundaries.
+fn floor_slice(text: &str, start: usize, len: usize) -> &str {
+    let mut from = start.min(text.len());
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (from + len).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    &text[from..to]
+}
+
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parsing() {
+        let q = parse_query("how do I \"run an EBR\" section:customer-success escal").unwrap();
+        assert_eq!(q.words, vec!["how", "do", "i", "escal"]);
+        assert_eq!(q.phrases, vec![vec!["run", "an", "ebr"]]);
+        assert_eq!(q.sections, vec!["customer-success"]);
+        assert!(q.open_last_word);
+
+        let q = parse_query("unbalanced \"quote here ").unwrap();
+        assert_eq!(q.phrases, vec![vec!["quote", "here"]]);
+        assert!(!q.open_last_word);
+
+        assert_eq!(parse_query("   "), Err(QueryError::Empty));
+        assert_eq!(parse_query(&"x".repeat(501)), Err(QueryError::TooLong));
+        let q = parse_query("?!?! -- ::").unwrap();
+        assert!(q.words.is_empty() && q.phrases.is_empty());
+    }
+}

@@ -1,0 +1,263 @@
+//! Imported handbook pages: their source, what was derived from it, and a
+//! generation number that each server's search index follows.
+
+use crate::{Result, Store, on_db};
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use std::collections::HashMap;
+
+/// A page to store (the source and what the parser derived from it).
+#[derive(Clone, Debug)]
+pub struct HandbookPageInput {
+    pub path: String,
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub section: String,
+    pub aliases: Vec<String>,
+    pub draft: bool,
+    pub source: String,
+    pub content_hash: String,
+}
+
+/// A stored page.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HandbookPage {
+    pub id: i64,
+    pub path: String,
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub section: String,
+    pub aliases: Json<Vec<String>>,
+    pub draft: bool,
+    pub source: String,
+    pub content_hash: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Where the last import came from and how far the pages have changed.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HandbookState {
+    pub generation: i64,
+    pub root: String,
+    pub imported_at: DateTime<Utc>,
+}
+
+/// The site paths that lead to pages: each page's own URL and its aliases.
+#[derive(Clone, Debug, Default)]
+pub struct HandbookUrls {
+    /// URL or alias → page path (a URL wins over an alias).
+    pub paths: HashMap<String, String>,
+}
+
+impl HandbookUrls {
+    pub fn path_for(&self, url: &str) -> Option<&str> {
+        self.paths.get(url).map(String::as_str)
+    }
+}
+
+macro_rules! page_columns {
+    () => {
+        "id, path, url, title, description, section, aliases, draft, source, content_hash, updated_at"
+    };
+}
+
+/// A site path and the page path it leads to.
+type UrlRow = (String, String);
+
+impl Store {
+    /// Path → content hash of every stored page.
+    pub async fn handbook_hashes(&self) -> Result<HashMap<String, String>> {
+        let rows: Vec<(String, String)> = on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT path, content_hash FROM handbook_pages")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Stores changed pages and removes deleted ones in one transaction, and
+    /// returns the new generation (unchanged when there was nothing to do).
+    pub async fn apply_handbook_changes(
+        &self,
+        root: &str,
+        upserts: &[HandbookPageInput],
+        deletes: &[String],
+    ) -> Result<i64> {
+        let now = Utc::now();
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let current: Option<(i64,)> =
+                sqlx::query_as("SELECT generation FROM handbook_state WHERE id = 1")
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let current = current.map(|(g,)| g).unwrap_or(0);
+            if upserts.is_empty() && deletes.is_empty() {
+                tx.commit().await?;
+                return Ok(current);
+            }
+            for path in deletes {
+                sqlx::query("DELETE FROM handbook_pages WHERE path = $1")
+                    .bind(path)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for page in upserts {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO handbook_pages (path, url, title, description, section, aliases, draft, source, content_hash, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                     ON CONFLICT (path) DO UPDATE SET url = excluded.url, title = excluded.title,
+                        description = excluded.description, section = excluded.section,
+                        aliases = excluded.aliases, draft = excluded.draft, source = excluded.source,
+                        content_hash = excluded.content_hash, updated_at = excluded.updated_at
+                     RETURNING id",
+                )
+                .bind(&page.path)
+                .bind(&page.url)
+                .bind(&page.title)
+                .bind(&page.description)
+                .bind(&page.section)
+                .bind(Json(&page.aliases))
+                .bind(page.draft)
+                .bind(&page.source)
+                .bind(&page.content_hash)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM handbook_aliases WHERE page_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for alias in &page.aliases {
+                    sqlx::query(
+                        "INSERT INTO handbook_aliases (alias, page_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(alias)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            let generation = current + 1;
+            sqlx::query(
+                "INSERT INTO handbook_state (id, generation, root, imported_at) VALUES (1, $1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, root = excluded.root,
+                    imported_at = excluded.imported_at",
+            )
+            .bind(generation)
+            .bind(root)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(generation)
+        })
+    }
+
+    /// The last import, if any.
+    pub async fn handbook_state(&self) -> Result<Option<HandbookState>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT generation, root, imported_at FROM handbook_state WHERE id = 1")
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// The current generation (0 before the first import).
+    pub async fn handbook_generation(&self) -> Result<i64> {
+        Ok(self.handbook_state().await?.map_or(0, |s| s.generation))
+    }
+
+    /// The page at a site path, by its URL or, failing that, an alias.
+    pub async fn handbook_page_by_url(&self, url: &str) -> Result<Option<HandbookPage>> {
+        let by_url = concat!(
+            "SELECT ",
+            page_columns!(),
+            " FROM handbook_pages WHERE url = $1 ORDER BY path LIMIT 1"
+        );
+        let by_alias = concat!(
+            "SELECT ",
+            page_columns!(),
+            " FROM handbook_pages WHERE id IN (SELECT page_id FROM handbook_aliases WHERE alias = $1) ORDER BY path LIMIT 1"
+        );
+        Ok(on_db!(self, |pool, _begin| {
+            match sqlx::query_as(by_url)
+                .bind(url)
+                .fetch_optional(pool)
+                .await?
+            {
+                Some(page) => Some(page),
+                None => {
+                    sqlx::query_as(by_alias)
+                        .bind(url)
+                        .fetch_optional(pool)
+                        .await?
+                }
+            }
+        }))
+    }
+
+    /// Every stored page, ordered by path.
+    pub async fn handbook_pages(&self) -> Result<Vec<HandbookPage>> {
+        let sql = concat!(
+            "SELECT ",
+            page_columns!(),
+            " FROM handbook_pages ORDER BY path"
+        );
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(sql).fetch_all(pool).await?
+        }))
+    }
+
+    /// The stored pages at these paths.
+    pub async fn handbook_pages_at(&self, paths: &[String]) -> Result<Vec<HandbookPage>> {
+        let sql = concat!(
+            "SELECT ",
+            page_columns!(),
+            " FROM handbook_pages WHERE path = $1"
+        );
+        let mut pages = Vec::with_capacity(paths.len());
+        for path in paths {
+            let page: Option<HandbookPage> = on_db!(self, |pool, _begin| {
+                sqlx::query_as(sql).bind(path).fetch_optional(pool).await?
+            });
+            pages.extend(page);
+        }
+        Ok(pages)
+    }
+
+    /// Number of stored pages.
+    pub async fn handbook_page_count(&self) -> Result<i64> {
+        let (n,): (i64,) = on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT COUNT(*) FROM handbook_pages")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(n)
+    }
+
+    /// Every URL and alias that leads to a page.
+    pub async fn handbook_urls(&self) -> Result<HandbookUrls> {
+        let (pages, aliases): (Vec<UrlRow>, Vec<UrlRow>) = on_db!(
+            self,
+            |pool, _begin| {
+                (
+                    sqlx::query_as("SELECT url, path FROM handbook_pages ORDER BY path DESC")
+                        .fetch_all(pool)
+                        .await?,
+                    sqlx::query_as(
+                        "SELECT a.alias, p.path FROM handbook_aliases a JOIN handbook_pages p ON p.id = a.page_id",
+                    )
+                    .fetch_all(pool)
+                    .await?,
+                )
+            }
+        );
+        let mut paths: HashMap<String, String> = aliases.into_iter().collect();
+        // Pages last, so that a page's own URL wins over another's alias, and
+        // (ordered by path descending) the first path wins among duplicates.
+        paths.extend(pages);
+        Ok(HandbookUrls { paths })
+    }
+}
