@@ -16,6 +16,10 @@ pub enum HandbookCommand {
     Import {
         /// The site folder (with content/) or the Markdown folder.
         dir: PathBuf,
+        /// Where the pages are published, for "view the original" links and
+        /// attribution (e.g. https://handbook.gitlab.com).
+        #[arg(long, default_value = "")]
+        site_url: String,
     },
     /// List internal links that point to no imported page; exits 1 when any.
     CheckLinks,
@@ -51,7 +55,9 @@ pub async fn open_index(
 pub async fn run(command: HandbookCommand, settings: &Settings, json: bool) -> CliResult<()> {
     let store = serve::open_store(settings).await?;
     let result = match command {
-        HandbookCommand::Import { dir } => import(settings, &store, &dir, json).await,
+        HandbookCommand::Import { dir, site_url } => {
+            import(settings, &store, &dir, &site_url, json).await
+        }
         HandbookCommand::CheckLinks => check_links(&store, json).await,
     };
     store.close().await;
@@ -62,8 +68,15 @@ async fn import(
     settings: &Settings,
     store: &onramp_store::Store,
     dir: &Path,
+    site_url: &str,
     json: bool,
 ) -> CliResult<()> {
+    if !site_url.is_empty() && !site_url.starts_with("https://") && !site_url.starts_with("http://")
+    {
+        return Err(CliError::Usage(format!(
+            "--site-url: expected an http(s) URL, got `{site_url}`"
+        )));
+    }
     let index = Arc::new(SearchIndex::open(&index_dir(settings))?);
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
@@ -84,7 +97,8 @@ async fn import(
         }
     };
     let started = std::time::Instant::now();
-    let report = onramp_handbook::import_dir(store, dir, Some(&index), &mut progress).await?;
+    let report =
+        onramp_handbook::import_dir(store, dir, site_url, Some(&index), &mut progress).await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -3,6 +3,7 @@
 use crate::config::{LogFormat, Settings};
 use crate::error::{CliError, CliResult};
 use onramp_store::Store;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// Logs go to stderr, human-readable or as JSON lines. `ONRAMP_LOG` (or
@@ -47,11 +48,17 @@ pub async fn run(
     before_serving(&url);
     println!("Onramp is serving on {url}");
     tracing::info!(%address, database = ?settings.database, "serving");
-    let mut state = onramp_web::AppState::new(store.clone());
+    let index = Arc::new(
+        onramp_handbook::SearchIndex::open(&crate::handbook::index_dir(settings))
+            .map_err(|e| CliError::Failed(format!("search index: {e}")))?,
+    );
+    let mut state = onramp_web::AppState::new(store.clone(), Arc::clone(&index));
     state.secure_cookies = settings.secure_cookies;
     let sweeper = tokio::spawn(sweep_periodically(store.clone(), settings.auto_close_days));
+    let indexer = tokio::spawn(keep_index_current(store.clone(), index));
     let served = onramp_web::serve(listener, state, shutdown_signal()).await;
     sweeper.abort();
+    indexer.abort();
     tracing::info!("stopped accepting requests; closing the database");
     store.close().await;
     served.map_err(|e| CliError::Failed(format!("server error: {e}")))
@@ -82,6 +89,20 @@ async fn shutdown_signal() {
 
 /// Escalations and automatic closing, every ten minutes. Several servers may
 /// run it together: the store claims each change once.
+/// Rebuilds the search index when another process (or server) changed the
+/// handbook in the database: at start, then every minute.
+async fn keep_index_current(store: Store, index: Arc<onramp_handbook::SearchIndex>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match onramp_handbook::sync_index(&store, &index).await {
+            Ok(true) => tracing::info!(entries = index.len(), "search index rebuilt"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "search index update failed"),
+        }
+    }
+}
+
 async fn sweep_periodically(store: Store, auto_close_days: u32) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {

@@ -101,6 +101,7 @@ pub fn index_doc(page: &Page) -> IndexDoc {
 pub async fn import_dir(
     store: &Store,
     dir: &Path,
+    site_url: &str,
     index: Option<&Arc<SearchIndex>>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
@@ -166,7 +167,12 @@ pub async fn import_dir(
     report.removed.sort();
     let root_text = report.root.clone();
     report.generation = store
-        .apply_handbook_changes(&root_text, &upserts, &report.removed)
+        .apply_handbook_changes(
+            &root_text,
+            site_url.trim_end_matches('/'),
+            &upserts,
+            &report.removed,
+        )
         .await?;
     if let Some(index) = index {
         if index.generation() == Some(before) {

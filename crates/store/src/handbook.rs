@@ -41,6 +41,8 @@ pub struct HandbookPage {
 pub struct HandbookState {
     pub generation: i64,
     pub root: String,
+    /// Where the pages are published (e.g. `https://handbook.gitlab.com`), or empty.
+    pub site_url: String,
     pub imported_at: DateTime<Utc>,
 }
 
@@ -82,6 +84,7 @@ impl Store {
     pub async fn apply_handbook_changes(
         &self,
         root: &str,
+        site_url: &str,
         upserts: &[HandbookPageInput],
         deletes: &[String],
     ) -> Result<i64> {
@@ -93,10 +96,7 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?;
             let current = current.map(|(g,)| g).unwrap_or(0);
-            if upserts.is_empty() && deletes.is_empty() {
-                tx.commit().await?;
-                return Ok(current);
-            }
+            let changed = !(upserts.is_empty() && deletes.is_empty());
             for path in deletes {
                 sqlx::query("DELETE FROM handbook_pages WHERE path = $1")
                     .bind(path)
@@ -139,14 +139,15 @@ impl Store {
                     .await?;
                 }
             }
-            let generation = current + 1;
+            let generation = if changed { current + 1 } else { current };
             sqlx::query(
-                "INSERT INTO handbook_state (id, generation, root, imported_at) VALUES (1, $1, $2, $3)
+                "INSERT INTO handbook_state (id, generation, root, site_url, imported_at) VALUES (1, $1, $2, $3, $4)
                  ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, root = excluded.root,
-                    imported_at = excluded.imported_at",
+                    site_url = excluded.site_url, imported_at = excluded.imported_at",
             )
             .bind(generation)
             .bind(root)
+            .bind(site_url)
             .bind(now)
             .execute(&mut *tx)
             .await?;
@@ -158,9 +159,11 @@ impl Store {
     /// The last import, if any.
     pub async fn handbook_state(&self) -> Result<Option<HandbookState>> {
         Ok(on_db!(self, |pool, _begin| {
-            sqlx::query_as("SELECT generation, root, imported_at FROM handbook_state WHERE id = 1")
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_as(
+                "SELECT generation, root, site_url, imported_at FROM handbook_state WHERE id = 1",
+            )
+            .fetch_optional(pool)
+            .await?
         }))
     }
 
@@ -239,10 +242,8 @@ impl Store {
 
     /// Every URL and alias that leads to a page.
     pub async fn handbook_urls(&self) -> Result<HandbookUrls> {
-        let (pages, aliases): (Vec<UrlRow>, Vec<UrlRow>) = on_db!(
-            self,
-            |pool, _begin| {
-                (
+        let (pages, aliases): (Vec<UrlRow>, Vec<UrlRow>) = on_db!(self, |pool, _begin| {
+            (
                     sqlx::query_as("SELECT url, path FROM handbook_pages ORDER BY path DESC")
                         .fetch_all(pool)
                         .await?,
@@ -252,8 +253,7 @@ impl Store {
                     .fetch_all(pool)
                     .await?,
                 )
-            }
-        );
+        });
         let mut paths: HashMap<String, String> = aliases.into_iter().collect();
         // Pages last, so that a page's own URL wins over another's alias, and
         // (ordered by path descending) the first path wins among duplicates.

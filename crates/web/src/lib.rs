@@ -15,6 +15,7 @@ use tower_http::trace::TraceLayer;
 mod api;
 pub mod auth;
 mod error;
+mod handbook;
 mod health;
 pub mod markdown;
 mod metrics;
@@ -36,14 +37,17 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Mark cookies Secure even without a proxy saying HTTPS.
     pub secure_cookies: bool,
+    /// The search index and handbook page cache.
+    pub handbook: Arc<handbook::Handbook>,
 }
 
 impl AppState {
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store, index: Arc<onramp_handbook::SearchIndex>) -> Self {
         Self {
             store,
             metrics: Arc::new(Metrics::new()),
             secure_cookies: false,
+            handbook: Arc::new(handbook::Handbook::new(index)),
         }
     }
 }
@@ -120,6 +124,10 @@ pub fn router(state: AppState) -> Router {
             "/settings/tokens/{id}/revoke",
             post(pages::admin::revoke_token),
         )
+        .route("/search", get(pages::handbook::search))
+        .route("/docs/{*path}", get(pages::handbook::page))
+        .route("/docs", get(pages::handbook::root))
+        .route("/static/search.js", get(pages::handbook::script))
         .route("/programs", get(pages::programs))
         .route("/programs/{id}", get(pages::program))
         .route("/static/app.css", get(pages::stylesheet))

@@ -27,5 +27,6 @@ CREATE TABLE handbook_state (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     generation  BIGINT NOT NULL,
     root        TEXT NOT NULL,
+    site_url    TEXT NOT NULL,
     imported_at TIMESTAMPTZ NOT NULL
 );

@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod account;
+pub(crate) mod handbook;
 mod onboardings;
 pub(crate) mod programs;
 
@@ -36,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(account::tokens, account::create_token))
         .routes(routes!(account::revoke_token))
         .routes(routes!(account::audit))
+        .routes(routes!(handbook::search))
 }
 
 /// An error as the API answers it.

@@ -18,7 +18,8 @@ pub async fn start(store: Store) -> App {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = onramp_web::AppState::new(store);
+    let index = std::sync::Arc::new(onramp_handbook::SearchIndex::in_memory().unwrap());
+    let state = onramp_web::AppState::new(store, index);
     let handle = tokio::spawn(onramp_web::serve(listener, state, async {
         let _ = stopped.await;
     }));

@@ -1,0 +1,159 @@
+//! Handbook search and page views, shared by the pages and the JSON API.
+
+use crate::{AppState, WebError};
+use onramp_handbook::{Hit, QueryError, SearchIndex, links, page, render};
+use onramp_store::{HandbookPage, HandbookUrls};
+use std::sync::{Arc, Mutex};
+
+/// Where page views live: `/docs/handbook/customer-success/` shows the page
+/// whose site path is `/handbook/customer-success/`.
+pub const PAGE_ROUTE: &str = "/docs";
+
+/// Results per page of the search page; the API's default limit.
+pub const RESULTS_PER_PAGE: usize = 10;
+
+/// The search index and the handbook's URL map, remembered per generation.
+pub struct Handbook {
+    pub index: Arc<SearchIndex>,
+    urls: Mutex<Option<(i64, Arc<HandbookUrls>)>>,
+}
+
+impl Handbook {
+    pub fn new(index: Arc<SearchIndex>) -> Handbook {
+        Handbook {
+            index,
+            urls: Mutex::new(None),
+        }
+    }
+
+    /// Every URL and alias of the current import (read once per generation).
+    async fn urls(&self, state: &AppState, generation: i64) -> Result<Arc<HandbookUrls>, WebError> {
+        if let Ok(guard) = self.urls.lock()
+            && let Some((g, urls)) = guard.as_ref()
+            && *g == generation
+        {
+            return Ok(Arc::clone(urls));
+        }
+        let urls = Arc::new(state.store.handbook_urls().await?);
+        if let Ok(mut guard) = self.urls.lock() {
+            *guard = Some((generation, Arc::clone(&urls)));
+        }
+        Ok(urls)
+    }
+}
+
+/// A search as requested: the text and which results.
+pub struct SearchRequest {
+    pub q: String,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl SearchRequest {
+    /// Reads `q`, `limit` and `page` (or `offset`), naming the field at fault.
+    pub fn parse(
+        q: Option<&str>,
+        limit: Option<&str>,
+        page: Option<&str>,
+        offset: Option<&str>,
+    ) -> Result<SearchRequest, WebError> {
+        let number =
+            |field: &str, value: Option<&str>, min: usize, max: usize, default: usize| match value
+                .map(str::trim)
+            {
+                None | Some("") => Ok(default),
+                Some(v) => v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .ok_or_else(|| WebError::BadRequest {
+                        field: field.into(),
+                        message: format!("must be a whole number from {min} to {max} (got `{v}`)"),
+                    }),
+            };
+        let limit = number(
+            "limit",
+            limit,
+            1,
+            onramp_handbook::index::MAX_LIMIT,
+            RESULTS_PER_PAGE,
+        )?;
+        let page = number("page", page, 1, 1000, 1)?;
+        let offset = number("offset", offset, 0, 10_000, (page - 1) * limit)?;
+        Ok(SearchRequest {
+            q: q.unwrap_or_default().to_string(),
+            limit,
+            offset,
+        })
+    }
+}
+
+fn query_error(e: onramp_handbook::Error) -> WebError {
+    match e {
+        onramp_handbook::Error::Query(q) => WebError::BadRequest {
+            field: "q".into(),
+            message: q.to_string(),
+        },
+        other => WebError::Internal(other.to_string()),
+    }
+}
+
+/// Runs a search; an empty query is an error the caller may treat as "no search yet".
+pub fn search(state: &AppState, request: &SearchRequest) -> Result<Vec<Hit>, WebError> {
+    state
+        .handbook
+        .index
+        .search(&request.q, request.limit, request.offset)
+        .map_err(query_error)
+}
+
+/// Whether a query is just empty (the search page then shows its form only).
+pub fn is_empty_query(q: &str) -> bool {
+    matches!(
+        onramp_handbook::index::parse_query(q),
+        Err(QueryError::Empty)
+    )
+}
+
+/// A page ready to show.
+pub struct PageView {
+    pub page: HandbookPage,
+    pub html: String,
+    pub broken_links: Vec<String>,
+    /// The page on its published site, when the import named one.
+    pub original_url: Option<String>,
+}
+
+/// What a site path leads to.
+pub enum Lookup {
+    Page(Box<PageView>),
+    /// An alias or a differently written path: the canonical address.
+    Redirect(String),
+    Missing,
+}
+
+/// The page at a site path (`/handbook/x/`), rendered with its links resolved.
+pub async fn page_at(state: &AppState, path: &str) -> Result<Lookup, WebError> {
+    let url = page::normalize_site_path(path);
+    let Some(stored) = state.store.handbook_page_by_url(&url).await? else {
+        return Ok(Lookup::Missing);
+    };
+    if stored.url != path {
+        return Ok(Lookup::Redirect(format!("{PAGE_ROUTE}{}", stored.url)));
+    }
+    let handbook_state = state.store.handbook_state().await?;
+    let generation = handbook_state.as_ref().map_or(0, |s| s.generation);
+    let urls = state.handbook.urls(state, generation).await?;
+    let parsed = page::parse(&stored.path, &stored.source);
+    let resolve = |href: &str| links::resolve(&stored.path, href, &urls, PAGE_ROUTE);
+    let rendered = render::render_html(&parsed.body, &resolve);
+    let original_url = handbook_state
+        .filter(|s| !s.site_url.is_empty())
+        .map(|s| format!("{}{}", s.site_url, stored.url));
+    Ok(Lookup::Page(Box::new(PageView {
+        page: stored,
+        html: rendered.html,
+        broken_links: rendered.broken_links,
+        original_url,
+    })))
+}

@@ -1,0 +1,160 @@
+//! The search page and handbook page views.
+
+use super::Nav;
+use crate::api::handbook::SearchResult;
+use crate::auth::CurrentUser;
+use crate::handbook::{self, Lookup, PageView, SearchRequest};
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct SearchForm {
+    q: Option<String>,
+    page: Option<String>,
+    partial: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "_search_results.html")]
+struct ResultsFragment {
+    q: String,
+    hits: Vec<SearchResult>,
+    error: Option<String>,
+    indexed: bool,
+    offset: usize,
+    page: usize,
+    more: bool,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    nav: Option<Nav>,
+    q: String,
+    hits: Vec<SearchResult>,
+    error: Option<String>,
+    indexed: bool,
+    offset: usize,
+    page: usize,
+    more: bool,
+}
+
+/// `GET /search?q=…`: a plain form with results; `partial=1` returns only the results.
+pub async fn search(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(form): Query<SearchForm>,
+) -> Result<Response, WebError> {
+    let q = form.q.clone().unwrap_or_default();
+    let indexed = !state.handbook.index.is_empty();
+    let mut status = StatusCode::OK;
+    let mut error = None;
+    let mut hits = Vec::new();
+    let mut more = false;
+    let request = SearchRequest::parse(Some(&q), None, form.page.as_deref(), None)?;
+    if indexed && !handbook::is_empty_query(&q) {
+        // One more than shown tells whether there is a next page.
+        let probe = SearchRequest {
+            limit: request.limit + 1,
+            ..request
+        };
+        match handbook::search(&state, &probe) {
+            Ok(mut found) => {
+                more = found.len() > handbook::RESULTS_PER_PAGE;
+                found.truncate(handbook::RESULTS_PER_PAGE);
+                hits = found.into_iter().map(SearchResult::from).collect();
+            }
+            Err(WebError::BadRequest { field, message }) => {
+                status = StatusCode::BAD_REQUEST;
+                error = Some(format!("{field}: {message}"));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    let offset = (request_page(&form)? - 1) * handbook::RESULTS_PER_PAGE;
+    let page = offset / handbook::RESULTS_PER_PAGE + 1;
+    let q = if handbook::is_empty_query(&q) {
+        String::new()
+    } else {
+        q
+    };
+    let html = if form.partial.as_deref() == Some("1") {
+        ResultsFragment {
+            q,
+            hits,
+            error,
+            indexed,
+            offset,
+            page,
+            more,
+        }
+        .render()?
+    } else {
+        SearchPage {
+            nav: Nav::of(&state, &user).await?,
+            q,
+            hits,
+            error,
+            indexed,
+            offset,
+            page,
+            more,
+        }
+        .render()?
+    };
+    Ok((status, Html(html)).into_response())
+}
+
+fn request_page(form: &SearchForm) -> Result<usize, WebError> {
+    Ok(super::page_number(form.page.as_deref())? as usize)
+}
+
+#[derive(Template)]
+#[template(path = "handbook_page.html")]
+struct HandbookPageView {
+    nav: Option<Nav>,
+    v: PageView,
+}
+
+/// `GET /docs/{path}`: one handbook page; aliases redirect to the page.
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(path): Path<String>,
+) -> Result<Response, WebError> {
+    show(&state, &user, &format!("/{path}")).await
+}
+
+/// `GET /docs`: the handbook's home page, or the search page when there is none.
+pub async fn root(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
+    match handbook::page_at(&state, "/").await? {
+        Lookup::Missing => Ok(Redirect::to("/search").into_response()),
+        _ => show(&state, &user, "/").await,
+    }
+}
+
+async fn show(state: &AppState, user: &CurrentUser, path: &str) -> Result<Response, WebError> {
+    match handbook::page_at(state, path).await? {
+        Lookup::Page(v) => {
+            let nav = Nav::of(state, user).await?;
+            Ok(Html(HandbookPageView { nav, v: *v }.render()?).into_response())
+        }
+        Lookup::Redirect(to) => Ok(Redirect::permanent(&to).into_response()),
+        Lookup::Missing => Err(WebError::NotFound),
+    }
+}
+
+/// The instant-search enhancement.
+pub async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/search.js"),
+    )
+}
