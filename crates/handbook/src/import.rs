@@ -62,7 +62,11 @@ fn markdown_files(root: &Path) -> Result<Vec<String>> {
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            if parts.iter().any(|p| p.starts_with('.')) {
+            // Hidden folders (e.g. .gitlab/ templates) and the repository's own
+            // README or LICENSE beside the pages are not pages.
+            if parts.iter().any(|p| p.starts_with('.'))
+                || (parts.len() == 1 && is_repository_file(&parts[0]))
+            {
                 continue;
             }
             files.push(parts.join("/"));
@@ -70,6 +74,11 @@ fn markdown_files(root: &Path) -> Result<Vec<String>> {
     }
     files.sort();
     Ok(files)
+}
+
+fn is_repository_file(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default();
+    ["readme", "license", "contributing", "changelog"].contains(&stem.to_ascii_lowercase().as_str())
 }
 
 fn content_hash(source: &str) -> String {
@@ -103,7 +112,7 @@ pub async fn import_dir(
     dir: &Path,
     site_url: &str,
     index: Option<&Arc<SearchIndex>>,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<ImportReport> {
     let root = content_root(dir)?;
     let files = markdown_files(&root)?;

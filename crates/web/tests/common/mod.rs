@@ -15,10 +15,17 @@ pub struct App {
 }
 
 pub async fn start(store: Store) -> App {
+    let index = std::sync::Arc::new(onramp_handbook::SearchIndex::in_memory().unwrap());
+    start_with_index(store, index).await
+}
+
+pub async fn start_with_index(
+    store: Store,
+    index: std::sync::Arc<onramp_handbook::SearchIndex>,
+) -> App {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let index = std::sync::Arc::new(onramp_handbook::SearchIndex::in_memory().unwrap());
     let state = onramp_web::AppState::new(store, index);
     let handle = tokio::spawn(onramp_web::serve(listener, state, async {
         let _ = stopped.await;
