@@ -739,3 +739,109 @@ fn cert_plan_recommends_the_bundle_for_all_four() {
         "{err}"
     );
 }
+
+#[test]
+fn handbook_import_search_and_eval() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = dir.path().join("site");
+    let write = |path: &str, text: &str| {
+        let full = site.join("content").join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    };
+    write(
+        "guide/_index.md",
+        "---\ntitle: Guide\n---\nStart with [cadence calls](/guide/cadence/).\n",
+    );
+    write(
+        "guide/cadence.md",
+        "---\ntitle: Cadence calls\n---\nA cadence call happens every two weeks with the customer.\n",
+    );
+    write("guide/bad.md", "---\ntitle: [oops\n---\nBody.\n");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8 path");
+
+    // Searching before importing says what to do.
+    let (code, _, err) = run(onramp(dir.path()).args(["--data-dir", data, "search", "cadence"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("onramp handbook import"), "{err}");
+
+    let (code, out, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "handbook", "import", "site"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("3 added"), "{out}");
+    assert!(
+        err.contains("warning: guide/bad.md: front matter is not valid YAML"),
+        "{err}"
+    );
+    let (code, out, _) =
+        run(onramp(dir.path()).args(["--data-dir", data, "--json", "handbook", "import", "site"]));
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["unchanged"], 3);
+
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "search",
+        "cadense cals",
+        "--json",
+        "--limit",
+        "1",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let first = &v["results"][0];
+    assert_eq!(first["path"], "guide/cadence.md");
+    assert_eq!(first["url"], "/guide/cadence/");
+    assert_eq!(first["title"], "Cadence calls");
+    assert!(
+        first["snippet"]
+            .as_str()
+            .expect("snippet")
+            .contains("every two weeks")
+    );
+    assert_eq!(v["results"].as_array().expect("array").len(), 1);
+    let (code, _, err) = run(onramp(dir.path()).args(["--data-dir", data, "search", "  "]));
+    assert_eq!(code, 2);
+    assert!(err.contains("the query is empty"), "{err}");
+
+    std::fs::write(dir.path().join("q.tsv"), "# judged\nhow often is a cadence call\tguide/cadence.md\nwhere to start\tguide/_index.md\n").expect("write");
+    let (code, out, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "search-eval", "q.tsv", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    for key in [
+        "recall_at_1",
+        "recall_at_5",
+        "recall_at_10",
+        "mrr",
+        "latency_p50_ms",
+        "latency_p99_ms",
+    ] {
+        assert!(v[key].is_number(), "{key} in {out}");
+    }
+    assert_eq!(v["recall_at_1"], 1.0);
+    std::fs::write(dir.path().join("bad.tsv"), "question without tab\n").expect("write");
+    let (code, _, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "search-eval", "bad.tsv"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.tsv:1:"), "{err}");
+
+    // Broken links: listed with file and line, non-zero exit.
+    let (code, out, _) =
+        run(onramp(dir.path()).args(["--data-dir", data, "handbook", "check-links"]));
+    assert_eq!(code, 0, "{out}");
+    write(
+        "guide/cadence.md",
+        "---\ntitle: Cadence calls\n---\nSee [nothing](/guide/missing/).\n",
+    );
+    run(onramp(dir.path()).args(["--data-dir", data, "handbook", "import", "site"]));
+    let (code, out, _) =
+        run(onramp(dir.path()).args(["--data-dir", data, "handbook", "check-links"]));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("guide/cadence.md:4: no page at /guide/missing/"),
+        "{out}"
+    );
+}

@@ -90,7 +90,7 @@ pub fn evaluate(index: &SearchIndex, judgments: &[Judgment], rounds: usize) -> R
     let mut results = Vec::with_capacity(judgments.len());
     let mut latencies = Vec::with_capacity(judgments.len() * rounds.max(1));
     for j in judgments {
-        let hits = index.search(&j.question, 10, 0)?;
+        let hits = index.search_uncached(&j.question, 10, 0)?;
         let top: Vec<String> = hits.into_iter().map(|h| h.path).collect();
         let rank = top
             .iter()
@@ -106,7 +106,7 @@ pub fn evaluate(index: &SearchIndex, judgments: &[Judgment], rounds: usize) -> R
     for _ in 0..rounds.max(1) {
         for j in judgments {
             let started = Instant::now();
-            index.search(&j.question, 10, 0)?;
+            index.search_uncached(&j.question, 10, 0)?;
             latencies.push(started.elapsed().as_secs_f64() * 1000.0);
         }
     }

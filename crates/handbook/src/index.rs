@@ -4,9 +4,9 @@
 
 use crate::glossary::{Glossary, words};
 use crate::{Error, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
@@ -350,7 +350,17 @@ pub struct SearchIndex {
     weights: Weights,
     /// Only one writer at a time in this process.
     writing: Mutex<()>,
+    /// Recent results by (searcher generation, query, limit, offset): popular
+    /// questions repeat. Emptied when full or when the index changes.
+    cache: Mutex<HashMap<CacheKey, Arc<Vec<Hit>>>>,
+    cache_enabled: bool,
 }
+
+/// (searcher generation, query, limit, offset).
+type CacheKey = (u64, String, usize, usize);
+
+/// Most cached result lists.
+const CACHE_ENTRIES: usize = 1024;
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (empty) when missing or when it
@@ -400,6 +410,8 @@ impl SearchIndex {
             glossary: Glossary::parse(crate::glossary::DEFAULT),
             weights: Weights::default(),
             writing: Mutex::new(()),
+            cache: Mutex::new(HashMap::new()),
+            cache_enabled: std::env::var("ONRAMP_SEARCH_CACHE").as_deref() != Ok("0"),
         };
         search.weights_from_env();
         Ok(search)
@@ -541,7 +553,47 @@ impl SearchIndex {
         let parsed = parse_query(text)?;
         let limit = limit.clamp(1, MAX_LIMIT);
         let searcher = self.reader.searcher();
-        let Some(plan) = self.plan(&parsed, &searcher)? else {
+        if !self.cache_enabled {
+            return self.run(&parsed, &searcher, limit, offset);
+        }
+        let key = (
+            searcher.generation().generation_id(),
+            text.to_string(),
+            limit,
+            offset,
+        );
+        if let Some(hits) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(hits.as_ref().clone());
+        }
+        let hits = self.run(&parsed, &searcher, limit, offset)?;
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CACHE_ENTRIES || cache.keys().next().is_some_and(|k| k.0 != key.0) {
+                cache.clear();
+            }
+            cache.insert(key, Arc::new(hits.clone()));
+        }
+        Ok(hits)
+    }
+
+    /// Searches without the result cache (for measuring).
+    pub fn search_uncached(&self, text: &str, limit: usize, offset: usize) -> Result<Vec<Hit>> {
+        let parsed = parse_query(text)?;
+        self.run(
+            &parsed,
+            &self.reader.searcher(),
+            limit.clamp(1, MAX_LIMIT),
+            offset,
+        )
+    }
+
+    fn run(
+        &self,
+        parsed: &ParsedQuery,
+        searcher: &tantivy::Searcher,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<Hit>> {
+        let Some(plan) = self.plan(parsed, searcher)? else {
             return Ok(Vec::new());
         };
         let top = searcher.search(
@@ -556,7 +608,7 @@ impl SearchIndex {
             SnippetGenerator::new(plan.highlight, self.analyzer("en")?, self.fields.body, 180);
         snippets.set_max_num_chars(180);
         top.into_iter()
-            .map(|(score, address)| self.hit(&searcher, address, score, &snippets, &stems))
+            .map(|(score, address)| self.hit(searcher, address, score, &snippets, &stems))
             .collect()
     }
 
@@ -879,14 +931,19 @@ fn snippet_window<'a>(text: &'a str, stems: &[&str]) -> &'a str {
     if text.len() <= WINDOW * 2 {
         return text;
     }
-    let lower = text.to_ascii_lowercase();
-    let mut hits: Vec<(usize, usize)> = Vec::new();
-    for (n, stem) in stems.iter().enumerate() {
-        if stem.len() < 2 {
-            continue;
-        }
-        hits.extend(lower.match_indices(stem).take(200).map(|(at, _)| (at, n)));
-    }
+    let stems: Vec<&str> = stems.iter().copied().filter(|s| s.len() >= 2).collect();
+    let Ok(matcher) = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&stems)
+    else {
+        return floor_slice(text, 0, WINDOW);
+    };
+    // One pass over the text for all stems; the first 2,000 matches suffice.
+    let mut hits: Vec<(usize, usize)> = matcher
+        .find_iter(text)
+        .take(2_000)
+        .map(|m| (m.start(), m.pattern().as_usize()))
+        .collect();
     if hits.is_empty() {
         return floor_slice(text, 0, WINDOW);
     }

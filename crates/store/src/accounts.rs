@@ -415,16 +415,35 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<(ApiToken, Account)>> {
         let hash = token_hash(secret);
+        // Reading is the common path; the use is recorded at most once a
+        // minute, so a busy script does not turn every request into a write.
         let token: Option<ApiToken> = on_db!(self, |pool, _begin| {
             sqlx::query_as(
-                "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL
-                 RETURNING id, account_id, name, scope, created_at, last_used_at, revoked_at",
+                "SELECT id, account_id, name, scope, created_at, last_used_at, revoked_at
+                 FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
             )
             .bind(&hash)
-            .bind(now)
             .fetch_optional(pool)
             .await?
         });
+        let token = match token {
+            Some(t)
+                if t.last_used_at
+                    .is_none_or(|at| now - at >= chrono::Duration::seconds(60)) =>
+            {
+                on_db!(self, |pool, _begin| {
+                    sqlx::query_as(
+                        "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL
+                         RETURNING id, account_id, name, scope, created_at, last_used_at, revoked_at",
+                    )
+                    .bind(&hash)
+                    .bind(now)
+                    .fetch_optional(pool)
+                    .await?
+                })
+            }
+            other => other,
+        };
         let Some(token) = token else { return Ok(None) };
         let account = self.account(token.account_id).await?;
         if account.disabled_at.is_some() {
