@@ -157,14 +157,8 @@ async fn check_links(store: &onramp_store::Store, json: bool) -> CliResult<()> {
     }
 }
 
-/// `onramp search QUERY`.
-pub async fn search(
-    settings: &Settings,
-    query: &str,
-    limit: usize,
-    offset: usize,
-    json: bool,
-) -> CliResult<()> {
+/// The up-to-date index of this data directory, refusing an empty one.
+async fn ready_index(settings: &Settings) -> CliResult<Arc<SearchIndex>> {
     let store = serve::open_store(settings).await?;
     let index = open_index(settings, &store).await;
     store.close().await;
@@ -174,6 +168,18 @@ pub async fn search(
             "the search index is empty; run `onramp handbook import DIR` first".into(),
         ));
     }
+    Ok(index)
+}
+
+/// `onramp search QUERY`.
+pub async fn search(
+    settings: &Settings,
+    query: &str,
+    limit: usize,
+    offset: usize,
+    json: bool,
+) -> CliResult<()> {
+    let index = ready_index(settings).await?;
     let hits = index.search(query, limit, offset)?;
     if json {
         return print_json(&serde_json::json!({ "query": query, "results": hits }));
@@ -212,15 +218,7 @@ pub async fn search_eval(
         .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
     let judgments =
         eval::parse_judgments(&file.display().to_string(), &text).map_err(CliError::Usage)?;
-    let store = serve::open_store(settings).await?;
-    let index = open_index(settings, &store).await;
-    store.close().await;
-    let index = index?;
-    if index.is_empty() {
-        return Err(CliError::Usage(
-            "the search index is empty; run `onramp handbook import DIR` first".into(),
-        ));
-    }
+    let index = ready_index(settings).await?;
     let result = eval::evaluate(&index, &judgments, rounds)?;
     if json {
         return print_json(&result);

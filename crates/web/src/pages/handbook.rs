@@ -18,9 +18,8 @@ pub struct SearchForm {
     partial: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "_search_results.html")]
-struct ResultsFragment {
+/// The results part of the search page, also served alone for instant search.
+struct Results {
     q: String,
     hits: Vec<SearchResult>,
     error: Option<String>,
@@ -31,16 +30,16 @@ struct ResultsFragment {
 }
 
 #[derive(Template)]
+#[template(source = "{% include \"_search_results.html\" %}", ext = "html")]
+struct ResultsFragment {
+    r: Results,
+}
+
+#[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
     nav: Option<Nav>,
-    q: String,
-    hits: Vec<SearchResult>,
-    error: Option<String>,
-    indexed: bool,
-    offset: usize,
-    page: usize,
-    more: bool,
+    r: Results,
 }
 
 /// `GET /search?q=…`: a plain form with results; `partial=1` returns only the results.
@@ -82,27 +81,21 @@ pub async fn search(
     } else {
         q
     };
+    let r = Results {
+        q,
+        hits,
+        error,
+        indexed,
+        offset,
+        page,
+        more,
+    };
     let html = if form.partial.as_deref() == Some("1") {
-        ResultsFragment {
-            q,
-            hits,
-            error,
-            indexed,
-            offset,
-            page,
-            more,
-        }
-        .render()?
+        ResultsFragment { r }.render()?
     } else {
         SearchPage {
             nav: Nav::of(&state, &user).await?,
-            q,
-            hits,
-            error,
-            indexed,
-            offset,
-            page,
-            more,
+            r,
         }
         .render()?
     };
