@@ -45,6 +45,8 @@ fn help_documents_every_command_and_global_flag() {
         "serve",
         "seed-demo",
         "program",
+        "handbook",
+        "search-eval",
         "--data-dir",
         "--database-url",
         "--bind",
