@@ -20,6 +20,8 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     pub auto_close_days: Option<u32>,
     pub secure_cookies: Option<bool>,
+    /// Buddy matching rules (see `onramp_core::buddy::BuddyRules`).
+    pub buddy: Option<onramp_core::buddy::BuddyRules>,
 }
 
 /// What flags and environment variables gave (clap fills these).
@@ -49,6 +51,8 @@ pub struct Settings {
     pub auto_close_days: u32,
     /// Mark session cookies Secure (set when serving over HTTPS).
     pub secure_cookies: bool,
+    /// How buddies are suggested (`[buddy]` in onramp.toml).
+    pub buddy_rules: onramp_core::buddy::BuddyRules,
 }
 
 /// Reads `onramp.toml` (the given file, or `./onramp.toml` when present).
@@ -137,7 +141,10 @@ impl Settings {
             }
             None => file.secure_cookies.unwrap_or(false),
         };
+        let buddy_rules = file.buddy.unwrap_or_default();
+        buddy_rules.validate().map_err(CliError::Usage)?;
         Ok(Settings {
+            buddy_rules,
             data_dir,
             database,
             bind,

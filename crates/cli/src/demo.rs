@@ -48,8 +48,11 @@ const PEOPLE_CONNECT: &str = "taylor.brooks@example.com";
 const ENABLEMENT: &str = "chris.okafor@example.com";
 
 const ADMIN: &str = "avery.admin@example.com";
+const PRIYA: &str = "priya.nair@example.com";
+const SAM: &str = "sam.fischer@example.com";
+const MARIA: &str = "maria.costa@example.com";
 
-const PEOPLE: [Spec; 7] = [
+const PEOPLE: [Spec; 12] = [
     Spec {
         email: MANAGER,
         name: "Jordan Lee",
@@ -61,7 +64,7 @@ const PEOPLE: [Spec; 7] = [
         roles: &[Role::Manager],
     },
     Spec {
-        email: "sam.fischer@example.com",
+        email: SAM,
         name: "Sam Fischer",
         job_role: "CSM",
         segment: Some("Mid-Touch"),
@@ -71,7 +74,7 @@ const PEOPLE: [Spec; 7] = [
         roles: &[Role::Buddy],
     },
     Spec {
-        email: "maria.costa@example.com",
+        email: MARIA,
         name: "Maria Costa",
         job_role: "CSM",
         segment: Some("Scale"),
@@ -108,6 +111,57 @@ const PEOPLE: [Spec; 7] = [
         region: "DACH",
         time_zone: "Europe/Berlin",
         started_days_ago: 9,
+        roles: &[Role::NewHire],
+    },
+    // Colleagues who show why someone is not suggested as a buddy.
+    Spec {
+        email: "noah.becker@example.com",
+        name: "Noah Becker",
+        job_role: "CSM",
+        segment: Some("Mid-Touch"),
+        region: "DACH",
+        time_zone: "Europe/Berlin",
+        started_days_ago: 49,
+        roles: &[Role::Buddy],
+    },
+    Spec {
+        email: PRIYA,
+        name: "Priya Nair",
+        job_role: "CSM",
+        segment: Some("Mid-Touch"),
+        region: "EMEA",
+        time_zone: "Europe/Dublin",
+        started_days_ago: 900,
+        roles: &[Role::Buddy],
+    },
+    Spec {
+        email: "diego.alvarez@example.com",
+        name: "Diego Alvarez",
+        job_role: "CSM",
+        segment: Some("Mid-Touch"),
+        region: "AMER",
+        time_zone: "America/Los_Angeles",
+        started_days_ago: 700,
+        roles: &[Role::Buddy],
+    },
+    Spec {
+        email: "kim.park@example.com",
+        name: "Kim Park",
+        job_role: "CSM",
+        segment: Some("Scale"),
+        region: "EMEA",
+        time_zone: "Europe/London",
+        started_days_ago: 20,
+        roles: &[Role::NewHire],
+    },
+    Spec {
+        email: "lee.wong@example.com",
+        name: "Lee Wong",
+        job_role: "CSM",
+        segment: Some("Scale"),
+        region: "EMEA",
+        time_zone: "Europe/Amsterdam",
+        started_days_ago: 5,
         roles: &[Role::NewHire],
     },
     Spec {
@@ -268,6 +322,54 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
                 task.id,
                 task.version,
                 &onramp_core::onboarding::TaskAction::Complete,
+            )
+            .await?;
+    }
+    // Sam is Alex's buddy, Maria the backup; Priya already looks after two
+    // other new hires; Alex has shadowed two meetings.
+    store
+        .assign_buddy(id(MANAGER), onboarding.id, id(SAM), false, "same segment and region")
+        .await?;
+    store
+        .assign_buddy(id(MANAGER), onboarding.id, id(MARIA), true, "covers Sam's holidays")
+        .await?;
+    for (email, started) in [("kim.park@example.com", 20), ("lee.wong@example.com", 5)] {
+        let Some(person) = id(email) else { continue };
+        store
+            .create_onboarding(
+                id(PEOPLE_CONNECT),
+                &NewOnboarding {
+                    person_id: person,
+                    program_version_id: imported.version_id,
+                    start_date: days_ago(today, started),
+                    manager_id: id(MANAGER),
+                    people_connect_id: id(PEOPLE_CONNECT),
+                    enablement_id: id(ENABLEMENT),
+                    buddy_id: id(PRIYA),
+                },
+                &store.calendar_for(Some("EMEA")).await?,
+            )
+            .await?;
+    }
+    for (lead, days, kind, account) in [
+        (SAM, 6, "cadence-call", "Globex (renewal in Q2)"),
+        (MARIA, 3, "account-planning", "Initech"),
+    ] {
+        store
+            .add_meeting(
+                Some(hire),
+                onboarding.id,
+                &onramp_store::NewMeeting {
+                    role: onramp_core::meeting::Role::Shadowed,
+                    held_on: days_ago(today, days),
+                    duration_minutes: 45,
+                    meeting_type: kind.into(),
+                    lead_id: id(lead),
+                    observer_id: None,
+                    account: account.into(),
+                    notes: String::new(),
+                    learnings: "Agenda shared the day before; every action item had an owner.".into(),
+                },
             )
             .await?;
     }

@@ -1,5 +1,6 @@
 //! `onramp`: the onboarding platform for Customer Success Managers.
 
+mod buddy;
 mod cert;
 mod config;
 mod content;
@@ -94,6 +95,12 @@ enum Command {
     /// Plan technical certifications (bundles first).
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Buddy suggestions and assignments.
+    #[command(subcommand)]
+    Buddy(buddy::BuddyCommand),
+    /// Time off (used by buddy suggestions).
+    #[command(subcommand, name = "timeoff")]
+    TimeOff(buddy::TimeOffCommand),
     /// Import the handbook and check its links.
     #[command(subcommand)]
     Handbook(handbook::HandbookCommand),
@@ -193,6 +200,8 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::Token(command) => user::run_token(command, &settings, g.json).await,
         Command::Holiday(command) => user::run_holiday(command, &settings, g.json).await,
         Command::Cert(command) => cert::run(command, g.json),
+        Command::Buddy(command) => buddy::run(command, &settings, g.json).await,
+        Command::TimeOff(command) => buddy::run_time_off(command, &settings, g.json).await,
         Command::Handbook(command) => handbook::run(command, &settings, g.json).await,
         Command::Search {
             query,

@@ -29,6 +29,8 @@ pub struct Parties {
     pub new_hire: i64,
     pub manager: Option<i64>,
     pub buddy: Option<i64>,
+    /// Stands in for the buddy during absences, with the buddy's access.
+    pub backup_buddy: Option<i64>,
     pub people_connect: Option<i64>,
     pub enablement: Option<i64>,
 }
@@ -43,7 +45,7 @@ impl Parties {
         if self.manager == Some(person) {
             out.push(Role::Manager);
         }
-        if self.buddy == Some(person) {
+        if self.buddy == Some(person) || self.backup_buddy == Some(person) {
             out.push(Role::Buddy);
         }
         if self.people_connect == Some(person) {
@@ -132,6 +134,7 @@ mod tests {
 
     fn parties() -> Parties {
         Parties {
+            backup_buddy: None,
             new_hire: HIRE,
             manager: Some(MANAGER),
             buddy: Some(BUDDY),

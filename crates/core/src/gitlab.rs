@@ -558,6 +558,7 @@ fn import_text(
             regions: REGIONS.iter().map(|s| s.to_string()).collect(),
             reviewed_at: today,
             phases,
+            shadowing: None,
             body: String::new(),
             tasks,
         },

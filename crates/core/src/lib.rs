@@ -5,11 +5,13 @@
 //! or errors that name what is wrong and where.
 
 pub mod access;
+pub mod buddy;
 pub mod catalogue;
 mod checker;
 pub mod comment;
 pub mod error;
 pub mod gitlab;
+pub mod meeting;
 pub mod onboarding;
 pub mod people;
 pub mod program;

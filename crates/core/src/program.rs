@@ -34,6 +34,9 @@ pub struct Program {
     pub regions: Vec<String>,
     pub reviewed_at: NaiveDate,
     pub phases: Vec<Phase>,
+    /// Meetings to shadow each week, when the program asks for a weekly pace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shadowing: Option<crate::meeting::ShadowQuota>,
     /// Markdown shown as the onboarding's introduction.
     pub body: String,
     pub tasks: Vec<TaskTemplate>,
@@ -359,7 +362,8 @@ pub(crate) fn broken_relative_link(
     }
 }
 
-const PROGRAM_KEYS: [&str; 8] = [
+const PROGRAM_KEYS: [&str; 9] = [
+    "shadowing",
     "id",
     "title",
     "description",
@@ -445,6 +449,31 @@ fn parse_header(
     let phases = c
         .required(&fields, "phases", &top, what)
         .and_then(|n| parse_phases(&mut c, n));
+    let shadowing = match fields.get("shadowing") {
+        None => Some(None),
+        Some(n) => (|| {
+            let f = c.fields(n, "`shadowing`", &["per_week", "from_week", "to_week"])?;
+            let mut number = |key: &str| {
+                c.required(&f, key, &n.referenced, "`shadowing`")
+                    .and_then(|v| c.count(v, key))
+            };
+            let (per_week, from_week, to_week) =
+                (number("per_week"), number("from_week"), number("to_week"));
+            let quota = crate::meeting::ShadowQuota {
+                per_week: per_week?,
+                from_week: from_week?,
+                to_week: to_week?,
+            };
+            if quota.from_week == 0 || quota.to_week < quota.from_week {
+                c.error(
+                    &n.referenced,
+                    "`shadowing`: weeks count from 1 and `to_week` must not be before `from_week`",
+                );
+                return None;
+            }
+            Some(Some(quota))
+        })(),
+    };
     c.body_links(&body, body_line, known);
 
     let mut segments = segments?.into_iter().map(|(s, _)| s).collect::<Vec<_>>();
@@ -466,6 +495,7 @@ fn parse_header(
         regions,
         reviewed_at: reviewed_at?,
         phases: phases?,
+        shadowing: shadowing?,
         body: body.trim().to_string(),
         tasks: Vec::new(),
     })

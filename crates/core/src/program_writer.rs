@@ -73,6 +73,13 @@ pub fn program_files(program: &Program) -> Vec<SourceFile> {
         "reviewed_at: {}",
         program.reviewed_at.format("%Y-%m-%d")
     );
+    if let Some(q) = &program.shadowing {
+        let _ = writeln!(
+            head,
+            "shadowing: {{ per_week: {}, from_week: {}, to_week: {} }}",
+            q.per_week, q.from_week, q.to_week
+        );
+    }
     head.push_str("phases:\n");
     for p in &program.phases {
         let _ = writeln!(

@@ -628,7 +628,7 @@ impl Store {
                       OR e.actor_id = $1
                       OR (e.entity = 'person' AND e.entity_id = $1)
                       OR (e.entity = 'account' AND e.entity_id IN (SELECT id FROM accounts WHERE person_id = $1))
-                      OR e.onboarding_id IN (SELECT id FROM onboardings o WHERE $1 IN (o.person_id, o.manager_id, o.buddy_id, o.people_connect_id, o.enablement_id))
+                      OR e.onboarding_id IN (SELECT id FROM onboardings o WHERE $1 IN (o.person_id, o.manager_id, o.buddy_id, o.backup_buddy_id, o.people_connect_id, o.enablement_id))
                    ORDER BY e.id DESC LIMIT $2";
         Ok(on_db!(self, |pool, _begin| {
             sqlx::query_as(sql)

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 pub mod accounts;
 mod audit;
+mod buddies;
 mod engine;
 mod error;
 mod handbook;
@@ -27,6 +28,7 @@ pub mod testing;
 
 pub use accounts::{Account, ApiToken, Session};
 pub use engine::{StartRequest, SweepReport, TaskUpdate};
+pub use buddies::{BuddyAssignment, Feedback, Meeting, NewFeedback, NewMeeting};
 pub use error::StoreError;
 pub use handbook::{HandbookPage, HandbookPageInput, HandbookState, HandbookUrls};
 pub use models::*;

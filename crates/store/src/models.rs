@@ -84,6 +84,7 @@ pub struct Onboarding {
     pub closed_at: Option<DateTime<Utc>>,
     /// When the last task is due.
     pub due_date: Option<NaiveDate>,
+    pub backup_buddy_id: Option<i64>,
 }
 
 /// What an onboarding is made with.

@@ -10,7 +10,7 @@ use onramp_core::onboarding::plan;
 use onramp_core::schedule::WorkCalendar;
 use onramp_core::sha256_hex;
 
-pub(crate) const ONBOARDING_COLUMNS: &str = "id, person_id, program_version_id, start_date, manager_id, people_connect_id, enablement_id, buddy_id, status, version, created_at, updated_at, closed_at, due_date";
+pub(crate) const ONBOARDING_COLUMNS: &str = "id, person_id, program_version_id, start_date, manager_id, people_connect_id, enablement_id, buddy_id, status, version, created_at, updated_at, closed_at, due_date, backup_buddy_id";
 pub(crate) const TASK_COLUMNS: &str = "id, onboarding_id, task_key, position, title, body, owner_role, phase, kind, due_date, status, status_note, compliance_critical, version, completed_at, completed_by, created_at, updated_at, due_day, escalated_at, template";
 
 /// Puts a notification in the inbox of everyone a comment @mentions: roles
@@ -181,6 +181,17 @@ impl Store {
                 .await?;
             // One statement for all tasks: one round trip instead of one per task.
             insert_planned!(tx, onboarding.id, planned.iter(), program, now);
+            if let Some(buddy) = new.buddy_id {
+                sqlx::query(
+                    "INSERT INTO buddy_assignments (onboarding_id, buddy_id, backup, started_at, assigned_by, note) VALUES ($1, $2, FALSE, $3, $4, '')",
+                )
+                .bind(onboarding.id)
+                .bind(buddy)
+                .bind(now)
+                .bind(actor_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             let summary = serde_json::json!({
                 "person_id": new.person_id, "program": program.id, "program_version": version.version,
                 "start_date": new.start_date, "tasks": planned.len(),
@@ -221,7 +232,7 @@ impl Store {
         let row: Option<Row> = on_db!(self, |pool, _begin| {
             sqlx::query_as(
                 "SELECT o.id, o.person_id, o.program_version_id, o.start_date, o.manager_id, o.people_connect_id,
-                        o.enablement_id, o.buddy_id, o.status, o.version, o.created_at, o.updated_at, o.closed_at, o.due_date,
+                        o.enablement_id, o.buddy_id, o.status, o.version, o.created_at, o.updated_at, o.closed_at, o.due_date, o.backup_buddy_id,
                         p.email AS p_email, p.name AS p_name, p.department AS p_department, p.job_role AS p_job_role,
                         p.segment AS p_segment, p.region AS p_region, p.time_zone AS p_time_zone,
                         p.start_date AS p_start_date, p.manager_id AS p_manager_id,
@@ -568,7 +579,7 @@ impl OnboardingFilter {
         match self {
             OnboardingFilter::All => ("1 = 1", None, None, None),
             OnboardingFilter::Involving(id) => (
-                "$4 IN (o.person_id, o.manager_id, o.buddy_id, o.people_connect_id, o.enablement_id)",
+                "$4 IN (o.person_id, o.manager_id, o.buddy_id, o.backup_buddy_id, o.people_connect_id, o.enablement_id)",
                 Some(*id),
                 None,
                 None,

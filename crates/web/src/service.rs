@@ -26,6 +26,7 @@ pub fn parties_of(o: &Onboarding) -> Parties {
         new_hire: o.person_id,
         manager: o.manager_id,
         buddy: o.buddy_id,
+        backup_buddy: o.backup_buddy_id,
         people_connect: o.people_connect_id,
         enablement: o.enablement_id,
     }
