@@ -65,7 +65,10 @@ async fn person(store: &Store, flag: &str, email: &str) -> CliResult<onramp_stor
 }
 
 /// The person's running onboarding (the newest when there are several).
-async fn onboarding_of(store: &Store, email: &str) -> CliResult<(onramp_store::Person, Onboarding)> {
+async fn onboarding_of(
+    store: &Store,
+    email: &str,
+) -> CliResult<(onramp_store::Person, Onboarding)> {
     let p = person(store, "--email", email).await?;
     let onboarding = store
         .onboardings_of(p.id)
@@ -107,7 +110,12 @@ pub async fn run(command: BuddyCommand, settings: &Settings, json: bool) -> CliR
     result
 }
 
-async fn run_with(store: &Store, settings: &Settings, command: BuddyCommand, json: bool) -> CliResult<()> {
+async fn run_with(
+    store: &Store,
+    settings: &Settings,
+    command: BuddyCommand,
+    json: bool,
+) -> CliResult<()> {
     match command {
         BuddyCommand::Suggest { email } => {
             let (hire, onboarding) = onboarding_of(store, &email).await?;
@@ -115,7 +123,10 @@ async fn run_with(store: &Store, settings: &Settings, command: BuddyCommand, jso
             if json {
                 return print_json(&s);
             }
-            println!("Buddy candidates for {} (starts {}):", hire.name, onboarding.start_date);
+            println!(
+                "Buddy candidates for {} (starts {}):",
+                hire.name, onboarding.start_date
+            );
             if let Some(m) = &s.message {
                 println!("  {m}");
             }
@@ -131,30 +142,54 @@ async fn run_with(store: &Store, settings: &Settings, command: BuddyCommand, jso
             }
             Ok(())
         }
-        BuddyCommand::Assign { email, buddy, backup, note } => {
+        BuddyCommand::Assign {
+            email,
+            buddy,
+            backup,
+            note,
+        } => {
             let (hire, onboarding) = onboarding_of(store, &email).await?;
             let b = person(store, "--buddy", &buddy).await?;
-            store.assign_buddy(None, onboarding.id, Some(b.id), backup, &note).await?;
+            store
+                .assign_buddy(None, onboarding.id, Some(b.id), backup, &note)
+                .await?;
             let what = if backup { "backup buddy" } else { "buddy" };
             if json {
-                return print_json(&serde_json::json!({"onboarding": onboarding.id, what: b.email}));
+                return print_json(
+                    &serde_json::json!({"onboarding": onboarding.id, what: b.email}),
+                );
             }
             println!("{} is now {}'s {what}.", b.name, hire.name);
             Ok(())
         }
         BuddyCommand::End { email, backup } => {
             let (hire, onboarding) = onboarding_of(store, &email).await?;
-            store.assign_buddy(None, onboarding.id, None, backup, "").await?;
+            store
+                .assign_buddy(None, onboarding.id, None, backup, "")
+                .await?;
             if !json {
-                println!("{}'s {} assignment has ended.", hire.name, if backup { "backup buddy" } else { "buddy" });
+                println!(
+                    "{}'s {} assignment has ended.",
+                    hire.name,
+                    if backup { "backup buddy" } else { "buddy" }
+                );
             }
             Ok(())
         }
     }
 }
 
-pub async fn run_time_off(command: TimeOffCommand, settings: &Settings, json: bool) -> CliResult<()> {
-    let TimeOffCommand::Add { email, from, to, note } = command;
+pub async fn run_time_off(
+    command: TimeOffCommand,
+    settings: &Settings,
+    json: bool,
+) -> CliResult<()> {
+    let TimeOffCommand::Add {
+        email,
+        from,
+        to,
+        note,
+    } = command;
     let (from, to) = (date("--from", &from)?, date("--to", &to)?);
     let store = serve::open_store(settings).await?;
     let result = async {

@@ -328,10 +328,22 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
     // Sam is Alex's buddy, Maria the backup; Priya already looks after two
     // other new hires; Alex has shadowed two meetings.
     store
-        .assign_buddy(id(MANAGER), onboarding.id, id(SAM), false, "same segment and region")
+        .assign_buddy(
+            id(MANAGER),
+            onboarding.id,
+            id(SAM),
+            false,
+            "same segment and region",
+        )
         .await?;
     store
-        .assign_buddy(id(MANAGER), onboarding.id, id(MARIA), true, "covers Sam's holidays")
+        .assign_buddy(
+            id(MANAGER),
+            onboarding.id,
+            id(MARIA),
+            true,
+            "covers Sam's holidays",
+        )
         .await?;
     for (email, started) in [("kim.park@example.com", 20), ("lee.wong@example.com", 5)] {
         let Some(person) = id(email) else { continue };
@@ -368,7 +380,8 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
                     observer_id: None,
                     account: account.into(),
                     notes: String::new(),
-                    learnings: "Agenda shared the day before; every action item had an owner.".into(),
+                    learnings: "Agenda shared the day before; every action item had an owner."
+                        .into(),
                 },
             )
             .await?;

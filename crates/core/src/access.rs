@@ -68,15 +68,30 @@ pub enum OnboardingAction {
     /// Move the start date, upgrade the program version, close.
     Edit,
     AssignBuddy,
+    /// Record a shadowed or led meeting.
+    LogMeeting,
+    /// Read the feedback on led meetings: the new hire, the buddy (or
+    /// backup) and the manager only; not even an administrator.
+    ReadFeedback,
+    /// Give feedback on a led meeting as the buddy (or backup) or manager;
+    /// a meeting's recorded observer may too (checked with the meeting).
+    GiveFeedback,
 }
 
 /// Whether `actor` may do `action` on the onboarding of `parties`.
 pub fn may(actor: &Actor, parties: &Parties, action: OnboardingAction) -> bool {
+    let party = parties.roles_of(actor.person_id);
+    let is = |r: Role| party.contains(&r);
+    match action {
+        OnboardingAction::ReadFeedback => {
+            return is(Role::NewHire) || is(Role::Buddy) || is(Role::Manager);
+        }
+        OnboardingAction::GiveFeedback => return is(Role::Buddy) || is(Role::Manager),
+        _ => {}
+    }
     if actor.is_admin() {
         return true;
     }
-    let party = parties.roles_of(actor.person_id);
-    let is = |r: Role| party.contains(&r);
     match action {
         OnboardingAction::Read => !party.is_empty() || actor.has(Role::PeopleConnect),
         OnboardingAction::Comment => !party.is_empty(),
@@ -95,6 +110,8 @@ pub fn may(actor: &Actor, parties: &Parties, action: OnboardingAction) -> bool {
                 }
         }
         OnboardingAction::Edit | OnboardingAction::AssignBuddy => is(Role::Manager),
+        OnboardingAction::LogMeeting => is(Role::NewHire) || is(Role::Buddy) || is(Role::Manager),
+        OnboardingAction::ReadFeedback | OnboardingAction::GiveFeedback => false,
     }
 }
 

@@ -199,7 +199,11 @@ fn judge(rules: &BuddyRules, hire: &NewHire, c: &Colleague) -> Result<Candidate,
         return Err(format!(
             "already buddy to {} {} (at most {})",
             c.active_assignments,
-            if c.active_assignments == 1 { "person" } else { "people" },
+            if c.active_assignments == 1 {
+                "person"
+            } else {
+                "people"
+            },
             rules.max_concurrent
         ));
     }
@@ -260,10 +264,7 @@ fn judge(rules: &BuddyRules, hire: &NewHire, c: &Colleague) -> Result<Candidate,
     if c.active_assignments > 0 {
         let load = 10 * c.active_assignments as i32;
         score -= load;
-        reasons.push(format!(
-            "already buddy to {} −{load}",
-            c.active_assignments
-        ));
+        reasons.push(format!("already buddy to {} −{load}", c.active_assignments));
     } else {
         reasons.push("no other buddy assignment +0".into());
     }
@@ -342,7 +343,10 @@ pub fn typical_overlap_hours(
         daily.push(total);
     }
     daily.sort_by(f64::total_cmp);
-    Ok(daily.get(daily.len().saturating_sub(1) / 2).copied().unwrap_or(0.0))
+    Ok(daily
+        .get(daily.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(0.0))
 }
 
 fn is_weekend(day: NaiveDate) -> bool {
@@ -381,22 +385,46 @@ mod tests {
     fn overlap_across_zones_and_dst() {
         assert_eq!(overlap("Europe/Berlin", "Europe/Berlin", "2026-06-01"), 8.0);
         // Berlin and New York: six hours apart most of the year → 2 h.
-        assert_eq!(overlap("Europe/Berlin", "America/New_York", "2026-06-01"), 2.0);
+        assert_eq!(
+            overlap("Europe/Berlin", "America/New_York", "2026-06-01"),
+            2.0
+        );
         // In the weeks when the US has changed to summer time and Europe has
         // not (8 March – 29 March 2026) they are five hours apart → 3 h. A
         // start on 23 March has five such days and five after Europe's change.
-        assert_eq!(overlap("Europe/Berlin", "America/New_York", "2026-03-09"), 3.0);
-        assert_eq!(overlap("Europe/Berlin", "America/New_York", "2026-03-16"), 3.0);
-        assert_eq!(overlap("Europe/Berlin", "America/New_York", "2026-03-23"), 2.0);
-        assert_eq!(overlap("Europe/Berlin", "America/New_York", "2026-03-30"), 2.0);
+        assert_eq!(
+            overlap("Europe/Berlin", "America/New_York", "2026-03-09"),
+            3.0
+        );
+        assert_eq!(
+            overlap("Europe/Berlin", "America/New_York", "2026-03-16"),
+            3.0
+        );
+        assert_eq!(
+            overlap("Europe/Berlin", "America/New_York", "2026-03-23"),
+            2.0
+        );
+        assert_eq!(
+            overlap("Europe/Berlin", "America/New_York", "2026-03-30"),
+            2.0
+        );
         // Sydney and San Francisco: the colleague's day is the hire's
         // previous calendar day. In June (Sydney UTC+10, SF UTC−7) 09–17
         // Sydney is 16–24 SF of the previous day: 1 h (0 on Mondays, when it
         // is Sunday in SF).
-        assert_eq!(overlap("Australia/Sydney", "America/Los_Angeles", "2026-06-01"), 1.0);
+        assert_eq!(
+            overlap("Australia/Sydney", "America/Los_Angeles", "2026-06-01"),
+            1.0
+        );
         // In January Sydney is UTC+11 and SF UTC−8: 09–17 Sydney is 14–22 SF: 3 h.
-        assert_eq!(overlap("Australia/Sydney", "America/Los_Angeles", "2026-01-12"), 3.0);
-        assert!(typical_overlap_hours(&BuddyRules::default(), "Mars/Base", "UTC", d("2026-01-01")).is_err());
+        assert_eq!(
+            overlap("Australia/Sydney", "America/Los_Angeles", "2026-01-12"),
+            3.0
+        );
+        assert!(
+            typical_overlap_hours(&BuddyRules::default(), "Mars/Base", "UTC", d("2026-01-01"))
+                .is_err()
+        );
     }
 
     fn colleague(id: i64, name: &str) -> Colleague {
@@ -448,18 +476,56 @@ mod tests {
         other_segment.segment = Some("Strategic".into());
         let mut one_load = colleague(11, "Loaded");
         one_load.active_assignments = 1;
-        let all = vec![colleague(1, "Self"), manager, new, busy, away, far, sales, sa, best, other_segment, one_load];
+        let all = vec![
+            colleague(1, "Self"),
+            manager,
+            new,
+            busy,
+            away,
+            far,
+            sales,
+            sa,
+            best,
+            other_segment,
+            one_load,
+        ];
         let s = suggest(&BuddyRules::default(), &hire(), &all);
         let names: Vec<&str> = s.candidates.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, vec!["Best", "Loaded", "Other"]);
-        assert!(s.candidates[0].reasons.iter().any(|r| r == "same segment (Scale) +30"));
-        assert!(s.candidates[1].reasons.iter().any(|r| r == "already buddy to 1 −10"));
-        let why = |name: &str| s.excluded.iter().find(|e| e.name == name).unwrap().reason.clone();
+        assert!(
+            s.candidates[0]
+                .reasons
+                .iter()
+                .any(|r| r == "same segment (Scale) +30")
+        );
+        assert!(
+            s.candidates[1]
+                .reasons
+                .iter()
+                .any(|r| r == "already buddy to 1 −10")
+        );
+        let why = |name: &str| {
+            s.excluded
+                .iter()
+                .find(|e| e.name == name)
+                .unwrap()
+                .reason
+                .clone()
+        };
         assert_eq!(why("Manager"), "is the new hire's manager");
-        assert_eq!(why("Newish"), "tenure 7 weeks at the hire's start, under 3 months");
+        assert_eq!(
+            why("Newish"),
+            "tenure 7 weeks at the hire's start, under 3 months"
+        );
         assert_eq!(why("Busy"), "already buddy to 2 people (at most 2)");
-        assert_eq!(why("Away"), "away 2026-06-08 to 2026-06-10, during the hire's first 14 days");
-        assert_eq!(why("Far"), "1.0 h of shared working time on a weekday, under 3.0 h");
+        assert_eq!(
+            why("Away"),
+            "away 2026-06-08 to 2026-06-10, during the hire's first 14 days"
+        );
+        assert_eq!(
+            why("Far"),
+            "1.0 h of shared working time on a weekday, under 3.0 h"
+        );
         assert_eq!(why("Sales"), "department Sales, not Customer Success");
         assert_eq!(why("Architect"), "job role Solutions Architect, not CSM");
         assert!(s.excluded.iter().all(|e| e.name != "Self"));
@@ -477,7 +543,11 @@ mod tests {
         lone.department = "Legal".into();
         let s = suggest(&BuddyRules::default(), &hire(), &[lone]);
         assert!(s.candidates.is_empty());
-        assert!(s.message.unwrap().starts_with("Nobody is eligible as a buddy (1 colleague checked)"));
+        assert!(
+            s.message
+                .unwrap()
+                .starts_with("Nobody is eligible as a buddy (1 colleague checked)")
+        );
     }
 
     #[test]
@@ -485,7 +555,10 @@ mod tests {
         let mut r = BuddyRules::default();
         assert!(r.validate().is_ok());
         r.work_end = "8am".into();
-        assert_eq!(r.validate().unwrap_err(), "buddy.work_end: expected HH:MM, got `8am`");
+        assert_eq!(
+            r.validate().unwrap_err(),
+            "buddy.work_end: expected HH:MM, got `8am`"
+        );
         r.work_end = "08:00".into();
         assert!(r.validate().unwrap_err().contains("after work_start"));
     }

@@ -46,7 +46,12 @@ impl MeetingCatalogue {
         let c: MeetingCatalogue =
             serde_saphyr::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         let mut seen = std::collections::BTreeSet::new();
-        for id in c.types.iter().map(|t| &t.id).chain(c.skills.iter().map(|s| &s.id)) {
+        for id in c
+            .types
+            .iter()
+            .map(|t| &t.id)
+            .chain(c.skills.iter().map(|s| &s.id))
+        {
             if !seen.insert(id) {
                 return Err(format!("{file}: `{id}` appears twice"));
             }
@@ -151,7 +156,10 @@ pub fn quota_weeks(
             break;
         }
         let ends = starts + chrono::Duration::days(7);
-        let shadowed = shadowed_on.iter().filter(|d| **d >= starts && **d < ends).count() as u32;
+        let shadowed = shadowed_on
+            .iter()
+            .filter(|d| **d >= starts && **d < ends)
+            .count() as u32;
         weeks.push(QuotaWeek {
             week,
             starts,
@@ -191,13 +199,20 @@ pub fn themes(notes: &[&str], limit: usize) -> Vec<(String, u32)> {
             .map(|w| w.trim_matches('-').to_lowercase())
             .filter(|w| w.chars().count() > 2 && !COMMON.contains(&w.as_str()))
         {
-            let word = word.strip_suffix('s').filter(|w| w.len() > 3).map(str::to_string).unwrap_or(word);
+            let word = word
+                .strip_suffix('s')
+                .filter(|w| w.len() > 3)
+                .map(str::to_string)
+                .unwrap_or(word);
             if seen.insert(word.clone()) {
                 *counts.entry(word).or_default() += 1;
             }
         }
     }
-    let mut ranked: Vec<(String, u32)> = counts.into_iter().filter(|(_, n)| *n > 1 || notes.len() == 1).collect();
+    let mut ranked: Vec<(String, u32)> = counts
+        .into_iter()
+        .filter(|(_, n)| *n > 1 || notes.len() == 1)
+        .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(limit);
     ranked
@@ -214,23 +229,51 @@ mod tests {
     #[test]
     fn shipped_catalogue_parses_and_duplicates_are_refused() {
         let c = MeetingCatalogue::parse("meetings.yaml", CATALOGUE).unwrap();
-        assert_eq!(c.meeting_type("cadence-call").unwrap().category, Category::Customer);
-        assert_eq!(c.meeting_type("forecast").unwrap().category, Category::Internal);
+        assert_eq!(
+            c.meeting_type("cadence-call").unwrap().category,
+            Category::Customer
+        );
+        assert_eq!(
+            c.meeting_type("forecast").unwrap().category,
+            Category::Internal
+        );
         assert_eq!(c.skills.len(), 4);
         let dup = "owner: x\nreviewed_at: 2026-01-01\ntypes:\n  - {id: a, title: A, category: customer}\n  - {id: a, title: B, category: internal}\nskills:\n  - {id: s, title: S}\n";
-        assert_eq!(MeetingCatalogue::parse("m.yaml", dup).unwrap_err(), "m.yaml: `a` appears twice");
-        assert!(MeetingCatalogue::parse("m.yaml", "types: 3").unwrap_err().starts_with("m.yaml: "));
+        assert_eq!(
+            MeetingCatalogue::parse("m.yaml", dup).unwrap_err(),
+            "m.yaml: `a` appears twice"
+        );
+        assert!(
+            MeetingCatalogue::parse("m.yaml", "types: 3")
+                .unwrap_err()
+                .starts_with("m.yaml: ")
+        );
     }
 
     #[test]
     fn quota_weeks_count_shortfalls() {
-        let q = ShadowQuota { per_week: 2, from_week: 2, to_week: 9 };
+        let q = ShadowQuota {
+            per_week: 2,
+            from_week: 2,
+            to_week: 9,
+        };
         let start = d("2026-11-02");
-        let shadowed = [d("2026-11-03"), d("2026-11-10"), d("2026-11-11"), d("2026-11-18")];
+        let shadowed = [
+            d("2026-11-03"),
+            d("2026-11-10"),
+            d("2026-11-11"),
+            d("2026-11-18"),
+        ];
         let weeks = quota_weeks(&q, start, &shadowed, d("2026-11-20"));
         assert_eq!(weeks.len(), 2);
-        assert_eq!((weeks[0].week, weeks[0].shadowed, weeks[0].short_by()), (2, 2, 0));
-        assert_eq!((weeks[1].week, weeks[1].shadowed, weeks[1].short_by()), (3, 1, 1));
+        assert_eq!(
+            (weeks[0].week, weeks[0].shadowed, weeks[0].short_by()),
+            (2, 2, 0)
+        );
+        assert_eq!(
+            (weeks[1].week, weeks[1].shadowed, weeks[1].short_by()),
+            (3, 1, 1)
+        );
         assert!(quota_weeks(&q, start, &shadowed, d("2026-11-05")).is_empty());
     }
 
@@ -251,7 +294,11 @@ mod tests {
     #[test]
     fn themes_count_notes_not_words() {
         let t = themes(
-            &["Send the agenda earlier; agenda was late", "Agenda before the call and clearer next steps", "Clearer next steps"],
+            &[
+                "Send the agenda earlier; agenda was late",
+                "Agenda before the call and clearer next steps",
+                "Clearer next steps",
+            ],
             3,
         );
         assert_eq!(t[0], ("agenda".to_string(), 2));

@@ -213,10 +213,14 @@ impl Store {
             };
             if let Some(b) = buddy {
                 if b == hire {
-                    return Err(StoreError::Invalid("buddy: the new hire cannot be their own buddy".into()));
+                    return Err(StoreError::Invalid(
+                        "buddy: the new hire cannot be their own buddy".into(),
+                    ));
                 }
                 if Some(b) == manager {
-                    return Err(StoreError::Invalid("buddy: the manager cannot be the buddy".into()));
+                    return Err(StoreError::Invalid(
+                        "buddy: the manager cannot be the buddy".into(),
+                    ));
                 }
             }
             if old == buddy {
@@ -320,7 +324,9 @@ impl Store {
                 Some(id),
                 Some(onboarding_id),
                 None::<serde_json::Value>,
-                Some(serde_json::json!({"role": m.role.as_str(), "type": m.meeting_type, "on": m.held_on}))
+                Some(
+                    serde_json::json!({"role": m.role.as_str(), "type": m.meeting_type, "on": m.held_on})
+                )
             );
             tx.commit().await?;
             id
@@ -334,7 +340,11 @@ impl Store {
     }
 
     /// Completes open tasks whose target counts meetings of `role` and is met.
-    async fn complete_met_targets(&self, onboarding_id: i64, role: MeetingRole) -> Result<Vec<String>> {
+    async fn complete_met_targets(
+        &self,
+        onboarding_id: i64,
+        role: MeetingRole,
+    ) -> Result<Vec<String>> {
         let measure = role.measure();
         let count = self
             .meetings_of(onboarding_id)
@@ -344,14 +354,19 @@ impl Store {
             .count() as u32;
         let mut completed = Vec::new();
         for task in self.tasks(onboarding_id).await? {
-            let Some(target) = &task.template.target else { continue };
+            let Some(target) = &task.template.target else {
+                continue;
+            };
             if target.measure != measure || count < target.count {
                 continue;
             }
             if !matches!(task.status.as_str(), "open" | "in-progress") {
                 continue;
             }
-            match self.update_task(None, task.id, task.version, &TaskAction::Complete).await {
+            match self
+                .update_task(None, task.id, task.version, &TaskAction::Complete)
+                .await
+            {
                 Ok(_) => completed.push(task.task_key.clone()),
                 // Changed meanwhile (or not completable): leave it to people.
                 Err(StoreError::Conflict(_)) => {}
@@ -363,10 +378,12 @@ impl Store {
 
     pub async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
         Ok(on_db!(self, |pool, _b| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{MEETING_SELECT} WHERE m.id = $1")))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{MEETING_SELECT} WHERE m.id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
         }))
     }
 
@@ -393,7 +410,9 @@ impl Store {
             return Err(StoreError::Invalid("went_well: say what went well".into()));
         }
         if f.to_improve.trim().is_empty() {
-            return Err(StoreError::Invalid("to_improve: say what to improve".into()));
+            return Err(StoreError::Invalid(
+                "to_improve: say what to improve".into(),
+            ));
         }
         if let Some((skill, r)) = f.ratings.iter().find(|(_, r)| !(1..=5).contains(*r)) {
             return Err(StoreError::Invalid(format!(
@@ -432,11 +451,13 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query("UPDATE meetings SET observer_id = COALESCE(observer_id, $1) WHERE id = $2")
-                .bind(observer)
-                .bind(meeting_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE meetings SET observer_id = COALESCE(observer_id, $1) WHERE id = $2",
+            )
+            .bind(observer)
+            .bind(meeting_id)
+            .execute(&mut *tx)
+            .await?;
             audit!(
                 tx,
                 Some(observer),

@@ -27,8 +27,8 @@ mod programs;
 pub mod testing;
 
 pub use accounts::{Account, ApiToken, Session};
-pub use engine::{StartRequest, SweepReport, TaskUpdate};
 pub use buddies::{BuddyAssignment, Feedback, Meeting, NewFeedback, NewMeeting};
+pub use engine::{StartRequest, SweepReport, TaskUpdate};
 pub use error::StoreError;
 pub use handbook::{HandbookPage, HandbookPageInput, HandbookState, HandbookUrls};
 pub use models::*;

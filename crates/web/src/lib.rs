@@ -18,6 +18,7 @@ mod error;
 mod handbook;
 mod health;
 pub mod markdown;
+mod meetings;
 mod metrics;
 mod pages;
 mod service;
@@ -39,6 +40,10 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The search index and handbook page cache.
     pub handbook: Arc<handbook::Handbook>,
+    /// How buddies are suggested.
+    pub buddy_rules: Arc<onramp_core::buddy::BuddyRules>,
+    /// Meeting types and feedback skills.
+    pub meetings: Arc<onramp_core::meeting::MeetingCatalogue>,
 }
 
 impl AppState {
@@ -48,6 +53,8 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             secure_cookies: false,
             handbook: Arc::new(handbook::Handbook::new(index)),
+            buddy_rules: Arc::new(onramp_core::buddy::BuddyRules::default()),
+            meetings: Arc::new(onramp_core::meeting::MeetingCatalogue::shipped()),
         }
     }
 }
@@ -106,6 +113,19 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/onboardings/{id}/upgrade",
             get(pages::onboarding::upgrade_preview).post(pages::onboarding::upgrade),
+        )
+        .route(
+            "/onboardings/{id}/buddy",
+            get(pages::buddy::page).post(pages::buddy::assign),
+        )
+        .route("/onboardings/{id}/buddy/end", post(pages::buddy::end))
+        .route(
+            "/onboardings/{id}/meetings",
+            get(pages::buddy::log).post(pages::buddy::add),
+        )
+        .route(
+            "/onboardings/{id}/meetings/{meeting_id}/feedback",
+            get(pages::buddy::feedback_form).post(pages::buddy::give_feedback),
         )
         .route("/attachments/{id}", get(pages::onboarding::attachment))
         .route(

@@ -77,6 +77,9 @@ fn describe(action: OnboardingAction) -> String {
         }
         OnboardingAction::Edit => "change the onboarding".into(),
         OnboardingAction::AssignBuddy => "assign the buddy".into(),
+        OnboardingAction::LogMeeting => "record meetings".into(),
+        OnboardingAction::ReadFeedback => "read meeting feedback".into(),
+        OnboardingAction::GiveFeedback => "give meeting feedback".into(),
     }
 }
 

@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod account;
+mod buddy;
 pub(crate) mod handbook;
 mod onboardings;
 pub(crate) mod programs;
@@ -38,6 +39,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(account::revoke_token))
         .routes(routes!(account::audit))
         .routes(routes!(handbook::search))
+        .routes(routes!(buddy::suggestions))
+        .routes(routes!(buddy::assign))
+        .routes(routes!(buddy::log, buddy::add))
+        .routes(routes!(buddy::feedback))
 }
 
 /// An error as the API answers it.

@@ -1,6 +1,7 @@
 //! Server-rendered pages. They work without JavaScript.
 
 pub mod admin;
+pub mod buddy;
 pub mod handbook;
 pub mod onboarding;
 pub mod session;

@@ -140,6 +140,12 @@ pub fn program_files() -> Vec<SourceFile> {
         task("b", "new-hire", 2, "depends_on: [a]\n"),
         task("m", "manager", 3, "compliance_critical: true\n"),
         task("c", "buddy", 4, ""),
+        task(
+            "s",
+            "new-hire",
+            5,
+            "target:\n  count: 2\n  measure: shadowed-meetings\n",
+        ),
     ]
 }
 

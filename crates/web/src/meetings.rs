@@ -1,0 +1,463 @@
+//! Buddy suggestions and assignment, the meeting log and feedback: shared by
+//! the pages and the JSON API.
+
+use crate::auth::CurrentUser;
+use crate::service::{self, Loaded};
+use crate::{AppState, WebError};
+use chrono::NaiveDate;
+use onramp_core::access::{OnboardingAction, may};
+use onramp_core::buddy::{NewHire, Suggestions, suggest};
+use onramp_core::meeting::{Category, QuotaWeek, Role, number_led, quota_weeks, themes};
+use onramp_store::{BuddyAssignment, Feedback, Meeting, NewFeedback, NewMeeting};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// Ranked buddy candidates for an onboarding's new hire.
+pub async fn suggestions(state: &AppState, loaded: &Loaded) -> Result<Suggestions, WebError> {
+    let colleagues = state.store.buddy_colleagues(loaded.person.id).await?;
+    Ok(suggest(
+        &state.buddy_rules,
+        &NewHire {
+            person_id: loaded.person.id,
+            department: loaded.person.department.clone(),
+            segment: loaded.person.segment.clone(),
+            region: loaded.person.region.clone(),
+            time_zone: loaded.person.time_zone.clone(),
+            start_date: loaded.onboarding.start_date,
+            manager_id: loaded.onboarding.manager_id,
+        },
+        &colleagues,
+    ))
+}
+
+/// Assigns (or, with no email, ends) the buddy or backup buddy.
+pub async fn assign(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    email: Option<&str>,
+    backup: bool,
+    note: &str,
+) -> Result<(), WebError> {
+    service::load(state, user, id, OnboardingAction::AssignBuddy).await?;
+    let buddy = match email.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => Some(person_by_email(state, "buddy", e).await?),
+        None => None,
+    };
+    state
+        .store
+        .assign_buddy(Some(user.actor.person_id), id, buddy, backup, note.trim())
+        .await?;
+    Ok(())
+}
+
+async fn person_by_email(state: &AppState, field: &str, email: &str) -> Result<i64, WebError> {
+    state
+        .store
+        .person_by_email(email.trim())
+        .await?
+        .map(|p| p.id)
+        .ok_or_else(|| WebError::BadRequest {
+            field: field.into(),
+            message: format!("no person has the email {email}"),
+        })
+}
+
+/// A meeting as the form or the API sends it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MeetingInput {
+    /// `shadowed` or `led`.
+    pub role: String,
+    /// YYYY-MM-DD.
+    pub held_on: String,
+    pub duration_minutes: String,
+    /// A type id from the meeting catalogue, e.g. `cadence-call`.
+    pub meeting_type: String,
+    /// Shadowed meetings: the email of the CSM who led it.
+    #[serde(default)]
+    pub lead_email: Option<String>,
+    /// Led meetings: the email of the observer (usually the buddy).
+    #[serde(default)]
+    pub observer_email: Option<String>,
+    #[serde(default)]
+    pub account: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub learnings: String,
+}
+
+fn bad(field: &str, message: impl Into<String>) -> WebError {
+    WebError::BadRequest {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// Checks and records a meeting; returns it and the tasks it completed.
+pub async fn add_meeting(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    input: &MeetingInput,
+) -> Result<(Meeting, Vec<String>), WebError> {
+    let loaded = service::load(state, user, id, OnboardingAction::LogMeeting).await?;
+    let role =
+        Role::parse(input.role.trim()).ok_or_else(|| bad("role", "must be `shadowed` or `led`"))?;
+    let held_on = crate::pages::onboarding::parse_date("held_on", &input.held_on)?;
+    if held_on > onramp_core::onboarding::today_in(&loaded.person.time_zone, chrono::Utc::now()) {
+        return Err(bad(
+            "held_on",
+            "is in the future; record meetings once they took place",
+        ));
+    }
+    let duration_minutes = input
+        .duration_minutes
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|m| (1..=600).contains(m))
+        .ok_or_else(|| {
+            bad(
+                "duration_minutes",
+                format!(
+                    "must be a whole number of minutes from 1 to 600 (got `{}`)",
+                    input.duration_minutes
+                ),
+            )
+        })?;
+    if state
+        .meetings
+        .meeting_type(input.meeting_type.trim())
+        .is_none()
+    {
+        let known: Vec<&str> = state.meetings.types.iter().map(|t| t.id.as_str()).collect();
+        return Err(bad(
+            "meeting_type",
+            format!(
+                "unknown type `{}` (known: {})",
+                input.meeting_type,
+                known.join(", ")
+            ),
+        ));
+    }
+    let lead_id = match (
+        role,
+        input
+            .lead_email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty()),
+    ) {
+        (Role::Shadowed, Some(e)) => Some(person_by_email(state, "lead_email", e).await?),
+        (Role::Shadowed, None) => {
+            return Err(bad("lead_email", "say who led the meeting you shadowed"));
+        }
+        (Role::Led, _) => Some(loaded.person.id),
+    };
+    let observer_id = match (
+        role,
+        input
+            .observer_email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty()),
+    ) {
+        (Role::Led, Some(e)) => Some(person_by_email(state, "observer_email", e).await?),
+        _ => None,
+    };
+    for (field, text, max) in [
+        ("account", &input.account, 200),
+        ("notes", &input.notes, 10_000),
+        ("learnings", &input.learnings, 10_000),
+    ] {
+        if text.chars().count() > max {
+            return Err(bad(field, format!("is longer than {max} characters")));
+        }
+    }
+    Ok(state
+        .store
+        .add_meeting(
+            Some(user.actor.person_id),
+            id,
+            &NewMeeting {
+                role,
+                held_on,
+                duration_minutes,
+                meeting_type: input.meeting_type.trim().to_string(),
+                lead_id,
+                observer_id,
+                account: input.account.trim().to_string(),
+                notes: input.notes.trim().to_string(),
+                learnings: input.learnings.trim().to_string(),
+            },
+        )
+        .await?)
+}
+
+/// Feedback as the form or the API sends it; ratings by skill id.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FeedbackInput {
+    pub went_well: String,
+    pub to_improve: String,
+    #[serde(default)]
+    pub notes: String,
+    /// Skill id → "1".."5".
+    #[serde(default)]
+    pub ratings: BTreeMap<String, String>,
+}
+
+/// Records feedback on a led meeting of onboarding `id`.
+pub async fn give_feedback(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    meeting_id: i64,
+    input: &FeedbackInput,
+) -> Result<Feedback, WebError> {
+    let loaded = service::load(state, user, id, OnboardingAction::Read).await?;
+    let meeting = state
+        .store
+        .meeting(meeting_id)
+        .await?
+        .filter(|m| m.onboarding_id == id)
+        .ok_or(WebError::NotFound)?;
+    let is_observer = meeting.observer_id == Some(user.actor.person_id);
+    if !is_observer && !may(&user.actor, &loaded.parties, OnboardingAction::GiveFeedback) {
+        return Err(WebError::Forbidden(
+            "only the meeting's observer, the buddy or the manager give feedback".into(),
+        ));
+    }
+    let mut ratings = BTreeMap::new();
+    for (skill, value) in &input.ratings {
+        if value.trim().is_empty() {
+            continue;
+        }
+        if state.meetings.skill(skill).is_none() {
+            return Err(bad("ratings", format!("unknown skill `{skill}`")));
+        }
+        let r = value
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|r| (1..=5).contains(r))
+            .ok_or_else(|| {
+                bad(
+                    "ratings",
+                    format!("`{skill}` must be from 1 to 5 (got `{value}`)"),
+                )
+            })?;
+        ratings.insert(skill.clone(), r);
+    }
+    Ok(state
+        .store
+        .record_feedback(
+            user.actor.person_id,
+            meeting_id,
+            &NewFeedback {
+                went_well: input.went_well.clone(),
+                to_improve: input.to_improve.clone(),
+                ratings,
+                notes: input.notes.clone(),
+            },
+        )
+        .await?)
+}
+
+/// A led meeting with its number and feedback.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedMeeting {
+    #[schema(value_type = Object)]
+    pub meeting: Meeting,
+    /// 1, 2, … for customer meetings; none for internal ones.
+    pub number: Option<u32>,
+    /// Hidden from those who may not read feedback.
+    #[schema(value_type = Option<Object>)]
+    pub feedback: Option<Feedback>,
+    /// Among the first meetings the buddy is expected at, and nobody observed.
+    pub missing_observer: bool,
+}
+
+/// Everything the meetings page and the API show.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingLog {
+    #[schema(value_type = Vec<Object>)]
+    pub shadowed: Vec<Meeting>,
+    pub led: Vec<LedMeeting>,
+    #[schema(value_type = Vec<Object>)]
+    pub quota: Vec<QuotaWeek>,
+    /// The weekly quota's shortfall in the last ended week, for people.
+    pub shortfall: Option<String>,
+    pub feedback_visible: bool,
+    /// Average confidence per numbered led meeting with feedback.
+    #[schema(value_type = Vec<Object>)]
+    pub trend: Vec<(u32, f64)>,
+    /// Most frequent words in "to improve", with how many notes use them.
+    #[schema(value_type = Vec<Object>)]
+    pub themes: Vec<(String, u32)>,
+}
+
+/// How many of the first led customer meetings the buddy is expected at.
+pub const OBSERVED_MEETINGS: u32 = 10;
+
+pub async fn log(
+    state: &AppState,
+    user: &CurrentUser,
+    loaded: &Loaded,
+) -> Result<MeetingLog, WebError> {
+    let meetings = state.store.meetings_of(loaded.onboarding.id).await?;
+    let feedback_visible = may(&user.actor, &loaded.parties, OnboardingAction::ReadFeedback);
+    let mut feedback: BTreeMap<i64, Feedback> = if feedback_visible {
+        state
+            .store
+            .feedback_of(loaded.onboarding.id)
+            .await?
+            .into_iter()
+            .map(|f| (f.meeting_id, f))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    let is_customer = |m: &Meeting| {
+        state
+            .meetings
+            .meeting_type(&m.meeting_type)
+            .is_some_and(|t| t.category == Category::Customer)
+    };
+    let numbers = number_led(
+        &meetings
+            .iter()
+            .filter(|m| m.role == "led")
+            .map(|m| (m.id, m.held_on, is_customer(m)))
+            .collect::<Vec<_>>(),
+    );
+    let (shadowed, led_raw): (Vec<Meeting>, Vec<Meeting>) =
+        meetings.into_iter().partition(|m| m.role == "shadowed");
+    let led: Vec<LedMeeting> = led_raw
+        .into_iter()
+        .map(|m| {
+            let number = numbers.get(&m.id).copied();
+            let missing_observer =
+                number.is_some_and(|n| n <= OBSERVED_MEETINGS) && m.observer_id.is_none();
+            LedMeeting {
+                feedback: feedback.remove(&m.id),
+                meeting: m,
+                number,
+                missing_observer,
+            }
+        })
+        .collect();
+    let today = onramp_core::onboarding::today_in(&loaded.person.time_zone, chrono::Utc::now());
+    let quota = match &loaded.version.definition.shadowing {
+        Some(q) => quota_weeks(
+            q,
+            loaded.onboarding.start_date,
+            &shadowed
+                .iter()
+                .map(|m| m.held_on)
+                .collect::<Vec<NaiveDate>>(),
+            today,
+        ),
+        None => Vec::new(),
+    };
+    let shortfall = quota
+        .iter()
+        .rev()
+        .find(|w| w.starts + chrono::Duration::days(7) <= today)
+        .filter(|w| w.short_by() > 0)
+        .map(|w| {
+            format!(
+                "Week {} (from {}): {} of {} meetings shadowed. Your buddy can help you find calls to join.",
+                w.week, w.starts, w.shadowed, w.required
+            )
+        });
+    let mut trend = Vec::new();
+    let mut notes = Vec::new();
+    for l in &led {
+        if let (Some(n), Some(f)) = (l.number, &l.feedback) {
+            if !f.ratings.0.is_empty() {
+                let sum: u32 = f.ratings.0.values().map(|r| u32::from(*r)).sum();
+                trend.push((n, f64::from(sum) / f.ratings.0.len() as f64));
+            }
+        }
+        if let Some(f) = &l.feedback {
+            notes.push(f.to_improve.as_str());
+        }
+    }
+    let themes = themes(&notes, 5);
+    Ok(MeetingLog {
+        shadowed,
+        led,
+        quota,
+        shortfall,
+        feedback_visible,
+        trend,
+        themes,
+    })
+}
+
+/// The buddy and backup assignments, oldest first.
+pub async fn history(state: &AppState, id: i64) -> Result<Vec<BuddyAssignment>, WebError> {
+    Ok(state.store.buddy_history(id).await?)
+}
+
+/// A line chart of average confidence (1–5) per led meeting, as inline SVG.
+pub fn trend_svg(points: &[(u32, f64)]) -> String {
+    let (w, h, pad) = (480.0, 200.0, 32.0);
+    let max_n = points
+        .iter()
+        .map(|p| p.0)
+        .max()
+        .unwrap_or(1)
+        .max(OBSERVED_MEETINGS) as f64;
+    let x = |n: u32| pad + (f64::from(n) - 1.0) / (max_n - 1.0).max(1.0) * (w - 2.0 * pad);
+    let y = |v: f64| h - pad - (v - 1.0) / 4.0 * (h - 2.0 * pad);
+    let mut svg = format!(
+        "<svg class=\"trend\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Confidence per led meeting</title>"
+    );
+    for level in 1..=5 {
+        let ly = y(f64::from(level));
+        svg.push_str(&format!(
+            "<line x1=\"{pad}\" y1=\"{ly:.1}\" x2=\"{:.1}\" y2=\"{ly:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">{level}</text>",
+            w - pad,
+            pad - 18.0,
+            ly + 4.0
+        ));
+    }
+    let path: Vec<String> = points
+        .iter()
+        .map(|(n, v)| format!("{:.1},{:.1}", x(*n), y(*v)))
+        .collect();
+    if !path.is_empty() {
+        svg.push_str(&format!(
+            "<polyline fill=\"none\" stroke=\"#2f6fab\" stroke-width=\"2\" points=\"{}\"/>",
+            path.join(" ")
+        ));
+    }
+    for (n, v) in points {
+        svg.push_str(&format!(
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#2f6fab\"><title>Meeting {n}: {v:.1}</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{n}</text>",
+            x(*n),
+            y(*v),
+            x(*n),
+            h - pad + 16.0
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trend_chart_plots_each_point() {
+        let svg = trend_svg(&[(1, 2.5), (2, 3.0), (3, 4.25)]);
+        assert!(svg.starts_with("<svg"));
+        assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(svg.contains("Meeting 3: 4.2") || svg.contains("Meeting 3: 4.3"));
+        assert!(trend_svg(&[]).contains("</svg>"));
+    }
+}
