@@ -12,11 +12,11 @@ before(async () => {
   server = await startDemo();
   browser = await launchBrowser();
   mkdirSync('test-results', { recursive: true });
-  // A second new hire with Sam as their buddy.
+  // A second new hire with Diego as their buddy.
   server.cli('user', 'add', '--email', 'riley.chen@example.com', '--name', 'Riley Chen', '--roles', 'new-hire',
     '--segment', 'Scale', '--region', 'EMEA', '--manager', 'jordan.lee@example.com', '--password', 'riley-long-password');
   server.cli('onboarding', 'create', '--email', 'riley.chen@example.com', '--start', new Date().toISOString().slice(0, 10),
-    '--buddy', 'sam.fischer@example.com');
+    '--buddy', 'diego.alvarez@example.com');
 });
 
 after(async () => {
@@ -77,12 +77,12 @@ test('a new hire completes a task and comments with a screenshot; the manager se
 test("a buddy sees their buddy's onboarding and not others; signing out ends the session", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signIn(page, server.url, 'sam.fischer@example.com');
+  await signIn(page, server.url, 'diego.alvarez@example.com');
   await page.goto(server.url);
   assert.equal(await page.getByRole('row', { name: /Riley Chen/ }).count(), 1);
   assert.equal(await page.getByRole('row', { name: /Alex Morgan/ }).count(), 0);
   const response = await page.goto(`${server.url}onboardings/1`);
-  assert.equal(response.status(), 404, "Alex's onboarding does not exist for Sam");
+  assert.equal(response.status(), 404, "Alex's onboarding does not exist for Diego");
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/login$/);

@@ -140,8 +140,8 @@ fn seed_demo_is_idempotent_and_speaks_json() {
     assert_eq!(first["program"], "csm-onboarding");
     assert_eq!(
         first["people"].as_array().map(Vec::len),
-        Some(7),
-        "six people and an admin"
+        Some(12),
+        "eleven people (the new hires, their team and colleagues) and an admin"
     );
     assert!(
         dir.path().join("onramp-data/onramp.db").exists(),
@@ -846,4 +846,147 @@ fn handbook_import_search_and_eval() {
         out.contains("guide/cadence.md:4: no page at /guide/missing/"),
         "{out}"
     );
+}
+
+#[test]
+fn buddy_suggestions_assignment_and_time_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8 path");
+    let (code, _, err) = run(onramp(dir.path()).args(["--data-dir", data, "seed-demo"]));
+    assert_eq!(code, 0, "{err}");
+    let suggest = |dir: &Path| {
+        let (code, out, err) = run(onramp(dir).args([
+            "--data-dir",
+            data,
+            "buddy",
+            "suggest",
+            "--email",
+            "alex.morgan@example.com",
+            "--json",
+        ]));
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).expect("json")
+    };
+    let s = suggest(dir.path());
+    let candidates = s["candidates"].as_array().expect("candidates");
+    assert_eq!(candidates[0]["email"], "sam.fischer@example.com", "{s}");
+    assert!(candidates[0]["score"].is_number());
+    assert!(
+        candidates[0]["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .any(|r| r.as_str().expect("text").starts_with("same segment"))
+    );
+    let why = |email: &str| -> String {
+        s["excluded"]
+            .as_array()
+            .expect("excluded")
+            .iter()
+            .find(|e| e["email"] == email)
+            .map(|e| e["reason"].as_str().expect("reason").to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(why("jordan.lee@example.com"), "is the new hire's manager");
+    assert!(
+        why("noah.becker@example.com").contains("under 3 months"),
+        "{s}"
+    );
+    assert_eq!(
+        why("priya.nair@example.com"),
+        "already buddy to 2 people (at most 2)"
+    );
+
+    // Time off in the hire's first two weeks excludes; bad dates are refused.
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "timeoff",
+        "add",
+        "--email",
+        "maria.costa@example.com",
+        "--from",
+        "2026-13-01",
+        "--to",
+        "2026-12-02",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--from: expected YYYY-MM-DD"), "{err}");
+    let start = chrono::Utc::now().date_naive() - chrono::Duration::days(9);
+    let (from, to) = (
+        start.to_string(),
+        (start + chrono::Duration::days(2)).to_string(),
+    );
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "timeoff",
+        "add",
+        "--email",
+        "maria.costa@example.com",
+        "--from",
+        &from,
+        "--to",
+        &to,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let s = suggest(dir.path());
+    assert!(
+        s["excluded"]
+            .as_array()
+            .expect("excluded")
+            .iter()
+            .any(|e| e["email"] == "maria.costa@example.com"
+                && e["reason"].as_str().expect("reason").starts_with("away")),
+        "{s}"
+    );
+
+    // Assign, then end; the manager is refused.
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "buddy",
+        "assign",
+        "--email",
+        "alex.morgan@example.com",
+        "--buddy",
+        "diego.alvarez@example.com",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Diego Alvarez is now Alex Morgan's buddy"),
+        "{out}"
+    );
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "buddy",
+        "assign",
+        "--email",
+        "alex.morgan@example.com",
+        "--buddy",
+        "jordan.lee@example.com",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("manager cannot be the buddy"), "{err}");
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "buddy",
+        "end",
+        "--email",
+        "alex.morgan@example.com",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "buddy",
+        "suggest",
+        "--email",
+        "taylor.brooks@example.com",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("has no running onboarding"), "{err}");
 }

@@ -170,6 +170,15 @@ pub fn quota_weeks(
     weeks
 }
 
+/// The last quota week that has ended on `today` and fell short, if any.
+pub fn last_shortfall(weeks: &[QuotaWeek], today: NaiveDate) -> Option<&QuotaWeek> {
+    weeks
+        .iter()
+        .rev()
+        .find(|w| w.starts + chrono::Duration::days(7) <= today)
+        .filter(|w| w.short_by() > 0)
+}
+
 /// Numbers (1, 2, …) of led customer meetings in date order; `None` for
 /// internal ones. Input: (meeting id, date, is customer) in any order.
 pub fn number_led(meetings: &[(i64, NaiveDate, bool)]) -> BTreeMap<i64, u32> {
@@ -275,6 +284,14 @@ mod tests {
             (3, 1, 1)
         );
         assert!(quota_weeks(&q, start, &shadowed, d("2026-11-05")).is_empty());
+        // Week 3 is still running on the 20th: week 2 (met) is the last ended one.
+        assert_eq!(last_shortfall(&weeks, d("2026-11-20")), None);
+        // Once week 3 has ended short, it is flagged.
+        let later = quota_weeks(&q, start, &shadowed, d("2026-11-23"));
+        assert_eq!(
+            last_shortfall(&later, d("2026-11-23")).map(|w| w.week),
+            Some(3)
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ macro_rules! contract {
 }
 
 contract!(
+    time_off_and_buddy_colleagues,
     migrations_are_applied,
     people_are_added_updated_and_audited,
     a_person_with_an_unknown_manager_is_refused,
@@ -1198,4 +1199,51 @@ async fn the_audit_log_shows_each_person_what_concerns_them(store: Store, _db: D
             .iter()
             .any(|e| e.onboarding_id == Some(o))
     );
+}
+
+async fn time_off_and_buddy_colleagues(store: Store, _db: Database) {
+    let add = |email: &str, role: &str| NewPerson {
+        email: email.into(),
+        name: email.split('@').next().unwrap_or(email).into(),
+        department: "Customer Success".into(),
+        job_role: role.into(),
+        time_zone: "Europe/Berlin".into(),
+        start_date: Some(date("2024-01-01")),
+        ..Default::default()
+    };
+    let (hire, _) = store
+        .upsert_person(None, &add("hire@example.com", "CSM"))
+        .await
+        .expect("hire");
+    let (csm, _) = store
+        .upsert_person(None, &add("csm@example.com", "CSM"))
+        .await
+        .expect("csm");
+    store
+        .add_time_off(
+            None,
+            csm.id,
+            date("2026-12-21"),
+            date("2026-12-31"),
+            "holidays",
+        )
+        .await
+        .expect("time off");
+    let err = store
+        .add_time_off(None, csm.id, date("2026-12-21"), date("2026-12-20"), "")
+        .await
+        .expect_err("backwards");
+    assert_eq!(
+        err.to_string(),
+        "invalid value: to: the last day is before the first day"
+    );
+    let colleagues = store.buddy_colleagues(hire.id).await.expect("colleagues");
+    assert_eq!(colleagues.len(), 1);
+    assert_eq!(colleagues[0].person_id, csm.id);
+    assert_eq!(
+        colleagues[0].time_off,
+        vec![(date("2026-12-21"), date("2026-12-31"))]
+    );
+    assert_eq!(colleagues[0].active_assignments, 0);
+    assert_eq!(colleagues[0].start_date, Some(date("2024-01-01")));
 }

@@ -7,7 +7,9 @@ use crate::{AppState, WebError};
 use chrono::NaiveDate;
 use onramp_core::access::{OnboardingAction, may};
 use onramp_core::buddy::{NewHire, Suggestions, suggest};
-use onramp_core::meeting::{Category, QuotaWeek, Role, number_led, quota_weeks, themes};
+use onramp_core::meeting::{
+    Category, QuotaWeek, Role, last_shortfall, number_led, quota_weeks, themes,
+};
 use onramp_store::{BuddyAssignment, Feedback, Meeting, NewFeedback, NewMeeting};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -361,12 +363,7 @@ pub async fn log(
         ),
         None => Vec::new(),
     };
-    let shortfall = quota
-        .iter()
-        .rev()
-        .find(|w| w.starts + chrono::Duration::days(7) <= today)
-        .filter(|w| w.short_by() > 0)
-        .map(|w| {
+    let shortfall = last_shortfall(&quota, today).map(|w| {
             format!(
                 "Week {} (from {}): {} of {} meetings shadowed. Your buddy can help you find calls to join.",
                 w.week, w.starts, w.shadowed, w.required
@@ -375,11 +372,11 @@ pub async fn log(
     let mut trend = Vec::new();
     let mut notes = Vec::new();
     for l in &led {
-        if let (Some(n), Some(f)) = (l.number, &l.feedback) {
-            if !f.ratings.0.is_empty() {
-                let sum: u32 = f.ratings.0.values().map(|r| u32::from(*r)).sum();
-                trend.push((n, f64::from(sum) / f.ratings.0.len() as f64));
-            }
+        if let (Some(n), Some(f)) = (l.number, &l.feedback)
+            && !f.ratings.0.is_empty()
+        {
+            let sum: u32 = f.ratings.0.values().map(|r| u32::from(*r)).sum();
+            trend.push((n, f64::from(sum) / f.ratings.0.len() as f64));
         }
         if let Some(f) = &l.feedback {
             notes.push(f.to_improve.as_str());

@@ -783,7 +783,7 @@ async fn onboarding_api_end_to_end(store: Store, _db: Database) {
         .await
         .expect("upgrade");
     assert_eq!(res.status().as_u16(), 200);
-    assert_eq!(store.tasks(o).await.expect("tasks").len(), 5);
+    assert_eq!(store.tasks(o).await.expect("tasks").len(), 6);
 
     // People Connect creates an onboarding by email.
     person(

@@ -85,6 +85,8 @@ struct DetailPage {
     timeline: Vec<TimelineLine>,
     csrf: String,
     newer_version: Option<(i64, i64)>,
+    /// The weekly shadowing pace fell short last week.
+    shortfall: Option<String>,
 }
 
 pub async fn detail(
@@ -94,7 +96,7 @@ pub async fn detail(
 ) -> Result<Html<String>, WebError> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
     // Independent reads, run together.
-    let (o, events, newest, nav, comments) = tokio::try_join!(
+    let (o, events, newest, nav, comments, meetings) = tokio::try_join!(
         service::view(&state, &user, &loaded),
         async { Ok::<_, WebError>(state.store.timeline_named(id).await?) },
         async {
@@ -107,7 +109,9 @@ pub async fn detail(
         },
         Nav::of(&state, &user),
         comment_lines(&state, id, None),
+        crate::meetings::log(&state, &user, &loaded),
     )?;
+    let shortfall = meetings.shortfall;
     let timeline = timeline_lines(&events);
     let newer_version = newest.filter(|(_, version)| *version > loaded.version.version);
     let back = format!("/onboardings/{id}");
@@ -124,6 +128,7 @@ pub async fn detail(
             o,
             timeline,
             newer_version,
+            shortfall,
         }
         .render()?,
     ))
