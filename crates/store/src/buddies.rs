@@ -399,6 +399,24 @@ impl Store {
         }))
     }
 
+    /// Meetings shadowed, and led meetings with feedback, for graduation.
+    pub async fn meeting_counts(&self, onboarding_id: i64) -> Result<(u32, u32)> {
+        let (shadowed, led): (i64, i64) = on_db!(self, |pool, _b| {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM meetings WHERE onboarding_id = $1 AND role = 'shadowed'),
+                        (SELECT COUNT(*) FROM meetings m JOIN meeting_feedback f ON f.meeting_id = m.id
+                          WHERE m.onboarding_id = $1 AND m.role = 'led')",
+            )
+            .bind(onboarding_id)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok((
+            u32::try_from(shadowed).unwrap_or(u32::MAX),
+            u32::try_from(led).unwrap_or(u32::MAX),
+        ))
+    }
+
     /// Records (or replaces) the feedback on a led meeting.
     pub async fn record_feedback(
         &self,

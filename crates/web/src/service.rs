@@ -185,11 +185,17 @@ pub async fn view(
     .into_iter()
     .flatten()
     .collect();
-    let (tasks, people) = tokio::try_join!(
+    let (tasks, people, (shadowed, led_with_feedback)) = tokio::try_join!(
         state.store.task_lines(o.id),
-        state.store.people_by_ids(&ids)
+        state.store.people_by_ids(&ids),
+        state.store.meeting_counts(o.id)
     )?;
-    build_view(user, loaded, &tasks, &people)
+    let facts = GraduationFacts {
+        shadowed_meetings: Some(shadowed),
+        led_meetings_with_feedback: Some(led_with_feedback),
+        ..GraduationFacts::default()
+    };
+    build_view(user, loaded, &tasks, &people, &facts)
 }
 
 /// The view from an onboarding's tasks and its people (found by id).
@@ -198,6 +204,7 @@ pub fn build_view(
     loaded: &Loaded,
     tasks: &[TaskLine],
     found: &[Person],
+    facts: &GraduationFacts,
 ) -> Result<OnboardingView, WebError> {
     let o = &loaded.onboarding;
     let program = &loaded.version.definition.0;
@@ -291,7 +298,7 @@ pub fn build_view(
         .iter()
         .filter(|p| tasks.iter().any(|t| t.task_key == p.id))
         .collect();
-    let graduation = evaluate_graduation(&templates, &GraduationFacts::default())
+    let graduation = evaluate_graduation(&templates, facts)
         .into_iter()
         .map(|r| CriterionView {
             task: r.task,

@@ -144,7 +144,7 @@ pub fn program_files() -> Vec<SourceFile> {
             "s",
             "new-hire",
             5,
-            "target:\n  count: 2\n  measure: shadowed-meetings\n",
+            "target:\n  count: 2\n  measure: shadowed-meetings\ngraduation:\n  - shadowed-meetings: 2\n",
         ),
     ]
 }
