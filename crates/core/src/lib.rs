@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod buddy;
+pub mod calendar;
 pub mod catalogue;
 mod checker;
 pub mod comment;

@@ -651,7 +651,10 @@ async fn onboarding_api_end_to_end(store: Store, _db: Database) {
         "the new hire cannot do the manager's task"
     );
     assert_eq!(view["graduation"][0]["met"], false, "{body}");
-    assert_eq!(view["graduation"][0]["missing"], "0 of 2 shadowed meetings logged", "{body}");
+    assert_eq!(
+        view["graduation"][0]["missing"], "0 of 2 shadowed meetings logged",
+        "{body}"
+    );
 
     let a = tasks.iter().find(|t| t["key"] == "a").expect("a");
     let url = format!("/api/v1/onboardings/{o}/tasks/{}", a["id"]);
@@ -1760,7 +1763,12 @@ async fn buddies_meetings_and_feedback(store: Store, _db: Database) {
         assert_eq!(status, 400, "{field}: {text}");
         assert!(text.contains(&format!("\"field\":\"{field}\"")), "{text}");
     }
-    let (_, body) = app.get(&format!("/api/v1/onboardings/{o}"), &[("authorization", &auth(&w.hire.1))]).await;
+    let (_, body) = app
+        .get(
+            &format!("/api/v1/onboardings/{o}"),
+            &[("authorization", &auth(&w.hire.1))],
+        )
+        .await;
     assert_eq!(json(&body)["graduation"][0]["met"], true, "{body}");
     // People Connect may read the onboarding but not record its meetings.
     assert_eq!(
