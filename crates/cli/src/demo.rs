@@ -386,6 +386,70 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
             )
             .await?;
     }
+    // Weekly office hours on Wednesdays at 15:00 UTC, hosted by Enablement,
+    // with a question answered last week and one waiting for the next session.
+    let mut first = days_ago(today, 35);
+    while first.format("%a").to_string() != "Wed" {
+        first = first.succ_opt().unwrap_or(first);
+    }
+    let series = store
+        .create_office_hours(
+            id(ENABLEMENT),
+            "CSM office hours",
+            &onramp_core::calendar::Recurrence {
+                rrule: "FREQ=WEEKLY;BYDAY=WE".into(),
+                start: first.and_hms_opt(15, 0, 0).unwrap_or_default(),
+                time_zone: "UTC".into(),
+                duration_minutes: 60,
+                cancelled: Vec::new(),
+            },
+            "https://meet.example.com/csm-office-hours",
+            id(ENABLEMENT),
+        )
+        .await?;
+    let recurrence = series.recurrence();
+    let now = Utc::now();
+    let last = recurrence
+        .occurrences(now - chrono::Duration::days(8), now, 5)
+        .map_err(CliError::Failed)?;
+    let next = recurrence
+        .occurrences(now, now + chrono::Duration::days(8), 1)
+        .map_err(CliError::Failed)?;
+    if let (Some(last), Some(next), Some(kim), Some(chris)) = (
+        last.last().copied(),
+        next.first().copied(),
+        id("kim.park@example.com"),
+        id(ENABLEMENT),
+    ) {
+        let asked = store
+            .add_question(
+                kim,
+                series.id,
+                last,
+                "How do I prepare my first executive business review?",
+                false,
+            )
+            .await?;
+        store
+            .answer_question(
+                chris,
+                asked.id,
+                "Start from the EBR page: agree on the goals with your account team first, then build the deck from the customer's success plan. Share a draft with your manager a week before.",
+                &["/handbook/customer-success/csm/ebr/".to_string()],
+                Some(last),
+                None,
+            )
+            .await?;
+        store
+            .add_question(
+                hire,
+                series.id,
+                next,
+                "Which Slack channels should I leave muted at first?",
+                true,
+            )
+            .await?;
+    }
     Ok(SeedReport {
         seeded: true,
         program: program.id,

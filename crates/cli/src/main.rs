@@ -7,6 +7,7 @@ mod content;
 mod demo;
 mod error;
 mod handbook;
+mod office_hours;
 mod onboarding;
 mod program;
 mod serve;
@@ -101,6 +102,12 @@ enum Command {
     /// Time off (used by buddy suggestions).
     #[command(subcommand, name = "timeoff")]
     TimeOff(buddy::TimeOffCommand),
+    /// Office hours: schedule, cancel a session, list.
+    #[command(subcommand, name = "office-hours")]
+    OfficeHours(office_hours::OfficeHoursCommand),
+    /// iCalendar feeds.
+    #[command(subcommand)]
+    Calendar(office_hours::CalendarCommand),
     /// Import the handbook and check its links.
     #[command(subcommand)]
     Handbook(handbook::HandbookCommand),
@@ -202,6 +209,8 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::Cert(command) => cert::run(command, g.json),
         Command::Buddy(command) => buddy::run(command, &settings, g.json).await,
         Command::TimeOff(command) => buddy::run_time_off(command, &settings, g.json).await,
+        Command::OfficeHours(command) => office_hours::run(command, &settings, g.json).await,
+        Command::Calendar(command) => office_hours::run_calendar(command, &settings).await,
         Command::Handbook(command) => handbook::run(command, &settings, g.json).await,
         Command::Search {
             query,

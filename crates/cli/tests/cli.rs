@@ -990,3 +990,188 @@ fn buddy_suggestions_assignment_and_time_off() {
     assert_eq!(code, 2);
     assert!(err.contains("has no running onboarding"), "{err}");
 }
+
+/// Parses a feed with the Python `icalendar` package (requirements-test.txt).
+fn parse_with_python(ics: &Path) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ical_check.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(ics)
+        .output()
+        .expect("python3 runs (install the checkers: pip install -r requirements-test.txt)");
+    assert!(
+        out.status.success(),
+        "the icalendar package could not read the feed (pip install -r requirements-test.txt): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn calendar_feeds_read_by_an_independent_parser() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8 path");
+    let (code, _, err) = run(onramp(dir.path()).args(["--data-dir", data, "seed-demo"]));
+    assert_eq!(code, 0, "{err}");
+    // A Berlin series that crosses the end of summer time, with one session cancelled,
+    // and a title with the characters iCalendar must escape.
+    let title = "EMEA office hours; Q&A, demos\nand more";
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "office-hours",
+        "add",
+        "--title",
+        title,
+        "--start",
+        "2026-10-21T15:00",
+        "--time-zone",
+        "Europe/Berlin",
+        "--rrule",
+        "FREQ=WEEKLY;BYDAY=WE",
+        "--duration",
+        "45",
+        "--video-url",
+        "https://meet.example.com/emea",
+        "--host",
+        "chris.okafor@example.com",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "office-hours",
+        "cancel",
+        "--id",
+        "2",
+        "--session",
+        "2026-10-28T15:00",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "office-hours",
+        "cancel",
+        "--id",
+        "2",
+        "--session",
+        "2026-10-29T15:00",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a session"), "{err}");
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "office-hours",
+        "add",
+        "--title",
+        "x",
+        "--start",
+        "2026-10-21T15:00",
+        "--rrule",
+        "FREQ=NEVER",
+        "--video-url",
+        "https://x.example",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--rrule"), "{err}");
+
+    let feed = |name: &str| {
+        let (code, out, err) = run(onramp(dir.path()).args([
+            "--data-dir",
+            data,
+            "calendar",
+            "feed",
+            "--email",
+            "alex.morgan@example.com",
+        ]));
+        assert_eq!(code, 0, "{err}");
+        let path = dir.path().join(name);
+        std::fs::write(&path, out).expect("write");
+        parse_with_python(&path)
+    };
+    let first = feed("a.ics");
+    let second = feed("b.ics");
+    let uids = |v: &serde_json::Value| -> Vec<String> {
+        v["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(|e| e["uid"].as_str().expect("uid").to_string())
+            .collect()
+    };
+    let (a, b) = (uids(&first), uids(&second));
+    assert_eq!(a, b, "UIDs are stable from one feed to the next");
+    let mut unique = a.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), a.len(), "UIDs are unique");
+    let event = |uid: &str| {
+        first["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .find(|e| e["uid"] == uid)
+            .cloned()
+            .expect(uid)
+    };
+
+    let utc = event("office-hours-1@onramp");
+    assert_eq!(utc["rrule"], "FREQ=WEEKLY;BYDAY=WE");
+    for s in utc["sessions"].as_array().expect("sessions") {
+        assert!(s.as_str().expect("date").ends_with("T15:00:00Z"), "{utc}");
+    }
+    let berlin = event("office-hours-2@onramp");
+    assert_eq!(
+        berlin["summary"], title,
+        "commas, semicolons and newlines survive"
+    );
+    assert_eq!(
+        berlin["sessions"].as_array().expect("sessions")[..3],
+        [
+            serde_json::json!("2026-10-21T13:00:00Z"),
+            serde_json::json!("2026-11-04T14:00:00Z"),
+            serde_json::json!("2026-11-11T14:00:00Z")
+        ],
+        "15:00 Berlin is 13:00 UTC in summer and 14:00 after 25 October; 28 October is cancelled"
+    );
+    assert_eq!(berlin["end"], "2026-10-21T13:45:00Z");
+    assert_eq!(first["timezones"], serde_json::json!(["Europe/Berlin"]));
+    // Tasks are all-day events; the demo's shadowed meetings are there too.
+    let tasks: Vec<serde_json::Value> = first["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["uid"].as_str().expect("uid").starts_with("task-"))
+        .cloned()
+        .collect();
+    assert!(!tasks.is_empty());
+    assert!(tasks.iter().all(|t| t["all_day"] == true));
+    assert!(a.iter().any(|u| u.starts_with("meeting-")));
+
+    // Office hours alone; anonymous authors never appear in feeds.
+    let (code, out, _) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "calendar",
+        "feed",
+        "--email",
+        "sam.fischer@example.com",
+        "--office-hours",
+    ]));
+    assert_eq!(code, 0);
+    assert!(!out.contains("task-") && out.contains("office-hours-2@onramp"));
+    assert!(!out.contains("Alex") && !out.contains("Slack channels"));
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "calendar",
+        "feed",
+        "--email",
+        "nobody@example.com",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no person has the email"), "{err}");
+}

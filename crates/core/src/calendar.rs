@@ -114,12 +114,14 @@ pub enum FeedItem {
 /// Escapes nothing itself: the icalendar crate escapes text values (commas,
 /// semicolons, backslashes and newlines) and folds long lines.
 pub fn feed(name: &str, items: &[FeedItem], now: DateTime<Utc>) -> Result<String, String> {
-    let mut calendar = Calendar::new();
-    calendar.name(name);
+    let mut calendar = Calendar::empty();
+    calendar.append_property(Property::new("VERSION", "2.0"));
     calendar.append_property(Property::new(
         "PRODID",
         "-//Onramp//Onboarding calendar//EN",
     ));
+    calendar.append_property(Property::new("CALSCALE", "GREGORIAN"));
+    calendar.name(name);
     let mut zones: Vec<(String, i32)> = Vec::new();
     for item in items {
         match item {
@@ -188,6 +190,12 @@ pub fn feed(name: &str, items: &[FeedItem], now: DateTime<Utc>) -> Result<String
                 description,
                 date,
             } => {
+                // DTEND is exclusive: an all-day event ends the next day.
+                let mut end = Property::new(
+                    "DTEND",
+                    (*date + Duration::days(1)).format("%Y%m%d").to_string(),
+                );
+                end.add_parameter("VALUE", "DATE");
                 calendar.push(
                     Event::new()
                         .uid(uid)
@@ -195,6 +203,7 @@ pub fn feed(name: &str, items: &[FeedItem], now: DateTime<Utc>) -> Result<String
                         .description(description)
                         .timestamp(now)
                         .all_day(*date)
+                        .append_property(end)
                         .done(),
                 );
             }

@@ -104,6 +104,58 @@ pub fn index_doc(page: &Page) -> IndexDoc {
     }
 }
 
+/// The index entry of an answered office-hours question. The author is
+/// never part of it.
+pub fn answer_doc(q: &onramp_store::Question) -> IndexDoc {
+    let date = q
+        .answered_session
+        .or(q.answered_at)
+        .unwrap_or(q.created_at)
+        .date_naive()
+        .to_string();
+    IndexDoc {
+        path: format!("office-hours/questions/{}", q.id),
+        url: format!("/office-hours/questions/{}", q.id),
+        title: q.body.chars().take(200).collect(),
+        description: String::new(),
+        section: "office-hours".into(),
+        folders: vec!["office-hours".into()],
+        headings: Vec::new(),
+        body: format!("{}\n{}", q.body, q.answer),
+        kind: DocKind::Answer,
+        date: Some(date),
+    }
+}
+
+/// Adds a newly answered question to the index, or rebuilds the index when
+/// it was not in step with the database before the answer.
+pub async fn index_answer(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    question_id: i64,
+    before: i64,
+    after: i64,
+) -> Result<()> {
+    if index.generation() != Some(before) {
+        sync_index(store, index).await?;
+        return Ok(());
+    }
+    let Some(q) = store.question(question_id).await? else {
+        return Ok(());
+    };
+    let path = format!("office-hours/questions/{}", q.id);
+    let (docs, deletes) = if q.status == "answered" {
+        (vec![answer_doc(&q)], Vec::new())
+    } else {
+        (Vec::new(), vec![path])
+    };
+    let index = Arc::clone(index);
+    tokio::task::spawn_blocking(move || index.update(&docs, &deletes, after))
+        .await
+        .map_err(|e| Error::Index(e.to_string()))??;
+    Ok(())
+}
+
 /// Imports the Markdown files of `dir`: pages whose content changed since the
 /// last import are stored again, pages whose file is gone are removed. When an
 /// index is given, it is updated too (rebuilt if it was behind).
@@ -211,13 +263,15 @@ pub async fn sync_index(store: &Store, index: &Arc<SearchIndex>) -> Result<bool>
         return Ok(false);
     }
     let pages = store.handbook_pages().await?;
+    let answers = store.answered_questions().await?;
     let index = Arc::clone(index);
     tokio::task::spawn_blocking(move || {
         let docs = pages
             .iter()
             .filter(|p| !p.draft)
-            .map(|p| index_doc(&parse(&p.path, &p.source)));
-        index.rebuild(DocKind::Page, docs, generation)
+            .map(|p| index_doc(&parse(&p.path, &p.source)))
+            .chain(answers.iter().map(answer_doc));
+        index.rebuild(docs, generation)
     })
     .await
     .map_err(|e| Error::Index(e.to_string()))??;

@@ -469,15 +469,10 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// Replaces every entry of `kind` with `docs`.
-    pub fn rebuild(
-        &self,
-        kind: DocKind,
-        docs: impl Iterator<Item = IndexDoc>,
-        generation: i64,
-    ) -> Result<()> {
-        self.write(generation, |writer, f| {
-            writer.delete_term(Term::from_field_text(f.kind, kind.as_str()));
+    /// Replaces every entry with `docs`.
+    pub fn rebuild(&self, docs: impl Iterator<Item = IndexDoc>, generation: i64) -> Result<()> {
+        self.write(generation, |writer, _| {
+            writer.delete_all_documents()?;
             for doc in docs {
                 writer.add_document(self.document(&doc))?;
             }

@@ -9,7 +9,9 @@ pub mod links;
 pub mod page;
 pub mod render;
 
-pub use import::{ImportReport, Progress, import_dir, index_doc, sync_index};
+pub use import::{
+    ImportReport, Progress, answer_doc, import_dir, index_answer, index_doc, sync_index,
+};
 pub use index::{DocKind, Hit, IndexDoc, QueryError, SearchIndex};
 
 use std::path::{Path, PathBuf};

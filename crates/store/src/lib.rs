@@ -20,6 +20,7 @@ mod engine;
 mod error;
 mod handbook;
 mod models;
+mod office_hours;
 mod onboardings;
 mod people;
 mod programs;
@@ -32,6 +33,7 @@ pub use engine::{StartRequest, SweepReport, TaskUpdate};
 pub use error::StoreError;
 pub use handbook::{HandbookPage, HandbookPageInput, HandbookState, HandbookUrls};
 pub use models::*;
+pub use office_hours::{OfficeHours, Question};
 /// A JSON value as stored (TEXT on SQLite, JSONB on PostgreSQL).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use onboardings::OnboardingFilter;

@@ -21,3 +21,27 @@
     }, 150);
   });
 })();
+
+// While a question is typed, show handbook pages and earlier answers that may answer it.
+(function () {
+  document.querySelectorAll('textarea[data-suggest]').forEach(function (area) {
+    var box = document.getElementById(area.dataset.suggest);
+    if (!box || !window.fetch) return;
+    var timer = null;
+    var latest = 0;
+    area.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = area.value.trim();
+        var ticket = ++latest;
+        if (q.length < 4) { box.innerHTML = ''; return; }
+        fetch('/search?partial=1&limit=5&q=' + encodeURIComponent(q.slice(0, 400)), { credentials: 'same-origin' })
+          .then(function (r) { return r.text(); })
+          .then(function (html) {
+            if (ticket !== latest) return;
+            box.innerHTML = '<p class="meta">These may already answer it:</p>' + html;
+          }).catch(function () {});
+      }, 250);
+    });
+  });
+})();

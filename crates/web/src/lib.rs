@@ -20,10 +20,12 @@ mod health;
 pub mod markdown;
 mod meetings;
 mod metrics;
+mod office_hours;
 mod pages;
 mod service;
 
 pub use error::WebError;
+pub use office_hours::personal_feed;
 
 /// The OpenAPI document of the JSON API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -126,6 +128,40 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/onboardings/{id}/meetings/{meeting_id}/feedback",
             get(pages::buddy::feedback_form).post(pages::buddy::give_feedback),
+        )
+        .route(
+            "/office-hours",
+            get(pages::office_hours::board).post(pages::office_hours::create),
+        )
+        .route(
+            "/office-hours/{id}/questions",
+            post(pages::office_hours::ask),
+        )
+        .route(
+            "/office-hours/{id}/sessions/{file}",
+            get(pages::office_hours::session_ics),
+        )
+        .route(
+            "/office-hours/questions/{id}",
+            get(pages::office_hours::question),
+        )
+        .route(
+            "/office-hours/questions/{id}/vote",
+            post(pages::office_hours::vote),
+        )
+        .route(
+            "/office-hours/questions/{id}/answer",
+            post(pages::office_hours::answer),
+        )
+        .route("/calendar/token", post(pages::office_hours::rotate_feed))
+        .route(
+            "/calendar/token/revoke",
+            post(pages::office_hours::revoke_feed),
+        )
+        .route("/calendar/{file}", get(pages::office_hours::feed))
+        .route(
+            "/calendar/{secret}/office-hours.ics",
+            get(pages::office_hours::office_hours_feed),
         )
         .route("/attachments/{id}", get(pages::onboarding::attachment))
         .route(

@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 mod account;
 mod buddy;
 pub(crate) mod handbook;
+mod office_hours;
 mod onboardings;
 pub(crate) mod programs;
 
@@ -43,6 +44,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(buddy::assign))
         .routes(routes!(buddy::log, buddy::add))
         .routes(routes!(buddy::feedback))
+        .routes(routes!(office_hours::list))
+        .routes(routes!(office_hours::ask))
+        .routes(routes!(office_hours::get_question))
+        .routes(routes!(office_hours::vote))
+        .routes(routes!(office_hours::answer))
 }
 
 /// An error as the API answers it.

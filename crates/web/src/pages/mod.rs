@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod buddy;
 pub mod handbook;
+pub mod office_hours;
 pub mod onboarding;
 pub mod session;
 

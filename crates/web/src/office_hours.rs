@@ -1,0 +1,444 @@
+//! Office hours: sessions in each viewer's time zone, the question board
+//! (anonymity, votes, answers, duplicates, roll-over) and calendar feeds.
+//! Shared by the pages and the JSON API.
+
+use crate::auth::CurrentUser;
+use crate::{AppState, WebError};
+use chrono::{DateTime, Duration, Utc};
+use onramp_core::calendar::{FeedItem, Recurrence, in_zone};
+use onramp_core::people::Role;
+use onramp_store::{OfficeHours, Question};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Whether `user` runs office hours (defines sessions, answers anywhere, sees authors).
+pub fn is_enablement(user: &CurrentUser) -> bool {
+    user.actor.has(Role::Enablement) || user.actor.is_admin()
+}
+
+fn may_answer(user: &CurrentUser, series: &OfficeHours) -> bool {
+    is_enablement(user) || series.host_id == Some(user.actor.person_id)
+}
+
+fn bad(field: &str, message: impl Into<String>) -> WebError {
+    WebError::BadRequest {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// One session: when, and how it shows for the viewer.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub start: DateTime<Utc>,
+    /// In the viewer's time zone, e.g. `Wed 2 Dec 2026, 16:00 CET`.
+    pub local: String,
+    pub ics_url: String,
+}
+
+/// A question as the viewer may see it: the author only for the author
+/// and the Enablement team.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct QuestionView {
+    pub id: i64,
+    pub body: String,
+    pub anonymous: bool,
+    /// Absent when the question is anonymous and the viewer may not know.
+    pub author: Option<String>,
+    /// Set for the author and the Enablement team on anonymous questions.
+    pub author_note: Option<String>,
+    pub votes: i64,
+    pub voted: bool,
+    pub status: String,
+    pub session: DateTime<Utc>,
+    /// Asked for an earlier session and carried over.
+    pub rolled_over: bool,
+    pub answer_html: String,
+    pub answer: String,
+    pub links: Vec<String>,
+    pub answered_on: Option<String>,
+    pub duplicate_of: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SeriesView {
+    pub id: i64,
+    pub title: String,
+    pub host: Option<String>,
+    pub video_url: String,
+    pub rrule: String,
+    pub time_zone: String,
+    pub duration_minutes: i32,
+    pub upcoming: Vec<SessionView>,
+    pub past: Vec<SessionView>,
+    /// The next session's agenda: open questions, most votes first.
+    pub agenda: Vec<QuestionView>,
+    /// Answered or closed as duplicates, newest first.
+    pub answered: Vec<QuestionView>,
+    pub can_answer: bool,
+}
+
+fn viewer_zone(tz: &str) -> &str {
+    if tz.is_empty() { "UTC" } else { tz }
+}
+
+pub fn question_view(
+    q: &Question,
+    user: &CurrentUser,
+    voted: &[i64],
+    next: Option<DateTime<Utc>>,
+) -> QuestionView {
+    let mine = q.author_id == user.actor.person_id;
+    let (author, author_note) = if !q.anonymous {
+        (Some(q.author_name.clone()), None)
+    } else if mine {
+        (
+            None,
+            Some("You asked this anonymously: other attendees do not see your name; the Enablement team can.".to_string()),
+        )
+    } else if is_enablement(user) {
+        (
+            None,
+            Some(format!(
+                "Asked anonymously by {} (you see this as the Enablement team; attendees do not).",
+                q.author_name
+            )),
+        )
+    } else {
+        (None, None)
+    };
+    QuestionView {
+        id: q.id,
+        body: q.body.clone(),
+        anonymous: q.anonymous,
+        author,
+        author_note,
+        votes: q.votes,
+        voted: voted.contains(&q.id),
+        status: q.status.clone(),
+        session: q.session_start,
+        rolled_over: next.is_some_and(|n| q.session_start < n) && q.status == "open",
+        answer_html: crate::markdown::render(&q.answer),
+        answer: q.answer.clone(),
+        links: q.links.0.clone(),
+        answered_on: q
+            .answered_session
+            .or(q.answered_at)
+            .map(|d| d.date_naive().to_string()),
+        duplicate_of: q.duplicate_of,
+    }
+}
+
+fn session_view(series: &OfficeHours, start: DateTime<Utc>, zone: &str) -> SessionView {
+    SessionView {
+        start,
+        local: in_zone(start, zone),
+        ics_url: format!(
+            "/office-hours/{}/sessions/{}.ics",
+            series.id,
+            start.timestamp()
+        ),
+    }
+}
+
+/// The next sessions (up to `count`) from now.
+pub fn upcoming(
+    series: &OfficeHours,
+    now: DateTime<Utc>,
+    count: u16,
+) -> Result<Vec<DateTime<Utc>>, WebError> {
+    series
+        .recurrence()
+        .occurrences(
+            now - Duration::minutes(i64::from(series.duration_minutes)),
+            now + Duration::days(400),
+            count,
+        )
+        .map_err(WebError::Internal)
+}
+
+fn past(
+    series: &OfficeHours,
+    now: DateTime<Utc>,
+    count: usize,
+) -> Result<Vec<DateTime<Utc>>, WebError> {
+    let all = series
+        .recurrence()
+        .occurrences(
+            now - Duration::days(120),
+            now - Duration::minutes(i64::from(series.duration_minutes)),
+            100,
+        )
+        .map_err(WebError::Internal)?;
+    Ok(all.into_iter().rev().take(count).collect())
+}
+
+/// Every series with its sessions and board, as `user` may see it.
+pub async fn board(
+    state: &AppState,
+    user: &CurrentUser,
+    tz: &str,
+) -> Result<Vec<SeriesView>, WebError> {
+    let now = Utc::now();
+    let zone = viewer_zone(tz);
+    let voted = state.store.votes_by(user.actor.person_id).await?;
+    let mut out = Vec::new();
+    for series in state.store.office_hours_list().await? {
+        let up = upcoming(&series, now, 4)?;
+        let next = up.first().copied();
+        let questions = state.store.questions_of(series.id).await?;
+        let mut agenda = Vec::new();
+        let mut answered = Vec::new();
+        for q in &questions {
+            let view = question_view(q, user, &voted, next);
+            if q.status == "open" {
+                agenda.push(view);
+            } else {
+                answered.push(view);
+            }
+        }
+        answered.sort_by(|a, b| b.answered_on.cmp(&a.answered_on).then(b.id.cmp(&a.id)));
+        out.push(SeriesView {
+            id: series.id,
+            title: series.title.clone(),
+            host: series.host_name.clone(),
+            video_url: series.video_url.clone(),
+            rrule: series.rrule.clone(),
+            time_zone: series.time_zone.clone(),
+            duration_minutes: series.duration_minutes,
+            upcoming: up.iter().map(|s| session_view(&series, *s, zone)).collect(),
+            past: past(&series, now, 4)?
+                .into_iter()
+                .map(|s| session_view(&series, s, zone))
+                .collect(),
+            agenda,
+            answered,
+            can_answer: may_answer(user, &series),
+        });
+    }
+    Ok(out)
+}
+
+async fn series_of(state: &AppState, id: i64) -> Result<OfficeHours, WebError> {
+    state
+        .store
+        .office_hours(id)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+/// Adds a question to one of the next sessions (default: the next).
+pub async fn ask(
+    state: &AppState,
+    user: &CurrentUser,
+    series_id: i64,
+    body: &str,
+    anonymous: bool,
+    session: Option<i64>,
+) -> Result<Question, WebError> {
+    let series = series_of(state, series_id).await?;
+    let up = upcoming(&series, Utc::now(), 8)?;
+    let start = match session {
+        None => *up
+            .first()
+            .ok_or_else(|| bad("session", "this series has no upcoming session"))?,
+        Some(ts) => *up
+            .iter()
+            .find(|s| s.timestamp() == ts)
+            .ok_or_else(|| bad("session", "choose one of the upcoming sessions"))?,
+    };
+    Ok(state
+        .store
+        .add_question(user.actor.person_id, series_id, start, body, anonymous)
+        .await?)
+}
+
+/// The question if `user` may see it (every signed-in person may).
+pub async fn question(state: &AppState, id: i64) -> Result<(Question, OfficeHours), WebError> {
+    let q = state.store.question(id).await?.ok_or(WebError::NotFound)?;
+    let series = series_of(state, q.series_id).await?;
+    Ok((q, series))
+}
+
+/// Answers (or closes as a duplicate) and puts the answer in search.
+pub async fn answer(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    text: &str,
+    links: &str,
+    duplicate_of: Option<i64>,
+) -> Result<(), WebError> {
+    let (q, series) = question(state, id).await?;
+    if !may_answer(user, &series) {
+        return Err(WebError::Forbidden(
+            "only the host and the Enablement team answer questions".into(),
+        ));
+    }
+    let links: Vec<String> = links
+        .split(['\n', ',', ' '])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    for l in &links {
+        if !(l.starts_with('/') || l.starts_with("https://") || l.starts_with("http://")) {
+            return Err(bad(
+                "links",
+                format!("`{l}` is not a handbook path (/handbook/…) or an http(s) link"),
+            ));
+        }
+    }
+    let now = Utc::now();
+    let session = past(
+        &series,
+        now + Duration::minutes(i64::from(series.duration_minutes)),
+        1,
+    )?
+    .first()
+    .copied()
+    .or(Some(q.session_start));
+    let (before, after) = state
+        .store
+        .answer_question(
+            user.actor.person_id,
+            id,
+            text,
+            &links,
+            session,
+            duplicate_of,
+        )
+        .await?;
+    onramp_handbook::index_answer(&state.store, &state.handbook.index, id, before, after)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(())
+}
+
+/// The personal feed: the person's tasks, office hours, and meetings.
+pub async fn personal_feed(
+    store: &onramp_store::Store,
+    catalogue: &onramp_core::meeting::MeetingCatalogue,
+    person: i64,
+    office_hours_only: bool,
+) -> Result<String, WebError> {
+    let now = Utc::now();
+    let mut items = Vec::new();
+    let base = std::env::var("ONRAMP_PUBLIC_URL").unwrap_or_default();
+    for series in store.office_hours_list().await? {
+        items.push(FeedItem::Timed {
+            uid: format!("office-hours-{}@onramp", series.id),
+            summary: series.title.clone(),
+            description: format!(
+                "Video call: {}\nHost: {}\nAdd your questions in Onramp beforehand.",
+                series.video_url,
+                series.host_name.clone().unwrap_or_default()
+            ),
+            url: Some(series.video_url.clone()),
+            recurrence: series.recurrence(),
+            recurring: true,
+        });
+    }
+    if !office_hours_only {
+        let onboardings = store
+            .find_onboardings(
+                &onramp_store::OnboardingFilter::Involving(person),
+                now.date_naive(),
+                200,
+                0,
+            )
+            .await?;
+        for summary in onboardings {
+            let (o, _) = store.onboarding_with_person(summary.id).await?;
+            let o = &o;
+            let parties = crate::service::parties_of(o);
+            let roles = parties.roles_of(person);
+            for t in store.task_lines(o.id).await? {
+                let owner: Option<Role> = t.owner_role.parse().ok();
+                if !owner.is_some_and(|r| roles.contains(&r))
+                    || matches!(t.status.as_str(), "done" | "skipped")
+                {
+                    continue;
+                }
+                let whose = if o.person_id == person {
+                    String::new()
+                } else {
+                    format!(" ({})", summary.person_name)
+                };
+                items.push(FeedItem::AllDay {
+                    uid: format!("task-{}@onramp", t.id),
+                    summary: format!("Due: {}{whose}", t.title),
+                    description: format!("{base}/onboardings/{}/tasks/{}", o.id, t.id),
+                    date: t.due_date,
+                });
+            }
+            for m in store.meetings_of(o.id).await? {
+                let involved = o.person_id == person
+                    || m.lead_id == Some(person)
+                    || m.observer_id == Some(person);
+                if !involved {
+                    continue;
+                }
+                let what = if m.role == "led" { "led" } else { "shadowed" };
+                let title = catalogue
+                    .meeting_type(&m.meeting_type)
+                    .map_or(m.meeting_type.clone(), |t| t.title.clone());
+                let who = if o.person_id == person {
+                    "You".to_string()
+                } else {
+                    summary.person_name.clone()
+                };
+                items.push(FeedItem::AllDay {
+                    uid: format!("meeting-{}@onramp", m.id),
+                    summary: format!("{who}: {what} {title}, {}", m.account),
+                    description: m.learnings.clone(),
+                    date: m.held_on,
+                });
+            }
+        }
+    }
+    let name = if office_hours_only {
+        "Onramp office hours"
+    } else {
+        "Onramp"
+    };
+    onramp_core::calendar::feed(name, &items, now).map_err(WebError::Internal)
+}
+
+/// A single session as an .ics file ("Add to calendar").
+pub async fn session_ics(
+    state: &AppState,
+    series_id: i64,
+    start_ts: i64,
+) -> Result<String, WebError> {
+    let series = series_of(state, series_id).await?;
+    let start = DateTime::<Utc>::from_timestamp(start_ts, 0).ok_or(WebError::NotFound)?;
+    let sessions = series
+        .recurrence()
+        .occurrences(
+            start - Duration::seconds(1),
+            start + Duration::seconds(1),
+            2,
+        )
+        .map_err(WebError::Internal)?;
+    if !sessions.contains(&start) {
+        return Err(WebError::NotFound);
+    }
+    let local = series
+        .recurrence()
+        .local(start)
+        .map_err(WebError::Internal)?;
+    let item = FeedItem::Timed {
+        uid: format!("office-hours-{}-{}@onramp", series.id, start.timestamp()),
+        summary: series.title.clone(),
+        description: format!("Video call: {}", series.video_url),
+        url: Some(series.video_url.clone()),
+        recurrence: Recurrence {
+            start: local,
+            cancelled: Vec::new(),
+            ..series.recurrence()
+        },
+        recurring: false,
+    };
+    onramp_core::calendar::feed(&series.title, &[item], Utc::now()).map_err(WebError::Internal)
+}

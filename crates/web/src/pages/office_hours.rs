@@ -1,0 +1,330 @@
+//! Office hours: the board, questions and answers, and calendar feeds.
+
+use super::Nav;
+use crate::auth::{CurrentUser, VerifiedForm};
+use crate::office_hours::{self as oh, QuestionView, SeriesView};
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use onramp_core::calendar::{Recurrence, parse_local};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "office_hours.html")]
+struct BoardPage {
+    nav: Option<Nav>,
+    series: Vec<SeriesView>,
+    zone: String,
+    csrf: String,
+    enablement: bool,
+    has_feed: bool,
+    new_feed: Option<String>,
+}
+
+async fn render_board(
+    state: &AppState,
+    user: &CurrentUser,
+    new_feed: Option<String>,
+) -> Result<Html<String>, WebError> {
+    let me = state.store.person(user.actor.person_id).await?;
+    let series = oh::board(state, user, &me.time_zone).await?;
+    Ok(Html(
+        BoardPage {
+            nav: Nav::of(state, user).await?,
+            series,
+            zone: me.time_zone,
+            csrf: user.csrf().to_string(),
+            enablement: oh::is_enablement(user),
+            has_feed: state.store.has_calendar_token(user.actor.person_id).await?,
+            new_feed,
+        }
+        .render()?,
+    ))
+}
+
+/// `GET /office-hours`.
+pub async fn board(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
+    render_board(&state, &user, None).await
+}
+
+#[derive(Deserialize)]
+pub struct SeriesForm {
+    title: String,
+    start: String,
+    time_zone: String,
+    rrule: String,
+    duration_minutes: String,
+    video_url: String,
+    #[serde(default)]
+    host_email: String,
+}
+
+/// `POST /office-hours`: the Enablement team defines a series.
+pub async fn create(
+    State(state): State<AppState>,
+    f: VerifiedForm<SeriesForm>,
+) -> Result<Response, WebError> {
+    if !oh::is_enablement(&f.user) {
+        return Err(WebError::Forbidden(
+            "only the Enablement team schedules office hours".into(),
+        ));
+    }
+    let bad = |m: String| match m.split_once(": ") {
+        Some((field, rest)) => WebError::BadRequest {
+            field: field.into(),
+            message: rest.into(),
+        },
+        None => WebError::BadRequest {
+            field: "request".into(),
+            message: m,
+        },
+    };
+    let recurrence = Recurrence {
+        rrule: f.form.rrule.trim().to_string(),
+        start: parse_local("start", &f.form.start).map_err(bad)?,
+        time_zone: f.form.time_zone.trim().to_string(),
+        duration_minutes: f.form.duration_minutes.trim().parse().map_err(|_| {
+            WebError::BadRequest {
+                field: "duration_minutes".into(),
+                message: "must be a whole number of minutes".into(),
+            }
+        })?,
+        cancelled: Vec::new(),
+    };
+    let host = match f.form.host_email.trim() {
+        "" => None,
+        email => Some(
+            state
+                .store
+                .person_by_email(email)
+                .await?
+                .ok_or_else(|| WebError::BadRequest {
+                    field: "host_email".into(),
+                    message: format!("no person has the email {email}"),
+                })?
+                .id,
+        ),
+    };
+    state
+        .store
+        .create_office_hours(
+            Some(f.user.actor.person_id),
+            &f.form.title,
+            &recurrence,
+            f.form.video_url.trim(),
+            host,
+        )
+        .await?;
+    Ok(Redirect::to("/office-hours").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AskForm {
+    body: String,
+    #[serde(default)]
+    anonymous: String,
+    #[serde(default)]
+    session: String,
+}
+
+/// `POST /office-hours/{id}/questions`.
+pub async fn ask(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<AskForm>,
+) -> Result<Response, WebError> {
+    let session = match f.form.session.trim() {
+        "" => None,
+        s => Some(s.parse::<i64>().map_err(|_| WebError::BadRequest {
+            field: "session".into(),
+            message: "choose one of the upcoming sessions".into(),
+        })?),
+    };
+    let q = oh::ask(
+        &state,
+        &f.user,
+        id,
+        &f.form.body,
+        matches!(f.form.anonymous.as_str(), "true" | "on"),
+        session,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/office-hours#question-{}", q.id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct VoteForm {
+    #[serde(default)]
+    up: String,
+}
+
+/// `POST /office-hours/questions/{id}/vote`.
+pub async fn vote(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<VoteForm>,
+) -> Result<Response, WebError> {
+    oh::question(&state, id).await?;
+    state
+        .store
+        .vote(id, f.user.actor.person_id, f.form.up != "false")
+        .await?;
+    Ok(Redirect::to(&format!("/office-hours#question-{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    links: String,
+    #[serde(default)]
+    duplicate_of: String,
+}
+
+/// `POST /office-hours/questions/{id}/answer`.
+pub async fn answer(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<AnswerForm>,
+) -> Result<Response, WebError> {
+    let duplicate_of = match f.form.duplicate_of.trim() {
+        "" => None,
+        d => Some(d.parse::<i64>().map_err(|_| WebError::BadRequest {
+            field: "duplicate_of".into(),
+            message: "choose a question".into(),
+        })?),
+    };
+    oh::answer(
+        &state,
+        &f.user,
+        id,
+        &f.form.answer,
+        &f.form.links,
+        duplicate_of,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/office-hours/questions/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "question.html")]
+struct QuestionPage {
+    nav: Option<Nav>,
+    q: QuestionView,
+    series: String,
+}
+
+/// `GET /office-hours/questions/{id}`.
+pub async fn question(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let (q, series) = oh::question(&state, id).await?;
+    let voted = state.store.votes_by(user.actor.person_id).await?;
+    Ok(Html(
+        QuestionPage {
+            nav: Nav::of(&state, &user).await?,
+            q: oh::question_view(&q, &user, &voted, None),
+            series: series.title,
+        }
+        .render()?,
+    ))
+}
+
+fn ics(body: String, filename: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "private, max-age=300".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /office-hours/{id}/sessions/{start}.ics`: "Add to calendar".
+pub async fn session_ics(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path((id, file)): Path<(i64, String)>,
+) -> Result<Response, WebError> {
+    let ts = file
+        .strip_suffix(".ics")
+        .and_then(|t| t.parse::<i64>().ok())
+        .ok_or(WebError::NotFound)?;
+    Ok(ics(
+        oh::session_ics(&state, id, ts).await?,
+        "office-hours.ics",
+    ))
+}
+
+/// `POST /calendar/token`: a new feed address, shown once.
+pub async fn rotate_feed(
+    State(state): State<AppState>,
+    f: VerifiedForm<VoteForm>,
+) -> Result<Html<String>, WebError> {
+    let secret = state
+        .store
+        .rotate_calendar_token(f.user.actor.person_id)
+        .await?;
+    render_board(&state, &f.user, Some(format!("/calendar/{secret}.ics"))).await
+}
+
+/// `POST /calendar/token/revoke`.
+pub async fn revoke_feed(
+    State(state): State<AppState>,
+    f: VerifiedForm<VoteForm>,
+) -> Result<Response, WebError> {
+    state
+        .store
+        .revoke_calendar_token(f.user.actor.person_id)
+        .await?;
+    Ok(Redirect::to("/office-hours#feed-h").into_response())
+}
+
+async fn feed_owner(state: &AppState, secret: &str) -> Result<i64, WebError> {
+    state
+        .store
+        .person_for_calendar_token(secret)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+/// `GET /calendar/{secret}.ics`: the person's feed (the secret is the credential).
+pub async fn feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
+    let secret = file.strip_suffix(".ics").ok_or(WebError::NotFound)?;
+    let person = feed_owner(&state, secret).await?;
+    Ok(ics(
+        oh::personal_feed(&state.store, &state.meetings, person, false).await?,
+        "onramp.ics",
+    ))
+}
+
+/// `GET /calendar/{secret}/office-hours.ics`: office hours alone.
+pub async fn office_hours_feed(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+) -> Result<Response, WebError> {
+    let person = feed_owner(&state, &secret).await?;
+    Ok(ics(
+        oh::personal_feed(&state.store, &state.meetings, person, true).await?,
+        "office-hours.ics",
+    ))
+}
