@@ -16,6 +16,12 @@ pub fn is_enablement(user: &CurrentUser) -> bool {
     user.actor.has(Role::Enablement) || user.actor.is_admin()
 }
 
+/// Who sees the author of an anonymous question: the Enablement program
+/// managers only (not even administrators).
+fn sees_authors(user: &CurrentUser) -> bool {
+    user.actor.has(Role::Enablement)
+}
+
 fn may_answer(user: &CurrentUser, series: &OfficeHours) -> bool {
     is_enablement(user) || series.host_id == Some(user.actor.person_id)
 }
@@ -96,7 +102,7 @@ pub fn question_view(
             None,
             Some("You asked this anonymously: other attendees do not see your name; the Enablement team can.".to_string()),
         )
-    } else if is_enablement(user) {
+    } else if sees_authors(user) {
         (
             None,
             Some(format!(
