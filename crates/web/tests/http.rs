@@ -1677,66 +1677,63 @@ async fn buddies_meetings_and_feedback(store: Store, _db: Database) {
     );
 
     // Assignment through the API, with history; the manager cannot be the buddy.
-    let put = |token: String, body: serde_json::Value| {
-        let app = &app;
-        async move {
-            let res = app
-                .client
-                .put(app.url(&format!("/api/v1/onboardings/{o}/buddy")))
-                .header("authorization", token)
-                .json(&body)
-                .send()
-                .await
-                .expect("request");
-            (res.status().as_u16(), res.text().await.expect("body"))
-        }
-    };
-    let (status, body) = put(
-        auth(&w.manager.1),
-        serde_json::json!({"email": "manager@example.com"}),
-    )
-    .await;
+    let buddy_url = format!("/api/v1/onboardings/{o}/buddy");
+    let (status, body) = app
+        .send(
+            reqwest::Method::PUT,
+            &buddy_url,
+            &w.manager.1,
+            serde_json::json!({"email": "manager@example.com"}),
+        )
+        .await;
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("\"field\":\"buddy\""), "{body}");
     person(&store, "backup@example.com", &[Role::Buddy], None).await;
-    let (status, _) = put(
-        auth(&w.hire.1),
-        serde_json::json!({"email": "backup@example.com"}),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::PUT,
+            &buddy_url,
+            &w.hire.1,
+            serde_json::json!({"email": "backup@example.com"}),
+        )
+        .await;
     assert_eq!(status, 403);
-    let (status, body) = put(
-        auth(&w.manager.1),
-        serde_json::json!({"email": "backup@example.com", "backup": true, "note": "covers"}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::PUT,
+            &buddy_url,
+            &w.manager.1,
+            serde_json::json!({"email": "backup@example.com", "backup": true, "note": "covers"}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let history = json(&body);
     assert_eq!(history.as_array().expect("history").len(), 2, "{body}");
     assert_eq!(history[1]["backup"], true);
 
     // Meetings: the hire records two shadowed meetings; the target task completes itself.
-    let post = |token: String, body: serde_json::Value| {
-        let app = &app;
-        async move {
-            let res = app
-                .client
-                .post(app.url(&format!("/api/v1/onboardings/{o}/meetings")))
-                .header("authorization", token)
-                .json(&body)
-                .send()
-                .await
-                .expect("request");
-            (res.status().as_u16(), res.text().await.expect("body"))
-        }
-    };
+    let meetings_url = format!("/api/v1/onboardings/{o}/meetings");
     let today = Utc::now().date_naive().to_string();
     let shadowed = serde_json::json!({"role": "shadowed", "held_on": today, "duration_minutes": 30,
         "meeting_type": "cadence-call", "lead_email": "buddy@example.com", "account": "Globex"});
-    let (status, body) = post(auth(&w.hire.1), shadowed.clone()).await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &meetings_url,
+            &w.hire.1,
+            shadowed.clone(),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(json(&body)["completed_tasks"], serde_json::json!([]));
-    let (_, body) = post(auth(&w.hire.1), shadowed.clone()).await;
+    let (_, body) = app
+        .send(
+            reqwest::Method::POST,
+            &meetings_url,
+            &w.hire.1,
+            shadowed.clone(),
+        )
+        .await;
     assert_eq!(
         json(&body)["completed_tasks"],
         serde_json::json!(["s"]),
@@ -1760,7 +1757,9 @@ async fn buddies_meetings_and_feedback(store: Store, _db: Database) {
         for (k, v) in change.as_object().expect("object") {
             body[k] = v.clone();
         }
-        let (status, text) = post(auth(&w.hire.1), body).await;
+        let (status, text) = app
+            .send(reqwest::Method::POST, &meetings_url, &w.hire.1, body)
+            .await;
         assert_eq!(status, 400, "{field}: {text}");
         assert!(text.contains(&format!("\"field\":\"{field}\"")), "{text}");
     }
@@ -1773,49 +1772,65 @@ async fn buddies_meetings_and_feedback(store: Store, _db: Database) {
     assert_eq!(json(&body)["graduation"][0]["met"], true, "{body}");
     // People Connect may read the onboarding but not record its meetings.
     assert_eq!(
-        post(auth(&w.people_connect.1), shadowed.clone()).await.0,
+        app.send(
+            reqwest::Method::POST,
+            &meetings_url,
+            &w.people_connect.1,
+            shadowed.clone()
+        )
+        .await
+        .0,
         403
     );
 
     // A led meeting observed by the buddy; the buddy gives feedback.
-    let (status, body) = post(auth(&w.hire.1), serde_json::json!({"role": "led", "held_on": today, "duration_minutes": 45,
+    let (status, body) = app.send(reqwest::Method::POST, &meetings_url, &w.hire.1, serde_json::json!({"role": "led", "held_on": today, "duration_minutes": 45,
         "meeting_type": "onboarding-call", "observer_email": "buddy@example.com", "account": "Initech"})).await;
     assert_eq!(status, 201, "{body}");
     let meeting = json(&body)["meeting"]["id"].as_i64().expect("id");
-    let give = |token: String, body: serde_json::Value| {
-        let app = &app;
-        async move {
-            let res = app
-                .client
-                .put(app.url(&format!(
-                    "/api/v1/onboardings/{o}/meetings/{meeting}/feedback"
-                )))
-                .header("authorization", token)
-                .json(&body)
-                .send()
-                .await
-                .expect("request");
-            (res.status().as_u16(), res.text().await.expect("body"))
-        }
-    };
+    let feedback_url = format!("/api/v1/onboardings/{o}/meetings/{meeting}/feedback");
     let feedback = serde_json::json!({"went_well": "Clear agenda", "to_improve": "Confirm next steps in writing",
         "ratings": {"agenda": 4, "next-steps": 2}});
     assert_eq!(
-        give(auth(&w.people_connect.1), feedback.clone()).await.0,
+        app.send(
+            reqwest::Method::PUT,
+            &feedback_url,
+            &w.people_connect.1,
+            feedback.clone()
+        )
+        .await
+        .0,
         403
     );
     assert_eq!(
-        give(auth(&w.other_manager.1), feedback.clone()).await.0,
+        app.send(
+            reqwest::Method::PUT,
+            &feedback_url,
+            &w.other_manager.1,
+            feedback.clone()
+        )
+        .await
+        .0,
         404
     );
-    let (status, body) = give(
-        auth(&w.buddy.1),
-        serde_json::json!({"went_well": "x", "to_improve": "y", "ratings": {"agenda": 9}}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::PUT,
+            &feedback_url,
+            &w.buddy.1,
+            serde_json::json!({"went_well": "x", "to_improve": "y", "ratings": {"agenda": 9}}),
+        )
+        .await;
     assert_eq!(status, 400);
     assert!(body.contains("\"field\":\"ratings\""), "{body}");
-    let (status, body) = give(auth(&w.buddy.1), feedback.clone()).await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::PUT,
+            &feedback_url,
+            &w.buddy.1,
+            feedback.clone(),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
 
     // Who sees the feedback: the hire, the buddy, the manager; nobody else.
@@ -1888,52 +1903,49 @@ async fn office_hours_votes_answers_and_anonymity(store: Store, _db: Database) {
         .expect("series");
     let (zelda, zelda_acc) = person(&store, "zelda.quux@example.com", &[Role::NewHire], None).await;
     let zelda_token = common::token(&store, zelda_acc, "write").await;
-    let post = |token: String, path: String, body: serde_json::Value| {
-        let app = &app;
-        async move {
-            let res = app
-                .client
-                .post(app.url(&path))
-                .header("authorization", token)
-                .json(&body)
-                .send()
-                .await
-                .expect("request");
-            (res.status().as_u16(), res.text().await.expect("body"))
-        }
-    };
     let ask = format!("/api/v1/office-hours/{}/questions", series.id);
     // Bad input names the field.
-    let (status, body) = post(
-        bearer(&zelda_token),
-        ask.clone(),
-        serde_json::json!({"body": "  "}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &ask.clone(),
+            &zelda_token,
+            serde_json::json!({"body": "  "}),
+        )
+        .await;
     assert_eq!(status, 400);
     assert!(body.contains("\"field\":\"question\""), "{body}");
-    let (status, body) = post(
-        bearer(&zelda_token),
-        ask.clone(),
-        serde_json::json!({"body": "x", "session": 12345}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &ask.clone(),
+            &zelda_token,
+            serde_json::json!({"body": "x", "session": 12345}),
+        )
+        .await;
     assert_eq!(status, 400);
     assert!(body.contains("\"field\":\"session\""), "{body}");
     assert_eq!(
-        post(String::new(), ask.clone(), serde_json::json!({"body": "x"}))
-            .await
-            .0,
+        app.send(
+            reqwest::Method::POST,
+            &ask.clone(),
+            "",
+            serde_json::json!({"body": "x"})
+        )
+        .await
+        .0,
         401
     );
 
     // An anonymous question: the author sees a note, Enablement sees the name, nobody else.
-    let (status, body) = post(
-        bearer(&zelda_token),
-        ask.clone(),
-        serde_json::json!({"body": "Is it fine to mute channels?", "anonymous": true}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &ask.clone(),
+            &zelda_token,
+            serde_json::json!({"body": "Is it fine to mute channels?", "anonymous": true}),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     let q = json(&body);
     let qid = q["id"].as_i64().expect("id");
@@ -2036,42 +2048,49 @@ async fn office_hours_votes_answers_and_anonymity(store: Store, _db: Database) {
         assert_eq!(h.await.expect("task"), 200);
     }
     assert_eq!(store.question(qid).await.expect("q").expect("q").votes, 12);
-    let (_, body) = post(
-        bearer(&tokens[0]),
-        format!("/api/v1/office-hours/questions/{qid}/vote"),
-        serde_json::json!({"up": false}),
-    )
-    .await;
+    let (_, body) = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/office-hours/questions/{qid}/vote"),
+            &tokens[0],
+            serde_json::json!({"up": false}),
+        )
+        .await;
     assert_eq!(json(&body)["votes"], 11);
 
     // Answering: the host may, a new hire may not; the answer becomes searchable.
     let answer = format!("/api/v1/office-hours/questions/{qid}/answer");
     assert_eq!(
-        post(
-            bearer(&w.hire.1),
-            answer.clone(),
+        app.send(
+            reqwest::Method::POST,
+            &answer.clone(),
+            &w.hire.1,
             serde_json::json!({"answer": "no"})
         )
         .await
         .0,
         403
     );
-    let (status, body) = post(
-        bearer(&w.enablement.1),
-        answer.clone(),
-        serde_json::json!({"links": ["javascript:alert(1)"], "answer": "x"}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &answer.clone(),
+            &w.enablement.1,
+            serde_json::json!({"links": ["javascript:alert(1)"], "answer": "x"}),
+        )
+        .await;
     assert_eq!(status, 400);
     assert!(body.contains("\"field\":\"links\""), "{body}");
-    let (status, body) = post(
-        bearer(&w.enablement.1),
-        answer.clone(),
-        serde_json::json!({
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &answer.clone(),
+            &w.enablement.1,
+            serde_json::json!({
         "answer": "Yes: mute the busy **announcement** channels, keep your team's.",
         "links": ["/handbook/communication/chat/"]}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(json(&body)["status"], "answered");
     let (_, body) = app
@@ -2099,19 +2118,23 @@ async fn office_hours_votes_answers_and_anonymity(store: Store, _db: Database) {
         "{page}"
     );
     // A later duplicate points to it.
-    let (_, body) = post(
-        bearer(&w.other_hire.1),
-        ask.clone(),
-        serde_json::json!({"body": "Can I mute Slack channels?"}),
-    )
-    .await;
+    let (_, body) = app
+        .send(
+            reqwest::Method::POST,
+            &ask.clone(),
+            &w.other_hire.1,
+            serde_json::json!({"body": "Can I mute Slack channels?"}),
+        )
+        .await;
     let dup = json(&body)["id"].as_i64().expect("id");
-    let (status, body) = post(
-        bearer(&w.enablement.1),
-        format!("/api/v1/office-hours/questions/{dup}/answer"),
-        serde_json::json!({"duplicate_of": qid}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/office-hours/questions/{dup}/answer"),
+            &w.enablement.1,
+            serde_json::json!({"duplicate_of": qid}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(json(&body)["duplicate_of"], qid);
 

@@ -58,6 +58,22 @@ impl App {
         (status, res.text().await.expect("body"))
     }
 
+    /// A JSON request with a bearer token (empty: none); status and body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (u16, String) {
+        let mut req = self.client.request(method, self.url(path)).json(&body);
+        if !token.is_empty() {
+            req = req.header("authorization", format!("Bearer {token}"));
+        }
+        let res = req.send().await.expect("request");
+        (res.status().as_u16(), res.text().await.expect("body"))
+    }
+
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
