@@ -142,6 +142,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::office_hours::session_ics),
         )
         .route(
+            "/office-hours/{id}/cancel/{start}",
+            post(pages::office_hours::cancel),
+        )
+        .route(
             "/office-hours/questions/{id}",
             get(pages::office_hours::question),
         )

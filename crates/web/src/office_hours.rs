@@ -259,6 +259,34 @@ pub async fn ask(
         .await?)
 }
 
+/// Cancels one upcoming session (host and Enablement team).
+pub async fn cancel(
+    state: &AppState,
+    user: &CurrentUser,
+    series_id: i64,
+    start_ts: i64,
+) -> Result<(), WebError> {
+    let series = series_of(state, series_id).await?;
+    if !may_answer(user, &series) {
+        return Err(WebError::Forbidden(
+            "only the host and the Enablement team cancel sessions".into(),
+        ));
+    }
+    let start = upcoming(&series, Utc::now(), 20)?
+        .into_iter()
+        .find(|s| s.timestamp() == start_ts)
+        .ok_or_else(|| bad("session", "choose one of the upcoming sessions"))?;
+    let local = series
+        .recurrence()
+        .local(start)
+        .map_err(WebError::Internal)?;
+    state
+        .store
+        .cancel_session(Some(user.actor.person_id), series_id, local)
+        .await?;
+    Ok(())
+}
+
 /// The question if `user` may see it (every signed-in person may).
 pub async fn question(state: &AppState, id: i64) -> Result<(Question, OfficeHours), WebError> {
     let q = state.store.question(id).await?.ok_or(WebError::NotFound)?;

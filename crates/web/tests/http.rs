@@ -2189,5 +2189,59 @@ async fn office_hours_votes_answers_and_anonymity(store: Store, _db: Database) {
         .0,
         404
     );
+    // Cancelling a session: the host may, a new hire may not; it leaves the schedule.
+    let next = json(&body)[0]["upcoming"][1]["start"]
+        .as_str()
+        .expect("start")
+        .to_string();
+    let ts = chrono::DateTime::parse_from_rfc3339(&next)
+        .expect("time")
+        .timestamp();
+    let cancel_url = app.url(&format!("/office-hours/{}/cancel/{ts}", series.id));
+    let (hire_cookie, hire_csrf) = session(&store, w.hire_account).await;
+    let res = app
+        .client
+        .post(&cancel_url)
+        .header("cookie", &hire_cookie)
+        .form(&[("csrf", hire_csrf.as_str())])
+        .send()
+        .await
+        .expect("post");
+    let status = res.status().as_u16();
+    assert_eq!(
+        status,
+        403,
+        "{cancel_url}: {}",
+        res.text().await.expect("body")
+    );
+    let host = store
+        .account_of_person(w.enablement.0)
+        .await
+        .expect("account")
+        .expect("account");
+    let (host_cookie, host_csrf) = session(&store, host.id).await;
+    let res = app
+        .client
+        .post(&cancel_url)
+        .header("cookie", &host_cookie)
+        .form(&[("csrf", host_csrf.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, body) = app
+        .get(
+            "/api/v1/office-hours",
+            &[("authorization", &bearer(&w.hire.1))],
+        )
+        .await;
+    assert!(
+        json(&body)[0]["upcoming"]
+            .as_array()
+            .expect("upcoming")
+            .iter()
+            .all(|u| u["start"] != next.as_str()),
+        "{body}"
+    );
     app.stop().await;
 }

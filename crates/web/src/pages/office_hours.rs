@@ -272,6 +272,16 @@ pub async fn session_ics(
     ))
 }
 
+/// `POST /office-hours/{id}/cancel/{start}`.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path((id, start)): Path<(i64, i64)>,
+    f: VerifiedForm<VoteForm>,
+) -> Result<Response, WebError> {
+    oh::cancel(&state, &f.user, id, start).await?;
+    Ok(Redirect::to("/office-hours").into_response())
+}
+
 /// `POST /calendar/token`: a new feed address, shown once.
 pub async fn rotate_feed(
     State(state): State<AppState>,
