@@ -1,7 +1,7 @@
 //! Catalogues: the shipped ones are valid; bad ones are reported with positions.
 
 use onramp_core::catalogue::{ChannelGroup, FILES, parse_catalogues};
-use onramp_core::program::{Criterion, SourceFile, parse_program};
+use onramp_core::program::{Criterion, parse_program};
 use std::path::Path;
 
 fn shipped() -> Vec<(String, String)> {

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use onramp_core::gitlab::{ExportTask, export_onboarding, import_checklist};
 use onramp_core::onboarding::plan;
 use onramp_core::people::Role;
-use onramp_core::program::{Due, Program, SourceFile, parse_program};
+use onramp_core::program::{Due, Program, parse_program};
 use onramp_core::program_writer::program_files;
 use onramp_core::schedule::WorkCalendar;
 use std::path::{Path, PathBuf};

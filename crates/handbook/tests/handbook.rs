@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 //! Import, incremental re-import, link checking and search: on small trees
 //! written here, and on the real handbook corpus in `../shared/data/handbook`.
 

@@ -15,7 +15,7 @@ pub struct App {
 }
 
 pub async fn start(store: Store) -> App {
-    let index = std::sync::Arc::new(onramp_handbook::SearchIndex::in_memory().unwrap());
+    let index = std::sync::Arc::new(onramp_handbook::SearchIndex::in_memory().expect("index"));
     start_with_index(store, index).await
 }
 
