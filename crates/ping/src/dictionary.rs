@@ -1,0 +1,220 @@
+//! The metrics dictionary: one definition per payload key path.
+
+use std::collections::HashMap;
+
+/// The CE definitions shipped with Onramp (MIT, see `data/NOTICE.md`).
+pub const SHIPPED: &str = include_str!("../data/metrics.tsv");
+
+/// One metric definition.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Definition {
+    pub key_path: String,
+    pub stage: String,
+    pub group: String,
+    pub time_frame: String,
+    pub status: String,
+    pub tiers: String,
+    pub data_source: String,
+    pub description: String,
+}
+
+/// Definitions by key path.
+#[derive(Clone, Debug, Default)]
+pub struct Dictionary {
+    by_key: HashMap<String, Definition>,
+}
+
+impl Dictionary {
+    /// The shipped CE dictionary.
+    pub fn shipped() -> Dictionary {
+        let mut d = Dictionary::default();
+        // The shipped file is checked by a test; a bad row is skipped, not fatal.
+        let _ = d.add_tsv("metrics.tsv", SHIPPED);
+        d
+    }
+
+    /// Adds the rows of a `metrics.tsv`-shaped file (header first). Errors
+    /// name the file and line; rows before the error are kept.
+    pub fn add_tsv(&mut self, file: &str, text: &str) -> Result<usize, String> {
+        let mut lines = text.lines().enumerate();
+        let Some((_, header)) = lines.next() else {
+            return Err(format!("{file}: empty"));
+        };
+        let columns: Vec<&str> = header.split('\t').collect();
+        let col = |name: &str| columns.iter().position(|c| *c == name);
+        let key = col("key_path").ok_or_else(|| format!("{file}:1: no key_path column"))?;
+        let get = |cells: &[&str], name: &str| {
+            col(name)
+                .and_then(|i| cells.get(i))
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        };
+        let mut added = 0;
+        for (i, line) in lines {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').collect();
+            let Some(key_path) = cells.get(key).filter(|k| !k.is_empty()) else {
+                return Err(format!("{file}:{}: no key_path", i + 1));
+            };
+            self.by_key.insert(
+                key_path.to_string(),
+                Definition {
+                    key_path: key_path.to_string(),
+                    stage: get(&cells, "product_stage"),
+                    group: get(&cells, "product_group"),
+                    time_frame: get(&cells, "time_frame"),
+                    status: get(&cells, "status"),
+                    tiers: get(&cells, "tier"),
+                    data_source: get(&cells, "data_source"),
+                    description: get(&cells, "description"),
+                },
+            );
+            added += 1;
+        }
+        Ok(added)
+    }
+
+    /// Adds one definition (from a YAML import).
+    pub fn insert(&mut self, d: Definition) {
+        self.by_key.insert(d.key_path.clone(), d);
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// The definition of a key path; a `_weekly`/`_monthly` suffix is tried without.
+    pub fn get(&self, key: &str) -> Option<&Definition> {
+        self.by_key.get(key).or_else(|| {
+            key.strip_suffix("_weekly")
+                .or_else(|| key.strip_suffix("_monthly"))
+                .and_then(|k| self.by_key.get(k))
+        })
+    }
+
+    /// Whether some definition has exactly this key path (an object metric).
+    pub fn is_defined(&self, key: &str) -> bool {
+        self.by_key.contains_key(key)
+    }
+
+    /// The stage of a key: its definition's, or a fallback from its path.
+    pub fn stage_of(&self, key: &str) -> String {
+        if let Some(d) = self.get(key).filter(|d| !d.stage.is_empty()) {
+            return d.stage.clone();
+        }
+        fallback_stage(key).to_string()
+    }
+}
+
+/// The stage of a key without a definition (FORMAT.md §5.2 step 3).
+pub fn fallback_stage(key: &str) -> &'static str {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        [
+            "usage_activity_by_stage" | "usage_activity_by_stage_monthly",
+            stage,
+            ..,
+        ] => match *stage {
+            "release" | "configure" => "deploy",
+            "enablement" => "systems",
+            "create" => "create",
+            "verify" => "verify",
+            "plan" => "plan",
+            "package" => "package",
+            "secure" => "secure",
+            "monitor" => "monitor",
+            "govern" => "govern",
+            "manage" => "manage",
+            _ => "unknown",
+        },
+        ["redis_hll_counters", category, ..] => match *category {
+            "code_review" | "source_code" | "ide_edit" | "snippets" | "workspaces" => "create",
+            "ci_templates"
+            | "testing"
+            | "pipeline_authoring"
+            | "ci_secrets_management"
+            | "runner" => "verify",
+            "quickactions" | "issues_edit" | "epics_usage" | "epic_boards_usage" | "work_items"
+            | "analytics" => "plan",
+            "user_packages" | "deploy_token_packages" | "user_container_registry" => "package",
+            "error_tracking" => "monitor",
+            c if c.starts_with("incident_management") => "monitor",
+            "compliance" | "govern" | "network_policies" => "govern",
+            "ecosystem" | "integrations" | "importer" | "manage" => "manage",
+            "terraform" | "kubernetes_agent" | "environments" | "ci_users" => "deploy",
+            "search" => "data_stores",
+            _ => keyword_stage(key),
+        },
+        _ => keyword_stage(key),
+    }
+}
+
+fn keyword_stage(key: &str) -> &'static str {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let has = |w: &str| last.contains(w);
+    if has("sast") || has("dast") || has("scan") || has("secret_detection") || has("fuzzing") {
+        "secure"
+    } else if has("deploy") || has("environment") {
+        "deploy"
+    } else if has("pipeline") || has("ci_") || has("runner") || has("build") {
+        "verify"
+    } else if has("merge_request") || has("push") || has("repo") {
+        "create"
+    } else if has("issue") || has("epic") || has("board") {
+        "plan"
+    } else if has("package") || has("registry") {
+        "package"
+    } else {
+        "unknown"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_dictionary_loads_and_looks_up() {
+        let d = Dictionary::shipped();
+        assert_eq!(d.len(), 3140);
+        assert_eq!(
+            d.get("active_user_count").map(|x| x.stage.as_str()),
+            Some("analytics")
+        );
+        assert!(
+            d.get("redis_hll_counters.manage.unique_active_users_monthly")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn bad_tsv_is_named() {
+        let mut d = Dictionary::default();
+        assert_eq!(
+            d.add_tsv("x.tsv", "a\tb\n").unwrap_err(),
+            "x.tsv:1: no key_path column"
+        );
+        assert_eq!(
+            d.add_tsv("x.tsv", "key_path\tstatus\n\tactive\n")
+                .unwrap_err(),
+            "x.tsv:2: no key_path"
+        );
+    }
+
+    #[test]
+    fn fallback_stages() {
+        assert_eq!(
+            fallback_stage("usage_activity_by_stage_monthly.release.deployments"),
+            "deploy"
+        );
+        assert_eq!(fallback_stage("redis_hll_counters.code_review.x"), "create");
+        assert_eq!(fallback_stage("counts.sast_jobs"), "secure");
+        assert_eq!(fallback_stage("whatever"), "unknown");
+    }
+}
