@@ -9,6 +9,7 @@ mod error;
 mod handbook;
 mod office_hours;
 mod onboarding;
+mod ping;
 mod program;
 mod serve;
 mod user;
@@ -108,6 +109,9 @@ enum Command {
     /// iCalendar feeds.
     #[command(subcommand)]
     Calendar(office_hours::CalendarCommand),
+    /// Service Ping analysis.
+    #[command(subcommand)]
+    Ping(ping::PingCommand),
     /// Import the handbook and check its links.
     #[command(subcommand)]
     Handbook(handbook::HandbookCommand),
@@ -211,6 +215,7 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::TimeOff(command) => buddy::run_time_off(command, &settings, g.json).await,
         Command::OfficeHours(command) => office_hours::run(command, &settings, g.json).await,
         Command::Calendar(command) => office_hours::run_calendar(command, &settings).await,
+        Command::Ping(command) => ping::run(command, &settings, g.json),
         Command::Handbook(command) => handbook::run(command, &settings, g.json).await,
         Command::Search {
             query,

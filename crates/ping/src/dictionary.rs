@@ -112,6 +112,125 @@ impl Dictionary {
     }
 }
 
+const GROUP_STAGES: &str = include_str!("../data/group_stage_map.tsv");
+
+/// A metric definition file (`config/metrics/**/*.yml`) as far as we use it.
+#[derive(serde::Deserialize)]
+struct YamlDefinition {
+    key_path: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    product_group: Option<String>,
+    #[serde(default)]
+    product_stage: Option<String>,
+    #[serde(default)]
+    time_frame: Option<TimeFrame>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    tiers: Option<Vec<String>>,
+    #[serde(default)]
+    tier: Option<Vec<String>>,
+    #[serde(default)]
+    data_source: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum TimeFrame {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The definitions in one YAML file (an array time frame gives one key per
+/// frame: `7d` → `_weekly`, `28d` → `_monthly`). Errors name the file.
+pub fn from_yaml(file: &str, text: &str) -> Result<Vec<Definition>, String> {
+    let y: YamlDefinition = serde_saphyr::from_str(text).map_err(|e| {
+        let first = e.to_string();
+        format!("{file}: {}", first.lines().next().unwrap_or_default())
+    })?;
+    let group = y.product_group.clone().unwrap_or_default();
+    let stage = y
+        .product_stage
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| {
+            GROUP_STAGES
+                .lines()
+                .skip(1)
+                .find_map(|l| {
+                    let mut c = l.split('\t');
+                    (c.next() == Some(group.as_str()))
+                        .then(|| c.next().unwrap_or_default().to_string())
+                })
+                .unwrap_or_default()
+        });
+    let frames: Vec<String> = match &y.time_frame {
+        Some(TimeFrame::One(f)) => vec![f.clone()],
+        Some(TimeFrame::Many(fs)) => fs.clone(),
+        None => vec![String::new()],
+    };
+    let many = matches!(y.time_frame, Some(TimeFrame::Many(_)));
+    Ok(frames
+        .into_iter()
+        .map(|frame| {
+            let suffix = match (many, frame.as_str()) {
+                (true, "7d") => "_weekly",
+                (true, "28d") => "_monthly",
+                _ => "",
+            };
+            Definition {
+                key_path: format!("{}{suffix}", y.key_path),
+                stage: stage.clone(),
+                group: group.clone(),
+                time_frame: frame,
+                status: y.status.clone().unwrap_or_default(),
+                tiers: y
+                    .tiers
+                    .clone()
+                    .or_else(|| y.tier.clone())
+                    .unwrap_or_default()
+                    .join(","),
+                data_source: y.data_source.clone().unwrap_or_default(),
+                description: y
+                    .description
+                    .clone()
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            }
+        })
+        .collect())
+}
+
+impl Dictionary {
+    /// As a `metrics.tsv`-shaped text (for saving an imported dictionary).
+    pub fn to_tsv(&self) -> String {
+        let mut rows: Vec<&Definition> = self.by_key.values().collect();
+        rows.sort_by(|a, b| a.key_path.cmp(&b.key_path));
+        let mut out = String::from(
+            "key_path\tproduct_stage\tproduct_group\ttime_frame\tstatus\ttier\tdata_source\tdescription\n",
+        );
+        for d in rows {
+            let clean = |s: &str| s.replace(['\t', '\n'], " ");
+            out.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                clean(&d.key_path),
+                clean(&d.stage),
+                clean(&d.group),
+                clean(&d.time_frame),
+                clean(&d.status),
+                clean(&d.tiers),
+                clean(&d.data_source),
+                clean(&d.description)
+            ));
+        }
+        out
+    }
+}
+
 /// The stage of a key without a definition (FORMAT.md §5.2 step 3).
 pub fn fallback_stage(key: &str) -> &'static str {
     let parts: Vec<&str> = key.split('.').collect();
@@ -205,6 +324,35 @@ mod tests {
                 .unwrap_err(),
             "x.tsv:2: no key_path"
         );
+    }
+
+    #[test]
+    fn yaml_definitions_expand_time_frames() {
+        let y = "key_path: counts.ci_builds\ndescription: >-\n  Builds\n  created\nproduct_group: pipeline_execution\ntime_frame: [7d, 28d, all]\nstatus: active\ntiers: [free, premium]\ndata_source: internal_events\n";
+        let defs = from_yaml("m.yml", y).unwrap();
+        let keys: Vec<&str> = defs.iter().map(|d| d.key_path.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "counts.ci_builds_weekly",
+                "counts.ci_builds_monthly",
+                "counts.ci_builds"
+            ]
+        );
+        assert_eq!(defs[0].stage, "verify");
+        assert_eq!(defs[0].description, "Builds created");
+        assert!(
+            from_yaml("bad.yml", "key_path: [")
+                .unwrap_err()
+                .starts_with("bad.yml: ")
+        );
+        let mut d = Dictionary::default();
+        for def in defs {
+            d.insert(def);
+        }
+        let mut again = Dictionary::default();
+        again.add_tsv("t", &d.to_tsv()).unwrap();
+        assert_eq!(again.len(), 3);
     }
 
     #[test]
