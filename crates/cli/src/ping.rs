@@ -99,7 +99,16 @@ fn analyze_files(
         match result {
             Ok(p) => {
                 let a = analyze(&name, &p, &d, show_personal);
-                ok.push((p, a));
+                // Keep the payload only when it is needed for a comparison.
+                let kept = if compare_them {
+                    p
+                } else {
+                    Payload {
+                        leaves: Default::default(),
+                        ..p
+                    }
+                };
+                ok.push((kept, a));
             }
             Err(e) => {
                 eprintln!("error: {name}: {e}");

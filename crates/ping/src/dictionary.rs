@@ -85,6 +85,13 @@ impl Dictionary {
         self.by_key.len()
     }
 
+    /// Every definition, by key path.
+    pub fn definitions(&self) -> Vec<&Definition> {
+        let mut all: Vec<&Definition> = self.by_key.values().collect();
+        all.sort_by(|a, b| a.key_path.cmp(&b.key_path));
+        all
+    }
+
     pub fn is_empty(&self) -> bool {
         self.by_key.is_empty()
     }

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod compare;
 pub mod dictionary;
+pub mod generate;
 pub mod payload;
 pub mod report;
 
