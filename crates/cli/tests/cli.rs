@@ -1175,3 +1175,148 @@ fn calendar_feeds_read_by_an_independent_parser() {
     assert_eq!(code, 2);
     assert!(err.contains("no person has the email"), "{err}");
 }
+
+#[test]
+fn ping_analyze_reports_and_keeps_going_past_bad_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let examples =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/service-ping/examples");
+    assert!(
+        examples.is_dir(),
+        "the Service Ping examples are missing at {}",
+        examples.display()
+    );
+    let premium = examples.join("synthetic_premium_15.11_120users.json");
+    let sept = examples.join("synthetic_ultimate_17.2_5000users_2024-09.json");
+    let dec = examples.join("synthetic_ultimate_17.2_5000users_2024-12.json");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8 path");
+
+    let (code, out, err) = run(onramp(dir.path())
+        .args(["--data-dir", data, "ping", "analyze", "--format", "json"])
+        .arg(&premium));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    for key in ["instance", "scorecard", "failed_metrics", "stages"] {
+        assert!(!v[key].is_null(), "{key} in {out}");
+    }
+    let scorecard = v["scorecard"].as_array().expect("scorecard");
+    assert_eq!(scorecard.len(), 10);
+    let license = scorecard
+        .iter()
+        .find(|s| s["measure_id"] == "license_utilization")
+        .expect("license");
+    assert_eq!(license["band"], "green");
+    assert_eq!(license["source_key"], "license_billable_users");
+    let ci = scorecard
+        .iter()
+        .find(|s| s["measure_id"] == "ci_builds_per_billable_user")
+        .expect("ci");
+    assert_eq!(ci["band"], "n/a");
+    assert!(!out.contains("5f0c1e2a-7b3d"), "the uuid is masked: {out}");
+
+    // A truncated file and a file that is not a Service Ping: reported, the rest analysed.
+    std::fs::write(dir.path().join("cut.json"), "{\"version\": \"17.2").expect("write");
+    std::fs::write(
+        dir.path().join("other.json"),
+        "{\"name\": \"package.json\"}",
+    )
+    .expect("write");
+    let (code, out, err) = run(onramp(dir.path())
+        .args([
+            "--data-dir",
+            data,
+            "ping",
+            "analyze",
+            "--json",
+            "--compare",
+            "cut.json",
+            "other.json",
+        ])
+        .arg(&sept)
+        .arg(&dec));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cut.json: truncated JSON")
+            && err.contains("other.json: not a Service Ping payload"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["analyses"].as_array().expect("analyses").len(), 2);
+    assert_eq!(v["errors"].as_array().expect("errors").len(), 2);
+    let changes = v["comparisons"][0]["score_changes"]
+        .as_array()
+        .expect("changes");
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["measure_id"] == "ci_builds_per_billable_user"
+                && c["before"] == "yellow"
+                && c["after"] == "green"),
+        "{out}"
+    );
+
+    let (code, csv, _) = run(onramp(dir.path())
+        .args(["--data-dir", data, "ping", "analyze", "--format", "csv"])
+        .arg(&premium));
+    assert_eq!(code, 0);
+    assert!(
+        csv.starts_with("file,instance,version,plan,measure_id,value,unit,band,source_key,note\n")
+    );
+    assert_eq!(csv.lines().count(), 11);
+    let (code, html, _) = run(onramp(dir.path())
+        .args(["--data-dir", data, "ping", "analyze", "--format", "html"])
+        .arg(&premium));
+    assert_eq!(code, 0);
+    assert!(html.contains("<svg class=\"scorecard\"") && !html.contains("<script"));
+    let (code, _, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "ping", "dictionary", "import", "."]));
+    assert_eq!(code, 2);
+    assert!(err.contains("expected a GitLab source checkout"), "{err}");
+}
+
+#[test]
+fn ping_dictionary_import_from_a_checkout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let metrics = dir.path().join("gitlab/config/metrics/counts_28d");
+    std::fs::create_dir_all(&metrics).expect("mkdir");
+    std::fs::write(metrics.join("a.yml"), "key_path: counts.new_thing\ndescription: A new thing\nproduct_group: source_code\ntime_frame: [7d, 28d]\nstatus: active\ntiers: [free]\ndata_source: internal_events\n").expect("write");
+    std::fs::write(metrics.join("broken.yml"), "key_path: [").expect("write");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8 path");
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "ping",
+        "dictionary",
+        "import",
+        "gitlab",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Imported 2 definitions from 2 files (1 skipped)"),
+        "{out}"
+    );
+    assert!(err.contains("broken.yml"), "{err}");
+    std::fs::write(
+        dir.path().join("p.json"),
+        r#"{"version":"18.0.0-ee","uuid":"u","counts":{"new_thing_monthly":4}}"#,
+    )
+    .expect("write");
+    let (code, out, _) =
+        run(onramp(dir.path()).args(["--data-dir", data, "--json", "ping", "analyze", "p.json"]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        v["keys_without_definition"], 0,
+        "the imported definition is used: {out}"
+    );
+    assert!(
+        v["stages"]
+            .as_array()
+            .expect("stages")
+            .iter()
+            .any(|s| s["stage"] == "create"),
+        "{out}"
+    );
+}
