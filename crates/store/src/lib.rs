@@ -23,6 +23,7 @@ mod models;
 mod office_hours;
 mod onboardings;
 mod people;
+mod ping;
 mod programs;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -34,6 +35,7 @@ pub use error::StoreError;
 pub use handbook::{HandbookPage, HandbookPageInput, HandbookState, HandbookUrls};
 pub use models::*;
 pub use office_hours::{OfficeHours, Question};
+pub use ping::PingUpload;
 /// A JSON value as stored (TEXT on SQLite, JSONB on PostgreSQL).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use onboardings::OnboardingFilter;

@@ -22,6 +22,7 @@ mod meetings;
 mod metrics;
 mod office_hours;
 mod pages;
+mod ping;
 mod service;
 
 pub use error::WebError;
@@ -167,6 +168,19 @@ pub fn router(state: AppState) -> Router {
             "/calendar/{secret}/office-hours.ics",
             get(pages::office_hours::office_hours_feed),
         )
+        .route(
+            "/ping",
+            get(pages::ping::index)
+                .post(pages::ping::upload)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/ping/payloads/{id}", get(pages::ping::payload))
+        .route("/ping/instances/{key}", get(pages::ping::instance))
+        .route(
+            "/ping/practice",
+            get(pages::ping::practice).post(pages::ping::check),
+        )
+        .route("/ping/practice/{file}", get(pages::ping::sample_file))
         .route("/attachments/{id}", get(pages::onboarding::attachment))
         .route(
             "/admin/users",

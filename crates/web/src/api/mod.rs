@@ -15,6 +15,7 @@ mod buddy;
 pub(crate) mod handbook;
 mod office_hours;
 mod onboardings;
+mod ping;
 pub(crate) mod programs;
 
 #[derive(OpenApi)]
@@ -49,6 +50,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(office_hours::get_question))
         .routes(routes!(office_hours::vote))
         .routes(routes!(office_hours::answer))
+        .routes(routes!(ping::list, ping::upload))
+        .routes(routes!(ping::get_one))
+        .routes(routes!(ping::keys))
+        .routes(routes!(ping::instance))
+        .routes(routes!(ping::practice))
 }
 
 /// An error as the API answers it.

@@ -5,6 +5,7 @@ pub mod buddy;
 pub mod handbook;
 pub mod office_hours;
 pub mod onboarding;
+pub mod ping;
 pub mod session;
 
 use crate::auth::CurrentUser;

@@ -1,0 +1,118 @@
+//! Service Ping: uploads, analyses, the key explorer, instance history, practice.
+
+use super::{ApiError, ApiResult, ErrorBody};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::ping::{self as sp, Checked, KeyRow, PracticeAnswers};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use onramp_store::PingUpload;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Every uploaded payload, newest first.
+#[utoipa::path(get, path = "/api/v1/ping/payloads", tag = "service-ping",
+    responses((status = 200, body = Vec<Object>), (status = 401, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Vec<PingUpload>> {
+    Ok(Json(state.store.ping_uploads().await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Uploaded {
+    #[schema(value_type = Object)]
+    pub upload: PingUpload,
+    /// `instance`, `scorecard` (one entry per measure_id), `failed_metrics`, `stages`, …
+    #[schema(value_type = Object)]
+    pub analysis: onramp_ping::Analysis,
+}
+
+/// Uploads a payload (the request body is the JSON file, up to 10 MB).
+#[utoipa::path(post, path = "/api/v1/ping/payloads", tag = "service-ping", request_body(content = String, content_type = "application/json"),
+    responses((status = 201, body = Uploaded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
+    let upload = sp::upload(&state, user.actor.person_id, "payload.json", &body).await?;
+    let (_, _, analysis) = sp::analysis(&state, upload.id).await?;
+    Ok((StatusCode::CREATED, Json(Uploaded { upload, analysis })))
+}
+
+/// The analysis of an uploaded payload.
+#[utoipa::path(get, path = "/api/v1/ping/payloads/{id}", tag = "service-ping", params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<onramp_ping::Analysis> {
+    Ok(Json(sp::analysis(&state, id).await?.2))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct KeyQuery {
+    /// Part of a key path or description.
+    pub q: Option<String>,
+    /// Page number (100 keys a page).
+    pub page: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct KeyPage {
+    pub total: usize,
+    pub keys: Vec<KeyRow>,
+}
+
+/// Every key of a payload with its dictionary description.
+#[utoipa::path(get, path = "/api/v1/ping/payloads/{id}/keys", tag = "service-ping", params(("id" = i64, Path), KeyQuery),
+    responses((status = 200, body = KeyPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn keys(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<KeyQuery>,
+) -> ApiResult<KeyPage> {
+    let page = crate::pages::page_number(q.page.as_deref())? as usize;
+    let (_, p, _) = sp::analysis(&state, id).await?;
+    let (keys, total) = sp::explore(&p, q.q.as_deref().unwrap_or(""), page);
+    Ok(Json(KeyPage { total, keys }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct History {
+    #[schema(value_type = Vec<Object>)]
+    pub analyses: Vec<onramp_ping::Analysis>,
+    #[schema(value_type = Vec<Object>)]
+    pub comparisons: Vec<onramp_ping::compare::Comparison>,
+}
+
+/// One instance's payloads over time and the changes between them.
+#[utoipa::path(get, path = "/api/v1/ping/instances/{key}", tag = "service-ping", params(("key" = String, Path)),
+    responses((status = 200, body = History), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn instance(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(key): Path<String>,
+) -> ApiResult<History> {
+    let (uploads, comparisons, _) = sp::history(&state, &key).await?;
+    Ok(Json(History {
+        analyses: uploads.into_iter().map(|(_, a)| a).collect(),
+        comparisons,
+    }))
+}
+
+/// Checks practice answers on a sample payload.
+#[utoipa::path(post, path = "/api/v1/ping/practice/{sample}", tag = "service-ping", params(("sample" = String, Path)), request_body = PracticeAnswers,
+    responses((status = 200, body = Vec<Checked>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn practice(
+    State(_state): State<AppState>,
+    _user: CurrentUser,
+    Path(sample): Path<String>,
+    super::ApiJson(answers): super::ApiJson<PracticeAnswers>,
+) -> ApiResult<Vec<Checked>> {
+    let a = sp::sample(&sample)?;
+    Ok(Json(sp::check(&a, &answers)))
+}

@@ -1,0 +1,325 @@
+//! Service Ping in the web app: uploads kept per instance, reports with
+//! trends, the key explorer, and practice exercises on sample payloads.
+
+use crate::{AppState, WebError};
+use onramp_ping::analysis::{Analysis, Band};
+use onramp_ping::{Dictionary, Payload, analyze, compare, report};
+use onramp_store::PingUpload;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+use utoipa::ToSchema;
+
+/// The largest payload accepted.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+pub static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(Dictionary::shipped);
+
+/// The opaque key of an instance: never its uuid.
+pub fn instance_key(uuid: &str) -> String {
+    onramp_core::sha256_hex(format!("onramp-instance:{uuid}").as_bytes())[..16].to_string()
+}
+
+fn bad(message: impl Into<String>) -> WebError {
+    WebError::BadRequest {
+        field: "payload".into(),
+        message: message.into(),
+    }
+}
+
+/// Checks and stores an uploaded payload.
+pub async fn upload(
+    state: &AppState,
+    actor: i64,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<PingUpload, WebError> {
+    if bytes.is_empty() {
+        return Err(bad("the file is empty"));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(bad(format!(
+            "the file is larger than {} MB",
+            MAX_BYTES / 1024 / 1024
+        )));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| bad("not UTF-8 text: a Service Ping payload is JSON"))?;
+    let payload = Payload::parse(bytes, &DICTIONARY).map_err(|e| bad(e.to_string()))?;
+    if payload.uuid.is_empty() {
+        return Err(bad(
+            "the payload has no `uuid`, so its history cannot be kept",
+        ));
+    }
+    let label = if payload.hostname.is_empty() {
+        file_name.to_string()
+    } else {
+        onramp_ping::analysis::mask(&payload.hostname)
+    };
+    Ok(state
+        .store
+        .add_ping_payload(
+            Some(actor),
+            &instance_key(&payload.uuid),
+            &label,
+            &payload.version_text,
+            payload.recorded_at,
+            text,
+        )
+        .await?)
+}
+
+/// A stored payload's analysis (personal data masked).
+pub async fn analysis(
+    state: &AppState,
+    id: i64,
+) -> Result<(PingUpload, Payload, Analysis), WebError> {
+    let (upload, body) = state
+        .store
+        .ping_payload(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let payload = Payload::parse(body.as_bytes(), &DICTIONARY)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let name = format!(
+        "{} · {}",
+        upload.label,
+        upload
+            .recorded_at
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| format!("upload #{}", upload.id))
+    );
+    let a = analyze(&name, &payload, &DICTIONARY, false);
+    Ok((upload, payload, a))
+}
+
+/// One row of the key explorer.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct KeyRow {
+    pub key: String,
+    pub value: String,
+    pub failed: bool,
+    pub stage: String,
+    pub description: String,
+    pub time_frame: String,
+    pub tiers: String,
+}
+
+/// Keys matching `q` (in the path or description), 100 a page.
+pub fn explore(p: &Payload, q: &str, page: usize) -> (Vec<KeyRow>, usize) {
+    let q = q.trim().to_lowercase();
+    let mut rows: Vec<KeyRow> = p
+        .leaves
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "uuid"
+                    | "hostname"
+                    | "licensee"
+                    | "license_subscription_id"
+                    | "database.pg_system_id"
+            )
+        })
+        .map(|(k, v)| {
+            let def = DICTIONARY.get(k);
+            KeyRow {
+                key: k.clone(),
+                value: match v {
+                    serde_json::Value::String(s) => s.chars().take(120).collect(),
+                    other => other.to_string().chars().take(120).collect(),
+                },
+                failed: onramp_ping::payload::sentinel(v).is_some(),
+                stage: DICTIONARY.stage_of(k),
+                description: def.map(|d| d.description.clone()).unwrap_or_default(),
+                time_frame: def.map(|d| d.time_frame.clone()).unwrap_or_default(),
+                tiers: def.map(|d| d.tiers.clone()).unwrap_or_default(),
+            }
+        })
+        .filter(|r| {
+            q.is_empty()
+                || r.key.to_lowercase().contains(&q)
+                || r.description.to_lowercase().contains(&q)
+        })
+        .collect();
+    let total = rows.len();
+    rows = rows
+        .into_iter()
+        .skip(page.saturating_sub(1) * 100)
+        .take(100)
+        .collect();
+    (rows, total)
+}
+
+/// The history of an instance: analyses oldest first, comparisons, and a trend chart.
+pub async fn history(
+    state: &AppState,
+    key: &str,
+) -> Result<
+    (
+        Vec<(PingUpload, Analysis)>,
+        Vec<compare::Comparison>,
+        String,
+    ),
+    WebError,
+> {
+    let uploads = state.store.ping_history(key).await?;
+    if uploads.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    let mut loaded = Vec::new();
+    for u in uploads {
+        loaded.push(analysis(state, u.id).await?);
+    }
+    let mut comparisons = Vec::new();
+    for pair in loaded.windows(2) {
+        if let Ok(c) = compare::compare((&pair[0].1, &pair[0].2), (&pair[1].1, &pair[1].2)) {
+            comparisons.push(c);
+        }
+    }
+    let analyses: Vec<&Analysis> = loaded.iter().map(|(_, _, a)| a).collect();
+    let chart = trend_svg(&analyses);
+    Ok((
+        loaded.into_iter().map(|(u, _, a)| (u, a)).collect(),
+        comparisons,
+        chart,
+    ))
+}
+
+/// Band per measure across uploads: one row per measure, one dot per upload.
+pub fn trend_svg(analyses: &[&Analysis]) -> String {
+    let Some(first) = analyses.first() else {
+        return String::new();
+    };
+    let ids: Vec<&str> = first
+        .scorecard
+        .iter()
+        .map(|s| s.measure_id.as_str())
+        .collect();
+    let (w, row) = (260 + 40 * analyses.len(), 20);
+    let h = ids.len() * row + 24;
+    let mut s = format!(
+        "<svg class=\"trends\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Scores over time</title>"
+    );
+    for (n, id) in ids.iter().enumerate() {
+        let y = n * row + 16;
+        s.push_str(&format!(
+            "<text x=\"0\" y=\"{y}\" font-size=\"12\">{}</text>",
+            report::escape(id)
+        ));
+        for (i, a) in analyses.iter().enumerate() {
+            let band = a
+                .scorecard
+                .iter()
+                .find(|x| x.measure_id == *id)
+                .map_or(Band::NotApplicable, |x| x.band);
+            let color = match band {
+                Band::Red => "#c62828",
+                Band::Yellow => "#f9a825",
+                Band::Green => "#2e7d32",
+                Band::NotApplicable => "#bdbdbd",
+            };
+            s.push_str(&format!("<circle cx=\"{}\" cy=\"{}\" r=\"7\" fill=\"{color}\"><title>{}: {}</title></circle>", 270 + 40 * i, y - 4, report::escape(&a.file), band.label()));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+// ---- Practice mode ----
+
+/// The sample payloads shipped for practice.
+pub const SAMPLES: [(&str, &str); 3] = [
+    (
+        "premium-15.11",
+        include_str!("../../../content/ping-samples/synthetic_premium_15.11_120users.json"),
+    ),
+    (
+        "ultimate-17.2-september",
+        include_str!(
+            "../../../content/ping-samples/synthetic_ultimate_17.2_5000users_2024-09.json"
+        ),
+    ),
+    (
+        "ultimate-17.2-december",
+        include_str!(
+            "../../../content/ping-samples/synthetic_ultimate_17.2_5000users_2024-12.json"
+        ),
+    ),
+];
+
+/// Candidate metrics for "which metric supports a CI adoption objective?".
+pub const CI_CHOICES: [&str; 4] = [
+    "counts.count_total_create_ci_build_monthly",
+    "usage_activity_by_stage_monthly.create.action_monthly_active_users_project_repo",
+    "counts_monthly.deployments",
+    "redis_hll_counters.manage.unique_active_users_monthly",
+];
+
+/// One sample's analysis.
+pub fn sample(name: &str) -> Result<Analysis, WebError> {
+    let (_, text) = SAMPLES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or(WebError::NotFound)?;
+    let p = Payload::parse(text.as_bytes(), &DICTIONARY)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(analyze(name, &p, &DICTIONARY, false))
+}
+
+/// A learner's answers.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct PracticeAnswers {
+    /// measure_ids the learner thinks are green.
+    #[serde(default)]
+    pub green: Vec<String>,
+    pub unused_seats: Option<String>,
+    pub ci_metric: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Checked {
+    pub question: String,
+    pub correct: bool,
+    pub expected: String,
+}
+
+/// Checks answers against the analyser.
+pub fn check(a: &Analysis, answers: &PracticeAnswers) -> Vec<Checked> {
+    let green: BTreeSet<&str> = a
+        .scorecard
+        .iter()
+        .filter(|s| s.band == Band::Green)
+        .map(|s| s.measure_id.as_str())
+        .collect();
+    let given: BTreeSet<&str> = answers.green.iter().map(String::as_str).collect();
+    let unused = a.license.unused_seats.unwrap_or(0.0);
+    let given_unused = answers
+        .unused_seats
+        .as_deref()
+        .and_then(|s| s.trim().parse::<f64>().ok());
+    let ci_key = CI_CHOICES[0];
+    vec![
+        Checked {
+            question: "Which use-case measures are green?".into(),
+            correct: green == given,
+            expected: green.iter().copied().collect::<Vec<_>>().join(", "),
+        },
+        Checked {
+            question: "How many licensed seats are unused?".into(),
+            correct: given_unused.is_some_and(|g| (g - unused).abs() < 0.5),
+            expected: format!(
+                "{unused:.0} (seats {} − billable users {})",
+                a.license.seats.unwrap_or(0.0),
+                a.license.billable_users.unwrap_or(0.0)
+            ),
+        },
+        Checked {
+            question: "Which metric would support a CI adoption objective?".into(),
+            correct: answers.ci_metric.as_deref() == Some(ci_key),
+            expected: format!(
+                "{ci_key}: CI builds created in the last 28 days (per billable user, the CI measure of the scorecard; 16.9+, or counts_monthly.ci_builds from 16.1)"
+            ),
+        },
+    ]
+}
