@@ -88,14 +88,6 @@ pub struct Payload {
     pub bytes: usize,
 }
 
-fn text(root: &serde_json::Map<String, Value>, key: &str) -> String {
-    match root.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
 /// Parses `recorded_at` as written by the versions seen (RFC 3339, or
 /// `2021-02-09 13:25:42 UTC`).
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
@@ -116,26 +108,37 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 }
 
 impl Payload {
-    /// Parses a payload. Errors say what is wrong (with line and column for
-    /// broken JSON) and never panic.
+    /// Parses a payload in one streaming pass that flattens while it reads
+    /// (no intermediate tree). Errors say what is wrong (with line and column
+    /// for broken JSON) and never panic.
     pub fn parse(bytes: &[u8], dictionary: &Dictionary) -> Result<Payload, Error> {
-        let root: Value = serde_json::from_slice(bytes).map_err(|e| {
-            if e.is_eof() {
+        let mut leaves = BTreeMap::new();
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mut path = String::with_capacity(128);
+        let root = Flatten {
+            dictionary,
+            out: &mut leaves,
+            path: &mut path,
+            root: true,
+        };
+        let outcome =
+            serde::de::DeserializeSeed::deserialize(root, &mut de).and_then(|()| de.end());
+        if let Err(e) = outcome {
+            return Err(if e.is_eof() {
                 Error::Invalid(format!(
                     "truncated JSON: the file ends early (line {}, column {})",
                     e.line(),
                     e.column()
                 ))
+            } else if e.to_string().starts_with(NOT_AN_OBJECT) {
+                Error::Invalid(
+                    "not a Service Ping payload: the top level is not a JSON object".into(),
+                )
             } else {
                 Error::Invalid(format!("not valid JSON: {e}"))
-            }
-        })?;
-        let Value::Object(root) = root else {
-            return Err(Error::Invalid(
-                "not a Service Ping payload: the top level is not a JSON object".into(),
-            ));
-        };
-        let version_text = match root.get("version") {
+            });
+        }
+        let version_text = match leaves.get("version") {
             Some(Value::String(s)) => s.clone(),
             Some(other) => {
                 return Err(Error::Invalid(format!(
@@ -149,12 +152,16 @@ impl Payload {
                 ));
             }
         };
-        if !root.contains_key("uuid") && !root.contains_key("counts") {
+        let has_counts = leaves
+            .range("counts".to_string()..)
+            .next()
+            .is_some_and(|(k, _)| k == "counts" || k.starts_with("counts."));
+        if !leaves.contains_key("uuid") && !has_counts {
             return Err(Error::Invalid(
                 "not a Service Ping payload: neither `uuid` nor `counts` is present".into(),
             ));
         }
-        if let Some(v) = root.get("counts")
+        if let Some(v) = leaves.get("counts")
             && !v.is_object()
         {
             return Err(Error::Invalid(format!(
@@ -162,25 +169,24 @@ impl Payload {
                 type_name(v)
             )));
         }
-        let mut payload = Payload {
+        let get = |k: &str| match leaves.get(k) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        Ok(Payload {
             version: Version::parse(&version_text),
             version_text,
-            edition: text(&root, "edition"),
-            recorded_at: root
+            edition: get("edition"),
+            recorded_at: leaves
                 .get("recorded_at")
                 .and_then(Value::as_str)
                 .and_then(parse_time),
-            uuid: text(&root, "uuid"),
-            hostname: text(&root, "hostname"),
-            leaves: BTreeMap::new(),
+            uuid: get("uuid"),
+            hostname: get("hostname"),
             bytes: bytes.len(),
-        };
-        let mut leaves = BTreeMap::new();
-        for (key, value) in root {
-            flatten(key, value, dictionary, &mut leaves);
-        }
-        payload.leaves = leaves;
-        Ok(payload)
+            leaves,
+        })
     }
 
     /// A metric as a number, a failure, missing, or something else.
@@ -248,20 +254,115 @@ fn is_failed_histogram(map: &serde_json::Map<String, Value>) -> bool {
     map.len() == 1 && map.get("-1").and_then(Value::as_f64) == Some(-1.0)
 }
 
-/// Flattens down to the deepest path the dictionary defines; objects the
-/// dictionary defines (topology, licensee, histograms) stay whole.
-fn flatten(path: String, value: Value, dictionary: &Dictionary, out: &mut BTreeMap<String, Value>) {
-    match value {
-        Value::Object(map)
-            if !dictionary.is_defined(&path) && !is_failed_histogram(&map) && !map.is_empty() =>
+const NOT_AN_OBJECT: &str = "onramp: the top level is not an object";
+
+/// The streaming flattener: objects are walked key by key and only the
+/// leaves are kept; objects the dictionary defines (topology, licensee,
+/// histograms) and lists are kept whole.
+struct Flatten<'a> {
+    dictionary: &'a Dictionary,
+    out: &'a mut BTreeMap<String, Value>,
+    path: &'a mut String,
+    root: bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Flatten<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Flatten<'_> {
+    fn leaf<E>(self, value: Value) -> Result<(), E>
+    where
+        E: serde::de::Error,
+    {
+        if self.root {
+            return Err(E::custom(NOT_AN_OBJECT));
+        }
+        // A failed histogram arrives as `path.-1 = -1`: keep it on its path.
+        if let Some(parent) = self.path.strip_suffix(".-1")
+            && value.as_f64() == Some(-1.0)
         {
-            for (k, v) in map {
-                flatten(format!("{path}.{k}"), v, dictionary, out);
+            let mut m = serde_json::Map::new();
+            m.insert("-1".into(), value);
+            self.out.insert(parent.to_string(), Value::Object(m));
+            return Ok(());
+        }
+        self.out.insert(self.path.clone(), value);
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
+        self.leaf(Value::Bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        self.leaf(Value::from(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.leaf(Value::from(v))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        self.leaf(Value::from(v))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.leaf(Value::String(v.to_string()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<(), E> {
+        self.leaf(Value::String(v))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.leaf(Value::Null)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.leaf(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element::<Value>()? {
+            items.push(v);
+        }
+        self.leaf(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let base = self.path.len();
+        let mut entries = 0;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            entries += 1;
+            if !self.root {
+                self.path.push('.');
             }
+            self.path.push_str(&key);
+            if self.dictionary.is_defined(self.path) {
+                let value: Value = map.next_value()?;
+                self.out.insert(self.path.clone(), value);
+            } else {
+                map.next_value_seed(Flatten {
+                    dictionary: self.dictionary,
+                    out: self.out,
+                    path: self.path,
+                    root: false,
+                })?;
+            }
+            self.path.truncate(base);
         }
-        other => {
-            out.insert(path, other);
+        if entries == 0 && !self.root {
+            self.out
+                .insert(self.path.clone(), Value::Object(serde_json::Map::new()));
         }
+        Ok(())
     }
 }
 
