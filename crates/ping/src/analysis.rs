@@ -605,6 +605,24 @@ pub fn adoption_count(scores: &[Score]) -> Option<u32> {
     Some(groups.iter().filter(|b| **b == Band::Green).count() as u32)
 }
 
+/// The number of topology nodes, counted without building the node list.
+fn topology_nodes(p: &Payload) -> Option<usize> {
+    #[derive(serde::Deserialize)]
+    struct Topology {
+        #[serde(default)]
+        nodes: Vec<serde::de::IgnoredAny>,
+    }
+    match (p.raw.get("topology"), p.leaves.get("topology")) {
+        (Some(text), _) => serde_json::from_str::<Topology>(text)
+            .ok()
+            .map(|t| t.nodes.len()),
+        (None, Some(serde_json::Value::Object(t))) => {
+            t.get("nodes").and_then(|n| n.as_array()).map(Vec::len)
+        }
+        _ => None,
+    }
+}
+
 /// Analyses one payload.
 pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: bool) -> Analysis {
     let plan = p.plan();
@@ -640,10 +658,12 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
         .and_then(parse_time)
         .zip(recorded)
         .map(|(end, start)| (end - start).num_seconds());
-    let mut stages: BTreeMap<String, StageBreadth> = BTreeMap::new();
+    // Per stage: metrics reported, in use, and the three largest (kept as we go).
+    let mut per_stage: BTreeMap<&str, (usize, usize, Vec<(&str, f64)>)> = BTreeMap::new();
     let mut without = 0;
     for (key, value) in &p.leaves {
-        if dictionary.get(key).is_none() {
+        let definition = dictionary.get(key);
+        if definition.is_none() {
             without += 1;
         }
         let Some(n) = value.as_f64().filter(|n| *n >= 0.0) else {
@@ -655,24 +675,33 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
         {
             continue;
         }
-        let stage = dictionary.stage_of(key);
-        let entry = stages.entry(stage.clone()).or_insert(StageBreadth {
-            stage,
-            metrics: 0,
-            non_zero: 0,
-            top: Vec::new(),
-        });
-        entry.metrics += 1;
+        let entry = per_stage
+            .entry(crate::dictionary::stage_from(definition, key))
+            .or_default();
+        entry.0 += 1;
         if n > 0.0 {
-            entry.non_zero += 1;
-            entry.top.push((key.clone(), n));
+            entry.1 += 1;
+            let top = &mut entry.2;
+            if top.len() < 3
+                || top.last().is_some_and(|(k, smallest)| {
+                    n > *smallest || (n == *smallest && key.as_str() < *k)
+                })
+            {
+                top.push((key.as_str(), n));
+                top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+                top.truncate(3);
+            }
         }
     }
-    let mut stages: Vec<StageBreadth> = stages.into_values().collect();
-    for s in &mut stages {
-        s.top.sort_by(|a, b| b.1.total_cmp(&a.1));
-        s.top.truncate(3);
-    }
+    let mut stages: Vec<StageBreadth> = per_stage
+        .into_iter()
+        .map(|(stage, (metrics, non_zero, top))| StageBreadth {
+            stage: stage.to_string(),
+            metrics,
+            non_zero,
+            top: top.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        })
+        .collect();
     stages.sort_by(|a, b| b.non_zero.cmp(&a.non_zero).then(a.stage.cmp(&b.stage)));
     let mut infrastructure = BTreeMap::new();
     for key in [
@@ -693,10 +722,8 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
             infrastructure.insert(key.to_string(), v.to_string().trim_matches('"').to_string());
         }
     }
-    if let Some(serde_json::Value::Object(t)) = p.leaves.get("topology")
-        && let Some(serde_json::Value::Array(nodes)) = t.get("nodes")
-    {
-        infrastructure.insert("topology.nodes".into(), nodes.len().to_string());
+    if let Some(n) = topology_nodes(p) {
+        infrastructure.insert("topology.nodes".into(), n.to_string());
     }
     Analysis {
         file: file.to_string(),

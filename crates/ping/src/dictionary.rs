@@ -1,6 +1,6 @@
 //! The metrics dictionary: one definition per payload key path.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The CE definitions shipped with Onramp (MIT, see `data/NOTICE.md`).
 pub const SHIPPED: &str = include_str!("../data/metrics.tsv");
@@ -112,10 +112,7 @@ impl Dictionary {
 
     /// The stage of a key: its definition's, or a fallback from its path.
     pub fn stage_of(&self, key: &str) -> String {
-        if let Some(d) = self.get(key).filter(|d| !d.stage.is_empty()) {
-            return d.stage.clone();
-        }
-        fallback_stage(key).to_string()
+        stage_from(self.get(key), key).to_string()
     }
 }
 
@@ -238,15 +235,21 @@ impl Dictionary {
     }
 }
 
+/// The stage of a key from its definition, or from its path when it has none.
+pub fn stage_from<'a>(definition: Option<&'a Definition>, key: &str) -> &'a str {
+    match definition {
+        Some(d) if !d.stage.is_empty() => &d.stage,
+        _ => fallback_stage(key),
+    }
+}
+
 /// The stage of a key without a definition (FORMAT.md §5.2 step 3).
 pub fn fallback_stage(key: &str) -> &'static str {
-    let parts: Vec<&str> = key.split('.').collect();
-    match parts.as_slice() {
-        [
-            "usage_activity_by_stage" | "usage_activity_by_stage_monthly",
-            stage,
-            ..,
-        ] => match *stage {
+    let mut parts = key.splitn(3, '.');
+    let (first, second) = (parts.next().unwrap_or_default(), parts.next());
+    match (first, second) {
+        ("usage_activity_by_stage" | "usage_activity_by_stage_monthly", Some(stage)) => match stage
+        {
             "release" | "configure" => "deploy",
             "enablement" => "systems",
             "create" => "create",
@@ -259,7 +262,7 @@ pub fn fallback_stage(key: &str) -> &'static str {
             "manage" => "manage",
             _ => "unknown",
         },
-        ["redis_hll_counters", category, ..] => match *category {
+        ("redis_hll_counters", Some(category)) => match category {
             "code_review" | "source_code" | "ide_edit" | "snippets" | "workspaces" => "create",
             "ci_templates"
             | "testing"

@@ -40,11 +40,11 @@ pub fn payload(dictionary: &Dictionary, version: &str, target_bytes: usize, seed
     root.insert("license_starts_at".into(), json!("2025-01-01"));
     root.insert("license_user_count".into(), json!(2000));
     root.insert("license_billable_users".into(), json!(1800));
-    let mut nodes = Vec::new();
     let mut text = serde_json::to_string(&Value::Object(root.clone())).unwrap_or_default();
-    while text.len() < target_bytes {
-        for _ in 0..50 {
-            nodes.push(json!({
+    if text.len() < target_bytes {
+        // Topology nodes fill the rest: one node's size decides how many.
+        let mut node = || {
+            json!({
                 "node_cpus": 16, "node_memory_total_bytes": 68_719_476_736u64,
                 "node_cpu_utilization": (next() % 100) as f64 / 100.0,
                 "node_uname_info": {"machine": "x86_64", "sysname": "Linux", "release": "5.15.0"},
@@ -53,13 +53,18 @@ pub fn payload(dictionary: &Dictionary, version: &str, target_bytes: usize, seed
                     {"name": "sidekiq", "process_count": 8, "process_memory_rss": next() % 1_000_000_000},
                     {"name": "gitaly", "process_count": 1, "process_memory_rss": next() % 1_000_000_000}
                 ]
-            }));
-        }
+            })
+        };
+        let sample = node();
+        let per_node = serde_json::to_string(&sample).map_or(400, |t| t.len() + 1);
+        let count = (target_bytes - text.len()) / per_node + 1;
+        let mut nodes = vec![sample];
+        nodes.extend((1..count).map(|_| node()));
         root.insert(
             "topology".into(),
             json!({"duration_s": 0.4, "nodes": nodes}),
         );
-        text = serde_json::to_string(&Value::Object(root.clone())).unwrap_or_default();
+        text = serde_json::to_string(&Value::Object(root)).unwrap_or_default();
     }
     text
 }

@@ -5,7 +5,6 @@ use crate::Error;
 use crate::dictionary::Dictionary;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// `major.minor.patch` with the `-ee`/`-pre` suffix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -73,11 +72,15 @@ pub fn sentinel(v: &Value) -> Option<&'static str> {
     }
 }
 
+/// Key path → value.
+pub type Leaves = rustc_hash::FxHashMap<String, Value>;
+
 /// A parsed payload.
 #[derive(Clone, Debug)]
 pub struct Payload {
-    /// Leaf key paths and their values (object metrics stay whole).
-    pub leaves: BTreeMap<String, Value>,
+    /// Leaf key paths and their values (object metrics stay whole), in no
+    /// particular order.
+    pub leaves: Leaves,
     pub version: Option<Version>,
     pub version_text: String,
     pub edition: String,
@@ -86,7 +89,13 @@ pub struct Payload {
     pub hostname: String,
     /// Size of the file in bytes.
     pub bytes: usize,
+    /// Object metrics larger than [`RAW_OVER`] bytes, kept as JSON text
+    /// (their leaf holds a short summary); parsed only when needed.
+    pub raw: std::collections::HashMap<String, String>,
 }
+
+/// Object metrics larger than this stay text (e.g. `topology` with many nodes).
+pub const RAW_OVER: usize = 16 * 1024;
 
 /// Parses `recorded_at` as written by the versions seen (RFC 3339, or
 /// `2021-02-09 13:25:42 UTC`).
@@ -112,12 +121,14 @@ impl Payload {
     /// (no intermediate tree). Errors say what is wrong (with line and column
     /// for broken JSON) and never panic.
     pub fn parse(bytes: &[u8], dictionary: &Dictionary) -> Result<Payload, Error> {
-        let mut leaves = BTreeMap::new();
+        let mut leaves = Leaves::default();
+        let mut raw = std::collections::HashMap::new();
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let mut path = String::with_capacity(128);
         let root = Flatten {
             dictionary,
             out: &mut leaves,
+            raw: &mut raw,
             path: &mut path,
             root: true,
         };
@@ -152,10 +163,8 @@ impl Payload {
                 ));
             }
         };
-        let has_counts = leaves
-            .range("counts".to_string()..)
-            .next()
-            .is_some_and(|(k, _)| k == "counts" || k.starts_with("counts."));
+        let has_counts =
+            leaves.contains_key("counts") || leaves.keys().any(|k| k.starts_with("counts."));
         if !leaves.contains_key("uuid") && !has_counts {
             return Err(Error::Invalid(
                 "not a Service Ping payload: neither `uuid` nor `counts` is present".into(),
@@ -186,6 +195,7 @@ impl Payload {
             hostname: get("hostname"),
             bytes: bytes.len(),
             leaves,
+            raw,
         })
     }
 
@@ -215,12 +225,15 @@ impl Payload {
         self.leaves.get(key).and_then(Value::as_str)
     }
 
-    /// Every failed metric: key path and meaning.
+    /// Every failed metric: key path and meaning, by key path.
     pub fn failed(&self) -> Vec<(String, &'static str)> {
-        self.leaves
+        let mut failed: Vec<(String, &'static str)> = self
+            .leaves
             .iter()
             .filter_map(|(k, v)| sentinel(v).map(|s| (k.clone(), s)))
-            .collect()
+            .collect();
+        failed.sort();
+        failed
     }
 
     /// The license plan: `ultimate`, `premium`, `starter`, `free` or `ce`.
@@ -261,7 +274,8 @@ const NOT_AN_OBJECT: &str = "onramp: the top level is not an object";
 /// histograms) and lists are kept whole.
 struct Flatten<'a> {
     dictionary: &'a Dictionary,
-    out: &'a mut BTreeMap<String, Value>,
+    out: &'a mut Leaves,
+    raw: &'a mut std::collections::HashMap<String, String>,
     path: &'a mut String,
     root: bool,
 }
@@ -346,12 +360,29 @@ impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
             }
             self.path.push_str(&key);
             if self.dictionary.is_defined(self.path) {
-                let value: Value = map.next_value()?;
-                self.out.insert(self.path.clone(), value);
+                let text: &serde_json::value::RawValue = map.next_value()?;
+                let text = text.get();
+                if text.len() > RAW_OVER {
+                    let kind = if text.starts_with('[') {
+                        "list"
+                    } else {
+                        "object"
+                    };
+                    self.out.insert(
+                        self.path.clone(),
+                        Value::String(format!("({kind} of {} bytes, not expanded)", text.len())),
+                    );
+                    self.raw.insert(self.path.clone(), text.to_string());
+                } else {
+                    let value: Value =
+                        serde_json::from_str(text).map_err(serde::de::Error::custom)?;
+                    self.out.insert(self.path.clone(), value);
+                }
             } else {
                 map.next_value_seed(Flatten {
                     dictionary: self.dictionary,
                     out: self.out,
+                    raw: self.raw,
                     path: self.path,
                     root: false,
                 })?;
