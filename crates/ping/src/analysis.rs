@@ -605,6 +605,9 @@ pub fn adoption_count(scores: &[Score]) -> Option<u32> {
     Some(groups.iter().filter(|b| **b == Band::Green).count() as u32)
 }
 
+/// Metrics reported, metrics in use, and the three largest (key, value).
+type StageTally<'a> = (usize, usize, Vec<(&'a str, f64)>);
+
 /// The number of topology nodes, counted without building the node list.
 fn topology_nodes(p: &Payload) -> Option<usize> {
     #[derive(serde::Deserialize)]
@@ -659,7 +662,7 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
         .zip(recorded)
         .map(|(end, start)| (end - start).num_seconds());
     // Per stage: metrics reported, in use, and the three largest (kept as we go).
-    let mut per_stage: BTreeMap<&str, (usize, usize, Vec<(&str, f64)>)> = BTreeMap::new();
+    let mut per_stage: BTreeMap<&str, StageTally> = BTreeMap::new();
     let mut without = 0;
     for (key, value) in &p.leaves {
         let definition = dictionary.get(key);
