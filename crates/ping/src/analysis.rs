@@ -679,7 +679,7 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
             continue;
         }
         let entry = per_stage
-            .entry(crate::dictionary::stage_from(definition, key))
+            .entry(dictionary.stage(definition, key))
             .or_default();
         entry.0 += 1;
         if n > 0.0 {

@@ -19,9 +19,21 @@ pub struct Definition {
 }
 
 /// Definitions by key path.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Dictionary {
     by_key: HashMap<String, Definition>,
+    /// Stages worked out for keys without a definition (they repeat from
+    /// payload to payload).
+    fallback: std::sync::Mutex<HashMap<String, &'static str>>,
+}
+
+impl Clone for Dictionary {
+    fn clone(&self) -> Self {
+        Dictionary {
+            by_key: self.by_key.clone(),
+            fallback: Default::default(),
+        }
+    }
 }
 
 impl Dictionary {
@@ -112,7 +124,25 @@ impl Dictionary {
 
     /// The stage of a key: its definition's, or a fallback from its path.
     pub fn stage_of(&self, key: &str) -> String {
-        stage_from(self.get(key), key).to_string()
+        self.stage(self.get(key), key).to_string()
+    }
+
+    /// The stage from a definition, or (remembered) from the key's path.
+    pub fn stage<'a>(&self, definition: Option<&'a Definition>, key: &str) -> &'a str {
+        match definition {
+            Some(d) if !d.stage.is_empty() => &d.stage,
+            _ => {
+                let Ok(mut cache) = self.fallback.lock() else {
+                    return fallback_stage(key);
+                };
+                if let Some(stage) = cache.get(key) {
+                    return stage;
+                }
+                let stage = fallback_stage(key);
+                cache.insert(key.to_string(), stage);
+                stage
+            }
+        }
     }
 }
 
