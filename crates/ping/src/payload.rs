@@ -121,7 +121,8 @@ impl Payload {
     /// (no intermediate tree). Errors say what is wrong (with line and column
     /// for broken JSON) and never panic.
     pub fn parse(bytes: &[u8], dictionary: &Dictionary) -> Result<Payload, Error> {
-        let mut leaves = Leaves::with_capacity_and_hasher(bytes.len() / 64, Default::default());
+        let mut leaves =
+            Leaves::with_capacity_and_hasher((bytes.len() / 64).min(8192), Default::default());
         let mut raw = std::collections::HashMap::new();
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let mut path = String::with_capacity(128);
