@@ -350,25 +350,7 @@ pub async fn log(
             }
         })
         .collect();
-    let today = onramp_core::onboarding::today_in(&loaded.person.time_zone, chrono::Utc::now());
-    let quota = match &loaded.version.definition.shadowing {
-        Some(q) => quota_weeks(
-            q,
-            loaded.onboarding.start_date,
-            &shadowed
-                .iter()
-                .map(|m| m.held_on)
-                .collect::<Vec<NaiveDate>>(),
-            today,
-        ),
-        None => Vec::new(),
-    };
-    let shortfall = last_shortfall(&quota, today).map(|w| {
-            format!(
-                "Week {} (from {}): {} of {} meetings shadowed. Your buddy can help you find calls to join.",
-                w.week, w.starts, w.shadowed, w.required
-            )
-        });
+    let (quota, shortfall) = pace(loaded, &shadowed);
     let mut trend = Vec::new();
     let mut notes = Vec::new();
     for l in &led {
@@ -392,6 +374,39 @@ pub async fn log(
         trend,
         themes,
     })
+}
+
+/// The weekly shadowing pace of the program (if it sets one) and the last
+/// ended week's shortfall, as a sentence for people.
+fn pace(loaded: &Loaded, shadowed: &[Meeting]) -> (Vec<QuotaWeek>, Option<String>) {
+    let Some(q) = &loaded.version.definition.shadowing else {
+        return (Vec::new(), None);
+    };
+    let today = onramp_core::onboarding::today_in(&loaded.person.time_zone, chrono::Utc::now());
+    let dates: Vec<NaiveDate> = shadowed.iter().map(|m| m.held_on).collect();
+    let weeks = quota_weeks(q, loaded.onboarding.start_date, &dates, today);
+    let shortfall = last_shortfall(&weeks, today).map(|w| {
+        format!(
+            "Week {} (from {}): {} of {} meetings shadowed. Your buddy can help you find calls to join.",
+            w.week, w.starts, w.shadowed, w.required
+        )
+    });
+    (weeks, shortfall)
+}
+
+/// Only the shortfall, without reading anything when the program sets no pace.
+pub async fn shortfall(state: &AppState, loaded: &Loaded) -> Result<Option<String>, WebError> {
+    if loaded.version.definition.shadowing.is_none() {
+        return Ok(None);
+    }
+    let shadowed: Vec<Meeting> = state
+        .store
+        .meetings_of(loaded.onboarding.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.role == "shadowed")
+        .collect();
+    Ok(pace(loaded, &shadowed).1)
 }
 
 /// The buddy and backup assignments, oldest first.

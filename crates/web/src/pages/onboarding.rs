@@ -96,7 +96,7 @@ pub async fn detail(
 ) -> Result<Html<String>, WebError> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
     // Independent reads, run together.
-    let (o, events, newest, nav, comments, meetings) = tokio::try_join!(
+    let (o, events, newest, nav, comments, shortfall) = tokio::try_join!(
         service::view(&state, &user, &loaded),
         async { Ok::<_, WebError>(state.store.timeline_named(id).await?) },
         async {
@@ -109,9 +109,8 @@ pub async fn detail(
         },
         Nav::of(&state, &user),
         comment_lines(&state, id, None),
-        crate::meetings::log(&state, &user, &loaded),
+        crate::meetings::shortfall(&state, &loaded),
     )?;
-    let shortfall = meetings.shortfall;
     let timeline = timeline_lines(&events);
     let newer_version = newest.filter(|(_, version)| *version > loaded.version.version);
     let back = format!("/onboardings/{id}");
