@@ -36,6 +36,25 @@ impl std::fmt::Display for Version {
     }
 }
 
+/// Keys that identify the customer or a person (FORMAT.md §9): masked in
+/// reports, left out of the key explorer, never logged.
+pub fn is_personal(key: &str) -> bool {
+    const PERSONAL: [&str; 6] = [
+        "uuid",
+        "hostname",
+        "licensee",
+        "license_subscription_id",
+        "database.pg_system_id",
+        "unique_instance_id",
+    ];
+    PERSONAL.iter().any(|p| {
+        key == *p
+            || key
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
 /// What a metric's value says.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Metric<'a> {
@@ -401,6 +420,12 @@ impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn personal_keys() {
+        assert!(is_personal("licensee.Email") && is_personal("licensee") && is_personal("uuid"));
+        assert!(!is_personal("licensee_count") && !is_personal("counts.uuid_like"));
+    }
 
     #[test]
     fn versions_parse() {

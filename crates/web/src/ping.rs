@@ -111,16 +111,7 @@ pub fn explore(p: &Payload, q: &str, page: usize) -> (Vec<KeyRow>, usize) {
     let mut rows: Vec<KeyRow> = p
         .leaves
         .iter()
-        .filter(|(k, _)| {
-            !matches!(
-                k.as_str(),
-                "uuid"
-                    | "hostname"
-                    | "licensee"
-                    | "license_subscription_id"
-                    | "database.pg_system_id"
-            )
-        })
+        .filter(|(k, _)| !onramp_ping::payload::is_personal(k))
         .map(|(k, v)| {
             let def = DICTIONARY.get(k);
             KeyRow {

@@ -2356,6 +2356,16 @@ async fn service_ping_upload_report_history_and_practice(store: Store, _db: Data
         .0,
         404
     );
+    // The customer's identity never reaches the explorer.
+    for q in ["licensee", "license_subscription_id", "hostname", "uuid"] {
+        let (_, body) = app
+            .get(
+                &format!("/api/v1/ping/payloads/{second}/keys?q={q}"),
+                &[("authorization", &auth)],
+            )
+            .await;
+        assert!(!body.contains(&format!("\"key\":\"{q}")), "{q}: {body}");
+    }
 
     // Pages: the report with its charts and explorer, the history, the practice.
     let (cookie, csrf) = session(&store, w.hire_account).await;
