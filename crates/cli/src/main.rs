@@ -4,6 +4,7 @@ mod buddy;
 mod cert;
 mod config;
 mod content;
+mod content_check;
 mod demo;
 mod error;
 mod handbook;
@@ -97,6 +98,9 @@ enum Command {
     /// Plan technical certifications (bundles first).
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// The content pack: stale entries and broken links.
+    #[command(subcommand)]
+    Content(content_check::ContentCommand),
     /// Buddy suggestions and assignments.
     #[command(subcommand)]
     Buddy(buddy::BuddyCommand),
@@ -211,6 +215,7 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::Token(command) => user::run_token(command, &settings, g.json).await,
         Command::Holiday(command) => user::run_holiday(command, &settings, g.json).await,
         Command::Cert(command) => cert::run(command, g.json),
+        Command::Content(command) => content_check::run(command, &settings, g.json).await,
         Command::Buddy(command) => buddy::run(command, &settings, g.json).await,
         Command::TimeOff(command) => buddy::run_time_off(command, &settings, g.json).await,
         Command::OfficeHours(command) => office_hours::run(command, &settings, g.json).await,

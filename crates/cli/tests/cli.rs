@@ -1320,3 +1320,61 @@ fn ping_dictionary_import_from_a_checkout() {
         "{out}"
     );
 }
+
+#[test]
+fn content_check_lists_stale_entries_and_broken_links() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8 path");
+    // The built-in pack is fresh; without a handbook its links are not checked.
+    let (code, _, err) = run(onramp(dir.path()).args(["--data-dir", data, "content", "check"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("internal links were not checked"), "{err}");
+
+    // A pack of our own: one stale list, one link to a page the handbook lacks.
+    let pack = dir.path().join("pack/catalogues");
+    std::fs::create_dir_all(&pack).expect("mkdir");
+    std::fs::write(
+        pack.join("reading-list.yaml"),
+        "owner: Enablement\nreviewed_at: 2020-01-01\nentries:\n  - id: intro\n    title: Intro\n    url: /handbook/team/\n    month: 1\n  - id: gone\n    title: Gone\n    url: /handbook/nowhere/\n    month: 2\n",
+    )
+    .expect("write");
+    let site = dir.path().join("site/handbook/team");
+    std::fs::create_dir_all(&site).expect("mkdir");
+    std::fs::write(site.join("_index.md"), "---\ntitle: Team\n---\nHello.\n").expect("write");
+    let (code, _, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "handbook", "import", "site"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "content", "check", "pack"]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains(
+            "stale: catalogues/reading-list.yaml: intro (owner Enablement, reviewed 2020-01-01"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("broken link: catalogues/reading-list.yaml: gone → /handbook/nowhere/"),
+        "{out}"
+    );
+    assert!(!out.contains("→ /handbook/team/"), "{out}");
+    let (code, out, _) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "--json",
+        "content",
+        "check",
+        "pack",
+        "--max-age-days",
+        "100000",
+    ]));
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["stale"].as_array().expect("stale").len(), 0);
+    assert_eq!(v["broken_links"].as_array().expect("broken").len(), 1);
+    let (code, _, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "content", "check", "no-such-dir"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a folder"), "{err}");
+}
