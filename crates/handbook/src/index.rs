@@ -417,11 +417,6 @@ impl SearchIndex {
         Ok(search)
     }
 
-    /// Replaces the glossary (e.g. with a site's own).
-    pub fn set_glossary(&mut self, glossary: Glossary) {
-        self.glossary = glossary;
-    }
-
     /// Weights from `ONRAMP_SEARCH_WEIGHTS` (`title=2,body=1,…`), for tuning.
     pub fn weights_from_env(&mut self) {
         let Ok(spec) = std::env::var("ONRAMP_SEARCH_WEIGHTS") else {
@@ -449,10 +444,6 @@ impl SearchIndex {
                 _ => {}
             }
         }
-    }
-
-    pub fn set_weights(&mut self, weights: Weights) {
-        self.weights = weights;
     }
 
     /// The database generation this index reflects, if it was ever written.

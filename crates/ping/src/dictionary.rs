@@ -265,14 +265,6 @@ impl Dictionary {
     }
 }
 
-/// The stage of a key from its definition, or from its path when it has none.
-pub fn stage_from<'a>(definition: Option<&'a Definition>, key: &str) -> &'a str {
-    match definition {
-        Some(d) if !d.stage.is_empty() => &d.stage,
-        _ => fallback_stage(key),
-    }
-}
-
 /// The stage of a key without a definition (FORMAT.md §5.2 step 3).
 pub fn fallback_stage(key: &str) -> &'static str {
     let mut parts = key.splitn(3, '.');

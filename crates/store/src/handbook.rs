@@ -213,23 +213,6 @@ impl Store {
         }))
     }
 
-    /// The stored pages at these paths.
-    pub async fn handbook_pages_at(&self, paths: &[String]) -> Result<Vec<HandbookPage>> {
-        let sql = concat!(
-            "SELECT ",
-            page_columns!(),
-            " FROM handbook_pages WHERE path = $1"
-        );
-        let mut pages = Vec::with_capacity(paths.len());
-        for path in paths {
-            let page: Option<HandbookPage> = on_db!(self, |pool, _begin| {
-                sqlx::query_as(sql).bind(path).fetch_optional(pool).await?
-            });
-            pages.extend(page);
-        }
-        Ok(pages)
-    }
-
     /// Number of stored pages.
     pub async fn handbook_page_count(&self) -> Result<i64> {
         let (n,): (i64,) = on_db!(self, |pool, _begin| {

@@ -55,7 +55,9 @@ pub async fn search(
     let mut hits = Vec::new();
     let mut more = false;
     let request = SearchRequest::parse(Some(&q), None, form.page.as_deref(), None)?;
-    if indexed && !handbook::is_empty_query(&q) {
+    let offset = request.offset;
+    let empty = handbook::is_empty_query(&q);
+    if indexed && !empty {
         // One more than shown tells whether there is a next page.
         let probe = SearchRequest {
             limit: request.limit + 1,
@@ -74,13 +76,8 @@ pub async fn search(
             Err(other) => return Err(other),
         }
     }
-    let offset = (request_page(&form)? - 1) * handbook::RESULTS_PER_PAGE;
     let page = offset / handbook::RESULTS_PER_PAGE + 1;
-    let q = if handbook::is_empty_query(&q) {
-        String::new()
-    } else {
-        q
-    };
+    let q = if empty { String::new() } else { q };
     let r = Results {
         q,
         hits,
@@ -100,10 +97,6 @@ pub async fn search(
         .render()?
     };
     Ok((status, Html(html)).into_response())
-}
-
-fn request_page(form: &SearchForm) -> Result<usize, WebError> {
-    Ok(super::page_number(form.page.as_deref())? as usize)
 }
 
 #[derive(Template)]
