@@ -74,12 +74,15 @@ impl Recurrence {
             .set()?
             .after(after.with_timezone(&zone) - Duration::seconds(1))
             .before(before.with_timezone(&zone));
+        // The window opens a second early (the recurrence works in whole seconds), so one
+        // extra date may fall before `after`: ask for one more and drop it.
         Ok(set
-            .all(limit)
+            .all(limit.saturating_add(1))
             .dates
             .into_iter()
             .map(|d| d.with_timezone(&Utc))
             .filter(|d| *d >= after)
+            .take(usize::from(limit))
             .collect())
     }
 
@@ -303,6 +306,16 @@ mod tests {
             duration_minutes: 60,
             cancelled: vec![],
         }
+    }
+
+    #[test]
+    fn a_session_just_before_the_window_does_not_use_up_the_limit() {
+        let r = weekly("UTC", "2026-10-21T15:00");
+        // The window opens half a second after a session; the next one is still returned.
+        let got = r
+            .occurrences(at("2026-10-21T15:00:00.5Z"), at("2026-11-05T00:00:00Z"), 1)
+            .unwrap();
+        assert_eq!(got, vec![at("2026-10-28T15:00:00Z")]);
     }
 
     #[test]
