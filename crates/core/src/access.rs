@@ -76,6 +76,13 @@ pub enum OnboardingAction {
     /// Give feedback on a led meeting as the buddy (or backup) or manager;
     /// a meeting's recorded observer may too (checked with the meeting).
     GiveFeedback,
+    /// Record the new hire's own learning: modules, certifications, joined
+    /// channels and reading receipts.
+    RecordLearning,
+    /// Ask for access to a demo or playground system for the new hire.
+    RequestAccess,
+    /// Approve or deny such a request.
+    DecideAccess,
 }
 
 /// Whether `actor` may do `action` on the onboarding of `parties`.
@@ -111,6 +118,9 @@ pub fn may(actor: &Actor, parties: &Parties, action: OnboardingAction) -> bool {
         }
         OnboardingAction::Edit | OnboardingAction::AssignBuddy => is(Role::Manager),
         OnboardingAction::LogMeeting => is(Role::NewHire) || is(Role::Buddy) || is(Role::Manager),
+        OnboardingAction::RecordLearning => is(Role::NewHire),
+        OnboardingAction::RequestAccess => is(Role::NewHire) || is(Role::Manager),
+        OnboardingAction::DecideAccess => is(Role::Manager),
         OnboardingAction::ReadFeedback | OnboardingAction::GiveFeedback => false,
     }
 }
@@ -128,6 +138,22 @@ pub fn sees_all_onboardings(actor: &Actor) -> bool {
 /// Whether `actor` may import and change programs and catalogues.
 pub fn may_manage_programs(actor: &Actor) -> bool {
     actor.is_admin() || actor.has(Role::Enablement)
+}
+
+/// Whether `actor` may provision approved demo and playground access
+/// (the Enablement team runs the demo systems).
+pub fn may_provision_access(actor: &Actor) -> bool {
+    actor.is_admin() || actor.has(Role::Enablement)
+}
+
+/// Whether `actor` may add and change webinars.
+pub fn may_manage_webinars(actor: &Actor) -> bool {
+    actor.is_admin() || actor.has(Role::Enablement)
+}
+
+/// Whether `actor` may see the content freshness report.
+pub fn may_review_content(actor: &Actor) -> bool {
+    may_manage_programs(actor)
 }
 
 /// Whether `actor` may manage accounts, roles and settings.
@@ -248,6 +274,17 @@ mod tests {
                 UpdateTask(Role::Enablement),
                 true,
             ),
+            (actor(HIRE, &[Role::NewHire]), RecordLearning, true),
+            (actor(MANAGER, &[Role::Manager]), RecordLearning, false),
+            (actor(BUDDY, &[Role::Buddy]), RecordLearning, false),
+            (actor(STRANGER, &[Role::NewHire]), RecordLearning, false),
+            (actor(HIRE, &[Role::NewHire]), RequestAccess, true),
+            (actor(MANAGER, &[Role::Manager]), RequestAccess, true),
+            (actor(BUDDY, &[Role::Buddy]), RequestAccess, false),
+            (actor(HIRE, &[Role::NewHire]), DecideAccess, false),
+            (actor(MANAGER, &[Role::Manager]), DecideAccess, true),
+            (actor(ENABLEMENT, &[Role::Enablement]), DecideAccess, false),
+            (actor(STRANGER, &[Role::Manager]), DecideAccess, false),
             (actor(ADMIN, &[Role::Admin]), Edit, true),
             (
                 actor(ADMIN, &[Role::Admin]),
@@ -272,6 +309,14 @@ mod tests {
         assert!(!sees_all_onboardings(&actor(BUDDY, &[Role::Buddy])));
         assert!(may_manage_programs(&actor(ENABLEMENT, &[Role::Enablement])));
         assert!(!may_manage_programs(&actor(HIRE, &[Role::NewHire])));
+        assert!(may_provision_access(&actor(
+            ENABLEMENT,
+            &[Role::Enablement]
+        )));
+        assert!(!may_provision_access(&actor(MANAGER, &[Role::Manager])));
+        assert!(may_manage_webinars(&actor(ADMIN, &[Role::Admin])));
+        assert!(!may_manage_webinars(&actor(HIRE, &[Role::NewHire])));
+        assert!(!may_review_content(&actor(PC, &[Role::PeopleConnect])));
         assert!(
             may_administer(&actor(ADMIN, &[Role::Admin]))
                 && !may_administer(&actor(PC, &[Role::PeopleConnect]))

@@ -83,6 +83,46 @@ pub struct Certification {
     pub review: Review,
 }
 
+/// One module of a learning pathway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Module {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    /// The onboarding week (1 = the first) by which it should be done.
+    pub week: u32,
+    /// Expected effort in hours.
+    pub hours: u32,
+}
+
+/// A learning pathway: ordered modules for one or more CSM segments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pathway {
+    pub id: String,
+    pub title: String,
+    pub segments: Vec<String>,
+    pub modules: Vec<Module>,
+    pub review: Review,
+}
+
+impl Pathway {
+    pub fn module(&self, id: &str) -> Option<&Module> {
+        self.modules.iter().find(|m| m.id == id)
+    }
+}
+
+/// A demo or playground system that new hires request access to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Playground {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub description: String,
+    /// The program task that completes when access is provisioned.
+    pub task: Option<String>,
+    pub review: Review,
+}
+
 impl Certification {
     pub fn is_bundle(&self) -> bool {
         !self.contains.is_empty()
@@ -96,15 +136,96 @@ pub struct Catalogues {
     pub reading_list: Vec<ReadingItem>,
     pub product_knowledge: Vec<ProductLink>,
     pub certifications: Vec<Certification>,
+    pub pathways: Vec<Pathway>,
+    pub playgrounds: Vec<Playground>,
 }
 
 /// The file name each catalogue is read from.
-pub const FILES: [&str; 4] = [
+pub const FILES: [&str; 6] = [
     "channels.yaml",
     "reading-list.yaml",
     "product-knowledge.yaml",
     "certifications.yaml",
+    "pathways.yaml",
+    "playgrounds.yaml",
 ];
+
+/// The catalogues of the content pack built into Onramp.
+const SHIPPED: [(&str, &str); 6] = [
+    (
+        "catalogues/channels.yaml",
+        include_str!("../../../content/catalogues/channels.yaml"),
+    ),
+    (
+        "catalogues/reading-list.yaml",
+        include_str!("../../../content/catalogues/reading-list.yaml"),
+    ),
+    (
+        "catalogues/product-knowledge.yaml",
+        include_str!("../../../content/catalogues/product-knowledge.yaml"),
+    ),
+    (
+        "catalogues/certifications.yaml",
+        include_str!("../../../content/catalogues/certifications.yaml"),
+    ),
+    (
+        "catalogues/pathways.yaml",
+        include_str!("../../../content/catalogues/pathways.yaml"),
+    ),
+    (
+        "catalogues/playgrounds.yaml",
+        include_str!("../../../content/catalogues/playgrounds.yaml"),
+    ),
+];
+
+impl Catalogues {
+    /// The built-in content pack's catalogues; a test keeps them valid.
+    pub fn shipped() -> Result<Catalogues, Vec<Diagnostic>> {
+        let files: Vec<(String, String)> = SHIPPED
+            .iter()
+            .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
+            .collect();
+        parse_catalogues(&files)
+    }
+
+    /// The pathway of a segment (the first that lists it).
+    pub fn pathway_for(&self, segment: Option<&str>) -> Option<&Pathway> {
+        let segment = segment?;
+        self.pathways
+            .iter()
+            .find(|p| p.segments.iter().any(|s| s.eq_ignore_ascii_case(segment)))
+    }
+
+    pub fn pathway(&self, id: &str) -> Option<&Pathway> {
+        self.pathways.iter().find(|p| p.id == id)
+    }
+
+    pub fn certification(&self, id: &str) -> Option<&Certification> {
+        self.certifications.iter().find(|c| c.id == id)
+    }
+
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+
+    pub fn playground(&self, id: &str) -> Option<&Playground> {
+        self.playgrounds.iter().find(|p| p.id == id)
+    }
+
+    /// A reading list or product knowledge entry: its title and URL.
+    pub fn reading(&self, id: &str) -> Option<(&str, &str)> {
+        self.reading_list
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| (r.title.as_str(), r.url.as_str()))
+            .or_else(|| {
+                self.product_knowledge
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| (p.title.as_str(), p.url.as_str()))
+            })
+    }
+}
 
 /// Reads the catalogue files (by name, as in [`FILES`]; missing ones are
 /// empty). Every problem is reported.
@@ -114,6 +235,8 @@ pub fn parse_catalogues(files: &[(String, String)]) -> Result<Catalogues, Vec<Di
     let mut reading_list = Vec::new();
     let mut product_knowledge = Vec::new();
     let mut certifications = Vec::new();
+    let mut pathways = Vec::new();
+    let mut playgrounds = Vec::new();
     for (path, text) in files {
         let name = path.rsplit('/').next().unwrap_or(path);
         let Some(root) = open_yaml(path, text, &mut diags) else {
@@ -125,6 +248,8 @@ pub fn parse_catalogues(files: &[(String, String)]) -> Result<Catalogues, Vec<Di
             "reading-list.yaml" => reading_list = read(&mut c, &root, reading_item),
             "product-knowledge.yaml" => product_knowledge = read(&mut c, &root, product_link),
             "certifications.yaml" => certifications = read(&mut c, &root, certification),
+            "pathways.yaml" => pathways = read(&mut c, &root, pathway),
+            "playgrounds.yaml" => playgrounds = read(&mut c, &root, playground),
             other => c.error(
                 &Location::UNKNOWN,
                 format!("unknown catalogue `{other}` (known: {})", FILES.join(", ")),
@@ -133,12 +258,15 @@ pub fn parse_catalogues(files: &[(String, String)]) -> Result<Catalogues, Vec<Di
     }
     check_channel_names(&channels, &mut diags);
     check_bundles(&certifications, &mut diags);
+    check_reading_ids(&reading_list, &product_knowledge, &mut diags);
     if diags.is_empty() {
         Ok(Catalogues {
             channels: strip(channels),
             reading_list: strip(reading_list),
             product_knowledge: strip(product_knowledge),
             certifications: strip(certifications),
+            pathways: strip(pathways),
+            playgrounds: strip(playgrounds),
         })
     } else {
         Err(diags)
@@ -285,6 +413,28 @@ impl HasId for Certification {
         "url",
         "contains",
         "self_paced",
+        "owner",
+        "reviewed_at",
+    ];
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl HasId for Pathway {
+    const KEYS: &'static [&'static str] =
+        &["id", "title", "segments", "modules", "owner", "reviewed_at"];
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl HasId for Playground {
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "url",
+        "description",
+        "task",
         "owner",
         "reviewed_at",
     ];
@@ -520,6 +670,131 @@ fn certification(
         self_paced,
         review,
     })
+}
+
+fn pathway(
+    c: &mut FileChecker<'_>,
+    f: &BTreeMap<&str, &Spanned<Node>>,
+    at: &Location,
+    review: Review,
+) -> Option<Pathway> {
+    let what = "a pathway";
+    let id = c.required(f, "id", at, what).and_then(|n| c.id(n, "id"));
+    let title = c
+        .required(f, "title", at, what)
+        .and_then(|n| c.string(n, "title"));
+    let segments: Vec<String> = c
+        .required(f, "segments", at, what)
+        .map(|n| c.names(n, "segments", "segment", Some(&crate::people::SEGMENTS)))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    let list = c
+        .required(f, "modules", at, what)
+        .and_then(|n| c.list(n, "modules"))
+        .unwrap_or_default();
+    let mut modules: Vec<Module> = Vec::new();
+    let mut last_week = 0;
+    for entry in list {
+        let Some(m) = c.fields(entry, "a module", &["id", "title", "url", "week", "hours"]) else {
+            continue;
+        };
+        let at = entry.referenced;
+        let what = "a module";
+        let id = c.required(&m, "id", &at, what).and_then(|n| c.id(n, "id"));
+        let title = c
+            .required(&m, "title", &at, what)
+            .and_then(|n| c.string(n, "title"));
+        let url = url(c, &m, &at);
+        let week_node = c.required(&m, "week", &at, what);
+        let week = week_node.and_then(|n| number_in(c, n, "week", 1, 52));
+        let hours = c
+            .required(&m, "hours", &at, what)
+            .and_then(|n| number_in(c, n, "hours", 1, 200));
+        let (Some(id), Some(title), Some(url), Some(week), Some(hours)) =
+            (id, title, url, week, hours)
+        else {
+            continue;
+        };
+        if modules.iter().any(|x| x.id == id) {
+            c.error(&at, format!("module `{id}` appears twice in the pathway"));
+            continue;
+        }
+        if week < last_week {
+            if let Some(n) = week_node {
+                c.error(
+                    &n.referenced,
+                    format!(
+                        "modules are in order: `{id}` (week {week}) comes after a module of week {last_week}"
+                    ),
+                );
+            }
+            continue;
+        }
+        last_week = week;
+        modules.push(Module {
+            id,
+            title,
+            url,
+            week,
+            hours,
+        });
+    }
+    if segments.is_empty() || modules.is_empty() {
+        c.error(at, "a pathway needs at least one segment and one module");
+        return None;
+    }
+    Some(Pathway {
+        id: id?,
+        title: title?,
+        segments,
+        modules,
+        review,
+    })
+}
+
+fn playground(
+    c: &mut FileChecker<'_>,
+    f: &BTreeMap<&str, &Spanned<Node>>,
+    at: &Location,
+    review: Review,
+) -> Option<Playground> {
+    let what = "a playground";
+    let id = c.required(f, "id", at, what).and_then(|n| c.id(n, "id"));
+    let title = c
+        .required(f, "title", at, what)
+        .and_then(|n| c.string(n, "title"));
+    let url = url(c, f, at);
+    let description = c
+        .required(f, "description", at, what)
+        .and_then(|n| c.string(n, "description"));
+    let task = f.get("task").and_then(|n| c.id(n, "task"));
+    Some(Playground {
+        id: id?,
+        title: title?,
+        url: url?,
+        description: description?,
+        task,
+        review,
+    })
+}
+
+/// Reading receipts name an entry by id alone, so the reading list and
+/// product knowledge must not share one.
+fn check_reading_ids(
+    reading: &[Positioned<ReadingItem>],
+    product: &[Positioned<ProductLink>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for p in product {
+        if reading.iter().any(|r| r.item.id == p.item.id) {
+            diags.push(p.problem(format!(
+                "id `{}` is also used in the reading list; ids must differ across both",
+                p.item.id
+            )));
+        }
+    }
 }
 
 /// The same channel listed twice under different ids.

@@ -72,6 +72,59 @@ fn the_shipped_catalogues_are_valid_and_complete() {
 }
 
 #[test]
+fn pathways_cover_every_segment_and_playgrounds_name_program_tasks() {
+    let c = onramp_core::catalogue::Catalogues::shipped().unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(c, parse_catalogues(&shipped()).expect("valid"));
+    for segment in onramp_core::people::SEGMENTS {
+        let p = c.pathway_for(Some(segment)).expect("a pathway per segment");
+        assert!(p.modules.windows(2).all(|w| w[0].week <= w[1].week));
+    }
+    assert!(c.pathway_for(None).is_none());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/programs/csm-onboarding");
+    let program = onramp_core::program_dir::read(&dir).expect("program dir");
+    let program = parse_program(&program.files, &program.other_paths).expect("program");
+    for pg in &c.playgrounds {
+        let task = pg.task.as_deref().expect("a task");
+        assert!(
+            program.tasks.iter().any(|t| t.id == task),
+            "{}: no task {task}",
+            pg.id
+        );
+    }
+}
+
+#[test]
+fn bad_pathways_are_reported_with_positions() {
+    let found = problems(
+        "pathways.yaml",
+        "owner: x\nreviewed_at: 2026-01-01\nentries:\n  - id: p\n    title: P\n    segments: [Scale, Enterprise]\n    modules:\n      - {id: a, title: A, url: https://x.example, week: 3, hours: 1}\n      - {id: b, title: B, url: https://x.example, week: 2, hours: 1}\n      - {id: a, title: A2, url: https://x.example, week: 4, hours: 1}\n      - {id: c, title: C, url: nowhere, week: 5, hours: 0}\n",
+    );
+    assert_problem(&found, "pathways.yaml:6:");
+    assert!(found.iter().any(|p| p.contains("Enterprise")), "{found:?}");
+    assert_problem(
+        &found,
+        "pathways.yaml:9:57: modules are in order: `b` (week 2) comes after a module of week 3",
+    );
+    assert!(
+        found.iter().any(|p| p.contains("module `a` appears twice")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|p| p.contains("`url` must be")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|p| p.contains("`hours` must be")),
+        "{found:?}"
+    );
+    let shared = problems(
+        "product-knowledge.yaml",
+        "owner: x\nreviewed_at: 2026-01-01\nentries: []\n",
+    );
+    assert!(shared.is_empty());
+}
+
+#[test]
 fn the_programs_certification_criteria_name_catalogue_ids() {
     let catalogues = parse_catalogues(&shipped()).expect("valid");
     let files = onramp_core::program_dir::read(&onramp_core::program_dir::default_program_path())
