@@ -89,11 +89,9 @@ pub fn pathway_progress(
 
 /// `part` of `whole` in whole percent (0 when there is nothing to do).
 pub fn percent(part: usize, whole: usize) -> u32 {
-    if whole == 0 {
-        0
-    } else {
-        u32::try_from(part * 100 / whole).unwrap_or(100)
-    }
+    (part * 100)
+        .checked_div(whole)
+        .map_or(0, |p| u32::try_from(p).unwrap_or(100))
 }
 
 /// One row of a learning platform's export, read and checked.
@@ -254,11 +252,11 @@ pub fn read_export(text: &str) -> Result<Vec<ExportRow>, Vec<RowError>> {
             continue;
         };
         let evidence_url = evidence_at.map(cell).filter(|e| !e.is_empty());
-        if let Some(e) = &evidence_url {
-            if !(e.starts_with("https://") || e.starts_with("http://")) {
-                bad("evidence", format!("`{e}` is not an http(s) link"));
-                continue;
-            }
+        if let Some(e) = &evidence_url
+            && !(e.starts_with("https://") || e.starts_with("http://"))
+        {
+            bad("evidence", format!("`{e}` is not an http(s) link"));
+            continue;
         }
         rows.push(ExportRow {
             line,
