@@ -188,6 +188,13 @@ impl Catalogues {
         parse_catalogues(&files)
     }
 
+    /// [`Catalogues::shipped`], read once; empty if they were invalid (a
+    /// test keeps them valid).
+    pub fn builtin() -> &'static Catalogues {
+        static BUILTIN: std::sync::OnceLock<Catalogues> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| Catalogues::shipped().unwrap_or_default())
+    }
+
     /// The pathway of a segment (the first that lists it).
     pub fn pathway_for(&self, segment: Option<&str>) -> Option<&Pathway> {
         let segment = segment?;

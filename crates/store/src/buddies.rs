@@ -331,7 +331,15 @@ impl Store {
             tx.commit().await?;
             id
         });
-        let completed = self.complete_met_targets(onboarding_id, m.role).await?;
+        let count = self
+            .meetings_of(onboarding_id)
+            .await?
+            .iter()
+            .filter(|x| x.role == m.role.as_str())
+            .count() as u32;
+        let completed = self
+            .complete_met_targets(onboarding_id, m.role.measure(), count)
+            .await?;
         let meeting = self
             .meeting(id)
             .await?
@@ -339,19 +347,13 @@ impl Store {
         Ok((meeting, completed))
     }
 
-    /// Completes open tasks whose target counts meetings of `role` and is met.
-    async fn complete_met_targets(
+    /// Completes open tasks whose target counts `measure` and is met by `count`.
+    pub(crate) async fn complete_met_targets(
         &self,
         onboarding_id: i64,
-        role: MeetingRole,
+        measure: &str,
+        count: u32,
     ) -> Result<Vec<String>> {
-        let measure = role.measure();
-        let count = self
-            .meetings_of(onboarding_id)
-            .await?
-            .iter()
-            .filter(|x| x.role == role.as_str())
-            .count() as u32;
         let mut completed = Vec::new();
         for task in self.tasks(onboarding_id).await? {
             let Some(target) = &task.template.target else {

@@ -192,6 +192,20 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            // Enrolled in the learning pathway of the new hire's segment.
+            if let Some(pathway) =
+                onramp_core::catalogue::Catalogues::builtin().pathway_for(person.segment.as_deref())
+            {
+                sqlx::query(
+                    "INSERT INTO pathway_enrolments (onboarding_id, person_id, pathway_id, enrolled_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(onboarding.id)
+                .bind(new.person_id)
+                .bind(&pathway.id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
             let summary = serde_json::json!({
                 "person_id": new.person_id, "program": program.id, "program_version": version.version,
                 "start_date": new.start_date, "tasks": planned.len(),

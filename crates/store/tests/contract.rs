@@ -22,6 +22,9 @@ macro_rules! contract {
 }
 
 contract!(
+    pathways_certifications_channels_and_reading,
+    access_requests_move_through_their_states,
+    webinars_and_attendance,
     time_off_and_buddy_colleagues,
     migrations_are_applied,
     people_are_added_updated_and_audited,
@@ -1246,4 +1249,405 @@ async fn time_off_and_buddy_colleagues(store: Store, _db: Database) {
     );
     assert_eq!(colleagues[0].active_assignments, 0);
     assert_eq!(colleagues[0].start_date, Some(date("2024-01-01")));
+}
+
+/// A Scale new hire's onboarding of a program with a reading target and a
+/// playground task.
+async fn learning_onboarding(store: &Store) -> (i64, i64, i64) {
+    let files = vec![
+        file(
+            "program.md",
+            "---\nid: learning-program\ntitle: Learning\nowner: Enablement\nsegments: [Scale]\nregions: [EMEA]\nreviewed_at: 2026-11-01\nphases:\n  - {id: first, title: First, from_day: 0, to_day: 29}\n---\n",
+        ),
+        file(
+            "tasks/read.md",
+            "---\nid: read-two\ntitle: Read two pages\nowner: new-hire\nphase: first\ndue: 5\nkind: read\ntarget: {count: 2, measure: reading-list}\n---\n",
+        ),
+        file(
+            "tasks/demo.md",
+            "---\nid: request-demo-space\ntitle: Demo space\nowner: new-hire\nphase: first\ndue: 5\nkind: request-access\n---\n",
+        ),
+    ];
+    let program = parse_program(&files, &[]).expect("valid program");
+    let version = store
+        .import_program(None, &program, &content_hash(&files))
+        .await
+        .expect("import")
+        .version_id;
+    let manager = person(store, "boss@example.com", "Scale", None).await;
+    let hire = person(store, "hire@example.com", "Scale", Some(manager)).await;
+    let o = store
+        .create_onboarding(
+            Some(manager),
+            &NewOnboarding {
+                person_id: hire,
+                program_version_id: version,
+                start_date: date("2026-11-02"),
+                manager_id: Some(manager),
+                people_connect_id: None,
+                enablement_id: None,
+                buddy_id: None,
+            },
+            &WorkCalendar::default(),
+        )
+        .await
+        .expect("onboarding");
+    (o.id, hire, manager)
+}
+
+async fn task_status(store: &Store, o: i64, key: &str) -> String {
+    let tasks = store.tasks(o).await.expect("tasks");
+    tasks
+        .iter()
+        .find(|t| t.task_key == key)
+        .expect("task")
+        .status
+        .clone()
+}
+
+async fn pathways_certifications_channels_and_reading(store: Store, _db: Database) {
+    use onramp_store::{CertificationChange, ModuleRecord};
+    let (o, hire, _) = learning_onboarding(&store).await;
+    // Enrolled with the onboarding, in the pathway of the Scale segment.
+    assert_eq!(
+        store
+            .enrolment(o, hire, Some("Scale"))
+            .await
+            .expect("enrolment"),
+        Some("csm-scale".to_string())
+    );
+    let record = |module: &str, on: &str| ModuleRecord {
+        person_id: hire,
+        pathway_id: "csm-scale".into(),
+        module_id: module.into(),
+        completed_on: date(on),
+        evidence_url: None,
+        source: "self",
+    };
+    assert_eq!(
+        store
+            .record_modules(
+                Some(hire),
+                &[
+                    record("welcome", "2026-11-03"),
+                    record("tools", "2026-11-10")
+                ]
+            )
+            .await
+            .expect("record"),
+        2
+    );
+    // A later import of the same module replaces the date and keeps evidence.
+    let mut imported = record("tools", "2026-11-09");
+    imported.source = "import";
+    imported.evidence_url = Some("https://levelup.example.com/c/1".into());
+    store
+        .record_modules(None, &[imported])
+        .await
+        .expect("import");
+    let done = store
+        .module_completions(hire, "csm-scale")
+        .await
+        .expect("done");
+    assert_eq!(done.len(), 2);
+    assert_eq!(done["tools"].completed_on, date("2026-11-09"));
+    assert_eq!(done["tools"].source, "import");
+    assert_eq!(
+        store
+            .pathway_counts(&[o, o + 1000])
+            .await
+            .expect("counts")
+            .get(&o),
+        Some(&("csm-scale".to_string(), 2))
+    );
+    assert!(
+        store
+            .undo_module(Some(hire), hire, "csm-scale", "welcome")
+            .await
+            .expect("undo")
+    );
+    assert!(
+        !store
+            .undo_module(Some(hire), hire, "csm-scale", "welcome")
+            .await
+            .expect("undo")
+    );
+
+    // Certifications: plan, attempts, pass with expiry; a bad expiry changes nothing.
+    let change = |c: CertificationChange| c;
+    store
+        .save_certification(
+            Some(hire),
+            hire,
+            "git-associate",
+            &change(CertificationChange {
+                planned_on: Some(date("2026-12-01")),
+                ..Default::default()
+            }),
+        )
+        .await
+        .expect("plan");
+    store
+        .save_certification(
+            Some(hire),
+            hire,
+            "git-associate",
+            &CertificationChange {
+                attempt: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("attempt");
+    let bad = store
+        .save_certification(
+            Some(hire),
+            hire,
+            "git-associate",
+            &CertificationChange {
+                attempt: true,
+                passed_on: Some(date("2026-12-05")),
+                expires_on: Some(date("2026-12-01")),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(bad, Err(StoreError::Invalid(m)) if m.starts_with("expires_on")));
+    store
+        .save_certification(
+            Some(hire),
+            hire,
+            "git-associate",
+            &CertificationChange {
+                attempt: true,
+                passed_on: Some(date("2026-12-05")),
+                expires_on: Some(date("2028-12-05")),
+                evidence_url: Some("https://credly.example.com/b/1".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("pass");
+    let records = store.certification_records(hire).await.expect("records");
+    assert_eq!(records.len(), 1);
+    let r = &records[0];
+    assert_eq!(
+        (r.attempts, r.planned_on, r.passed_on, r.expires_on),
+        (
+            2,
+            Some(date("2026-12-01")),
+            Some(date("2026-12-05")),
+            Some(date("2028-12-05"))
+        )
+    );
+
+    // Channels: the set is replaced as a whole.
+    store
+        .set_joined_channels(
+            Some(hire),
+            hire,
+            &["cs-questions".into(), "questions".into()],
+        )
+        .await
+        .expect("join");
+    store
+        .set_joined_channels(Some(hire), hire, &["questions".into()])
+        .await
+        .expect("join");
+    assert_eq!(
+        store.joined_channels(hire).await.expect("joined"),
+        vec!["questions".to_string()]
+    );
+
+    // Reading receipts complete the task whose reading-list target is met.
+    let items: Vec<String> = onramp_core::catalogue::Catalogues::builtin()
+        .reading_list
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    assert!(
+        store
+            .set_read(Some(hire), o, hire, &items[0], true)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    // Unread and read again: still one receipt.
+    store
+        .set_read(Some(hire), o, hire, &items[0], false)
+        .await
+        .expect("unread");
+    store
+        .set_read(Some(hire), o, hire, &items[0], true)
+        .await
+        .expect("read");
+    assert_eq!(task_status(&store, o, "read-two").await, "open");
+    assert_eq!(
+        store
+            .set_read(Some(hire), o, hire, &items[1], true)
+            .await
+            .expect("read"),
+        vec!["read-two".to_string()]
+    );
+    assert_eq!(task_status(&store, o, "read-two").await, "done");
+    assert_eq!(
+        store.reading_receipts(hire).await.expect("receipts").len(),
+        2
+    );
+}
+
+async fn access_requests_move_through_their_states(store: Store, _db: Database) {
+    let (o, hire, manager) = learning_onboarding(&store).await;
+    let r = store
+        .request_access(Some(hire), o, "gitlab-com-demo-space", "for demos")
+        .await
+        .expect("request");
+    assert_eq!(r.status, "requested");
+    // One live request per system.
+    assert!(matches!(
+        store.request_access(Some(hire), o, "gitlab-com-demo-space", "").await,
+        Err(StoreError::Conflict(m)) if m.contains("already requested")
+    ));
+    // Not provisioned before it is approved; nothing changes.
+    assert!(matches!(
+        store
+            .move_access_request(
+                Some(manager),
+                r.id,
+                "provisioned",
+                "",
+                Some("request-demo-space")
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.access_request(r.id).await.expect("request").status,
+        "requested"
+    );
+    assert!(matches!(
+        store
+            .move_access_request(Some(manager), r.id, "lost", "", None)
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store
+            .move_access_request(Some(manager), 99_999, "approved", "", None)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let approved = store
+        .move_access_request(Some(manager), r.id, "approved", "ok", None)
+        .await
+        .expect("approve");
+    assert_eq!(
+        (approved.status.as_str(), approved.decided_by),
+        ("approved", Some(manager))
+    );
+    assert_eq!(store.open_access_requests().await.expect("open").len(), 1);
+    assert_eq!(task_status(&store, o, "request-demo-space").await, "open");
+    let done = store
+        .move_access_request(
+            Some(manager),
+            r.id,
+            "provisioned",
+            "",
+            Some("request-demo-space"),
+        )
+        .await
+        .expect("provision");
+    assert!(done.provisioned_at.is_some());
+    assert_eq!(task_status(&store, o, "request-demo-space").await, "done");
+    assert!(store.open_access_requests().await.expect("open").is_empty());
+    // A denied request may be asked again.
+    let other = store
+        .request_access(Some(hire), o, "shared-omnibus", "")
+        .await
+        .expect("request");
+    store
+        .move_access_request(Some(manager), other.id, "denied", "not yet", None)
+        .await
+        .expect("deny");
+    store
+        .request_access(Some(hire), o, "shared-omnibus", "again")
+        .await
+        .expect("again");
+    assert_eq!(store.access_requests(o).await.expect("all").len(), 3);
+}
+
+async fn webinars_and_attendance(store: Store, _db: Database) {
+    use chrono::{Duration, TimeZone, Utc};
+    use onramp_store::NewWebinar;
+    let hire = person(&store, "hire@example.com", "Scale", None).await;
+    let at = Utc
+        .with_ymd_and_hms(2026, 12, 2, 16, 0, 0)
+        .single()
+        .expect("time");
+    let new = |title: &str, minutes: i32| NewWebinar {
+        title: title.into(),
+        starts_at: at,
+        duration_minutes: minutes,
+        host: "Chris".into(),
+        registration_url: Some("https://example.com/register".into()),
+    };
+    assert!(
+        matches!(store.add_webinar(None, &new(" ", 60)).await, Err(StoreError::Invalid(m)) if m.starts_with("title"))
+    );
+    assert!(
+        matches!(store.add_webinar(None, &new("CI basics", 0)).await, Err(StoreError::Invalid(m)) if m.starts_with("duration"))
+    );
+    let w = store
+        .add_webinar(None, &new("CI basics", 60))
+        .await
+        .expect("webinar");
+    let listed = store
+        .webinars(at - Duration::days(1), at + Duration::days(1), 10)
+        .await
+        .expect("list");
+    assert_eq!(listed.len(), 1);
+    assert!(
+        store
+            .webinars(at + Duration::seconds(1), at + Duration::days(1), 10)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    let w = store
+        .set_webinar_recording(None, w.id, Some("https://video.example.com/1"))
+        .await
+        .expect("recording");
+    assert_eq!(
+        w.recording_url.as_deref(),
+        Some("https://video.example.com/1")
+    );
+    assert!(matches!(
+        store.set_webinar_recording(None, 4242, None).await,
+        Err(StoreError::NotFound(_))
+    ));
+    store
+        .set_attendance(hire, w.id, Some("watched"))
+        .await
+        .expect("watched");
+    store
+        .set_attendance(hire, w.id, Some("attended"))
+        .await
+        .expect("attended");
+    assert_eq!(
+        store
+            .attendance_of(hire)
+            .await
+            .expect("attendance")
+            .get(&w.id)
+            .map(String::as_str),
+        Some("attended")
+    );
+    store.set_attendance(hire, w.id, None).await.expect("undo");
+    assert!(
+        store
+            .attendance_of(hire)
+            .await
+            .expect("attendance")
+            .is_empty()
+    );
 }
