@@ -1,9 +1,8 @@
 //! `onramp cert plan`: which certifications to take, and in what order.
 
-use crate::content::CONTENT;
 use crate::error::{CliError, CliResult};
 use clap::Subcommand;
-use onramp_core::catalogue::{FILES, parse_catalogues, plan_certifications};
+use onramp_core::catalogue::plan_certifications;
 
 #[derive(Subcommand)]
 pub enum CertCommand {
@@ -17,17 +16,7 @@ pub enum CertCommand {
 
 /// The catalogues of the built-in content pack.
 pub fn builtin_catalogues() -> CliResult<onramp_core::catalogue::Catalogues> {
-    let files: Vec<(String, String)> = FILES
-        .iter()
-        .filter_map(|name| {
-            let file = CONTENT.get_file(format!("catalogues/{name}"))?;
-            Some((
-                format!("catalogues/{name}"),
-                file.contents_utf8()?.to_string(),
-            ))
-        })
-        .collect();
-    parse_catalogues(&files).map_err(|d| {
+    onramp_core::catalogue::Catalogues::shipped().map_err(|d| {
         let lines: Vec<String> = d.iter().map(ToString::to_string).collect();
         CliError::Failed(format!(
             "the built-in catalogues are invalid:\n{}",

@@ -111,6 +111,8 @@ pub enum FeedItem {
         summary: String,
         description: String,
         date: NaiveDate,
+        /// A calendar reminder this many days before (e.g. a certification expiry).
+        remind_days_before: Option<u32>,
     },
 }
 
@@ -192,6 +194,7 @@ pub fn feed(name: &str, items: &[FeedItem], now: DateTime<Utc>) -> Result<String
                 summary,
                 description,
                 date,
+                remind_days_before,
             } => {
                 // DTEND is exclusive: an all-day event ends the next day.
                 let mut end = Property::new(
@@ -199,16 +202,21 @@ pub fn feed(name: &str, items: &[FeedItem], now: DateTime<Utc>) -> Result<String
                     (*date + Duration::days(1)).format("%Y%m%d").to_string(),
                 );
                 end.add_parameter("VALUE", "DATE");
-                calendar.push(
-                    Event::new()
-                        .uid(uid)
-                        .summary(summary)
-                        .description(description)
-                        .timestamp(now)
-                        .all_day(*date)
-                        .append_property(end)
-                        .done(),
-                );
+                let mut event = Event::new();
+                event
+                    .uid(uid)
+                    .summary(summary)
+                    .description(description)
+                    .timestamp(now)
+                    .all_day(*date)
+                    .append_property(end);
+                if let Some(days) = remind_days_before {
+                    event.alarm(icalendar::Alarm::display(
+                        summary,
+                        -Duration::days(i64::from(*days)),
+                    ));
+                }
+                calendar.push(event.done());
             }
         }
     }
@@ -277,6 +285,18 @@ pub fn parse_local(field: &str, text: &str) -> Result<NaiveDateTime, String> {
         .or_else(|_| NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M"))
         .map_err(|_| format!("{field}: expected a local time as YYYY-MM-DDTHH:MM, got `{text}`"))
+}
+
+/// The UTC instant of a local time in a time zone (the earlier one when the
+/// clocks go back; an error for an unknown zone or a time skipped when they
+/// go forward).
+pub fn from_local(local: NaiveDateTime, zone: &str) -> Result<DateTime<Utc>, String> {
+    let z = tz(zone)?;
+    local
+        .and_local_timezone(z)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("{local} does not exist in {zone} (the clocks go forward)"))
 }
 
 /// A UTC instant shown in a viewer's time zone, e.g. `Wed 2 Dec 2026, 16:00 CET`.
@@ -398,6 +418,14 @@ mod tests {
                 summary: "Due: read, then do".into(),
                 description: String::new(),
                 date: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                remind_days_before: None,
+            },
+            FeedItem::AllDay {
+                uid: "certification-git@onramp".into(),
+                summary: "Git Associate expires".into(),
+                description: String::new(),
+                date: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+                remind_days_before: Some(60),
             },
         ];
         let text = feed("Onramp", &items, at("2026-10-01T00:00:00Z")).unwrap();
@@ -416,6 +444,9 @@ mod tests {
             "{text}"
         );
         assert!(unfolded.contains("DTSTART;VALUE=DATE:20261201"), "{text}");
+        // Only the expiry carries a reminder, 60 days before.
+        assert_eq!(unfolded.matches("BEGIN:VALARM").count(), 1, "{text}");
+        assert!(unfolded.contains("TRIGGER:-PT5184000S"), "{text}");
         assert!(text.contains("\r\n"));
     }
 }

@@ -2,6 +2,7 @@
 //! plain Markdown tree, render its pages, check its links, and search it.
 
 pub mod eval;
+pub mod freshness;
 pub mod glossary;
 pub mod import;
 pub mod index;

@@ -42,6 +42,19 @@ impl Handbook {
     }
 }
 
+/// The imported handbook's URLs, or `None` when no handbook is imported.
+pub async fn current_urls(state: &AppState) -> Result<Option<Arc<HandbookUrls>>, WebError> {
+    let Some(handbook_state) = state.store.handbook_state().await? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        state
+            .handbook
+            .urls(state, handbook_state.generation)
+            .await?,
+    ))
+}
+
 /// A search as requested: the text and which results.
 pub struct SearchRequest {
     pub q: String,

@@ -18,12 +18,14 @@ mod error;
 mod handbook;
 mod health;
 pub mod markdown;
+mod learning;
 mod meetings;
 mod metrics;
 mod office_hours;
 mod pages;
 mod ping;
 mod service;
+mod webinars;
 
 pub use error::WebError;
 pub use office_hours::personal_feed;
@@ -181,6 +183,45 @@ pub fn router(state: AppState) -> Router {
             get(pages::ping::practice).post(pages::ping::check),
         )
         .route("/ping/practice/{file}", get(pages::ping::sample_file))
+        .route(
+            "/onboardings/{id}/learning",
+            get(pages::learning::page),
+        )
+        .route(
+            "/onboardings/{id}/learning/modules",
+            post(pages::learning::module),
+        )
+        .route(
+            "/onboardings/{id}/learning/certifications/{certification}",
+            post(pages::learning::certification),
+        )
+        .route(
+            "/onboardings/{id}/learning/channels",
+            post(pages::learning::channels),
+        )
+        .route(
+            "/onboardings/{id}/learning/reading",
+            post(pages::learning::reading),
+        )
+        .route(
+            "/onboardings/{id}/learning/access",
+            post(pages::learning::request_access),
+        )
+        .route("/access-requests", get(pages::learning::queue))
+        .route("/access-requests/{id}", post(pages::learning::move_access))
+        .route(
+            "/webinars",
+            get(pages::learning::webinar_list).post(pages::learning::add_webinar),
+        )
+        .route(
+            "/webinars/{id}/attendance",
+            post(pages::learning::attend),
+        )
+        .route(
+            "/webinars/{id}/recording",
+            post(pages::learning::recording),
+        )
+        .route("/content", get(pages::learning::content))
         .route("/attachments/{id}", get(pages::onboarding::attachment))
         .route(
             "/admin/users",

@@ -404,6 +404,7 @@ pub async fn personal_feed(
                     summary: format!("Due: {}{whose}", t.title),
                     description: format!("{base}/onboardings/{}/tasks/{}", o.id, t.id),
                     date: t.due_date,
+                    remind_days_before: None,
                 });
             }
             for m in store.meetings_of(o.id).await? {
@@ -427,9 +428,13 @@ pub async fn personal_feed(
                     summary: format!("{who}: {what} {title}, {}", m.account),
                     description: m.learnings.clone(),
                     date: m.held_on,
+                    remind_days_before: None,
                 });
             }
         }
+    }
+    if !office_hours_only {
+        learning_items(store, person, now, &mut items).await?;
     }
     let name = if office_hours_only {
         "Onramp office hours"
@@ -437,6 +442,62 @@ pub async fn personal_feed(
         "Onramp"
     };
     onramp_core::calendar::feed(name, &items, now).map_err(WebError::Internal)
+}
+
+/// Upcoming webinars, and the expiry dates of the person's certifications
+/// with a reminder before each.
+async fn learning_items(
+    store: &onramp_store::Store,
+    person: i64,
+    now: DateTime<Utc>,
+    items: &mut Vec<FeedItem>,
+) -> Result<(), WebError> {
+    let (webinars, records) = tokio::try_join!(
+        store.webinars(now - Duration::days(30), now + Duration::days(365), 200),
+        store.certification_records(person)
+    )?;
+    for w in webinars {
+        let mut description = format!("Host: {}", w.host);
+        if let Some(r) = &w.registration_url {
+            description.push_str(&format!("\nRegister: {r}"));
+        }
+        if let Some(r) = &w.recording_url {
+            description.push_str(&format!("\nRecording: {r}"));
+        }
+        items.push(FeedItem::Timed {
+            uid: format!("webinar-{}@onramp", w.id),
+            summary: format!("Webinar: {}", w.title),
+            description,
+            url: w.registration_url.clone(),
+            recurrence: onramp_core::calendar::Recurrence {
+                rrule: String::new(),
+                start: w.starts_at.naive_utc(),
+                time_zone: "UTC".into(),
+                duration_minutes: u32::try_from(w.duration_minutes).unwrap_or(60),
+                cancelled: Vec::new(),
+            },
+            recurring: false,
+        });
+    }
+    let catalogue = onramp_core::catalogue::Catalogues::builtin();
+    for r in records {
+        let (Some(expires), Some(_)) = (r.expires_on, r.passed_on) else {
+            continue;
+        };
+        let title = catalogue
+            .certification(&r.certification_id)
+            .map_or(r.certification_id.clone(), |c| c.title.clone());
+        items.push(FeedItem::AllDay {
+            uid: format!("certification-{}-{person}@onramp", r.certification_id),
+            summary: format!("{title} expires"),
+            description: "Renew it before this day to stay certified.".into(),
+            date: expires,
+            remind_days_before: Some(
+                u32::try_from(onramp_core::learning::EXPIRY_NOTICE_DAYS).unwrap_or(60),
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// A single session as an .ics file ("Add to calendar").

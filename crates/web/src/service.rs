@@ -80,6 +80,13 @@ fn describe(action: OnboardingAction) -> String {
         OnboardingAction::LogMeeting => "record meetings".into(),
         OnboardingAction::ReadFeedback => "read meeting feedback".into(),
         OnboardingAction::GiveFeedback => "give meeting feedback".into(),
+        OnboardingAction::RecordLearning => {
+            "record learning progress (only the new hire records their own)".into()
+        }
+        OnboardingAction::RequestAccess => "request demo or playground access".into(),
+        OnboardingAction::DecideAccess => {
+            "approve or deny access requests (the manager decides)".into()
+        }
     }
 }
 
@@ -161,6 +168,8 @@ pub struct OnboardingView {
     /// Whether the current user may move the start date or upgrade.
     pub can_edit: bool,
     pub can_comment: bool,
+    /// Pathway progress, passed certifications and expiry reminders.
+    pub learning: Option<crate::learning::LearningSummary>,
 }
 
 impl OnboardingView {
@@ -190,12 +199,20 @@ pub async fn view(
         state.store.people_by_ids(&ids),
         state.store.meeting_counts(o.id)
     )?;
+    let (pathway, certifications, today) = crate::learning::progress(state, loaded).await?;
     let facts = GraduationFacts {
         shadowed_meetings: Some(shadowed),
         led_meetings_with_feedback: Some(led_with_feedback),
-        ..GraduationFacts::default()
+        pathway_complete: pathway.as_ref().map(|p| p.complete),
+        passed_certifications: Some(onramp_core::learning::passed(&certifications)),
     };
-    build_view(user, loaded, &tasks, &people, &facts)
+    let mut view = build_view(user, loaded, &tasks, &people, &facts)?;
+    view.learning = Some(crate::learning::LearningSummary::of(
+        pathway.as_ref(),
+        &certifications,
+        today,
+    ));
+    Ok(view)
 }
 
 /// The view from an onboarding's tasks and its people (found by id).
@@ -353,5 +370,6 @@ pub fn build_view(
         graduation,
         can_edit: may(&user.actor, &loaded.parties, OnboardingAction::Edit),
         can_comment: may(&user.actor, &loaded.parties, OnboardingAction::Comment),
+        learning: None,
     })
 }

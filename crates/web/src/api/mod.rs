@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 mod account;
 mod buddy;
 pub(crate) mod handbook;
+pub(crate) mod learning;
 mod office_hours;
 mod onboardings;
 mod ping;
@@ -55,6 +56,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ping::keys))
         .routes(routes!(ping::instance))
         .routes(routes!(ping::practice))
+        .routes(routes!(learning::get_learning))
+        .routes(routes!(learning::complete_module))
+        .routes(routes!(learning::undo_module))
+        .routes(routes!(learning::save_certification))
+        .routes(routes!(learning::set_channels))
+        .routes(routes!(learning::set_read))
+        .routes(routes!(learning::request_access))
+        .routes(routes!(learning::open_requests))
+        .routes(routes!(learning::move_request))
+        .routes(routes!(learning::list_webinars, learning::add_webinar))
+        .routes(routes!(learning::set_recording))
+        .routes(routes!(learning::attend))
+        .routes(routes!(learning::freshness))
 }
 
 /// An error as the API answers it.

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod buddy;
 pub mod handbook;
+pub mod learning;
 pub mod office_hours;
 pub mod onboarding;
 pub mod ping;
@@ -31,6 +32,8 @@ pub struct Nav {
     pub admin: bool,
     pub manager: bool,
     pub people_connect: bool,
+    /// Enablement team or administrator: content freshness and access provisioning.
+    pub enablement: bool,
     pub unread: usize,
 }
 
@@ -52,6 +55,7 @@ impl Nav {
             admin: user.actor.is_admin(),
             manager: has(Role::Manager),
             people_connect: has(Role::PeopleConnect),
+            enablement: has(Role::Enablement),
             unread,
         }))
     }
@@ -70,6 +74,8 @@ pub struct ErrorPage<'a> {
 pub struct OnboardingLine {
     pub row: OnboardingSummary,
     pub since: String,
+    /// Learning pathway modules done and in total, when enrolled.
+    pub pathway: Option<(u32, usize)>,
 }
 
 #[derive(Template)]
@@ -130,10 +136,18 @@ pub async fn onboarding_list(
         .store
         .find_onboardings(&filter, today, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let pathways = state.store.pathway_counts(&ids).await?;
     let onboardings = rows
         .into_iter()
         .map(|row| OnboardingLine {
             since: since_label(row.start_date, today),
+            pathway: pathways.get(&row.id).map(|(p, done)| {
+                let total = crate::learning::catalogues()
+                    .pathway(p)
+                    .map_or(0, |p| p.modules.len());
+                (*done, total)
+            }),
             row,
         })
         .collect();

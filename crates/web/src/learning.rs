@@ -1,0 +1,613 @@
+//! Learning and resources of an onboarding, shared by the pages and the JSON
+//! API: pathway progress, certifications, the channel kit, the reading list
+//! and product knowledge, and demo/playground access requests.
+
+use crate::auth::CurrentUser;
+use crate::service::{self, Loaded};
+use crate::{AppState, WebError};
+use chrono::{NaiveDate, Utc};
+use onramp_core::access::{OnboardingAction, may, may_provision_access};
+use onramp_core::catalogue::{Catalogues, ChannelGroup, Noise};
+use onramp_core::learning::{
+    CertificationStatus, EXPIRY_NOTICE_DAYS, ExpiryReminder, PathwayProgress, expiry_reminders,
+    pathway_progress,
+};
+use onramp_core::onboarding::today_in;
+use onramp_core::people::region_matches;
+use onramp_store::{AccessRequest, CertificationChange, ModuleRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+fn bad(field: &str, message: impl Into<String>) -> WebError {
+    WebError::BadRequest {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// The catalogues Onramp serves (the built-in content pack).
+pub fn catalogues() -> &'static Catalogues {
+    Catalogues::builtin()
+}
+
+/// A certification of the catalogue and the person's record of it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CertificationRow {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    /// The certifications a bundle contains (empty for a single one).
+    pub contains: Vec<String>,
+    #[schema(value_type = Option<Object>)]
+    pub record: Option<CertificationStatus>,
+}
+
+/// A Slack channel of the kit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChannelRow {
+    pub id: String,
+    pub name: String,
+    /// `csm`, `company` or `regional`.
+    pub group: String,
+    pub purpose: String,
+    /// `low`, `medium` or `high` traffic.
+    pub noise: String,
+    pub joined: bool,
+    /// A channel of the new hire's region, to join first.
+    pub suggested: bool,
+}
+
+/// A reading list or product knowledge entry.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReadingRow {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    /// Reading list: the month (1–3); product knowledge: the topic.
+    pub when: String,
+    /// The onboarding week by which to read it.
+    pub week: u32,
+    pub read: bool,
+    /// An internal handbook link that leads to no imported page.
+    pub broken: bool,
+}
+
+/// A demo or playground system and the onboarding's request for it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccessRow {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub description: String,
+    /// The live (or last) request.
+    #[schema(value_type = Option<Object>)]
+    pub request: Option<AccessRequest>,
+}
+
+impl AccessRow {
+    /// No request yet, or the last one was denied.
+    pub fn open_to_request(&self) -> bool {
+        self.request.as_ref().is_none_or(|r| r.status == "denied")
+    }
+}
+
+/// Everything about an onboarding's learning and resources.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LearningView {
+    pub onboarding_id: i64,
+    pub new_hire: String,
+    pub today: NaiveDate,
+    #[schema(value_type = Option<Object>)]
+    pub pathway: Option<PathwayProgress>,
+    pub certifications: Vec<CertificationRow>,
+    #[schema(value_type = Vec<Object>)]
+    pub expiry_reminders: Vec<ExpiryReminder>,
+    pub channels: Vec<ChannelRow>,
+    pub reading_list: Vec<ReadingRow>,
+    pub product_knowledge: Vec<ReadingRow>,
+    pub access: Vec<AccessRow>,
+    /// What the current user may do here.
+    pub can_record: bool,
+    pub can_request_access: bool,
+    pub can_decide_access: bool,
+    pub can_provision_access: bool,
+}
+
+/// The short form shown on the onboarding, the home page and in lists.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LearningSummary {
+    pub pathway: String,
+    pub modules_done: usize,
+    pub modules_total: usize,
+    pub percent: u32,
+    pub late: usize,
+    pub certifications_passed: usize,
+    #[schema(value_type = Vec<Object>)]
+    pub expiry_reminders: Vec<ExpiryReminder>,
+}
+
+impl LearningSummary {
+    pub fn of(p: Option<&PathwayProgress>, records: &[CertificationStatus], today: NaiveDate) -> Self {
+        LearningSummary {
+            pathway: p.map(|p| p.title.clone()).unwrap_or_default(),
+            modules_done: p.map_or(0, |p| p.done),
+            modules_total: p.map_or(0, |p| p.total),
+            percent: p.map_or(0, |p| p.percent),
+            late: p.map_or(0, |p| p.late),
+            certifications_passed: records.iter().filter(|r| r.passed_on.is_some()).count(),
+            expiry_reminders: expiry_reminders(records, today, EXPIRY_NOTICE_DAYS),
+        }
+    }
+}
+
+/// The pathway progress and certification records of an onboarding.
+pub async fn progress(
+    state: &AppState,
+    loaded: &Loaded,
+) -> Result<(Option<PathwayProgress>, Vec<CertificationStatus>, NaiveDate), WebError> {
+    let person = &loaded.person;
+    let today = today_in(&person.time_zone, Utc::now());
+    let (pathway_id, records) = tokio::try_join!(
+        state.store.enrolment(
+            loaded.onboarding.id,
+            person.id,
+            person.segment.as_deref()
+        ),
+        state.store.certification_records(person.id)
+    )?;
+    let pathway = pathway_id.as_deref().and_then(|id| catalogues().pathway(id));
+    let progress = match pathway {
+        Some(p) => {
+            let done = state.store.module_completions(person.id, &p.id).await?;
+            Some(pathway_progress(
+                p,
+                loaded.onboarding.start_date,
+                today,
+                &done,
+            ))
+        }
+        None => None,
+    };
+    Ok((progress, records, today))
+}
+
+/// The whole learning view for `user`.
+pub async fn view(
+    state: &AppState,
+    user: &CurrentUser,
+    loaded: &Loaded,
+) -> Result<LearningView, WebError> {
+    let person = &loaded.person;
+    let c = catalogues();
+    let (pathway, records, today) = progress(state, loaded).await?;
+    let (joined, receipts, requests) = tokio::try_join!(
+        state.store.joined_channels(person.id),
+        state.store.reading_receipts(person.id),
+        state.store.access_requests(loaded.onboarding.id),
+    )?;
+    let urls = crate::handbook::current_urls(state).await?;
+    let certifications = c
+        .certifications
+        .iter()
+        .map(|x| CertificationRow {
+            id: x.id.clone(),
+            title: x.title.clone(),
+            url: x.url.clone(),
+            contains: x.contains.clone(),
+            record: records
+                .iter()
+                .find(|r| r.certification_id == x.id)
+                .cloned(),
+        })
+        .collect();
+    let region = person.region.as_deref();
+    let channels = c
+        .channels
+        .iter()
+        .map(|ch| ChannelRow {
+            id: ch.id.clone(),
+            name: ch.name.clone(),
+            group: match ch.group {
+                ChannelGroup::Csm => "csm",
+                ChannelGroup::Company => "company",
+                ChannelGroup::Regional => "regional",
+            }
+            .into(),
+            purpose: ch.purpose.clone(),
+            noise: match ch.noise {
+                Noise::Low => "low",
+                Noise::Medium => "medium",
+                Noise::High => "high",
+            }
+            .into(),
+            joined: joined.contains(&ch.id),
+            suggested: ch.group == ChannelGroup::Regional
+                && region.is_some_and(|r| ch.regions.iter().any(|x| region_matches(r, x))),
+        })
+        .collect();
+    let checker = urls
+        .as_deref()
+        .map(onramp_handbook::freshness::LinkChecker::new);
+    let broken = |url: &str| {
+        checker
+            .as_ref()
+            .and_then(|c| c.is_broken(url))
+            .unwrap_or(false)
+    };
+    let reading_list = c
+        .reading_list
+        .iter()
+        .map(|r| ReadingRow {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            url: r.url.clone(),
+            when: format!("month {}", r.month),
+            week: (r.month - 1) * 4 + 1,
+            read: receipts.contains_key(&r.id),
+            broken: broken(&r.url),
+        })
+        .collect();
+    let product_knowledge = c
+        .product_knowledge
+        .iter()
+        .map(|p| ReadingRow {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            url: p.url.clone(),
+            when: p.topic.clone(),
+            week: p.week,
+            read: receipts.contains_key(&p.id),
+            broken: broken(&p.url),
+        })
+        .collect();
+    let access = c
+        .playgrounds
+        .iter()
+        .map(|pg| AccessRow {
+            id: pg.id.clone(),
+            title: pg.title.clone(),
+            url: pg.url.clone(),
+            description: pg.description.clone(),
+            request: requests
+                .iter()
+                .rev()
+                .find(|r| r.playground_id == pg.id)
+                .cloned(),
+        })
+        .collect();
+    let parties = &loaded.parties;
+    Ok(LearningView {
+        onboarding_id: loaded.onboarding.id,
+        new_hire: person.name.clone(),
+        today,
+        expiry_reminders: expiry_reminders(&records, today, EXPIRY_NOTICE_DAYS),
+        pathway,
+        certifications,
+        channels,
+        reading_list,
+        product_knowledge,
+        access,
+        can_record: may(&user.actor, parties, OnboardingAction::RecordLearning),
+        can_request_access: may(&user.actor, parties, OnboardingAction::RequestAccess),
+        can_decide_access: may(&user.actor, parties, OnboardingAction::DecideAccess),
+        can_provision_access: may_provision_access(&user.actor),
+    })
+}
+
+fn optional_url(field: &str, text: Option<&str>) -> Result<Option<String>, WebError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2000 => {
+            Ok(Some(u.to_string()))
+        }
+        Some(u) => Err(bad(
+            field,
+            format!("`{u}` is not an http(s) link of at most 2000 characters"),
+        )),
+    }
+}
+
+fn optional_date(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, WebError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => crate::pages::onboarding::parse_date(field, t).map(Some),
+    }
+}
+
+/// A module completion as the form or the API sends it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleInput {
+    /// A module id of the pathway.
+    pub module: String,
+    /// YYYY-MM-DD; today when left out.
+    #[serde(default)]
+    pub completed_on: Option<String>,
+    /// A link to the certificate or other evidence.
+    #[serde(default)]
+    pub evidence_url: Option<String>,
+}
+
+/// Records that the new hire completed a module of their pathway.
+pub async fn complete_module(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    input: &ModuleInput,
+) -> Result<PathwayProgress, WebError> {
+    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+    let (progress, _, today) = progress(state, &loaded).await?;
+    let progress = progress.ok_or_else(|| {
+        bad(
+            "module",
+            "this onboarding has no learning pathway (no pathway for the new hire's segment)",
+        )
+    })?;
+    let module = input.module.trim();
+    if !progress.modules.iter().any(|m| m.module.id == module) {
+        let known: Vec<&str> = progress
+            .modules
+            .iter()
+            .map(|m| m.module.id.as_str())
+            .collect();
+        return Err(bad(
+            "module",
+            format!("unknown module `{module}` (known: {})", known.join(", ")),
+        ));
+    }
+    let completed_on = optional_date("completed_on", input.completed_on.as_deref())?.unwrap_or(today);
+    if completed_on > today {
+        return Err(bad("completed_on", "is in the future"));
+    }
+    let evidence_url = optional_url("evidence_url", input.evidence_url.as_deref())?;
+    state
+        .store
+        .record_modules(
+            Some(user.actor.person_id),
+            &[ModuleRecord {
+                person_id: loaded.person.id,
+                pathway_id: progress.pathway_id.clone(),
+                module_id: module.to_string(),
+                completed_on,
+                evidence_url,
+                source: "self",
+            }],
+        )
+        .await?;
+    pathway_after(state, &loaded).await
+}
+
+/// Takes back a module completion.
+pub async fn undo_module(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    module: &str,
+) -> Result<PathwayProgress, WebError> {
+    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+    let (progress, _, _) = progress(state, &loaded).await?;
+    let progress = progress.ok_or(WebError::NotFound)?;
+    if !state
+        .store
+        .undo_module(
+            Some(user.actor.person_id),
+            loaded.person.id,
+            &progress.pathway_id,
+            module,
+        )
+        .await?
+    {
+        return Err(WebError::NotFound);
+    }
+    pathway_after(state, &loaded).await
+}
+
+async fn pathway_after(state: &AppState, loaded: &Loaded) -> Result<PathwayProgress, WebError> {
+    progress(state, loaded)
+        .await?
+        .0
+        .ok_or_else(|| WebError::Internal("the pathway disappeared".into()))
+}
+
+/// A change to a certification record as the form or the API sends it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationInput {
+    /// YYYY-MM-DD: when the new hire plans to take it.
+    #[serde(default)]
+    pub planned_on: Option<String>,
+    /// Count one more attempt.
+    #[serde(default)]
+    pub attempt: Option<bool>,
+    /// YYYY-MM-DD: when it was passed (counts as an attempt if none was recorded).
+    #[serde(default)]
+    pub passed_on: Option<String>,
+    /// YYYY-MM-DD: when the certification expires; a reminder starts 60 days before.
+    #[serde(default)]
+    pub expires_on: Option<String>,
+    #[serde(default)]
+    pub evidence_url: Option<String>,
+}
+
+/// Updates the new hire's record of one certification.
+pub async fn save_certification(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    certification: &str,
+    input: &CertificationInput,
+) -> Result<Vec<CertificationStatus>, WebError> {
+    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+    if catalogues().certification(certification).is_none() {
+        return Err(WebError::NotFound);
+    }
+    let today = today_in(&loaded.person.time_zone, Utc::now());
+    let passed_on = optional_date("passed_on", input.passed_on.as_deref())?;
+    if passed_on.is_some_and(|d| d > today) {
+        return Err(bad("passed_on", "is in the future"));
+    }
+    let records = state.store.certification_records(loaded.person.id).await?;
+    let existing = records
+        .iter()
+        .find(|r| r.certification_id == certification);
+    let change = CertificationChange {
+        planned_on: optional_date("planned_on", input.planned_on.as_deref())?,
+        // A pass is an attempt; count it when no attempt was recorded yet.
+        attempt: input.attempt.unwrap_or(false)
+            || (passed_on.is_some() && existing.is_none_or(|r| r.attempts == 0)),
+        passed_on,
+        expires_on: optional_date("expires_on", input.expires_on.as_deref())?,
+        evidence_url: optional_url("evidence_url", input.evidence_url.as_deref())?,
+    };
+    if let (None, Some(expires), Some(passed)) = (
+        change.passed_on,
+        change.expires_on,
+        existing.and_then(|r| r.passed_on),
+    ) && expires <= passed
+    {
+        return Err(bad("expires_on", "must be after the day it was passed"));
+    }
+    state
+        .store
+        .save_certification(
+            Some(user.actor.person_id),
+            loaded.person.id,
+            certification,
+            &change,
+        )
+        .await?;
+    Ok(state.store.certification_records(loaded.person.id).await?)
+}
+
+/// Sets the channels the new hire has joined (unknown ids are refused).
+pub async fn set_channels(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    channels: &[String],
+) -> Result<Vec<String>, WebError> {
+    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+    let mut ids: Vec<String> = Vec::new();
+    for c in channels {
+        let c = c.trim();
+        if catalogues().channel(c).is_none() {
+            return Err(bad("channels", format!("unknown channel `{c}`")));
+        }
+        if !ids.iter().any(|x| x == c) {
+            ids.push(c.to_string());
+        }
+    }
+    state
+        .store
+        .set_joined_channels(Some(user.actor.person_id), loaded.person.id, &ids)
+        .await?;
+    Ok(state.store.joined_channels(loaded.person.id).await?)
+}
+
+/// Marks a reading entry read or unread; returns the tasks it completed.
+pub async fn set_read(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    item: &str,
+    read: bool,
+) -> Result<Vec<String>, WebError> {
+    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+    if catalogues().reading(item).is_none() {
+        return Err(WebError::NotFound);
+    }
+    Ok(state
+        .store
+        .set_read(
+            Some(user.actor.person_id),
+            id,
+            loaded.person.id,
+            item,
+            read,
+        )
+        .await?)
+}
+
+/// Asks for access to a playground for the onboarding's new hire.
+pub async fn request_access(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    playground: &str,
+    note: &str,
+) -> Result<AccessRequest, WebError> {
+    service::load(state, user, id, OnboardingAction::RequestAccess).await?;
+    let playground = playground.trim();
+    if catalogues().playground(playground).is_none() {
+        let known: Vec<&str> = catalogues()
+            .playgrounds
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        return Err(bad(
+            "playground",
+            format!("unknown system `{playground}` (known: {})", known.join(", ")),
+        ));
+    }
+    if note.len() > 2000 {
+        return Err(bad("note", "is longer than 2000 characters"));
+    }
+    Ok(state
+        .store
+        .request_access(Some(user.actor.person_id), id, playground, note.trim())
+        .await?)
+}
+
+/// Approves, denies (the manager) or provisions (the Enablement team) a request.
+pub async fn move_access(
+    state: &AppState,
+    user: &CurrentUser,
+    request_id: i64,
+    status: &str,
+    note: &str,
+) -> Result<AccessRequest, WebError> {
+    let request = state.store.access_request(request_id).await?;
+    let status = status.trim();
+    match status {
+        "approved" | "denied" => {
+            service::load(
+                state,
+                user,
+                request.onboarding_id,
+                OnboardingAction::DecideAccess,
+            )
+            .await?;
+        }
+        "provisioned" => {
+            if !may_provision_access(&user.actor) {
+                // Those who see the onboarding learn why; others that it is not there.
+                service::load(state, user, request.onboarding_id, OnboardingAction::Read).await?;
+                return Err(WebError::Forbidden(
+                    "only the Enablement team provisions access".into(),
+                ));
+            }
+        }
+        other => {
+            return Err(bad(
+                "status",
+                format!("must be approved, denied or provisioned (got `{other}`)"),
+            ));
+        }
+    }
+    if note.len() > 2000 {
+        return Err(bad("note", "is longer than 2000 characters"));
+    }
+    let task = catalogues()
+        .playground(&request.playground_id)
+        .and_then(|p| p.task.as_deref());
+    Ok(state
+        .store
+        .move_access_request(
+            Some(user.actor.person_id),
+            request_id,
+            status,
+            note.trim(),
+            task,
+        )
+        .await?)
+}

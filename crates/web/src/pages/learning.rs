@@ -1,0 +1,407 @@
+//! The learning page of an onboarding, webinars, the access request queue
+//! and the content freshness report.
+
+use super::Nav;
+use crate::auth::{CurrentUser, VerifiedForm};
+use crate::learning::{self, CertificationInput, LearningView, ModuleInput};
+use crate::service;
+use crate::webinars::{self, WebinarInput, WebinarList};
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use onramp_core::access::OnboardingAction;
+use onramp_core::catalogue::{CertPlan, plan_certifications};
+use onramp_handbook::freshness::Report;
+use onramp_store::AccessRequest;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "learning.html")]
+struct LearningPage {
+    nav: Option<Nav>,
+    l: LearningView,
+    /// The recommended order of the planned certifications.
+    plan: Option<CertPlan>,
+    /// Nothing joined yet: the region's channels start ticked.
+    preselect: bool,
+    csrf: String,
+}
+
+impl LearningPage {
+    fn channel_groups(&self) -> Vec<(&'static str, Vec<&learning::ChannelRow>)> {
+        [
+            ("csm", "Customer Success"),
+            ("company", "Company"),
+            ("regional", "Your region and others"),
+        ]
+        .into_iter()
+        .map(|(g, title)| {
+            (
+                title,
+                self.l.channels.iter().filter(|c| c.group == g).collect(),
+            )
+        })
+        .collect()
+    }
+
+    fn reading_sections(&self) -> [(&'static str, &Vec<learning::ReadingRow>); 2] {
+        [
+            ("Reading list (first three months)", &self.l.reading_list),
+            ("Product knowledge (weeks 4–6)", &self.l.product_knowledge),
+        ]
+    }
+
+    fn title_of(&self, certification: &str) -> String {
+        self.l
+            .certifications
+            .iter()
+            .find(|c| c.id == certification)
+            .map_or_else(|| certification.to_string(), |c| c.title.clone())
+    }
+}
+
+/// `GET /onboardings/{id}/learning`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
+    let l = learning::view(&state, &user, &loaded).await?;
+    let planned: Vec<String> = l
+        .certifications
+        .iter()
+        .filter(|c| {
+            c.record
+                .as_ref()
+                .is_some_and(|r| r.planned_on.is_some() && r.passed_on.is_none())
+        })
+        .map(|c| c.id.clone())
+        .collect();
+    let plan = (planned.len() > 1)
+        .then(|| plan_certifications(&learning::catalogues().certifications, &planned).ok())
+        .flatten();
+    let nav = Nav::of(&state, &user).await?;
+    Ok(Html(
+        LearningPage {
+            csrf: user.csrf().to_string(),
+            nav,
+            preselect: !l.channels.iter().any(|c| c.joined),
+            plan,
+            l,
+        }
+        .render()?,
+    ))
+}
+
+fn back(id: i64, anchor: &str) -> Response {
+    Redirect::to(&format!("/onboardings/{id}/learning#{anchor}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct ModuleForm {
+    module: String,
+    #[serde(default)]
+    completed_on: String,
+    #[serde(default)]
+    evidence_url: String,
+    #[serde(default)]
+    undo: String,
+}
+
+/// `POST /onboardings/{id}/learning/modules`: mark a module done (or undo).
+pub async fn module(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<ModuleForm>,
+) -> Result<Response, WebError> {
+    if f.form.undo == "1" {
+        learning::undo_module(&state, &f.user, id, f.form.module.trim()).await?;
+    } else {
+        learning::complete_module(
+            &state,
+            &f.user,
+            id,
+            &ModuleInput {
+                module: f.form.module.clone(),
+                completed_on: Some(f.form.completed_on.clone()),
+                evidence_url: Some(f.form.evidence_url.clone()),
+            },
+        )
+        .await?;
+    }
+    Ok(back(id, "pathway-h"))
+}
+
+#[derive(Deserialize)]
+pub struct CertificationForm {
+    #[serde(default)]
+    planned_on: String,
+    #[serde(default)]
+    attempt: String,
+    #[serde(default)]
+    passed_on: String,
+    #[serde(default)]
+    expires_on: String,
+    #[serde(default)]
+    evidence_url: String,
+}
+
+/// `POST /onboardings/{id}/learning/certifications/{certification}`.
+pub async fn certification(
+    State(state): State<AppState>,
+    Path((id, certification)): Path<(i64, String)>,
+    f: VerifiedForm<CertificationForm>,
+) -> Result<Response, WebError> {
+    let form = &f.form;
+    learning::save_certification(
+        &state,
+        &f.user,
+        id,
+        &certification,
+        &CertificationInput {
+            planned_on: Some(form.planned_on.clone()),
+            attempt: Some(matches!(form.attempt.as_str(), "1" | "on" | "true")),
+            passed_on: Some(form.passed_on.clone()),
+            expires_on: Some(form.expires_on.clone()),
+            evidence_url: Some(form.evidence_url.clone()),
+        },
+    )
+    .await?;
+    Ok(back(id, "certifications-h"))
+}
+
+/// `POST /onboardings/{id}/learning/channels`: the ticked `channel` boxes.
+pub async fn channels(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let ticked: Vec<String> = f
+        .form
+        .iter()
+        .filter(|(k, _)| k == "channel")
+        .map(|(_, v)| v.clone())
+        .collect();
+    learning::set_channels(&state, &f.user, id, &ticked).await?;
+    Ok(back(id, "channels-h"))
+}
+
+#[derive(Deserialize)]
+pub struct ReadForm {
+    item: String,
+    #[serde(default)]
+    read: String,
+}
+
+/// `POST /onboardings/{id}/learning/reading`: mark an entry read or unread.
+pub async fn reading(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<ReadForm>,
+) -> Result<Response, WebError> {
+    let read = f.form.read != "0";
+    learning::set_read(&state, &f.user, id, f.form.item.trim(), read).await?;
+    Ok(back(id, "reading-h"))
+}
+
+#[derive(Deserialize)]
+pub struct AccessForm {
+    playground: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /onboardings/{id}/learning/access`: request access to a system.
+pub async fn request_access(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<AccessForm>,
+) -> Result<Response, WebError> {
+    learning::request_access(&state, &f.user, id, &f.form.playground, &f.form.note).await?;
+    Ok(back(id, "access-h"))
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    status: String,
+    #[serde(default)]
+    note: String,
+    /// Where to go afterwards: the queue or the onboarding's page.
+    #[serde(default)]
+    from: String,
+}
+
+/// `POST /access-requests/{id}`: approve, deny or provision.
+pub async fn move_access(
+    State(state): State<AppState>,
+    Path(request_id): Path<i64>,
+    f: VerifiedForm<MoveForm>,
+) -> Result<Response, WebError> {
+    let r = learning::move_access(&state, &f.user, request_id, &f.form.status, &f.form.note).await?;
+    if f.form.from == "queue" {
+        Ok(Redirect::to("/access-requests").into_response())
+    } else {
+        Ok(back(r.onboarding_id, "access-h"))
+    }
+}
+
+/// One line of the queue.
+struct QueueLine {
+    request: AccessRequest,
+    system: String,
+    new_hire: String,
+}
+
+#[derive(Template)]
+#[template(path = "access_requests.html")]
+struct QueuePage {
+    nav: Option<Nav>,
+    lines: Vec<QueueLine>,
+    csrf: String,
+}
+
+/// `GET /access-requests`: requests waiting for the signed-in person.
+pub async fn queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
+    let open = crate::api::learning::actionable(&state, &user).await?;
+    let mut lines = Vec::new();
+    for request in open {
+        let (_, person) = state
+            .store
+            .onboarding_with_person(request.onboarding_id)
+            .await?;
+        lines.push(QueueLine {
+            system: learning::catalogues()
+                .playground(&request.playground_id)
+                .map_or_else(|| request.playground_id.clone(), |p| p.title.clone()),
+            new_hire: person.name,
+            request,
+        });
+    }
+    let nav = Nav::of(&state, &user).await?;
+    Ok(Html(
+        QueuePage {
+            csrf: user.csrf().to_string(),
+            nav,
+            lines,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "webinars.html")]
+struct WebinarsPage {
+    nav: Option<Nav>,
+    w: WebinarList,
+    csrf: String,
+}
+
+/// `GET /webinars`.
+pub async fn webinar_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
+    let w = webinars::list(&state, &user).await?;
+    let nav = Nav::of(&state, &user).await?;
+    Ok(Html(
+        WebinarsPage {
+            csrf: user.csrf().to_string(),
+            nav,
+            w,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct WebinarForm {
+    title: String,
+    starts_at: String,
+    #[serde(default)]
+    time_zone: String,
+    duration_minutes: String,
+    host: String,
+    #[serde(default)]
+    registration_url: String,
+}
+
+/// `POST /webinars`: add one (the Enablement team).
+pub async fn add_webinar(
+    State(state): State<AppState>,
+    f: VerifiedForm<WebinarForm>,
+) -> Result<Response, WebError> {
+    let form = f.form;
+    webinars::add(
+        &state,
+        &f.user,
+        &WebinarInput {
+            title: form.title,
+            starts_at: form.starts_at,
+            time_zone: Some(form.time_zone),
+            duration_minutes: form.duration_minutes,
+            host: form.host,
+            registration_url: Some(form.registration_url),
+        },
+    )
+    .await?;
+    Ok(Redirect::to("/webinars").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AttendForm {
+    how: String,
+}
+
+/// `POST /webinars/{id}/attendance`.
+pub async fn attend(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<AttendForm>,
+) -> Result<Response, WebError> {
+    webinars::attend(&state, &f.user, id, &f.form.how).await?;
+    Ok(Redirect::to("/webinars").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RecordingForm {
+    #[serde(default)]
+    recording_url: String,
+}
+
+/// `POST /webinars/{id}/recording`.
+pub async fn recording(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<RecordingForm>,
+) -> Result<Response, WebError> {
+    webinars::set_recording(&state, &f.user, id, Some(&f.form.recording_url)).await?;
+    Ok(Redirect::to("/webinars").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "content.html")]
+struct ContentPage {
+    nav: Option<Nav>,
+    r: Report,
+}
+
+#[derive(Deserialize)]
+pub struct ContentQuery {
+    max_age_days: Option<i64>,
+}
+
+/// `GET /content`: stale entries and broken links (the Enablement team).
+pub async fn content(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ContentQuery>,
+) -> Result<Html<String>, WebError> {
+    let r = webinars::freshness(&state, &user, q.max_age_days).await?;
+    let nav = Nav::of(&state, &user).await?;
+    Ok(Html(ContentPage { nav, r }.render()?))
+}
