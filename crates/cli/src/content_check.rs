@@ -8,8 +8,8 @@ use crate::error::{CliError, CliResult};
 use crate::{print_json, serve};
 use clap::Subcommand;
 use onramp_core::catalogue::{Catalogues, FILES, parse_catalogues};
-use onramp_handbook::freshness;
 use onramp_core::program::Program;
+use onramp_handbook::freshness;
 use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]

@@ -450,6 +450,7 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
             )
             .await?;
     }
+    seed_learning(store, &id, hire, onboarding.id, today).await?;
     Ok(SeedReport {
         seeded: true,
         program: program.id,
@@ -457,4 +458,101 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
         onboarding_id: onboarding.id,
         people: people_report,
     })
+}
+
+/// Alex's learning so far: a module done, two pages read, two channels
+/// joined, two certifications planned, the demo space requested; webinars
+/// (a past one with a recording, an upcoming one).
+async fn seed_learning(
+    store: &Store,
+    id: &impl Fn(&str) -> Option<i64>,
+    hire: i64,
+    onboarding: i64,
+    today: NaiveDate,
+) -> CliResult<()> {
+    let alex = store.person(hire).await?;
+    if let Some(pathway) = store
+        .enrolment(onboarding, hire, alex.segment.as_deref())
+        .await?
+    {
+        store
+            .record_modules(
+                Some(hire),
+                &[onramp_store::ModuleRecord {
+                    person_id: hire,
+                    pathway_id: pathway,
+                    module_id: "welcome".into(),
+                    completed_on: days_ago(today, 8),
+                    evidence_url: None,
+                    source: "self",
+                }],
+            )
+            .await?;
+    }
+    for item in ["csm-onboarding", "csm-responsibilities"] {
+        store
+            .set_read(Some(hire), onboarding, hire, item, true)
+            .await?;
+    }
+    store
+        .set_joined_channels(
+            Some(hire),
+            hire,
+            &["cs-questions".into(), "customer-success".into()],
+        )
+        .await?;
+    for (cert, days) in [("git-associate", 30), ("cicd-associate", 45)] {
+        store
+            .save_certification(
+                Some(hire),
+                hire,
+                cert,
+                &onramp_store::CertificationChange {
+                    planned_on: Some(today + chrono::Duration::days(days)),
+                    ..Default::default()
+                },
+            )
+            .await?;
+    }
+    store
+        .request_access(
+            Some(hire),
+            onboarding,
+            "gitlab-com-demo-space",
+            "For trying features before customer calls.",
+        )
+        .await?;
+    let at = |day: NaiveDate| day.and_hms_opt(16, 0, 0).unwrap_or_default().and_utc();
+    let past = store
+        .add_webinar(
+            id(ENABLEMENT),
+            &onramp_store::NewWebinar {
+                title: "CI/CD for new customers".into(),
+                starts_at: at(days_ago(today, 10)),
+                duration_minutes: 60,
+                host: "Sam Fischer".into(),
+                registration_url: None,
+            },
+        )
+        .await?;
+    store
+        .set_webinar_recording(
+            id(ENABLEMENT),
+            past.id,
+            Some("https://video.example.com/webinars/ci-cd-for-new-customers"),
+        )
+        .await?;
+    store
+        .add_webinar(
+            id(ENABLEMENT),
+            &onramp_store::NewWebinar {
+                title: "Security scanning in practice".into(),
+                starts_at: at(today + chrono::Duration::days(6)),
+                duration_minutes: 45,
+                host: "Maria Costa".into(),
+                registration_url: Some("https://events.example.com/security-scanning".into()),
+            },
+        )
+        .await?;
+    Ok(())
 }

@@ -8,6 +8,7 @@ mod content_check;
 mod demo;
 mod error;
 mod handbook;
+mod learning;
 mod office_hours;
 mod onboarding;
 mod ping;
@@ -98,6 +99,12 @@ enum Command {
     /// Plan technical certifications (bundles first).
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Learning pathways: import completions from the learning platform.
+    #[command(subcommand)]
+    Learning(learning::LearningCommand),
+    /// Webinars: add and list.
+    #[command(subcommand)]
+    Webinar(learning::WebinarCommand),
     /// The content pack: stale entries and broken links.
     #[command(subcommand)]
     Content(content_check::ContentCommand),
@@ -215,6 +222,8 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::Token(command) => user::run_token(command, &settings, g.json).await,
         Command::Holiday(command) => user::run_holiday(command, &settings, g.json).await,
         Command::Cert(command) => cert::run(command, g.json),
+        Command::Learning(command) => learning::run(command, &settings, g.json).await,
+        Command::Webinar(command) => learning::run_webinar(command, &settings, g.json).await,
         Command::Content(command) => content_check::run(command, &settings, g.json).await,
         Command::Buddy(command) => buddy::run(command, &settings, g.json).await,
         Command::TimeOff(command) => buddy::run_time_off(command, &settings, g.json).await,

@@ -245,16 +245,32 @@ mod tests {
             urls: urls.iter().map(|u| u.to_string()).collect(),
         };
         let entries = vec![
-            entry("fresh", "2026-11-01", &["/handbook/a/", "https://example.com/x"]),
-            entry("old", "2026-01-01", &["/handbook/gone/#part", "/ping/practice"]),
+            entry(
+                "fresh",
+                "2026-11-01",
+                &["/handbook/a/", "https://example.com/x"],
+            ),
+            entry(
+                "old",
+                "2026-01-01",
+                &["/handbook/gone/#part", "/ping/practice"],
+            ),
         ];
         let mut paths = HashMap::new();
         paths.insert("/handbook/a/".to_string(), "handbook/a.md".to_string());
         let urls = HandbookUrls { paths };
-        let r = check(&entries, day("2026-11-27"), DEFAULT_MAX_AGE_DAYS, Some(&urls));
+        let r = check(
+            &entries,
+            day("2026-11-27"),
+            DEFAULT_MAX_AGE_DAYS,
+            Some(&urls),
+        );
         assert_eq!(r.stale.len(), 1);
         assert_eq!((r.stale[0].entry.as_str(), r.stale[0].days), ("old", 330));
-        assert_eq!(r.links_checked, 2, "external and Onramp links are not the handbook's");
+        assert_eq!(
+            r.links_checked, 2,
+            "external and Onramp links are not the handbook's"
+        );
         assert_eq!(r.broken_links.len(), 1);
         assert_eq!(r.broken_links[0].url, "/handbook/gone/#part");
         assert!(!r.is_clean());

@@ -127,7 +127,11 @@ pub struct LearningSummary {
 }
 
 impl LearningSummary {
-    pub fn of(p: Option<&PathwayProgress>, records: &[CertificationStatus], today: NaiveDate) -> Self {
+    pub fn of(
+        p: Option<&PathwayProgress>,
+        records: &[CertificationStatus],
+        today: NaiveDate,
+    ) -> Self {
         LearningSummary {
             pathway: p.map(|p| p.title.clone()).unwrap_or_default(),
             modules_done: p.map_or(0, |p| p.done),
@@ -148,14 +152,14 @@ pub async fn progress(
     let person = &loaded.person;
     let today = today_in(&person.time_zone, Utc::now());
     let (pathway_id, records) = tokio::try_join!(
-        state.store.enrolment(
-            loaded.onboarding.id,
-            person.id,
-            person.segment.as_deref()
-        ),
+        state
+            .store
+            .enrolment(loaded.onboarding.id, person.id, person.segment.as_deref()),
         state.store.certification_records(person.id)
     )?;
-    let pathway = pathway_id.as_deref().and_then(|id| catalogues().pathway(id));
+    let pathway = pathway_id
+        .as_deref()
+        .and_then(|id| catalogues().pathway(id));
     let progress = match pathway {
         Some(p) => {
             let done = state.store.module_completions(person.id, &p.id).await?;
@@ -194,10 +198,7 @@ pub async fn view(
             title: x.title.clone(),
             url: x.url.clone(),
             contains: x.contains.clone(),
-            record: records
-                .iter()
-                .find(|r| r.certification_id == x.id)
-                .cloned(),
+            record: records.iter().find(|r| r.certification_id == x.id).cloned(),
         })
         .collect();
     let region = person.region.as_deref();
@@ -355,7 +356,8 @@ pub async fn complete_module(
             format!("unknown module `{module}` (known: {})", known.join(", ")),
         ));
     }
-    let completed_on = optional_date("completed_on", input.completed_on.as_deref())?.unwrap_or(today);
+    let completed_on =
+        optional_date("completed_on", input.completed_on.as_deref())?.unwrap_or(today);
     if completed_on > today {
         return Err(bad("completed_on", "is in the future"));
     }
@@ -447,9 +449,7 @@ pub async fn save_certification(
         return Err(bad("passed_on", "is in the future"));
     }
     let records = state.store.certification_records(loaded.person.id).await?;
-    let existing = records
-        .iter()
-        .find(|r| r.certification_id == certification);
+    let existing = records.iter().find(|r| r.certification_id == certification);
     let change = CertificationChange {
         planned_on: optional_date("planned_on", input.planned_on.as_deref())?,
         // A pass is an attempt; count it when no attempt was recorded yet.
@@ -518,13 +518,7 @@ pub async fn set_read(
     }
     Ok(state
         .store
-        .set_read(
-            Some(user.actor.person_id),
-            id,
-            loaded.person.id,
-            item,
-            read,
-        )
+        .set_read(Some(user.actor.person_id), id, loaded.person.id, item, read)
         .await?)
 }
 
@@ -546,7 +540,10 @@ pub async fn request_access(
             .collect();
         return Err(bad(
             "playground",
-            format!("unknown system `{playground}` (known: {})", known.join(", ")),
+            format!(
+                "unknown system `{playground}` (known: {})",
+                known.join(", ")
+            ),
         ));
     }
     if note.len() > 2000 {

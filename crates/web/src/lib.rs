@@ -17,8 +17,8 @@ pub mod auth;
 mod error;
 mod handbook;
 mod health;
-pub mod markdown;
 mod learning;
+pub mod markdown;
 mod meetings;
 mod metrics;
 mod office_hours;
@@ -183,10 +183,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::ping::practice).post(pages::ping::check),
         )
         .route("/ping/practice/{file}", get(pages::ping::sample_file))
-        .route(
-            "/onboardings/{id}/learning",
-            get(pages::learning::page),
-        )
+        .route("/onboardings/{id}/learning", get(pages::learning::page))
         .route(
             "/onboardings/{id}/learning/modules",
             post(pages::learning::module),
@@ -213,14 +210,8 @@ pub fn router(state: AppState) -> Router {
             "/webinars",
             get(pages::learning::webinar_list).post(pages::learning::add_webinar),
         )
-        .route(
-            "/webinars/{id}/attendance",
-            post(pages::learning::attend),
-        )
-        .route(
-            "/webinars/{id}/recording",
-            post(pages::learning::recording),
-        )
+        .route("/webinars/{id}/attendance", post(pages::learning::attend))
+        .route("/webinars/{id}/recording", post(pages::learning::recording))
         .route("/content", get(pages::learning::content))
         .route("/attachments/{id}", get(pages::onboarding::attachment))
         .route(

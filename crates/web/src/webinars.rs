@@ -115,12 +115,8 @@ pub async fn add(
         .map(str::trim)
         .filter(|z| !z.is_empty())
         .unwrap_or("UTC");
-    let local = parse_local("starts_at", &input.starts_at).map_err(|m| {
-        bad(
-            "starts_at",
-            m.trim_start_matches("starts_at: ").to_string(),
-        )
-    })?;
+    let local = parse_local("starts_at", &input.starts_at)
+        .map_err(|m| bad("starts_at", m.trim_start_matches("starts_at: ").to_string()))?;
     let starts_at = from_local(local, zone).map_err(|m| match m.strip_prefix("time_zone: ") {
         Some(rest) => bad("time_zone", rest),
         None => bad("starts_at", m),
@@ -161,10 +157,7 @@ pub async fn set_recording(
     let w = state.store.webinar(id).await?;
     let link = url("recording_url", recording_url)?;
     if link.is_some() && w.starts_at > Utc::now() {
-        return Err(bad(
-            "recording_url",
-            "the webinar has not taken place yet",
-        ));
+        return Err(bad("recording_url", "the webinar has not taken place yet"));
     }
     Ok(state
         .store

@@ -239,7 +239,8 @@ pub async fn move_access(
     Path(request_id): Path<i64>,
     f: VerifiedForm<MoveForm>,
 ) -> Result<Response, WebError> {
-    let r = learning::move_access(&state, &f.user, request_id, &f.form.status, &f.form.note).await?;
+    let r =
+        learning::move_access(&state, &f.user, request_id, &f.form.status, &f.form.note).await?;
     if f.form.from == "queue" {
         Ok(Redirect::to("/access-requests").into_response())
     } else {
