@@ -69,6 +69,8 @@ struct ImportReport {
     file: String,
     rows: usize,
     imported: usize,
+    /// Of those, modules that were not recorded before.
+    new: usize,
     skipped: Vec<Skipped>,
     dry_run: bool,
 }
@@ -134,6 +136,13 @@ async fn import(store: &Store, file: &Path, dry_run: bool) -> CliResult<ImportRe
             source: "import",
         });
     }
+    let mut new = 0;
+    for r in &records {
+        let done = store.module_completions(r.person_id, &r.pathway_id).await?;
+        if !done.contains_key(&r.module_id) {
+            new += 1;
+        }
+    }
     let imported = if dry_run {
         0
     } else {
@@ -143,6 +152,7 @@ async fn import(store: &Store, file: &Path, dry_run: bool) -> CliResult<ImportRe
         file: name,
         rows: rows.len(),
         imported,
+        new,
         skipped,
         dry_run,
     })
@@ -165,14 +175,16 @@ pub async fn run(command: LearningCommand, settings: &Settings, json: bool) -> C
     }
     if report.dry_run {
         println!(
-            "{} completed rows checked; nothing stored (--dry-run); {} would be skipped.",
+            "{} completed rows checked ({} new); nothing stored (--dry-run); {} would be skipped.",
             report.rows,
+            report.new,
             report.skipped.len()
         );
     } else {
         println!(
-            "Imported {} module completions from {} completed rows; {} skipped.",
+            "Imported {} module completions ({} new) from {} completed rows; {} skipped.",
             report.imported,
+            report.new,
             report.rows,
             report.skipped.len()
         );

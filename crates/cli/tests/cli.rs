@@ -1378,3 +1378,120 @@ fn content_check_lists_stale_entries_and_broken_links() {
     assert_eq!(code, 2);
     assert!(err.contains("is not a folder"), "{err}");
 }
+
+#[test]
+fn learning_import_reports_bad_and_unknown_rows_and_webinars_are_added() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8 path");
+    let (code, _, err) = run(onramp(dir.path()).args(["--data-dir", data, "seed-demo"]));
+    assert_eq!(code, 0, "{err}");
+    let good = "Learner Email,Course Title,Status,Completion Date,Certificate URL\n\
+                alex.morgan@example.com,Where processes and tools live,Completed,2026-11-20,https://levelup.example.com/c/9\n\
+                alex.morgan@example.com,Advanced knitting,Completed,2026-11-21,\n\
+                nobody@example.com,Where processes and tools live,Completed,2026-11-21,\n\
+                alex.morgan@example.com,The customer lifecycle and health,In progress,,\n";
+    let bad = format!(
+        "{good}alex.morgan@example.com,The customer lifecycle and health,Completed,soon,\n"
+    );
+    std::fs::write(dir.path().join("bad.csv"), bad).expect("write");
+    std::fs::write(dir.path().join("good.csv"), good).expect("write");
+    let (code, _, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "learning", "import", "bad.csv"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("bad.csv:line 6: completed: `soon` is not a date")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    // The bad file held the good rows too: none of them was stored.
+    let import = |file: &str| {
+        let (code, out, err) = run(onramp(dir.path()).args([
+            "--data-dir",
+            data,
+            "--json",
+            "learning",
+            "import",
+            file,
+        ]));
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).expect("json")
+    };
+    let report = import("good.csv");
+    assert_eq!(
+        (
+            report["rows"].as_u64(),
+            report["imported"].as_u64(),
+            report["new"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1)),
+        "{report}"
+    );
+    let reasons: Vec<&str> = report["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .filter_map(|s| s["reason"].as_str())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{report}");
+    assert!(
+        reasons[0].starts_with("not a module of the pathway") && reasons[1].contains("no person"),
+        "{report}"
+    );
+    assert_eq!(
+        import("good.csv")["new"].as_u64(),
+        Some(0),
+        "a second import adds nothing new"
+    );
+    let (code, _, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "learning", "import", "missing.csv"]));
+    assert_eq!(code, 2, "{err}");
+
+    // Webinars from the command line.
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "webinar",
+        "add",
+        "--title",
+        "Runners in depth",
+        "--start",
+        "2027-01-13T17:00",
+        "--time-zone",
+        "Europe/Berlin",
+        "--duration",
+        "50",
+        "--host",
+        "Sam Fischer",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "webinar",
+        "add",
+        "--title",
+        "X",
+        "--start",
+        "2027-01-13T17:00",
+        "--time-zone",
+        "Mars/Olympus",
+        "--host",
+        "Sam",
+    ]));
+    assert!(code == 2 && err.contains("--time-zone"), "{code} {err}");
+    let (code, out, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "--json", "webinar", "list"]));
+    assert_eq!(code, 0, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let runners = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|w| w["title"] == "Runners in depth")
+        .expect("added");
+    assert_eq!(
+        runners["starts_at"], "2027-01-13T16:00:00Z",
+        "17:00 in Berlin is 16:00 UTC in winter"
+    );
+}
