@@ -49,6 +49,10 @@ async fn health_metrics_and_openapi(store: Store, _db: Database) {
         "/api/v1/onboardings/{id}",
         "/api/v1/onboardings/{id}/tasks/{task_id}",
         "/api/v1/programs",
+        "/api/v1/onboardings/{id}/learning",
+        "/api/v1/access-requests/{id}",
+        "/api/v1/webinars",
+        "/api/v1/content/freshness",
     ] {
         assert!(
             doc.contains(&format!("\"{path}\"")),
