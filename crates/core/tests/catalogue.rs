@@ -268,6 +268,15 @@ mod certification_plans {
     }
 
     #[test]
+    fn a_single_certification_is_taken_on_its_own() {
+        let p = plan(&["ci/cd"]).expect("plan");
+        assert_eq!(p.bundle, None);
+        let ids: Vec<&str> = p.steps.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["cicd-associate"]);
+        assert_eq!(p.partial_bundles, [("devops-professional".to_string(), 1)]);
+    }
+
+    #[test]
     fn naming_the_bundle_means_its_contents() {
         let p = plan(&["DevOps Professional", "git"]).expect("plan");
         assert_eq!(p.bundle.as_deref(), Some("devops-professional"));
