@@ -48,7 +48,7 @@ test('a new hire completes a task and comments with a screenshot; the manager se
   await page.waitForURL(/#task-/);
   const afterText = await page.getByText(/tasks finished/).first().textContent();
   assert.notEqual(afterText, before);
-  assert.match(afterText, /8\/35/);
+  assert.match(afterText, /8\/36/);
 
   await page.getByRole('link', { name: 'Enrol in the CSM onboarding pathway for your segment' }).first().click();
   await page.getByLabel('Your comment (Markdown)').fill('Level Up shows an error for me, **see the screenshot**. @manager could you check?');
@@ -68,7 +68,7 @@ test('a new hire completes a task and comments with a screenshot; the manager se
   assert.match(await manager.locator('.inbox').textContent(), /Alex Morgan mentioned you/);
   await manager.getByRole('link', { name: 'My team' }).click();
   const row = manager.getByRole('row', { name: /Alex Morgan/ });
-  assert.match(await row.textContent(), /8\/35 tasks/);
+  assert.match(await row.textContent(), /8\/36 tasks/);
   assert.equal(await row.getByRole('progressbar').getAttribute('value'), '8');
   await manager.screenshot({ path: 'test-results/team.png', fullPage: true });
   await managerContext.close();
