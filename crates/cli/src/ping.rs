@@ -89,34 +89,39 @@ fn analyze_files(
     let d = dictionary(settings)?;
     let bar = (files.len() > 1 && std::io::stderr().is_terminal())
         .then(|| indicatif::ProgressBar::new(files.len() as u64));
+    // Files are read and analysed on every core; results keep the files' order.
+    let work = |file: &PathBuf| -> Result<(Payload, Analysis), String> {
+        let name = file.display().to_string();
+        let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+        let p = Payload::parse(&bytes, &d).map_err(|e| e.to_string())?;
+        drop(bytes);
+        let a = analyze(&name, &p, &d, show_personal);
+        // Keep the payload only when it is needed for a comparison.
+        let kept = if compare_them {
+            p
+        } else {
+            Payload {
+                leaves: Default::default(),
+                ..p
+            }
+        };
+        Ok((kept, a))
+    };
+    let results = in_parallel(files, &work, || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    });
     let mut ok: Vec<(Payload, Analysis)> = Vec::new();
     let mut errors: Vec<serde_json::Value> = Vec::new();
-    for file in files {
-        let name = file.display().to_string();
-        let result = std::fs::read(file)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| Payload::parse(&bytes, &d).map_err(|e| e.to_string()));
+    for (file, result) in files.iter().zip(results) {
         match result {
-            Ok(p) => {
-                let a = analyze(&name, &p, &d, show_personal);
-                // Keep the payload only when it is needed for a comparison.
-                let kept = if compare_them {
-                    p
-                } else {
-                    Payload {
-                        leaves: Default::default(),
-                        ..p
-                    }
-                };
-                ok.push((kept, a));
-            }
+            Ok(done) => ok.push(done),
             Err(e) => {
+                let name = file.display().to_string();
                 eprintln!("error: {name}: {e}");
                 errors.push(serde_json::json!({"file": name, "error": e}));
             }
-        }
-        if let Some(b) = &bar {
-            b.inc(1);
         }
     }
     if let Some(b) = bar {
@@ -235,4 +240,41 @@ fn import(settings: &Settings, dir: &Path, json: bool) -> CliResult<()> {
         out.display()
     );
     Ok(())
+}
+
+/// `work` on each item, spread over the available cores; results in the
+/// items' order. `done` is called after each item.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    work: &(dyn Fn(&T) -> R + Sync),
+    done: impl Fn() + Sync,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, work(item)));
+                        done();
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut all: Vec<(usize, R)> = parts.drain(..).flatten().collect();
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }

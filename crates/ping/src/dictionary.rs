@@ -19,21 +19,9 @@ pub struct Definition {
 }
 
 /// Definitions by key path.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Dictionary {
     by_key: HashMap<String, Definition>,
-    /// Stages worked out for keys without a definition (they repeat from
-    /// payload to payload).
-    fallback: std::sync::Mutex<HashMap<String, &'static str>>,
-}
-
-impl Clone for Dictionary {
-    fn clone(&self) -> Self {
-        Dictionary {
-            by_key: self.by_key.clone(),
-            fallback: Default::default(),
-        }
-    }
 }
 
 impl Dictionary {
@@ -127,21 +115,12 @@ impl Dictionary {
         self.stage(self.get(key), key).to_string()
     }
 
-    /// The stage from a definition, or (remembered) from the key's path.
+    /// The stage from a definition, or from the key's path (a few string
+    /// comparisons: cheaper than remembering it).
     pub fn stage<'a>(&self, definition: Option<&'a Definition>, key: &str) -> &'a str {
         match definition {
             Some(d) if !d.stage.is_empty() => &d.stage,
-            _ => {
-                let Ok(mut cache) = self.fallback.lock() else {
-                    return fallback_stage(key);
-                };
-                if let Some(stage) = cache.get(key) {
-                    return stage;
-                }
-                let stage = fallback_stage(key);
-                cache.insert(key.to_string(), stage);
-                stage
-            }
+            _ => fallback_stage(key),
         }
     }
 }
