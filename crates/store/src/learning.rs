@@ -115,6 +115,48 @@ impl Store {
         Ok(Some(pathway.id.clone()))
     }
 
+    /// The pathway an onboarding is enrolled in and the new hire's completed
+    /// modules of it, in one query; `None` when not enrolled.
+    pub async fn enrolled_modules(
+        &self,
+        onboarding_id: i64,
+    ) -> Result<Option<(String, BTreeMap<String, Completion>)>> {
+        type Row = (
+            String,
+            Option<String>,
+            Option<NaiveDate>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = on_db!(self, |pool, begin| {
+            sqlx::query_as(
+                "SELECT e.pathway_id, m.module_id, m.completed_on, m.evidence_url, m.source FROM pathway_enrolments e
+                 LEFT JOIN module_completions m ON m.person_id = e.person_id AND m.pathway_id = e.pathway_id
+                 WHERE e.onboarding_id = $1",
+            )
+            .bind(onboarding_id)
+            .fetch_all(pool)
+            .await?
+        });
+        let Some(pathway) = rows.first().map(|r| r.0.clone()) else {
+            return Ok(None);
+        };
+        let done = rows
+            .into_iter()
+            .filter_map(|(_, module, on, evidence_url, source)| {
+                Some((
+                    module?,
+                    Completion {
+                        completed_on: on?,
+                        evidence_url,
+                        source: source?,
+                    },
+                ))
+            })
+            .collect();
+        Ok(Some((pathway, done)))
+    }
+
     /// The pathway of each of these onboardings and how many of its modules
     /// the new hire has done (onboardings without an enrolment are left out).
     pub async fn pathway_counts(

@@ -151,27 +151,29 @@ pub async fn progress(
 ) -> Result<(Option<PathwayProgress>, Vec<CertificationStatus>, NaiveDate), WebError> {
     let person = &loaded.person;
     let today = today_in(&person.time_zone, Utc::now());
-    let (pathway_id, records) = tokio::try_join!(
-        state
-            .store
-            .enrolment(loaded.onboarding.id, person.id, person.segment.as_deref()),
+    let (enrolled, records) = tokio::try_join!(
+        state.store.enrolled_modules(loaded.onboarding.id),
         state.store.certification_records(person.id)
     )?;
-    let pathway = pathway_id
-        .as_deref()
-        .and_then(|id| catalogues().pathway(id));
-    let progress = match pathway {
-        Some(p) => {
-            let done = state.store.module_completions(person.id, &p.id).await?;
-            Some(pathway_progress(
-                p,
-                loaded.onboarding.start_date,
-                today,
-                &done,
-            ))
-        }
-        None => None,
+    let (pathway_id, done) = match enrolled {
+        Some((id, done)) => (Some(id), done),
+        // Not enrolled yet (started before pathways existed): enrol now.
+        None => match state
+            .store
+            .enrolment(loaded.onboarding.id, person.id, person.segment.as_deref())
+            .await?
+        {
+            Some(id) => {
+                let done = state.store.module_completions(person.id, &id).await?;
+                (Some(id), done)
+            }
+            None => (None, Default::default()),
+        },
     };
+    let progress = pathway_id
+        .as_deref()
+        .and_then(|id| catalogues().pathway(id))
+        .map(|p| pathway_progress(p, loaded.onboarding.start_date, today, &done));
     Ok((progress, records, today))
 }
 

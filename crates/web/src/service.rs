@@ -194,12 +194,16 @@ pub async fn view(
     .into_iter()
     .flatten()
     .collect();
-    let (tasks, people, (shadowed, led_with_feedback)) = tokio::try_join!(
-        state.store.task_lines(o.id),
-        state.store.people_by_ids(&ids),
-        state.store.meeting_counts(o.id)
-    )?;
-    let (pathway, certifications, today) = crate::learning::progress(state, loaded).await?;
+    // Independent reads run together.
+    let stored = async {
+        Ok::<_, WebError>(tokio::try_join!(
+            state.store.task_lines(o.id),
+            state.store.people_by_ids(&ids),
+            state.store.meeting_counts(o.id)
+        )?)
+    };
+    let ((tasks, people, (shadowed, led_with_feedback)), (pathway, certifications, today)) =
+        tokio::try_join!(stored, crate::learning::progress(state, loaded))?;
     let facts = GraduationFacts {
         shadowed_meetings: Some(shadowed),
         led_meetings_with_feedback: Some(led_with_feedback),
