@@ -536,13 +536,7 @@ impl Store {
 
     pub async fn access_request(&self, id: i64) -> Result<AccessRequest> {
         let sql = format!("SELECT {ACCESS_COLUMNS} FROM access_requests WHERE id = $1");
-        let found: Option<AccessRequest> = on_db!(self, |pool, begin| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        found.ok_or_else(|| StoreError::NotFound(format!("access request {id}")))
+        self.row_by_id(&sql, id, "access request").await
     }
 
     /// Asks for access to a playground; one live request per system.
@@ -785,13 +779,7 @@ impl Store {
 
     pub async fn webinar(&self, id: i64) -> Result<Webinar> {
         let sql = format!("SELECT {WEBINAR_COLUMNS} FROM webinars WHERE id = $1");
-        let found: Option<Webinar> = on_db!(self, |pool, begin| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        found.ok_or_else(|| StoreError::NotFound(format!("webinar {id}")))
+        self.row_by_id(&sql, id, "webinar").await
     }
 
     /// Records that a person attended (`attended`) or watched the recording

@@ -162,6 +162,25 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
+impl Store {
+    /// The row that `sql` selects with `$1 = id`, or `NotFound("{what} {id}")`.
+    pub(crate) async fn row_by_id<T>(&self, sql: &str, id: i64, what: &str) -> Result<T>
+    where
+        T: Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        let found: Option<T> = on_db!(self, |pool, begin| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        found.ok_or_else(|| StoreError::NotFound(format!("{what} {id}")))
+    }
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 

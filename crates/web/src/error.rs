@@ -50,6 +50,14 @@ impl From<askama::Error> for WebError {
 }
 
 impl WebError {
+    /// Bad input in one request field.
+    pub fn bad(field: &str, message: impl Into<String>) -> WebError {
+        WebError::BadRequest {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
     /// The status, the message for people, and the request field at fault:
     /// what both presentations (HTML pages and JSON) show. Internal causes
     /// are logged here and never shown.

@@ -18,13 +18,6 @@ use onramp_store::{AccessRequest, CertificationChange, ModuleRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-fn bad(field: &str, message: impl Into<String>) -> WebError {
-    WebError::BadRequest {
-        field: field.into(),
-        message: message.into(),
-    }
-}
-
 /// The catalogues Onramp serves (the built-in content pack).
 pub fn catalogues() -> &'static Catalogues {
     Catalogues::builtin()
@@ -297,13 +290,13 @@ pub async fn view(
     })
 }
 
-fn optional_url(field: &str, text: Option<&str>) -> Result<Option<String>, WebError> {
+pub fn optional_url(field: &str, text: Option<&str>) -> Result<Option<String>, WebError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2000 => {
             Ok(Some(u.to_string()))
         }
-        Some(u) => Err(bad(
+        Some(u) => Err(WebError::bad(
             field,
             format!("`{u}` is not an http(s) link of at most 2000 characters"),
         )),
@@ -341,7 +334,7 @@ pub async fn complete_module(
     let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
     let (progress, _, today) = progress(state, &loaded).await?;
     let progress = progress.ok_or_else(|| {
-        bad(
+        WebError::bad(
             "module",
             "this onboarding has no learning pathway (no pathway for the new hire's segment)",
         )
@@ -353,7 +346,7 @@ pub async fn complete_module(
             .iter()
             .map(|m| m.module.id.as_str())
             .collect();
-        return Err(bad(
+        return Err(WebError::bad(
             "module",
             format!("unknown module `{module}` (known: {})", known.join(", ")),
         ));
@@ -361,7 +354,7 @@ pub async fn complete_module(
     let completed_on =
         optional_date("completed_on", input.completed_on.as_deref())?.unwrap_or(today);
     if completed_on > today {
-        return Err(bad("completed_on", "is in the future"));
+        return Err(WebError::bad("completed_on", "is in the future"));
     }
     let evidence_url = optional_url("evidence_url", input.evidence_url.as_deref())?;
     state
@@ -448,7 +441,7 @@ pub async fn save_certification(
     let today = today_in(&loaded.person.time_zone, Utc::now());
     let passed_on = optional_date("passed_on", input.passed_on.as_deref())?;
     if passed_on.is_some_and(|d| d > today) {
-        return Err(bad("passed_on", "is in the future"));
+        return Err(WebError::bad("passed_on", "is in the future"));
     }
     let records = state.store.certification_records(loaded.person.id).await?;
     let existing = records.iter().find(|r| r.certification_id == certification);
@@ -467,7 +460,10 @@ pub async fn save_certification(
         existing.and_then(|r| r.passed_on),
     ) && expires <= passed
     {
-        return Err(bad("expires_on", "must be after the day it was passed"));
+        return Err(WebError::bad(
+            "expires_on",
+            "must be after the day it was passed",
+        ));
     }
     state
         .store
@@ -493,7 +489,7 @@ pub async fn set_channels(
     for c in channels {
         let c = c.trim();
         if catalogues().channel(c).is_none() {
-            return Err(bad("channels", format!("unknown channel `{c}`")));
+            return Err(WebError::bad("channels", format!("unknown channel `{c}`")));
         }
         if !ids.iter().any(|x| x == c) {
             ids.push(c.to_string());
@@ -540,7 +536,7 @@ pub async fn request_access(
             .iter()
             .map(|p| p.id.as_str())
             .collect();
-        return Err(bad(
+        return Err(WebError::bad(
             "playground",
             format!(
                 "unknown system `{playground}` (known: {})",
@@ -549,7 +545,7 @@ pub async fn request_access(
         ));
     }
     if note.len() > 2000 {
-        return Err(bad("note", "is longer than 2000 characters"));
+        return Err(WebError::bad("note", "is longer than 2000 characters"));
     }
     Ok(state
         .store
@@ -587,14 +583,14 @@ pub async fn move_access(
             }
         }
         other => {
-            return Err(bad(
+            return Err(WebError::bad(
                 "status",
                 format!("must be approved, denied or provisioned (got `{other}`)"),
             ));
         }
     }
     if note.len() > 2000 {
-        return Err(bad("note", "is longer than 2000 characters"));
+        return Err(WebError::bad("note", "is longer than 2000 characters"));
     }
     let task = catalogues()
         .playground(&request.playground_id)

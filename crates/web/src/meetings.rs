@@ -66,6 +66,20 @@ async fn person_by_email(state: &AppState, field: &str, email: &str) -> Result<i
         })
 }
 
+/// A length in whole minutes, from 1 to 600 (ten hours).
+pub fn minutes(field: &str, text: &str) -> Result<i32, WebError> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|m| (1..=600).contains(m))
+        .ok_or_else(|| {
+            WebError::bad(
+                field,
+                format!("must be a whole number of minutes from 1 to 600 (got `{text}`)"),
+            )
+        })
+}
+
 /// A meeting as the form or the API sends it.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MeetingInput {
@@ -90,13 +104,6 @@ pub struct MeetingInput {
     pub learnings: String,
 }
 
-fn bad(field: &str, message: impl Into<String>) -> WebError {
-    WebError::BadRequest {
-        field: field.into(),
-        message: message.into(),
-    }
-}
-
 /// Checks and records a meeting; returns it and the tasks it completed.
 pub async fn add_meeting(
     state: &AppState,
@@ -105,37 +112,23 @@ pub async fn add_meeting(
     input: &MeetingInput,
 ) -> Result<(Meeting, Vec<String>), WebError> {
     let loaded = service::load(state, user, id, OnboardingAction::LogMeeting).await?;
-    let role =
-        Role::parse(input.role.trim()).ok_or_else(|| bad("role", "must be `shadowed` or `led`"))?;
+    let role = Role::parse(input.role.trim())
+        .ok_or_else(|| WebError::bad("role", "must be `shadowed` or `led`"))?;
     let held_on = crate::pages::onboarding::parse_date("held_on", &input.held_on)?;
     if held_on > onramp_core::onboarding::today_in(&loaded.person.time_zone, chrono::Utc::now()) {
-        return Err(bad(
+        return Err(WebError::bad(
             "held_on",
             "is in the future; record meetings once they took place",
         ));
     }
-    let duration_minutes = input
-        .duration_minutes
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|m| (1..=600).contains(m))
-        .ok_or_else(|| {
-            bad(
-                "duration_minutes",
-                format!(
-                    "must be a whole number of minutes from 1 to 600 (got `{}`)",
-                    input.duration_minutes
-                ),
-            )
-        })?;
+    let duration_minutes = minutes("duration_minutes", &input.duration_minutes)?;
     if state
         .meetings
         .meeting_type(input.meeting_type.trim())
         .is_none()
     {
         let known: Vec<&str> = state.meetings.types.iter().map(|t| t.id.as_str()).collect();
-        return Err(bad(
+        return Err(WebError::bad(
             "meeting_type",
             format!(
                 "unknown type `{}` (known: {})",
@@ -154,7 +147,10 @@ pub async fn add_meeting(
     ) {
         (Role::Shadowed, Some(e)) => Some(person_by_email(state, "lead_email", e).await?),
         (Role::Shadowed, None) => {
-            return Err(bad("lead_email", "say who led the meeting you shadowed"));
+            return Err(WebError::bad(
+                "lead_email",
+                "say who led the meeting you shadowed",
+            ));
         }
         (Role::Led, _) => Some(loaded.person.id),
     };
@@ -175,7 +171,10 @@ pub async fn add_meeting(
         ("learnings", &input.learnings, 10_000),
     ] {
         if text.chars().count() > max {
-            return Err(bad(field, format!("is longer than {max} characters")));
+            return Err(WebError::bad(
+                field,
+                format!("is longer than {max} characters"),
+            ));
         }
     }
     Ok(state
@@ -237,7 +236,7 @@ pub async fn give_feedback(
             continue;
         }
         if state.meetings.skill(skill).is_none() {
-            return Err(bad("ratings", format!("unknown skill `{skill}`")));
+            return Err(WebError::bad("ratings", format!("unknown skill `{skill}`")));
         }
         let r = value
             .trim()
@@ -245,7 +244,7 @@ pub async fn give_feedback(
             .ok()
             .filter(|r| (1..=5).contains(r))
             .ok_or_else(|| {
-                bad(
+                WebError::bad(
                     "ratings",
                     format!("`{skill}` must be from 1 to 5 (got `{value}`)"),
                 )

@@ -26,13 +26,6 @@ fn may_answer(user: &CurrentUser, series: &OfficeHours) -> bool {
     is_enablement(user) || series.host_id == Some(user.actor.person_id)
 }
 
-fn bad(field: &str, message: impl Into<String>) -> WebError {
-    WebError::BadRequest {
-        field: field.into(),
-        message: message.into(),
-    }
-}
-
 /// One session: when, and how it shows for the viewer.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SessionView {
@@ -247,11 +240,11 @@ pub async fn ask(
     let start = match session {
         None => *up
             .first()
-            .ok_or_else(|| bad("session", "this series has no upcoming session"))?,
+            .ok_or_else(|| WebError::bad("session", "this series has no upcoming session"))?,
         Some(ts) => *up
             .iter()
             .find(|s| s.timestamp() == ts)
-            .ok_or_else(|| bad("session", "choose one of the upcoming sessions"))?,
+            .ok_or_else(|| WebError::bad("session", "choose one of the upcoming sessions"))?,
     };
     Ok(state
         .store
@@ -275,7 +268,7 @@ pub async fn cancel(
     let start = upcoming(&series, Utc::now(), 20)?
         .into_iter()
         .find(|s| s.timestamp() == start_ts)
-        .ok_or_else(|| bad("session", "choose one of the upcoming sessions"))?;
+        .ok_or_else(|| WebError::bad("session", "choose one of the upcoming sessions"))?;
     let local = series
         .recurrence()
         .local(start)
@@ -317,7 +310,7 @@ pub async fn answer(
         .collect();
     for l in &links {
         if !(l.starts_with('/') || l.starts_with("https://") || l.starts_with("http://")) {
-            return Err(bad(
+            return Err(WebError::bad(
                 "links",
                 format!("`{l}` is not a handbook path (/handbook/…) or an http(s) link"),
             ));

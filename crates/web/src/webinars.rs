@@ -12,13 +12,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-fn bad(field: &str, message: impl Into<String>) -> WebError {
-    WebError::BadRequest {
-        field: field.into(),
-        message: message.into(),
-    }
-}
-
 /// A webinar as the viewer sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebinarView {
@@ -83,16 +76,6 @@ pub struct WebinarInput {
     pub registration_url: Option<String>,
 }
 
-fn url(field: &str, text: Option<&str>) -> Result<Option<String>, WebError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2000 => {
-            Ok(Some(u.to_string()))
-        }
-        Some(u) => Err(bad(field, format!("`{u}` is not an http(s) link"))),
-    }
-}
-
 fn manage(user: &CurrentUser) -> Result<(), WebError> {
     if may_manage_webinars(&user.actor) {
         Ok(())
@@ -116,20 +99,14 @@ pub async fn add(
         .filter(|z| !z.is_empty())
         .unwrap_or("UTC");
     let local = parse_local("starts_at", &input.starts_at)
-        .map_err(|m| bad("starts_at", m.trim_start_matches("starts_at: ").to_string()))?;
+        .map_err(|m| WebError::bad("starts_at", m.trim_start_matches("starts_at: ").to_string()))?;
     let starts_at = from_local(local, zone).map_err(|m| match m.strip_prefix("time_zone: ") {
-        Some(rest) => bad("time_zone", rest),
-        None => bad("starts_at", m),
+        Some(rest) => WebError::bad("time_zone", rest),
+        None => WebError::bad("starts_at", m),
     })?;
-    let duration_minutes = input
-        .duration_minutes
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|m| (1..=600).contains(m))
-        .ok_or_else(|| bad("duration_minutes", "must be a whole number from 1 to 600"))?;
+    let duration_minutes = crate::meetings::minutes("duration_minutes", &input.duration_minutes)?;
     if input.title.trim().len() > 200 {
-        return Err(bad("title", "is longer than 200 characters"));
+        return Err(WebError::bad("title", "is longer than 200 characters"));
     }
     Ok(state
         .store
@@ -140,7 +117,10 @@ pub async fn add(
                 starts_at,
                 duration_minutes,
                 host: input.host.clone(),
-                registration_url: url("registration_url", input.registration_url.as_deref())?,
+                registration_url: crate::learning::optional_url(
+                    "registration_url",
+                    input.registration_url.as_deref(),
+                )?,
             },
         )
         .await?)
@@ -155,9 +135,12 @@ pub async fn set_recording(
 ) -> Result<Webinar, WebError> {
     manage(user)?;
     let w = state.store.webinar(id).await?;
-    let link = url("recording_url", recording_url)?;
+    let link = crate::learning::optional_url("recording_url", recording_url)?;
     if link.is_some() && w.starts_at > Utc::now() {
-        return Err(bad("recording_url", "the webinar has not taken place yet"));
+        return Err(WebError::bad(
+            "recording_url",
+            "the webinar has not taken place yet",
+        ));
     }
     Ok(state
         .store
@@ -176,16 +159,16 @@ pub async fn attend(
     let w = state.store.webinar(id).await?;
     let how = match how.trim() {
         "attended" if w.starts_at > Utc::now() => {
-            return Err(bad("how", "the webinar has not started yet"));
+            return Err(WebError::bad("how", "the webinar has not started yet"));
         }
         "watched" if w.recording_url.is_none() => {
-            return Err(bad("how", "the webinar has no recording yet"));
+            return Err(WebError::bad("how", "the webinar has no recording yet"));
         }
         "attended" => Some("attended"),
         "watched" => Some("watched"),
         "none" | "" => None,
         other => {
-            return Err(bad(
+            return Err(WebError::bad(
                 "how",
                 format!("must be attended, watched or none (got `{other}`)"),
             ));
@@ -210,7 +193,7 @@ pub async fn freshness(
     }
     let max_age = max_age_days.unwrap_or(freshness::DEFAULT_MAX_AGE_DAYS);
     if !(0..=3650).contains(&max_age) {
-        return Err(bad("max_age_days", "must be from 0 to 3650"));
+        return Err(WebError::bad("max_age_days", "must be from 0 to 3650"));
     }
     let programs: Vec<(String, onramp_core::program::Program)> = state
         .store
