@@ -3088,4 +3088,31 @@ async fn learning_resources_per_role(store: Store, _db: Database) {
             "{path}"
         );
     }
+    let (_, page) = app.get("/webinars", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains("Next one")
+            && page.contains("you watched the recording")
+            && !page.contains("Add a webinar"),
+        "{page}"
+    );
+    let enablement_account = store
+        .account_of_person(w.enablement.0)
+        .await
+        .expect("account")
+        .expect("exists")
+        .id;
+    let (en_cookie, _) = session(&store, enablement_account).await;
+    let (_, page) = app.get("/webinars", &[("cookie", &en_cookie)]).await;
+    assert!(
+        page.contains("Add a webinar") && page.contains("Recording link"),
+        "{page}"
+    );
+    let (s, page) = app
+        .get("/content?max_age_days=0", &[("cookie", &en_cookie)])
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("Stale entries") && page.contains("catalogues/pathways.yaml"),
+        "{page}"
+    );
 }
