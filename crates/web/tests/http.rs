@@ -2622,7 +2622,8 @@ async fn learning_resources_per_role(store: Store, _db: Database) {
         )
         .await;
     assert_eq!(s, 404, "{body}");
-    let today = Utc::now().date_naive();
+    // "Today" of the new hire (Europe/London), as the server counts days.
+    let today = onramp_core::onboarding::today_in("Europe/London", Utc::now());
     let soon = today + chrono::Duration::days(20);
     let (s, body) = app
         .send(
