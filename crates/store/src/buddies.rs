@@ -379,26 +379,14 @@ impl Store {
     }
 
     pub async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
-        Ok(on_db!(self, |pool, _b| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "{MEETING_SELECT} WHERE m.id = $1"
-            )))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        }))
+        self.optional_row(&format!("{MEETING_SELECT} WHERE m.id = $1"), id)
+            .await
     }
 
     /// The meetings of an onboarding, by date.
     pub async fn meetings_of(&self, onboarding_id: i64) -> Result<Vec<Meeting>> {
-        Ok(on_db!(self, |pool, _b| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "{MEETING_SELECT} WHERE m.onboarding_id = $1 ORDER BY m.held_on, m.id"
-            )))
-            .bind(onboarding_id)
-            .fetch_all(pool)
-            .await?
-        }))
+        let sql = format!("{MEETING_SELECT} WHERE m.onboarding_id = $1 ORDER BY m.held_on, m.id");
+        self.rows_by_id(&sql, onboarding_id).await
     }
 
     /// Meetings shadowed, and led meetings with feedback, for graduation.

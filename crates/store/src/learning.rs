@@ -513,12 +513,7 @@ impl Store {
         let sql = format!(
             "SELECT {ACCESS_COLUMNS} FROM access_requests WHERE onboarding_id = $1 ORDER BY id"
         );
-        Ok(on_db!(self, |pool, begin| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(onboarding_id)
-                .fetch_all(pool)
-                .await?
-        }))
+        self.rows_by_id(&sql, onboarding_id).await
     }
 
     /// Requests waiting for someone: `requested` (the manager decides) and

@@ -162,22 +162,48 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
+/// A row type both backends can read.
+pub(crate) trait Row:
+    Send
+    + Unpin
+    + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+impl<T> Row for T where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+
 impl Store {
-    /// The row that `sql` selects with `$1 = id`, or `NotFound("{what} {id}")`.
-    pub(crate) async fn row_by_id<T>(&self, sql: &str, id: i64, what: &str) -> Result<T>
-    where
-        T: Send
-            + Unpin
-            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-    {
-        let found: Option<T> = on_db!(self, |pool, begin| {
+    /// The row that `sql` selects with `$1 = id`, if any.
+    pub(crate) async fn optional_row<T: Row>(&self, sql: &str, id: i64) -> Result<Option<T>> {
+        Ok(on_db!(self, |pool, begin| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
                 .bind(id)
                 .fetch_optional(pool)
                 .await?
-        });
-        found.ok_or_else(|| StoreError::NotFound(format!("{what} {id}")))
+        }))
+    }
+
+    /// The row that `sql` selects with `$1 = id`, or `NotFound("{what} {id}")`.
+    pub(crate) async fn row_by_id<T: Row>(&self, sql: &str, id: i64, what: &str) -> Result<T> {
+        self.optional_row(sql, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("{what} {id}")))
+    }
+
+    /// Every row that `sql` selects with `$1 = id`.
+    pub(crate) async fn rows_by_id<T: Row>(&self, sql: &str, id: i64) -> Result<Vec<T>> {
+        Ok(on_db!(self, |pool, begin| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+        }))
     }
 }
 

@@ -236,26 +236,14 @@ impl Store {
     }
 
     pub async fn question(&self, id: i64) -> Result<Option<Question>> {
-        Ok(on_db!(self, |pool, _b| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "{QUESTION_SELECT} WHERE q.id = $1"
-            )))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        }))
+        self.optional_row(&format!("{QUESTION_SELECT} WHERE q.id = $1"), id)
+            .await
     }
 
     /// Every question of a series, most votes first.
     pub async fn questions_of(&self, series_id: i64) -> Result<Vec<Question>> {
-        Ok(on_db!(self, |pool, _b| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "{QUESTION_SELECT} WHERE q.series_id = $1 ORDER BY votes DESC, q.id"
-            )))
-            .bind(series_id)
-            .fetch_all(pool)
-            .await?
-        }))
+        let sql = format!("{QUESTION_SELECT} WHERE q.series_id = $1 ORDER BY votes DESC, q.id");
+        self.rows_by_id(&sql, series_id).await
     }
 
     /// Answered questions of every series (for search).
