@@ -3,7 +3,7 @@
 # in Python's standard json module, in one run on the same files; and peak
 # memory for a 5 MB payload.
 #
-#   bench/ping.sh [COUNT] [SIZE_BYTES]
+#   bench/ping.sh [COUNT] [SIZE_BYTES]      (RUNS=5: runs of each side)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-40}
@@ -16,16 +16,27 @@ EE=../shared/data/service-ping/metrics_ee.tsv
 ./target/release/examples/generate "$DIR/batch" "$COUNT" "$SIZE" "$EE"
 ./target/release/examples/generate "$DIR/big" 1 5000000 "$EE"
 BYTES=$(cat "$DIR"/batch/*.json | wc -c)
-echo "== $COUNT payloads, $BYTES bytes in all"
-t0=$(date +%s.%N)
-./target/release/onramp --data-dir "$DIR/data" ping analyze "$DIR"/batch/*.json --format json >/dev/null
-t1=$(date +%s.%N)
-python3 bench/ping_baseline.py "$DIR"/batch/*.json >/dev/null
-t2=$(date +%s.%N)
-rust=$(echo "$t1 - $t0" | bc -l); py=$(echo "$t2 - $t1" | bc -l)
-printf "onramp: %.3f s, %.0f MB/s\n" "$rust" "$(echo "$BYTES / $rust / 1000000" | bc -l)"
-printf "python: %.3f s, %.0f MB/s\n" "$py" "$(echo "$BYTES / $py / 1000000" | bc -l)"
-printf "ratio: %.1fx\n" "$(echo "$py / $rust" | bc -l)"
+RUNS=${RUNS:-5}
+echo "== $COUNT payloads, $BYTES bytes in all; $RUNS runs of each, taken in turns"
+seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+rust=(); py=()
+for _ in $(seq "$RUNS"); do
+  rust+=("$(seconds ./target/release/onramp --data-dir "$DIR/data" ping analyze "$DIR"/batch/*.json --format json)")
+  py+=("$(seconds python3 bench/ping_baseline.py "$DIR"/batch/*.json)")
+done
+best() { printf '%s\n' "$@" | sort -g | head -1; }
+median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+report() {
+  local label=$1; shift
+  local b m; b=$(best "$@"); m=$(median "$@")
+  printf "%-7s best %.3f s (%.0f MB/s), median %.3f s; all: %s\n" \
+    "$label" "$b" "$(echo "$BYTES / $b / 1000000" | bc -l)" "$m" "$*"
+}
+report onramp: "${rust[@]}"
+report python: "${py[@]}"
+printf "ratio: best %.1fx, median %.1fx\n" \
+  "$(echo "$(best "${py[@]}") / $(best "${rust[@]}")" | bc -l)" \
+  "$(echo "$(median "${py[@]}") / $(median "${rust[@]}")" | bc -l)"
 BIG=$(wc -c < "$DIR"/big/payload-0000.json)
 echo "== one payload of $BIG bytes"
 /usr/bin/time -f "onramp peak RSS %M KB, %e s" ./target/release/onramp --data-dir "$DIR/data" ping analyze "$DIR"/big/payload-0000.json --format json >/dev/null

@@ -23,7 +23,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 // Many small allocations per request (rows, views, templates): mimalloc
-// handles them with less contention than the system allocator.
+// handles them with less contention than the system allocator. Built without
+// transparent huge pages: asking for them made a short command zero tens of
+// megabytes it never used, and its run time vary (PERFORMANCE.md, Service Ping).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

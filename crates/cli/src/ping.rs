@@ -89,30 +89,38 @@ fn analyze_files(
     let d = dictionary(settings)?;
     let bar = (files.len() > 1 && std::io::stderr().is_terminal())
         .then(|| indicatif::ProgressBar::new(files.len() as u64));
+    // A batch's JSON is written by the cores too, one analysis each.
+    let json_each = matches!(format, Format::Json) && files.len() > 1;
     // Files are read and analysed on every core; results keep the files' order.
-    let work = |file: &PathBuf| -> Result<(Payload, Analysis), String> {
+    let work = |file: &PathBuf| -> Result<Analysed, String> {
         let name = file.display().to_string();
         let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
         let p = Payload::parse(&bytes, &d).map_err(|e| e.to_string())?;
         drop(bytes);
         let a = analyze(&name, &p, &d, show_personal);
+        let json = if json_each {
+            Some(serde_json::value::to_raw_value(&a).map_err(|e| e.to_string())?)
+        } else {
+            None
+        };
         // Keep the payload only when it is needed for a comparison.
         let kept = if compare_them {
             p
         } else {
             Payload {
                 leaves: Default::default(),
+                raw: Default::default(),
                 ..p
             }
         };
-        Ok((kept, a))
+        Ok((kept, a, json))
     };
     let results = in_parallel(files, &work, || {
         if let Some(b) = &bar {
             b.inc(1);
         }
     });
-    let mut ok: Vec<(Payload, Analysis)> = Vec::new();
+    let mut ok: Vec<Analysed> = Vec::new();
     let mut errors: Vec<serde_json::Value> = Vec::new();
     for (file, result) in files.iter().zip(results) {
         match result {
@@ -129,7 +137,7 @@ fn analyze_files(
     }
     let mut comparisons = Vec::new();
     if compare_them {
-        let mut by_instance: Vec<&(Payload, Analysis)> = ok.iter().collect();
+        let mut by_instance: Vec<&Analysed> = ok.iter().collect();
         by_instance.sort_by(|a, b| {
             a.0.uuid
                 .cmp(&b.0.uuid)
@@ -151,15 +159,33 @@ fn analyze_files(
             eprintln!("note: --compare needs two or more payloads of the same instance (uuid)");
         }
     }
-    let analyses: Vec<Analysis> = ok.into_iter().map(|(_, a)| a).collect();
+    let (analyses, json): (Vec<Analysis>, Vec<_>) = ok.into_iter().map(|(_, a, j)| (a, j)).unzip();
     match format {
         Format::Json => {
-            if analyses.len() == 1 && comparisons.is_empty() && errors.is_empty() {
+            if !json_each && analyses.len() == 1 && comparisons.is_empty() && errors.is_empty() {
                 print_json(&analyses[0])?;
             } else {
-                print_json(
-                    &serde_json::json!({"analyses": analyses, "comparisons": comparisons, "errors": errors}),
-                )?;
+                // Each analysis on one line, as the cores wrote it.
+                #[derive(serde::Serialize)]
+                struct Batch<'a> {
+                    analyses: Vec<&'a serde_json::value::RawValue>,
+                    comparisons: &'a [compare::Comparison],
+                    errors: &'a [serde_json::Value],
+                }
+                let written: Vec<Box<serde_json::value::RawValue>> = if json_each {
+                    json.into_iter().flatten().collect()
+                } else {
+                    analyses
+                        .iter()
+                        .map(serde_json::value::to_raw_value)
+                        .collect::<Result<_, _>>()
+                        .map_err(|e| CliError::Failed(format!("cannot write JSON: {e}")))?
+                };
+                print_json(&Batch {
+                    analyses: written.iter().map(AsRef::as_ref).collect(),
+                    comparisons: &comparisons,
+                    errors: &errors,
+                })?;
             }
         }
         Format::Csv => print!("{}", report::csv(&analyses)),
@@ -183,6 +209,10 @@ fn analyze_files(
         )))
     }
 }
+
+/// A payload (its leaves only when comparing), its analysis, and the
+/// analysis as JSON when the batch is written as JSON.
+type Analysed = (Payload, Analysis, Option<Box<serde_json::value::RawValue>>);
 
 fn import(settings: &Settings, dir: &Path, json: bool) -> CliResult<()> {
     let roots = [dir.join("config/metrics"), dir.join("ee/config/metrics")];

@@ -615,7 +615,7 @@ fn topology_nodes(p: &Payload) -> Option<usize> {
         #[serde(default)]
         nodes: Vec<serde::de::IgnoredAny>,
     }
-    match (p.raw.get("topology"), p.leaves.get("topology")) {
+    match (p.raw.get("topology"), p.value("topology")) {
         (Some(text), _) => serde_json::from_str::<Topology>(text)
             .ok()
             .map(|t| t.nodes.len()),
@@ -648,7 +648,7 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
         ultimate: plan == "ultimate",
     };
     let scorecard = scorecard(&ctx, months_since_purchase);
-    let categories: Vec<String> = match p.leaves.get("settings.collected_data_categories") {
+    let categories: Vec<String> = match p.value("settings.collected_data_categories") {
         Some(serde_json::Value::Array(a)) => a
             .iter()
             .filter_map(|v| v.as_str().map(str::to_string))
@@ -661,15 +661,15 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
         .and_then(parse_time)
         .zip(recorded)
         .map(|(end, start)| (end - start).num_seconds());
-    // Per stage: metrics reported, in use, and the three largest (kept as we go).
-    let mut per_stage: BTreeMap<&str, StageTally> = BTreeMap::new();
+    // Per stage (by id): metrics reported, in use, and the three largest (kept as we go).
+    let mut per_stage: Vec<StageTally> =
+        vec![StageTally::default(); dictionary.stage_names().len()];
     let mut without = 0;
-    for (key, value) in &p.leaves {
-        let definition = dictionary.get(key);
-        if definition.is_none() {
+    for (key, leaf) in p.leaves.iter() {
+        if leaf.definition.is_none() {
             without += 1;
         }
-        let Some(n) = value.as_f64().filter(|n| *n >= 0.0) else {
+        let Some(n) = leaf.value.as_f64().filter(|n| *n >= 0.0) else {
             continue;
         };
         if !(key.starts_with("counts")
@@ -678,19 +678,20 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
         {
             continue;
         }
-        let entry = per_stage
-            .entry(dictionary.stage(definition, key))
-            .or_default();
+        let Some(entry) = per_stage.get_mut(dictionary.stage_id(leaf.definition, key).index())
+        else {
+            continue;
+        };
         entry.0 += 1;
         if n > 0.0 {
             entry.1 += 1;
             let top = &mut entry.2;
             if top.len() < 3
-                || top.last().is_some_and(|(k, smallest)| {
-                    n > *smallest || (n == *smallest && key.as_str() < *k)
-                })
+                || top
+                    .last()
+                    .is_some_and(|(k, smallest)| n > *smallest || (n == *smallest && key < *k))
             {
-                top.push((key.as_str(), n));
+                top.push((key, n));
                 top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
                 top.truncate(3);
             }
@@ -698,8 +699,10 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
     }
     let mut stages: Vec<StageBreadth> = per_stage
         .into_iter()
+        .enumerate()
+        .filter(|(_, (metrics, _, _))| *metrics > 0)
         .map(|(stage, (metrics, non_zero, top))| StageBreadth {
-            stage: stage.to_string(),
+            stage: dictionary.stage_names()[stage].clone(),
             metrics,
             non_zero,
             top: top.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
@@ -721,7 +724,7 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
         "object_store.uploads.enabled",
         "settings.operating_system",
     ] {
-        if let Some(v) = p.leaves.get(key) {
+        if let Some(v) = p.value(key) {
             infrastructure.insert(key.to_string(), v.to_string().trim_matches('"').to_string());
         }
     }
@@ -765,8 +768,7 @@ pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: 
                 .zip(billable)
                 .map(|(s, b)| (s - b).max(0.0)),
             dormant_user_deactivation: p
-                .leaves
-                .get("deactivate_dormant_users_enabled")
+                .value("deactivate_dormant_users_enabled")
                 .and_then(serde_json::Value::as_bool),
         },
         version_age: p.version.map(version_age),

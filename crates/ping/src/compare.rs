@@ -80,14 +80,14 @@ pub fn compare(a: (&Payload, &Analysis), b: (&Payload, &Analysis)) -> Result<Com
         }
         if is_monthly(key) {
             monthly.push(Change {
-                key: key.clone(),
+                key: key.to_string(),
                 before,
                 after,
                 per_month: None,
             });
         } else if is_all_time(key) {
             all_time.push(Change {
-                key: key.clone(),
+                key: key.to_string(),
                 before,
                 after,
                 per_month: Some(((after - before) / days * 30.0 * 100.0).round() / 100.0),

@@ -18,10 +18,74 @@ pub struct Definition {
     pub description: String,
 }
 
-/// Definitions by key path.
-#[derive(Debug, Default, Clone)]
+/// The position of a definition in its dictionary. Payloads remember it for
+/// each key, so a key is looked up once; ids only mean something with the
+/// dictionary that gave them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DefinitionId(u32);
+
+/// A stage name, interned by its dictionary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StageId(u16);
+
+impl StageId {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// A place in the tree of key path segments: a parser walks it one JSON key
+/// at a time instead of looking up whole paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Node(u32);
+
+/// One segment of the tree: its text (in `Dictionary::segment_text`), the
+/// node above, and the definition ending here.
+#[derive(Debug, Clone, Default)]
+struct Segment {
+    parent: u32,
+    start: u32,
+    len: u32,
+    definition: Option<u32>,
+}
+
+/// Where an edge of the tree is kept in the edge table.
+fn edge_hash(parent: u32, part: &str) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    parent.hash(&mut h);
+    h.write(part.as_bytes());
+    h.finish()
+}
+
+/// Definitions by key path, with each definition's stage resolved once.
+#[derive(Debug, Clone)]
 pub struct Dictionary {
-    by_key: HashMap<String, Definition>,
+    /// Key paths split at `.`; the first segment is the root. All segments'
+    /// texts sit in one string and every edge in one table, which keeps a
+    /// lookup within a few cache lines.
+    tree: Vec<Segment>,
+    segment_text: String,
+    /// Segment ids, found by (parent, text).
+    edges: hashbrown::HashTable<u32>,
+    definitions: Vec<Definition>,
+    /// The stage of each definition: its own, or the fallback from its path.
+    stage_ids: Vec<StageId>,
+    /// Stage names; the fallback stages come first, in [`FALLBACK_STAGES`] order.
+    stages: Vec<String>,
+}
+
+impl Default for Dictionary {
+    fn default() -> Dictionary {
+        Dictionary {
+            tree: vec![Segment::default()],
+            segment_text: String::new(),
+            edges: hashbrown::HashTable::new(),
+            definitions: Vec::new(),
+            stage_ids: Vec::new(),
+            stages: FALLBACK_STAGES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
 }
 
 impl Dictionary {
@@ -58,71 +122,243 @@ impl Dictionary {
             let Some(key_path) = cells.get(key).filter(|k| !k.is_empty()) else {
                 return Err(format!("{file}:{}: no key_path", i + 1));
             };
-            self.by_key.insert(
-                key_path.to_string(),
-                Definition {
-                    key_path: key_path.to_string(),
-                    stage: get(&cells, "product_stage"),
-                    group: get(&cells, "product_group"),
-                    time_frame: get(&cells, "time_frame"),
-                    status: get(&cells, "status"),
-                    tiers: get(&cells, "tier"),
-                    data_source: get(&cells, "data_source"),
-                    description: get(&cells, "description"),
-                },
-            );
+            self.insert(Definition {
+                key_path: key_path.to_string(),
+                stage: get(&cells, "product_stage"),
+                group: get(&cells, "product_group"),
+                time_frame: get(&cells, "time_frame"),
+                status: get(&cells, "status"),
+                tiers: get(&cells, "tier"),
+                data_source: get(&cells, "data_source"),
+                description: get(&cells, "description"),
+            });
             added += 1;
         }
         Ok(added)
     }
 
-    /// Adds one definition (from a YAML import).
+    /// Adds one definition; a later one for the same key path replaces it.
     pub fn insert(&mut self, d: Definition) {
-        self.by_key.insert(d.key_path.clone(), d);
+        let stage = if d.stage.is_empty() {
+            fallback_stage_id(&d.key_path)
+        } else {
+            self.intern(&d.stage)
+        };
+        let mut node = 0u32;
+        for part in d.key_path.split('.') {
+            node = match self.child(Node(node), part) {
+                Some(Node(child)) => child,
+                None => self.add_segment(node, part),
+            };
+        }
+        let node = node as usize;
+        match self.tree[node].definition {
+            Some(i) => {
+                self.definitions[i as usize] = d;
+                self.stage_ids[i as usize] = stage;
+            }
+            None => {
+                let i = u32::try_from(self.definitions.len()).unwrap_or(u32::MAX);
+                self.tree[node].definition = Some(i);
+                self.definitions.push(d);
+                self.stage_ids.push(stage);
+            }
+        }
+    }
+
+    fn add_segment(&mut self, parent: u32, part: &str) -> u32 {
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let id = to_u32(self.tree.len());
+        self.tree.push(Segment {
+            parent,
+            start: to_u32(self.segment_text.len()),
+            len: to_u32(part.len()),
+            definition: None,
+        });
+        self.segment_text.push_str(part);
+        let (tree, text) = (&self.tree, &self.segment_text);
+        self.edges.insert_unique(edge_hash(parent, part), id, |&i| {
+            tree.get(i as usize)
+                .map_or(0, |s| edge_hash(s.parent, segment_text(text, s)))
+        });
+        id
+    }
+
+    /// The segment `part` right below `node`.
+    fn child(&self, node: Node, part: &str) -> Option<Node> {
+        self.edges
+            .find(edge_hash(node.0, part), |&i| {
+                self.tree.get(i as usize).is_some_and(|s| {
+                    s.parent == node.0 && segment_text(&self.segment_text, s) == part
+                })
+            })
+            .map(|&i| Node(i))
+    }
+
+    fn intern(&mut self, stage: &str) -> StageId {
+        let i = self
+            .stages
+            .iter()
+            .position(|s| s == stage)
+            .unwrap_or_else(|| {
+                self.stages.push(stage.to_string());
+                self.stages.len() - 1
+            });
+        StageId(u16::try_from(i).unwrap_or(u16::MAX))
     }
 
     pub fn len(&self) -> usize {
-        self.by_key.len()
+        self.definitions.len()
     }
 
     /// Every definition, by key path.
     pub fn definitions(&self) -> Vec<&Definition> {
-        let mut all: Vec<&Definition> = self.by_key.values().collect();
+        let mut all: Vec<&Definition> = self.definitions.iter().collect();
         all.sort_by(|a, b| a.key_path.cmp(&b.key_path));
         all
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_key.is_empty()
+        self.definitions.is_empty()
+    }
+
+    /// The definition with exactly this key path.
+    pub fn find(&self, key: &str) -> Option<DefinitionId> {
+        self.definition_at(self.walk(Some(Dictionary::ROOT), key))
+    }
+
+    /// The top of the tree (the empty path).
+    pub const ROOT: Node = Node(0);
+
+    /// The node of `key` below `node` (`key` may hold dots), or `None` when
+    /// no definition starts with that path.
+    pub fn walk(&self, node: Option<Node>, key: &str) -> Option<Node> {
+        if key.as_bytes().contains(&b'.') {
+            key.split('.')
+                .try_fold(node?, |node, part| self.child(node, part))
+        } else {
+            self.child(node?, key)
+        }
+    }
+
+    /// The definition of `segment` below `parent` without the segment's
+    /// `_weekly`/`_monthly` suffix.
+    pub fn child_without_suffix(
+        &self,
+        parent: Option<Node>,
+        segment: &str,
+    ) -> Option<DefinitionId> {
+        let stripped = segment
+            .strip_suffix("_weekly")
+            .or_else(|| segment.strip_suffix("_monthly"))?;
+        self.definition_at(self.walk(parent, stripped))
+    }
+
+    /// The definition whose key path ends at `node`.
+    pub fn definition_at(&self, node: Option<Node>) -> Option<DefinitionId> {
+        self.tree
+            .get(node?.0 as usize)?
+            .definition
+            .map(DefinitionId)
     }
 
     /// The definition of a key path; a `_weekly`/`_monthly` suffix is tried without.
+    pub fn lookup(&self, key: &str) -> Option<DefinitionId> {
+        self.find(key).or_else(|| self.find_without_suffix(key))
+    }
+
+    /// The definition of a key path without its `_weekly`/`_monthly` suffix.
+    pub fn find_without_suffix(&self, key: &str) -> Option<DefinitionId> {
+        key.strip_suffix("_weekly")
+            .or_else(|| key.strip_suffix("_monthly"))
+            .and_then(|k| self.find(k))
+    }
+
+    /// The definition an id of this dictionary stands for.
+    pub fn definition(&self, id: DefinitionId) -> Option<&Definition> {
+        self.definitions.get(id.0 as usize)
+    }
+
+    /// The definition of a key path (see [`Dictionary::lookup`]).
     pub fn get(&self, key: &str) -> Option<&Definition> {
-        self.by_key.get(key).or_else(|| {
-            key.strip_suffix("_weekly")
-                .or_else(|| key.strip_suffix("_monthly"))
-                .and_then(|k| self.by_key.get(k))
-        })
+        self.lookup(key).and_then(|id| self.definition(id))
     }
 
     /// Whether some definition has exactly this key path (an object metric).
     pub fn is_defined(&self, key: &str) -> bool {
-        self.by_key.contains_key(key)
+        self.find(key).is_some()
+    }
+
+    /// The stage of a key: its definition's, or a fallback from its path.
+    pub fn stage_id(&self, definition: Option<DefinitionId>, key: &str) -> StageId {
+        definition
+            .and_then(|id| self.stage_ids.get(id.0 as usize).copied())
+            .unwrap_or_else(|| fallback_stage_id(key))
+    }
+
+    pub fn stage_name(&self, stage: StageId) -> &str {
+        self.stages
+            .get(stage.index())
+            .map_or("unknown", String::as_str)
+    }
+
+    /// Every stage name, indexed by [`StageId::index`].
+    pub fn stage_names(&self) -> &[String] {
+        &self.stages
     }
 
     /// The stage of a key: its definition's, or a fallback from its path.
     pub fn stage_of(&self, key: &str) -> String {
-        self.stage(self.get(key), key).to_string()
+        self.stage_name(self.stage_id(self.lookup(key), key))
+            .to_string()
     }
+}
 
-    /// The stage from a definition, or from the key's path (a few string
-    /// comparisons: cheaper than remembering it).
-    pub fn stage<'a>(&self, definition: Option<&'a Definition>, key: &str) -> &'a str {
-        match definition {
-            Some(d) if !d.stage.is_empty() => &d.stage,
-            _ => fallback_stage(key),
+fn segment_text<'a>(text: &'a str, segment: &Segment) -> &'a str {
+    text.get(segment.start as usize..segment.start as usize + segment.len as usize)
+        .unwrap_or_default()
+}
+
+/// Every stage [`fallback_stage`] gives.
+pub const FALLBACK_STAGES: [&str; 12] = [
+    "unknown",
+    "create",
+    "verify",
+    "plan",
+    "package",
+    "deploy",
+    "secure",
+    "monitor",
+    "govern",
+    "manage",
+    "systems",
+    "data_stores",
+];
+
+/// At most this many keys' fallback stages are remembered per thread.
+const REMEMBERED_FALLBACKS: usize = 1 << 16;
+
+thread_local! {
+    /// Fallback stages of keys without a definition: the same keys come back
+    /// in every payload of a batch, and finding the stage takes a dozen
+    /// substring searches.
+    static FALLBACKS: std::cell::RefCell<HashMap<Box<str>, StageId>> =
+        std::cell::RefCell::new(HashMap::default());
+}
+
+fn fallback_stage_id(key: &str) -> StageId {
+    FALLBACKS.with_borrow_mut(|remembered| {
+        if let Some(stage) = remembered.get(key) {
+            return *stage;
         }
-    }
+        let name = fallback_stage(key);
+        let stage = StageId(FALLBACK_STAGES.iter().position(|s| *s == name).unwrap_or(0) as u16);
+        if remembered.len() >= REMEMBERED_FALLBACKS {
+            remembered.clear();
+        }
+        remembered.insert(key.into(), stage);
+        stage
+    })
 }
 
 const GROUP_STAGES: &str = include_str!("../data/group_stage_map.tsv");
@@ -221,8 +457,7 @@ pub fn from_yaml(file: &str, text: &str) -> Result<Vec<Definition>, String> {
 impl Dictionary {
     /// As a `metrics.tsv`-shaped text (for saving an imported dictionary).
     pub fn to_tsv(&self) -> String {
-        let mut rows: Vec<&Definition> = self.by_key.values().collect();
-        rows.sort_by(|a, b| a.key_path.cmp(&b.key_path));
+        let rows = self.definitions();
         let mut out = String::from(
             "key_path\tproduct_stage\tproduct_group\ttime_frame\tstatus\ttier\tdata_source\tdescription\n",
         );
@@ -285,24 +520,26 @@ pub fn fallback_stage(key: &str) -> &'static str {
     }
 }
 
+/// Words in a key's last segment that tell its stage; the first stage in
+/// this list with a word in the key wins.
+const STAGE_WORDS: [(&str, &[&str]); 6] = [
+    (
+        "secure",
+        &["sast", "dast", "scan", "secret_detection", "fuzzing"],
+    ),
+    ("deploy", &["deploy", "environment"]),
+    ("verify", &["pipeline", "ci_", "runner", "build"]),
+    ("create", &["merge_request", "push", "repo"]),
+    ("plan", &["issue", "epic", "board"]),
+    ("package", &["package", "registry"]),
+];
+
 fn keyword_stage(key: &str) -> &'static str {
     let last = key.rsplit('.').next().unwrap_or(key);
-    let has = |w: &str| last.contains(w);
-    if has("sast") || has("dast") || has("scan") || has("secret_detection") || has("fuzzing") {
-        "secure"
-    } else if has("deploy") || has("environment") {
-        "deploy"
-    } else if has("pipeline") || has("ci_") || has("runner") || has("build") {
-        "verify"
-    } else if has("merge_request") || has("push") || has("repo") {
-        "create"
-    } else if has("issue") || has("epic") || has("board") {
-        "plan"
-    } else if has("package") || has("registry") {
-        "package"
-    } else {
-        "unknown"
-    }
+    STAGE_WORDS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| last.contains(w)))
+        .map_or("unknown", |(stage, _)| stage)
 }
 
 #[cfg(test)]
@@ -375,5 +612,56 @@ mod tests {
         assert_eq!(fallback_stage("redis_hll_counters.code_review.x"), "create");
         assert_eq!(fallback_stage("counts.sast_jobs"), "secure");
         assert_eq!(fallback_stage("whatever"), "unknown");
+        // The first stage in the list wins when a key has words of several.
+        assert_eq!(fallback_stage("counts.issue_sast_jobs"), "secure");
+        assert_eq!(fallback_stage("counts.epic_pipelines"), "verify");
+        assert_eq!(fallback_stage("counts.repo_registry"), "create");
+        assert_eq!(fallback_stage("counts.deploy.other"), "unknown");
+        // Every fallback has its own id (none is counted as "unknown" by mistake).
+        for key in [
+            "usage_activity_by_stage.enablement.x",
+            "usage_activity_by_stage.configure.x",
+            "redis_hll_counters.search.x",
+            "redis_hll_counters.incident_management_alerts.x",
+            "counts.package_events",
+            "counts.issues",
+            "counts.merge_requests",
+            "counts.pipelines",
+            "usage_activity_by_stage.monitor.x",
+            "usage_activity_by_stage.govern.x",
+            "usage_activity_by_stage.manage.x",
+        ] {
+            let d = Dictionary::default();
+            assert_eq!(
+                d.stage_name(d.stage_id(None, key)),
+                fallback_stage(key),
+                "{key}"
+            );
+            assert_ne!(fallback_stage(key), "unknown", "{key}");
+        }
+    }
+
+    #[test]
+    fn stages_are_resolved_once_per_definition() {
+        let mut d = Dictionary::default();
+        d.add_tsv(
+            "t",
+            "key_path\tproduct_stage\ncounts.a\tplan\ncounts.sast_jobs\t\ncounts.b\tplan\n",
+        )
+        .unwrap();
+        let a = d.find("counts.a");
+        let b = d.find("counts.b");
+        assert_eq!(d.stage_id(a, "counts.a"), d.stage_id(b, "counts.b"));
+        assert_eq!(d.stage_name(d.stage_id(a, "counts.a")), "plan");
+        // No stage in the definition: the fallback from its path.
+        let sast = d.find("counts.sast_jobs");
+        assert_eq!(d.stage_name(d.stage_id(sast, "counts.sast_jobs")), "secure");
+        assert_eq!(d.lookup("counts.a_monthly"), a);
+        assert_eq!(d.find("counts.a_monthly"), None);
+        // A later definition of the same key replaces the first.
+        d.add_tsv("u", "key_path\tproduct_stage\ncounts.a\tcreate\n")
+            .unwrap();
+        assert_eq!(d.len(), 3);
+        assert_eq!(d.stage_of("counts.a"), "create");
     }
 }

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod compare;
 pub mod dictionary;
 pub mod generate;
+pub mod leaves;
 pub mod payload;
 pub mod report;
 

@@ -2,7 +2,7 @@
 //! defines, with failed metrics told apart from values.
 
 use crate::Error;
-use crate::dictionary::Dictionary;
+use crate::dictionary::{Dictionary, Node};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
@@ -91,8 +91,7 @@ pub fn sentinel(v: &Value) -> Option<&'static str> {
     }
 }
 
-/// Key path → value.
-pub type Leaves = rustc_hash::FxHashMap<String, Value>;
+pub use crate::leaves::{Leaf, Leaves};
 
 /// A parsed payload.
 #[derive(Clone, Debug)]
@@ -140,36 +139,53 @@ impl Payload {
     /// (no intermediate tree). Errors say what is wrong (with line and column
     /// for broken JSON) and never panic.
     pub fn parse(bytes: &[u8], dictionary: &Dictionary) -> Result<Payload, Error> {
-        let mut leaves =
-            Leaves::with_capacity_and_hasher((bytes.len() / 64).min(8192), Default::default());
-        let mut raw = std::collections::HashMap::new();
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let mut path = String::with_capacity(128);
-        let root = Flatten {
+        let mut flatten = Flatten {
+            json: jiter::Jiter::new(bytes),
             dictionary,
-            out: &mut leaves,
-            raw: &mut raw,
-            path: &mut path,
-            root: true,
+            leaves: Leaves::with_capacity((bytes.len() / 64).min(8192)),
+            raw: std::collections::HashMap::new(),
+            path: String::with_capacity(128),
         };
-        let outcome =
-            serde::de::DeserializeSeed::deserialize(root, &mut de).and_then(|()| de.end());
-        if let Err(e) = outcome {
-            return Err(if e.is_eof() {
-                Error::Invalid(format!(
-                    "truncated JSON: the file ends early (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ))
-            } else if e.to_string().starts_with(NOT_AN_OBJECT) {
-                Error::Invalid(
-                    "not a Service Ping payload: the top level is not a JSON object".into(),
-                )
-            } else {
-                Error::Invalid(format!("not valid JSON: {e}"))
-            });
+        let outcome = flatten.json.peek().map_err(Stop::from).and_then(|peek| {
+            if peek != jiter::Peek::Object {
+                return Err(Stop::NotAnObject);
+            }
+            flatten.object(Some(Dictionary::ROOT), None, 0, 0)?;
+            Ok(flatten.json.finish()?)
+        });
+        if let Err(stop) = outcome {
+            return Err(Error::Invalid(match stop {
+                Stop::NotAnObject => {
+                    "not a Service Ping payload: the top level is not a JSON object".into()
+                }
+                Stop::TooDeep => {
+                    format!("not valid JSON: objects nested more than {MAX_DEPTH} deep")
+                }
+                Stop::Value(e) => format!("not valid JSON: {e}"),
+                Stop::Json(e) => {
+                    let at = flatten.json.error_position(e.index);
+                    let ends_early = matches!(
+                        &e.error_type,
+                        jiter::JiterErrorType::JsonError(
+                            jiter::JsonErrorType::EofWhileParsingList
+                                | jiter::JsonErrorType::EofWhileParsingObject
+                                | jiter::JsonErrorType::EofWhileParsingString
+                                | jiter::JsonErrorType::EofWhileParsingValue
+                        )
+                    );
+                    if ends_early {
+                        format!(
+                            "truncated JSON: the file ends early (line {}, column {})",
+                            at.line, at.column
+                        )
+                    } else {
+                        format!("not valid JSON: {} at {at}", e.error_type)
+                    }
+                }
+            }));
         }
-        let version_text = match leaves.get("version") {
+        let Flatten { leaves, raw, .. } = flatten;
+        let version_text = match leaves.get("version").map(|l| &l.value) {
             Some(Value::String(s)) => s.clone(),
             Some(other) => {
                 return Err(Error::Invalid(format!(
@@ -190,7 +206,7 @@ impl Payload {
                 "not a Service Ping payload: neither `uuid` nor `counts` is present".into(),
             ));
         }
-        if let Some(v) = leaves.get("counts")
+        if let Some(v) = leaves.get("counts").map(|l| &l.value)
             && !v.is_object()
         {
             return Err(Error::Invalid(format!(
@@ -198,7 +214,7 @@ impl Payload {
                 type_name(v)
             )));
         }
-        let get = |k: &str| match leaves.get(k) {
+        let get = |k: &str| match leaves.get(k).map(|l| &l.value) {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
             _ => String::new(),
@@ -209,7 +225,7 @@ impl Payload {
             edition: get("edition"),
             recorded_at: leaves
                 .get("recorded_at")
-                .and_then(Value::as_str)
+                .and_then(|l| l.value.as_str())
                 .and_then(parse_time),
             uuid: get("uuid"),
             hostname: get("hostname"),
@@ -221,7 +237,7 @@ impl Payload {
 
     /// A metric as a number, a failure, missing, or something else.
     pub fn metric(&self, key: &str) -> Metric<'_> {
-        match self.leaves.get(key) {
+        match self.value(key) {
             None => Metric::Missing,
             Some(v) => match sentinel(v) {
                 Some(s) => Metric::Failed(s),
@@ -242,7 +258,12 @@ impl Payload {
     }
 
     pub fn text(&self, key: &str) -> Option<&str> {
-        self.leaves.get(key).and_then(Value::as_str)
+        self.value(key).and_then(Value::as_str)
+    }
+
+    /// The value at a key path.
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.leaves.get(key).map(|l| &l.value)
     }
 
     /// Every failed metric: key path and meaning, by key path.
@@ -250,7 +271,7 @@ impl Payload {
         let mut failed: Vec<(String, &'static str)> = self
             .leaves
             .iter()
-            .filter_map(|(k, v)| sentinel(v).map(|s| (k.clone(), s)))
+            .filter_map(|(k, l)| sentinel(&l.value).map(|s| (k.to_string(), s)))
             .collect();
         failed.sort();
         failed
@@ -287,133 +308,173 @@ fn is_failed_histogram(map: &serde_json::Map<String, Value>) -> bool {
     map.len() == 1 && map.get("-1").and_then(Value::as_f64) == Some(-1.0)
 }
 
-const NOT_AN_OBJECT: &str = "onramp: the top level is not an object";
+/// Deeper objects are refused (serde_json's limit as well).
+const MAX_DEPTH: usize = 128;
 
-/// The streaming flattener: objects are walked key by key and only the
-/// leaves are kept; objects the dictionary defines (topology, licensee,
-/// histograms) and lists are kept whole.
-struct Flatten<'a> {
-    dictionary: &'a Dictionary,
-    out: &'a mut Leaves,
-    raw: &'a mut std::collections::HashMap<String, String>,
-    path: &'a mut String,
-    root: bool,
+/// Why flattening stopped.
+enum Stop {
+    Json(jiter::JiterError),
+    NotAnObject,
+    TooDeep,
+    /// A list or object metric that is not valid JSON text.
+    Value(String),
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Flatten<'_> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
+impl From<jiter::JiterError> for Stop {
+    fn from(e: jiter::JiterError) -> Stop {
+        Stop::Json(e)
     }
 }
 
-impl Flatten<'_> {
-    fn leaf<E>(self, value: Value) -> Result<(), E>
-    where
-        E: serde::de::Error,
+/// A JSON number as serde_json reads it: unsigned, negative or float.
+fn number(text: &[u8]) -> Value {
+    let text = std::str::from_utf8(text).unwrap_or_default();
+    if let Ok(n) = text.parse::<u64>() {
+        return Value::from(n);
+    }
+    // serde_json reads `-0` as a float.
+    if let Ok(n) = text.parse::<i64>()
+        && n < 0
     {
-        if self.root {
-            return Err(E::custom(NOT_AN_OBJECT));
+        return Value::from(n);
+    }
+    text.parse::<f64>().map_or(Value::Null, Value::from)
+}
+
+/// The streaming flattener: one pass over the text with a pull parser;
+/// objects are walked key by key and only the leaves are kept; keys the
+/// dictionary defines (topology, licensee, histograms) and lists stay whole,
+/// and large ones stay text.
+struct Flatten<'a, 'j> {
+    json: jiter::Jiter<'j>,
+    dictionary: &'a Dictionary,
+    leaves: Leaves,
+    raw: std::collections::HashMap<String, String>,
+    path: String,
+}
+
+impl<'j> Flatten<'_, 'j> {
+    /// Reads the object at the parser, whose key path is `path`; `node` is
+    /// that path in the dictionary's tree, `parent` the one above and
+    /// `segment` where its last key starts in `path`.
+    fn object(
+        &mut self,
+        node: Option<Node>,
+        parent: Option<Node>,
+        segment: usize,
+        depth: usize,
+    ) -> Result<(), Stop> {
+        if depth > MAX_DEPTH {
+            return Err(Stop::TooDeep);
         }
+        let root = depth == 0;
+        let base = self.path.len();
+        let key_start = base + usize::from(!root);
+        let mut key = self.json.known_object()?;
+        let mut entries = 0;
+        while let Some(k) = key {
+            entries += 1;
+            if !root {
+                self.path.push('.');
+            }
+            self.path.push_str(k);
+            let last = self.path.get(key_start..).unwrap_or_default();
+            let child = self.dictionary.walk(node, last);
+            let peek = self.json.peek()?;
+            if let Some(id) = self.dictionary.definition_at(child) {
+                // A defined key is a leaf even when its value is an object.
+                let value = self.defined_value(peek)?;
+                self.leaves.insert(
+                    &self.path,
+                    Leaf {
+                        value,
+                        definition: Some(id),
+                    },
+                );
+            } else if peek == jiter::Peek::Object {
+                self.object(child, node, key_start, depth + 1)?;
+            } else {
+                let value = self.value(peek)?;
+                self.leaf(value, node, key_start);
+            }
+            self.path.truncate(base);
+            key = self.json.next_key()?;
+        }
+        if entries == 0 && !root {
+            self.leaf(Value::Object(serde_json::Map::new()), parent, segment);
+        }
+        Ok(())
+    }
+
+    /// Keeps a value at `path`, whose exact key path has no definition.
+    fn leaf(&mut self, value: Value, parent: Option<Node>, segment: usize) {
         // A failed histogram arrives as `path.-1 = -1`: keep it on its path.
-        if let Some(parent) = self.path.strip_suffix(".-1")
+        if let Some(histogram) = self.path.strip_suffix(".-1")
             && value.as_f64() == Some(-1.0)
         {
             let mut m = serde_json::Map::new();
             m.insert("-1".into(), value);
-            self.out.insert(parent.to_string(), Value::Object(m));
-            return Ok(());
+            let definition = self.dictionary.find_without_suffix(histogram);
+            self.leaves.insert(
+                histogram,
+                Leaf {
+                    value: Value::Object(m),
+                    definition,
+                },
+            );
+            return;
         }
-        self.out.insert(self.path.clone(), value);
-        Ok(())
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON value")
+        let last = self.path.get(segment..).unwrap_or_default();
+        let definition = self.dictionary.child_without_suffix(parent, last);
+        self.leaves.insert(&self.path, Leaf { value, definition });
     }
 
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
-        self.leaf(Value::Bool(v))
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
-        self.leaf(Value::from(v))
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
-        self.leaf(Value::from(v))
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
-        self.leaf(Value::from(v))
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
-        self.leaf(Value::String(v.to_string()))
-    }
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<(), E> {
-        self.leaf(Value::String(v))
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-        self.leaf(Value::Null)
-    }
-    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
-        self.leaf(Value::Null)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut items = Vec::new();
-        while let Some(v) = seq.next_element::<Value>()? {
-            items.push(v);
+    /// The value of a defined key: object and list metrics are kept whole
+    /// (as text when large, parsed only when needed).
+    fn defined_value(&mut self, peek: jiter::Peek) -> Result<Value, Stop> {
+        if peek != jiter::Peek::Object && peek != jiter::Peek::Array {
+            return self.value(peek);
         }
-        self.leaf(Value::Array(items))
+        let text = self.skip(peek)?;
+        if text.len() <= RAW_OVER {
+            return serde_json::from_slice(text).map_err(|e| Stop::Value(e.to_string()));
+        }
+        let text = std::str::from_utf8(text)
+            .map_err(|_| Stop::Value(format!("`{}` is not UTF-8 text", self.path)))?;
+        let kind = if peek == jiter::Peek::Array {
+            "list"
+        } else {
+            "object"
+        };
+        self.raw.insert(self.path.clone(), text.to_string());
+        Ok(Value::String(format!(
+            "({kind} of {} bytes, not expanded)",
+            text.len()
+        )))
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let base = self.path.len();
-        let mut entries = 0;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            entries += 1;
-            if !self.root {
-                self.path.push('.');
+    /// A value that is not walked into: a scalar, or a list kept whole.
+    fn value(&mut self, peek: jiter::Peek) -> Result<Value, Stop> {
+        Ok(match peek {
+            jiter::Peek::Null => {
+                self.json.known_null()?;
+                Value::Null
             }
-            self.path.push_str(&key);
-            if self.dictionary.is_defined(self.path) {
-                let text: &serde_json::value::RawValue = map.next_value()?;
-                let text = text.get();
-                if text.len() > RAW_OVER {
-                    let kind = if text.starts_with('[') {
-                        "list"
-                    } else {
-                        "object"
-                    };
-                    self.out.insert(
-                        self.path.clone(),
-                        Value::String(format!("({kind} of {} bytes, not expanded)", text.len())),
-                    );
-                    self.raw.insert(self.path.clone(), text.to_string());
-                } else {
-                    let value: Value =
-                        serde_json::from_str(text).map_err(serde::de::Error::custom)?;
-                    self.out.insert(self.path.clone(), value);
-                }
-            } else {
-                map.next_value_seed(Flatten {
-                    dictionary: self.dictionary,
-                    out: self.out,
-                    raw: self.raw,
-                    path: self.path,
-                    root: false,
-                })?;
+            jiter::Peek::True | jiter::Peek::False => Value::Bool(self.json.known_bool(peek)?),
+            jiter::Peek::String => Value::String(self.json.known_str()?.to_string()),
+            jiter::Peek::Array | jiter::Peek::Object => {
+                let text = self.skip(peek)?;
+                serde_json::from_slice(text).map_err(|e| Stop::Value(e.to_string()))?
             }
-            self.path.truncate(base);
-        }
-        if entries == 0 && !self.root {
-            self.out
-                .insert(self.path.clone(), Value::Object(serde_json::Map::new()));
-        }
-        Ok(())
+            _ => number(self.json.known_number_bytes(peek)?),
+        })
+    }
+
+    /// Skips the value at the parser and gives its text.
+    fn skip(&mut self, peek: jiter::Peek) -> Result<&'j [u8], Stop> {
+        let start = self.json.current_index();
+        self.json.known_skip(peek)?;
+        Ok(self.json.slice_to_current(start))
     }
 }
 
@@ -481,6 +542,84 @@ mod tests {
     }
 
     #[test]
+    fn numbers_read_as_serde_json_reads_them() {
+        for text in [
+            "0",
+            "17",
+            "-1",
+            "-1000",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "1.5",
+            "-0",
+            "1e3",
+            "2.5E-3",
+        ] {
+            let parsed: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(number(text.as_bytes()), parsed, "{text}");
+        }
+    }
+
+    #[test]
+    fn values_of_every_kind_are_kept() {
+        let mut d = Dictionary::default();
+        d.add_tsv("t", "key_path\nlicensee\nbig\n").unwrap();
+        let big = format!("[{}1]", "1,".repeat(RAW_OVER));
+        let text = format!(
+            r#"{{"version":"17.0.0","uuid":"u","counts":{{"n":null,"t":true,"f":false,"s":"a\"b","l":[1,{{"x":2}}],"e":{{}},"neg":-5,"x":1.25}},"licensee":{{"Name":"N"}},"big":{big}}}"#
+        );
+        let p = Payload::parse(text.as_bytes(), &d).unwrap();
+        assert_eq!(p.value("counts.n"), Some(&Value::Null));
+        assert_eq!(p.value("counts.t"), Some(&Value::Bool(true)));
+        assert_eq!(p.value("counts.f"), Some(&Value::Bool(false)));
+        assert_eq!(p.text("counts.s"), Some("a\"b"));
+        assert_eq!(p.value("counts.l"), Some(&serde_json::json!([1, {"x": 2}])));
+        assert_eq!(p.value("counts.e"), Some(&serde_json::json!({})));
+        assert_eq!(p.number("counts.neg"), None);
+        assert_eq!(
+            p.metric("counts.neg"),
+            Metric::Failed("negative: not a valid count")
+        );
+        assert_eq!(p.number("counts.x"), Some(1.25));
+        assert_eq!(p.value("licensee"), Some(&serde_json::json!({"Name": "N"})));
+        assert!(p.text("big").is_some_and(|t| t.starts_with("(list of ")));
+        assert_eq!(p.raw.get("big").map(String::len), Some(big.len()));
+        // Keys in the payload's order; a key given twice keeps the last value.
+        let again = Payload::parse(br#"{"version":"1.0.0","uuid":"u","a":1,"a":2}"#, &d).unwrap();
+        assert_eq!(again.number("a"), Some(2.0));
+        assert_eq!(
+            again.leaves.keys().collect::<Vec<_>>(),
+            vec!["version", "uuid", "a"]
+        );
+    }
+
+    #[test]
+    fn definitions_are_remembered_per_key() {
+        let mut d = Dictionary::default();
+        d.add_tsv(
+            "t",
+            "key_path\tproduct_stage\ncounts.a\tplan\ncounts.b\tcreate\nhist\tplan\n",
+        )
+        .unwrap();
+        let p = Payload::parse(
+            br#"{"version":"16.0.0","uuid":"u","counts":{"a":1,"b_monthly":2,"c":3},"hist":{"-1":-1}}"#,
+            &d,
+        )
+        .unwrap();
+        let def = |k: &str| p.leaves.get(k).and_then(|l| l.definition);
+        assert_eq!(def("counts.a"), d.find("counts.a"));
+        assert_eq!(def("counts.b_monthly"), d.find("counts.b"));
+        assert_eq!(def("counts.c"), None);
+        assert_eq!(def("hist"), d.find("hist"));
+        assert_eq!(
+            p.metric("hist"),
+            Metric::Failed("{\"-1\": -1}: histogram failed")
+        );
+        assert_eq!(p.metric("counts.b_monthly"), Metric::Number(2.0));
+    }
+
+    #[test]
     fn bad_files_get_clear_errors() {
         let d = Dictionary::default();
         let err = |b: &[u8]| Payload::parse(b, &d).unwrap_err().to_string();
@@ -492,6 +631,12 @@ mod tests {
         assert!(
             err(b"{\"version\": \"17.0.0\", \"counts\": 3}").contains("wrong type for `counts`")
         );
+        assert!(err(b"").starts_with("truncated JSON: the file ends early (line 1"));
+        assert!(err(b"{\"a\": tru}").starts_with("not valid JSON: "));
+        assert!(err(b"{\"a\": 1} x").starts_with("not valid JSON: trailing characters"));
+        assert!(err(b"{\"a\": \"\xff\"}").starts_with("not valid JSON: "));
+        let deep = format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200));
+        assert!(err(deep.as_bytes()).contains("nested more than 128 deep"));
     }
 
     #[test]

@@ -214,6 +214,60 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// The streaming flattener keeps what a plain walk over serde_json's tree
+    /// keeps: every leaf with its value, lists and empty objects whole, a
+    /// failed histogram on its own path.
+    #[test]
+    fn flattening_agrees_with_a_walk_over_the_tree(value in arb_json()) {
+        let mut root = serde_json::Map::new();
+        if let serde_json::Value::Object(m) = value {
+            root = m;
+        }
+        root.insert("version".into(), serde_json::json!("16.5.0-ee"));
+        root.insert("uuid".into(), serde_json::json!("u"));
+        let tree = serde_json::Value::Object(root);
+        let bytes = serde_json::to_vec(&tree).unwrap();
+        let p = Payload::parse(&bytes, &Dictionary::default()).unwrap();
+        let mut expected = std::collections::BTreeMap::new();
+        walk("", &tree, &mut expected);
+        let got: std::collections::BTreeMap<String, serde_json::Value> = p
+            .leaves
+            .iter()
+            .map(|(k, l)| (k.to_string(), l.value.clone()))
+            .collect();
+        prop_assert_eq!(got, expected);
+    }
+}
+
+fn walk(
+    path: &str,
+    v: &serde_json::Value,
+    out: &mut std::collections::BTreeMap<String, serde_json::Value>,
+) {
+    match v {
+        serde_json::Value::Object(m) if !m.is_empty() || path.is_empty() => {
+            for (k, v) in m {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(&child, v, out);
+            }
+        }
+        _ => match path.strip_suffix(".-1") {
+            Some(histogram) if v.as_f64() == Some(-1.0) => {
+                out.insert(histogram.to_string(), serde_json::json!({"-1": -1}));
+            }
+            _ => {
+                out.insert(path.to_string(), v.clone());
+            }
+        },
+    }
+}
+
 fn arb_json() -> impl Strategy<Value = serde_json::Value> {
     let keys = prop_oneof![
         Just("license_billable_users".to_string()),

@@ -112,10 +112,11 @@ pub fn explore(p: &Payload, q: &str, page: usize) -> (Vec<KeyRow>, usize) {
         .leaves
         .iter()
         .filter(|(k, _)| !onramp_ping::payload::is_personal(k))
-        .map(|(k, v)| {
+        .map(|(k, leaf)| {
+            let v = &leaf.value;
             let def = DICTIONARY.get(k);
             KeyRow {
-                key: k.clone(),
+                key: k.to_string(),
                 value: match v {
                     serde_json::Value::String(s) => s.chars().take(120).collect(),
                     other => other.to_string().chars().take(120).collect(),
