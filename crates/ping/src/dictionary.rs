@@ -319,7 +319,7 @@ fn segment_text<'a>(text: &'a str, segment: &Segment) -> &'a str {
         .unwrap_or_default()
 }
 
-/// Every stage [`fallback_stage`] gives.
+/// Every stage [`fallback_stage`] gives, in [`StageId`] order.
 pub const FALLBACK_STAGES: [&str; 12] = [
     "unknown",
     "create",
@@ -334,13 +334,25 @@ pub const FALLBACK_STAGES: [&str; 12] = [
     "systems",
     "data_stores",
 ];
+const UNKNOWN: usize = 0;
+const CREATE: usize = 1;
+const VERIFY: usize = 2;
+const PLAN: usize = 3;
+const PACKAGE: usize = 4;
+const DEPLOY: usize = 5;
+const SECURE: usize = 6;
+const MONITOR: usize = 7;
+const GOVERN: usize = 8;
+const MANAGE: usize = 9;
+const SYSTEMS: usize = 10;
+const DATA_STORES: usize = 11;
 
 /// At most this many keys' fallback stages are remembered per thread.
 const REMEMBERED_FALLBACKS: usize = 1 << 16;
 
 thread_local! {
     /// Fallback stages of keys without a definition: the same keys come back
-    /// in every payload of a batch, and finding the stage takes a dozen
+    /// in every payload of a batch, and finding the stage can take a dozen
     /// substring searches.
     static FALLBACKS: std::cell::RefCell<HashMap<Box<str>, StageId>> =
         std::cell::RefCell::new(HashMap::default());
@@ -348,11 +360,10 @@ thread_local! {
 
 fn fallback_stage_id(key: &str) -> StageId {
     FALLBACKS.with_borrow_mut(|remembered| {
-        if let Some(stage) = remembered.get(key) {
-            return *stage;
+        if let Some(&stage) = remembered.get(key) {
+            return stage;
         }
-        let name = fallback_stage(key);
-        let stage = StageId(FALLBACK_STAGES.iter().position(|s| *s == name).unwrap_or(0) as u16);
+        let stage = StageId(fallback_index(key) as u16);
         if remembered.len() >= REMEMBERED_FALLBACKS {
             remembered.clear();
         }
@@ -481,65 +492,70 @@ impl Dictionary {
 
 /// The stage of a key without a definition (FORMAT.md §5.2 step 3).
 pub fn fallback_stage(key: &str) -> &'static str {
+    FALLBACK_STAGES[fallback_index(key)]
+}
+
+/// [`fallback_stage`] as an index into [`FALLBACK_STAGES`].
+fn fallback_index(key: &str) -> usize {
     let mut parts = key.splitn(3, '.');
     let (first, second) = (parts.next().unwrap_or_default(), parts.next());
     match (first, second) {
         ("usage_activity_by_stage" | "usage_activity_by_stage_monthly", Some(stage)) => match stage
         {
-            "release" | "configure" => "deploy",
-            "enablement" => "systems",
-            "create" => "create",
-            "verify" => "verify",
-            "plan" => "plan",
-            "package" => "package",
-            "secure" => "secure",
-            "monitor" => "monitor",
-            "govern" => "govern",
-            "manage" => "manage",
-            _ => "unknown",
+            "release" | "configure" => DEPLOY,
+            "enablement" => SYSTEMS,
+            "create" => CREATE,
+            "verify" => VERIFY,
+            "plan" => PLAN,
+            "package" => PACKAGE,
+            "secure" => SECURE,
+            "monitor" => MONITOR,
+            "govern" => GOVERN,
+            "manage" => MANAGE,
+            _ => UNKNOWN,
         },
         ("redis_hll_counters", Some(category)) => match category {
-            "code_review" | "source_code" | "ide_edit" | "snippets" | "workspaces" => "create",
+            "code_review" | "source_code" | "ide_edit" | "snippets" | "workspaces" => CREATE,
             "ci_templates"
             | "testing"
             | "pipeline_authoring"
             | "ci_secrets_management"
-            | "runner" => "verify",
+            | "runner" => VERIFY,
             "quickactions" | "issues_edit" | "epics_usage" | "epic_boards_usage" | "work_items"
-            | "analytics" => "plan",
-            "user_packages" | "deploy_token_packages" | "user_container_registry" => "package",
-            "error_tracking" => "monitor",
-            c if c.starts_with("incident_management") => "monitor",
-            "compliance" | "govern" | "network_policies" => "govern",
-            "ecosystem" | "integrations" | "importer" | "manage" => "manage",
-            "terraform" | "kubernetes_agent" | "environments" | "ci_users" => "deploy",
-            "search" => "data_stores",
-            _ => keyword_stage(key),
+            | "analytics" => PLAN,
+            "user_packages" | "deploy_token_packages" | "user_container_registry" => PACKAGE,
+            "error_tracking" => MONITOR,
+            c if c.starts_with("incident_management") => MONITOR,
+            "compliance" | "govern" | "network_policies" => GOVERN,
+            "ecosystem" | "integrations" | "importer" | "manage" => MANAGE,
+            "terraform" | "kubernetes_agent" | "environments" | "ci_users" => DEPLOY,
+            "search" => DATA_STORES,
+            _ => keyword_index(key),
         },
-        _ => keyword_stage(key),
+        _ => keyword_index(key),
     }
 }
 
 /// Words in a key's last segment that tell its stage; the first stage in
 /// this list with a word in the key wins.
-const STAGE_WORDS: [(&str, &[&str]); 6] = [
+const STAGE_WORDS: [(usize, &[&str]); 6] = [
     (
-        "secure",
+        SECURE,
         &["sast", "dast", "scan", "secret_detection", "fuzzing"],
     ),
-    ("deploy", &["deploy", "environment"]),
-    ("verify", &["pipeline", "ci_", "runner", "build"]),
-    ("create", &["merge_request", "push", "repo"]),
-    ("plan", &["issue", "epic", "board"]),
-    ("package", &["package", "registry"]),
+    (DEPLOY, &["deploy", "environment"]),
+    (VERIFY, &["pipeline", "ci_", "runner", "build"]),
+    (CREATE, &["merge_request", "push", "repo"]),
+    (PLAN, &["issue", "epic", "board"]),
+    (PACKAGE, &["package", "registry"]),
 ];
 
-fn keyword_stage(key: &str) -> &'static str {
+fn keyword_index(key: &str) -> usize {
     let last = key.rsplit('.').next().unwrap_or(key);
     STAGE_WORDS
         .iter()
         .find(|(_, words)| words.iter().any(|w| last.contains(w)))
-        .map_or("unknown", |(stage, _)| stage)
+        .map_or(UNKNOWN, |(stage, _)| *stage)
 }
 
 #[cfg(test)]
