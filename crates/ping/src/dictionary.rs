@@ -107,30 +107,49 @@ impl Dictionary {
         let columns: Vec<&str> = header.split('\t').collect();
         let col = |name: &str| columns.iter().position(|c| *c == name);
         let key = col("key_path").ok_or_else(|| format!("{file}:1: no key_path column"))?;
-        let get = |cells: &[&str], name: &str| {
-            col(name)
+        let [
+            stage,
+            group,
+            time_frame,
+            status,
+            tiers,
+            data_source,
+            description,
+        ] = [
+            "product_stage",
+            "product_group",
+            "time_frame",
+            "status",
+            "tier",
+            "data_source",
+            "description",
+        ]
+        .map(col);
+        let get = |cells: &[&str], column: Option<usize>| {
+            column
                 .and_then(|i| cells.get(i))
-                .map(|s| s.to_string())
-                .unwrap_or_default()
+                .map_or_else(String::new, |s| s.to_string())
         };
+        let mut cells: Vec<&str> = Vec::with_capacity(columns.len());
         let mut added = 0;
         for (i, line) in lines {
             if line.trim().is_empty() {
                 continue;
             }
-            let cells: Vec<&str> = line.split('\t').collect();
+            cells.clear();
+            cells.extend(line.split('\t'));
             let Some(key_path) = cells.get(key).filter(|k| !k.is_empty()) else {
                 return Err(format!("{file}:{}: no key_path", i + 1));
             };
             self.insert(Definition {
                 key_path: key_path.to_string(),
-                stage: get(&cells, "product_stage"),
-                group: get(&cells, "product_group"),
-                time_frame: get(&cells, "time_frame"),
-                status: get(&cells, "status"),
-                tiers: get(&cells, "tier"),
-                data_source: get(&cells, "data_source"),
-                description: get(&cells, "description"),
+                stage: get(&cells, stage),
+                group: get(&cells, group),
+                time_frame: get(&cells, time_frame),
+                status: get(&cells, status),
+                tiers: get(&cells, tiers),
+                data_source: get(&cells, data_source),
+                description: get(&cells, description),
             });
             added += 1;
         }
@@ -140,7 +159,7 @@ impl Dictionary {
     /// Adds one definition; a later one for the same key path replaces it.
     pub fn insert(&mut self, d: Definition) {
         let stage = if d.stage.is_empty() {
-            fallback_stage_id(&d.key_path)
+            StageId(fallback_index(&d.key_path) as u16)
         } else {
             self.intern(&d.stage)
         };
@@ -233,12 +252,17 @@ impl Dictionary {
     /// The node of `key` below `node` (`key` may hold dots), or `None` when
     /// no definition starts with that path.
     pub fn walk(&self, node: Option<Node>, key: &str) -> Option<Node> {
-        if key.as_bytes().contains(&b'.') {
-            key.split('.')
-                .try_fold(node?, |node, part| self.child(node, part))
-        } else {
-            self.child(node?, key)
-        }
+        let node = node?;
+        // Segments never hold a dot, so a key with one is only ever found
+        // in parts (checked after the common case).
+        self.child(node, key).or_else(|| {
+            key.contains('.')
+                .then(|| {
+                    key.split('.')
+                        .try_fold(node, |node, part| self.child(node, part))
+                })
+                .flatten()
+        })
     }
 
     /// The definition of `segment` below `parent` without the segment's

@@ -617,6 +617,16 @@ mod tests {
             Metric::Failed("{\"-1\": -1}: histogram failed")
         );
         assert_eq!(p.metric("counts.b_monthly"), Metric::Number(2.0));
+        // A JSON key may hold dots: the key path is what counts.
+        let dotted = Payload::parse(
+            br#"{"version":"16.0.0","uuid":"u","counts.a":1,"counts":{"b.x":2}}"#,
+            &d,
+        )
+        .unwrap();
+        let def = |k: &str| dotted.leaves.get(k).and_then(|l| l.definition);
+        assert_eq!(def("counts.a"), d.find("counts.a"));
+        assert_eq!(def("counts.b.x"), None);
+        assert_eq!(dotted.number("counts.b.x"), Some(2.0));
     }
 
     #[test]
