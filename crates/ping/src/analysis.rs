@@ -134,7 +134,8 @@ pub fn mask(s: &str) -> String {
     format!("{keep}…")
 }
 
-fn release_dates() -> Vec<(Version, String)> {
+/// The release dates of the minor versions, oldest first (read once).
+static RELEASES: std::sync::LazyLock<Vec<(Version, String)>> = std::sync::LazyLock::new(|| {
     RELEASE_DATES
         .lines()
         .skip(1)
@@ -144,10 +145,10 @@ fn release_dates() -> Vec<(Version, String)> {
             Some((v, cells.next()?.to_string()))
         })
         .collect()
-}
+});
 
 fn version_age(v: Version) -> VersionAge {
-    let dates = release_dates();
+    let dates = &*RELEASES;
     let latest = dates.last().map(|(v, _)| *v).unwrap_or(v);
     let index = |x: Version| {
         dates
