@@ -19,10 +19,12 @@ BYTES=$(cat "$DIR"/batch/*.json | wc -c)
 RUNS=${RUNS:-5}
 echo "== $COUNT payloads, $BYTES bytes in all; $RUNS runs of each, taken in turns"
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
-rust=(); py=()
+DICT=crates/ping/data/metrics.tsv
+rust=(); py=(); same=()
 for _ in $(seq "$RUNS"); do
   rust+=("$(seconds ./target/release/onramp --data-dir "$DIR/data" ping analyze "$DIR"/batch/*.json --format json)")
   py+=("$(seconds python3 bench/ping_baseline.py "$DIR"/batch/*.json)")
+  same+=("$(seconds python3 bench/ping_baseline.py --dictionary "$DICT" "$DIR"/batch/*.json)")
 done
 best() { printf '%s\n' "$@" | sort -g | head -1; }
 median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
@@ -34,9 +36,14 @@ report() {
 }
 report onramp: "${rust[@]}"
 report python: "${py[@]}"
-printf "ratio: best %.1fx, median %.1fx\n" \
-  "$(echo "$(best "${py[@]}") / $(best "${rust[@]}")" | bc -l)" \
-  "$(echo "$(median "${py[@]}") / $(median "${rust[@]}")" | bc -l)"
+report "python+dictionary:" "${same[@]}"
+ratio() {
+  printf "ratio to %s: best %.1fx, median %.1fx\n" "$1" \
+    "$(echo "$(best "${@:2}") / $(best "${rust[@]}")" | bc -l)" \
+    "$(echo "$(median "${@:2}") / $(median "${rust[@]}")" | bc -l)"
+}
+ratio "python (json, flatten, measures, prefix stages)" "${py[@]}"
+ratio "python with the dictionary (the same stage breadth as onramp)" "${same[@]}"
 BIG=$(wc -c < "$DIR"/big/payload-0000.json)
 echo "== one payload of $BIG bytes"
 /usr/bin/time -f "onramp peak RSS %M KB, %e s" ./target/release/onramp --data-dir "$DIR/data" ping analyze "$DIR"/big/payload-0000.json --format json >/dev/null

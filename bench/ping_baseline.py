@@ -1,6 +1,17 @@
 """The same work in Python with the standard json module, as most analysts
 would write it: load each payload, flatten it, list failed metrics, and
-compute the use-case measures. Prints the total bytes read."""
+compute the use-case measures and stage counts. Prints the total bytes read.
+
+With --dictionary METRICS_TSV it also does what onramp does with its metrics
+dictionary: every key is looked up (a `_weekly`/`_monthly` suffix tried
+without), keys without a definition are counted, stage breadth uses the
+definition's stage or the same fallback rules from the key path, the three
+largest metrics per stage are kept, and the topology nodes are counted.
+
+    python3 bench/ping_baseline.py [--dictionary crates/ping/data/metrics.tsv] FILE...
+"""
+import functools
+import heapq
 import json
 import sys
 
@@ -51,15 +62,101 @@ def analyse(flat):
     return {"failed": failed, "scores": scores, "stages": stages}
 
 
-def main(paths):
+USAGE_STAGES = {
+    "release": "deploy", "configure": "deploy", "enablement": "systems", "create": "create",
+    "verify": "verify", "plan": "plan", "package": "package", "secure": "secure",
+    "monitor": "monitor", "govern": "govern", "manage": "manage",
+}
+REDIS_STAGES = {
+    **dict.fromkeys(["code_review", "source_code", "ide_edit", "snippets", "workspaces"], "create"),
+    **dict.fromkeys(["ci_templates", "testing", "pipeline_authoring", "ci_secrets_management", "runner"], "verify"),
+    **dict.fromkeys(["quickactions", "issues_edit", "epics_usage", "epic_boards_usage", "work_items", "analytics"], "plan"),
+    **dict.fromkeys(["user_packages", "deploy_token_packages", "user_container_registry"], "package"),
+    "error_tracking": "monitor",
+    **dict.fromkeys(["compliance", "govern", "network_policies"], "govern"),
+    **dict.fromkeys(["ecosystem", "integrations", "importer", "manage"], "manage"),
+    **dict.fromkeys(["terraform", "kubernetes_agent", "environments", "ci_users"], "deploy"),
+    "search": "data_stores",
+}
+STAGE_WORDS = [
+    ("secure", ("sast", "dast", "scan", "secret_detection", "fuzzing")),
+    ("deploy", ("deploy", "environment")),
+    ("verify", ("pipeline", "ci_", "runner", "build")),
+    ("create", ("merge_request", "push", "repo")),
+    ("plan", ("issue", "epic", "board")),
+    ("package", ("package", "registry")),
+]
+
+
+def load_dictionary(path):
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        key, stage = header.index("key_path"), header.index("product_stage")
+        rows = (line.rstrip("\n").split("\t") for line in f)
+        return {cells[key]: cells[stage] for cells in rows if len(cells) > max(key, stage)}
+
+
+def definition_stage(dictionary, key):
+    if key in dictionary:
+        return dictionary[key]
+    for suffix in ("_weekly", "_monthly"):
+        if key.endswith(suffix):
+            return dictionary.get(key[: -len(suffix)])
+    return None
+
+
+@functools.lru_cache(maxsize=None)  # the same keys come back in every payload (onramp remembers them too)
+def fallback_stage(key):
+    parts = key.split(".")
+    if parts[0] in ("usage_activity_by_stage", "usage_activity_by_stage_monthly") and len(parts) > 1:
+        return USAGE_STAGES.get(parts[1], "unknown")
+    if parts[0] == "redis_hll_counters" and len(parts) > 1:
+        if parts[1] in REDIS_STAGES:
+            return REDIS_STAGES[parts[1]]
+        if parts[1].startswith("incident_management"):
+            return "monitor"
+    last = parts[-1]
+    for stage, words in STAGE_WORDS:
+        if any(w in last for w in words):
+            return stage
+    return "unknown"
+
+
+def stage_breadth(flat, dictionary):
+    without = 0
+    stages = {}
+    for k, v in flat.items():
+        stage = definition_stage(dictionary, k)
+        if stage is None:
+            without += 1
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 and k.startswith(
+            ("counts", "usage_activity_by_stage", "redis_hll_counters")
+        ):
+            tally = stages.setdefault(stage or fallback_stage(k), [0, 0, []])
+            tally[0] += 1
+            if v > 0:
+                tally[1] += 1
+                tally[2].append((v, k))
+    top = {s: heapq.nlargest(3, t[2]) for s, t in stages.items()}
+    nodes = len(flat.get("topology.nodes") or [])
+    return {"without_definition": without, "stages": {s: t[:2] for s, t in stages.items()}, "top": top, "nodes": nodes}
+
+
+def main(args):
+    dictionary = None
+    if args[:1] == ["--dictionary"]:
+        dictionary = load_dictionary(args[1])
+        args = args[2:]
     total = 0
-    for path in paths:
+    for path in args:
         with open(path, "rb") as f:
             data = f.read()
         total += len(data)
         flat = {}
         flatten("", json.loads(data), flat)
         analyse(flat)
+        if dictionary is not None:
+            stage_breadth(flat, dictionary)
     print(total)
 
 
