@@ -645,6 +645,10 @@ mod tests {
         assert!(err(b"{\"a\": tru}").starts_with("not valid JSON: "));
         assert!(err(b"{\"a\": 1} x").starts_with("not valid JSON: trailing characters"));
         assert!(err(b"{\"a\": \"\xff\"}").starts_with("not valid JSON: "));
+        assert!(err(b"{\"\xff\": 1}").starts_with("not valid JSON: "));
+        assert!(err(b"{\"a\": [\"\xff\"]}").starts_with("not valid JSON: "));
+        let deep_list = format!("{{\"a\": {}1{}}}", "[".repeat(600), "]".repeat(600));
+        assert!(err(deep_list.as_bytes()).starts_with("not valid JSON: "));
         let deep = format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200));
         assert!(err(deep.as_bytes()).contains("nested more than 128 deep"));
     }
