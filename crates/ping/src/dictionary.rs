@@ -308,11 +308,6 @@ impl Dictionary {
         self.lookup(key).and_then(|id| self.definition(id))
     }
 
-    /// Whether some definition has exactly this key path (an object metric).
-    pub fn is_defined(&self, key: &str) -> bool {
-        self.find(key).is_some()
-    }
-
     /// The stage of a key: its definition's, or a fallback from its path.
     pub fn stage_id(&self, definition: Option<DefinitionId>, key: &str) -> StageId {
         definition
