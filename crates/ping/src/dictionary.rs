@@ -325,12 +325,6 @@ impl Dictionary {
     pub fn stage_names(&self) -> &[String] {
         &self.stages
     }
-
-    /// The stage of a key: its definition's, or a fallback from its path.
-    pub fn stage_of(&self, key: &str) -> String {
-        self.stage_name(self.stage_id(self.lookup(key), key))
-            .to_string()
-    }
 }
 
 fn segment_text<'a>(text: &'a str, segment: &Segment) -> &'a str {
@@ -697,6 +691,9 @@ mod tests {
         d.add_tsv("u", "key_path\tproduct_stage\ncounts.a\tcreate\n")
             .unwrap();
         assert_eq!(d.len(), 3);
-        assert_eq!(d.stage_of("counts.a"), "create");
+        assert_eq!(
+            d.stage_name(d.stage_id(d.lookup("counts.a"), "counts.a")),
+            "create"
+        );
     }
 }

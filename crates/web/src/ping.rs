@@ -114,7 +114,8 @@ pub fn explore(p: &Payload, q: &str, page: usize) -> (Vec<KeyRow>, usize) {
         .filter(|(k, _)| !onramp_ping::payload::is_personal(k))
         .map(|(k, leaf)| {
             let v = &leaf.value;
-            let def = DICTIONARY.get(k);
+            // Payloads here are parsed with DICTIONARY: the leaf knows its definition.
+            let def = leaf.definition.and_then(|id| DICTIONARY.definition(id));
             KeyRow {
                 key: k.to_string(),
                 value: match v {
@@ -122,7 +123,9 @@ pub fn explore(p: &Payload, q: &str, page: usize) -> (Vec<KeyRow>, usize) {
                     other => other.to_string().chars().take(120).collect(),
                 },
                 failed: onramp_ping::payload::sentinel(v).is_some(),
-                stage: DICTIONARY.stage_of(k),
+                stage: DICTIONARY
+                    .stage_name(DICTIONARY.stage_id(leaf.definition, k))
+                    .to_string(),
                 description: def.map(|d| d.description.clone()).unwrap_or_default(),
                 time_frame: def.map(|d| d.time_frame.clone()).unwrap_or_default(),
                 tiers: def.map(|d| d.tiers.clone()).unwrap_or_default(),
