@@ -9,6 +9,9 @@ use std::path::Path;
 /// The default content pack (`content/` of the repository).
 pub static CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../content");
 
+/// The sample handbook (a Hugo site) inside the pack, imported by the demo.
+pub const SAMPLE_HANDBOOK: &str = "sample-handbook";
+
 /// The embedded default CSM program's directory inside the pack.
 pub const DEFAULT_PROGRAM: &str = "programs/csm-onboarding";
 

@@ -28,6 +28,9 @@ pub struct SeedReport {
     pub program_version: i64,
     pub onboarding_id: i64,
     pub people: Vec<DemoPerson>,
+    /// Pages of the sample handbook imported now (0 when the data directory
+    /// had a handbook already).
+    pub handbook_pages: usize,
 }
 
 struct Spec {
@@ -188,6 +191,28 @@ fn days_ago(today: NaiveDate, days: i64) -> NaiveDate {
     }
 }
 
+/// Imports the sample handbook of the built-in content pack when the data
+/// directory has no handbook yet, so that the demo company can search for
+/// answers; returns the number of pages imported.
+async fn seed_handbook(store: &Store) -> CliResult<usize> {
+    if store.handbook_page_count().await? > 0 {
+        return Ok(0);
+    }
+    let sample = crate::content::CONTENT
+        .get_dir(crate::content::SAMPLE_HANDBOOK)
+        .ok_or_else(|| {
+            CliError::Failed("the built-in content pack has no sample handbook".into())
+        })?;
+    let dir = tempfile::tempdir()
+        .map_err(|e| CliError::Failed(format!("cannot make a temporary folder: {e}")))?;
+    let root = dir.path().join(crate::content::SAMPLE_HANDBOOK);
+    std::fs::create_dir_all(&root)
+        .and_then(|()| sample.extract(dir.path()))
+        .map_err(|e| CliError::Failed(format!("cannot write the sample handbook: {e}")))?;
+    let report = onramp_handbook::import_dir(store, &root, "", None, &mut |_| {}).await?;
+    Ok(report.added.len())
+}
+
 /// Seeds the demo company and the default program unless the new hire's
 /// onboarding exists already (then it changes nothing).
 pub async fn seed(store: &Store) -> CliResult<SeedReport> {
@@ -203,6 +228,7 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
         .import_program(None, &program, &crate::content::hash(&dir))
         .await?;
 
+    let handbook_pages = seed_handbook(store).await?;
     let people_report = PEOPLE
         .iter()
         .map(|s| DemoPerson {
@@ -223,6 +249,7 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
                 .version,
             onboarding_id: existing.id,
             people: people_report,
+            handbook_pages,
         });
     }
 
@@ -457,6 +484,7 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
         program_version: imported.version,
         onboarding_id: onboarding.id,
         people: people_report,
+        handbook_pages,
     })
 }
 

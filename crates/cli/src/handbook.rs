@@ -4,6 +4,7 @@ use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 use crate::{print_json, serve};
 use clap::Subcommand;
+use onramp_handbook::source::Source;
 use onramp_handbook::{Error as HandbookError, SearchIndex, eval, links};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,11 +12,15 @@ use std::sync::Arc;
 
 #[derive(Subcommand)]
 pub enum HandbookCommand {
-    /// Import a Hugo handbook (its content/ folder) or a folder of Markdown.
-    /// Incremental: unchanged files are skipped, deleted files removed.
+    /// Import a Hugo handbook (its content/ folder) or a folder of Markdown,
+    /// from the disk or from a git repository. Incremental: unchanged files
+    /// are skipped, deleted files removed.
     Import {
-        /// The site folder (with content/) or the Markdown folder.
-        dir: PathBuf,
+        /// The site folder (with content/), a Markdown folder, or a git URL
+        /// (https://…, file://…, ssh://…): cloned shallowly into the data
+        /// directory, and updated on the next import of the same URL.
+        #[arg(value_name = "DIR_OR_URL")]
+        source: String,
         /// Where the pages are published, for "view the original" links and
         /// attribution (e.g. https://handbook.gitlab.com).
         #[arg(long, default_value = "")]
@@ -28,9 +33,10 @@ pub enum HandbookCommand {
 impl From<HandbookError> for CliError {
     fn from(e: HandbookError) -> Self {
         match e {
-            HandbookError::Query(_) | HandbookError::NotADirectory(_) => {
-                CliError::Usage(e.to_string())
-            }
+            HandbookError::Query(_)
+            | HandbookError::NotADirectory(_)
+            | HandbookError::NotAHandbook(_)
+            | HandbookError::Source(_) => CliError::Usage(e.to_string()),
             HandbookError::Store(s) => s.into(),
             other => CliError::Failed(other.to_string()),
         }
@@ -55,8 +61,8 @@ pub async fn open_index(
 pub async fn run(command: HandbookCommand, settings: &Settings, json: bool) -> CliResult<()> {
     let store = serve::open_store(settings).await?;
     let result = match command {
-        HandbookCommand::Import { dir, site_url } => {
-            import(settings, &store, &dir, &site_url, json).await
+        HandbookCommand::Import { source, site_url } => {
+            import(settings, &store, &source, &site_url, json).await
         }
         HandbookCommand::CheckLinks => check_links(&store, json).await,
     };
@@ -64,10 +70,15 @@ pub async fn run(command: HandbookCommand, settings: &Settings, json: bool) -> C
     result
 }
 
+/// Where clones of handbooks imported by URL are kept.
+fn checkouts_dir(settings: &Settings) -> PathBuf {
+    settings.data_dir.join("handbook-sources")
+}
+
 async fn import(
     settings: &Settings,
     store: &onramp_store::Store,
-    dir: &Path,
+    source: &str,
     site_url: &str,
     json: bool,
 ) -> CliResult<()> {
@@ -77,6 +88,22 @@ async fn import(
             "--site-url: expected an http(s) URL, got `{site_url}`"
         )));
     }
+    let dir = match Source::parse(source) {
+        Source::Folder(dir) => dir,
+        Source::Git(url) => {
+            let interactive = std::io::stderr().is_terminal();
+            if interactive {
+                eprintln!("Fetching {url} (a shallow clone, kept in the data directory) …");
+            }
+            let checkouts = checkouts_dir(settings);
+            tokio::task::spawn_blocking(move || {
+                onramp_handbook::source::fetch(&url, &checkouts, interactive)
+            })
+            .await
+            .map_err(|e| CliError::Failed(e.to_string()))??
+        }
+    };
+    let dir = dir.as_path();
     let index = Arc::new(SearchIndex::open(&index_dir(settings))?);
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);

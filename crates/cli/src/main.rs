@@ -215,6 +215,12 @@ async fn run(cli: Cli) -> CliResult<()> {
                 } else {
                     println!("The demo company is already there; nothing changed.");
                 }
+                if report.handbook_pages > 0 {
+                    println!(
+                        "Imported the sample handbook ({} pages) for search.",
+                        report.handbook_pages
+                    );
+                }
                 Ok(())
             }
         }
@@ -261,6 +267,12 @@ fn print_demo(report: &demo::SeedReport, url: &str, json: bool) {
         println!(
             "Seeded a demo company with the `{}` program (v{}).",
             report.program, report.program_version
+        );
+    }
+    if report.handbook_pages > 0 {
+        println!(
+            "Imported the sample handbook ({} pages): search it at {url}search",
+            report.handbook_pages
         );
     }
     println!(

@@ -153,6 +153,166 @@ fn seed_demo_is_idempotent_and_speaks_json() {
     let second: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(second["seeded"], false, "the second run changes nothing");
     assert_eq!(second["onboarding_id"], first["onboarding_id"]);
+    assert_eq!(second["handbook_pages"], 0, "the handbook is imported once");
+}
+
+#[test]
+fn the_demo_has_a_handbook_to_search_and_every_content_link_resolves() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, err) = run(onramp(dir.path()).args(["seed-demo", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let seeded: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let pages = seeded["handbook_pages"].as_u64().expect("handbook_pages");
+    assert!((30..=60).contains(&pages), "{pages} sample pages");
+
+    // A newcomer's question finds its page, answered office hours included.
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "search",
+        "how do I prepare an EBR",
+        "--json",
+        "--limit",
+        "3",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let paths: Vec<&str> = v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["path"].as_str())
+        .collect();
+    assert!(
+        paths.contains(&"handbook/customer-success/csm/ebr.md"),
+        "{paths:?}"
+    );
+
+    // Every handbook link of the built-in content pack leads to a sample page.
+    let (code, out, err) = run(onramp(dir.path()).args(["--json", "content", "check"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["handbook_imported"], true, "{out}");
+    assert!(
+        report["links_checked"].as_u64().expect("count") > 10,
+        "{out}"
+    );
+    let (code, out, _) = run(onramp(dir.path()).args(["handbook", "check-links"]));
+    assert_eq!(code, 0, "the sample handbook has no broken link: {out}");
+}
+
+/// `git` with a fixed identity, inside `dir`.
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Onramp Test",
+            "-c",
+            "user.email=test@example.com",
+        ])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn handbook_import_takes_a_git_url_and_updates_the_clone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("handbook-repo");
+    let pages = repo.join("content/handbook/guide");
+    std::fs::create_dir_all(&pages).expect("mkdir");
+    std::fs::write(
+        pages.join("_index.md"),
+        "---\ntitle: Guide\n---\nSee [kickoff](/handbook/guide/kickoff/).\n",
+    )
+    .expect("write");
+    std::fs::write(
+        pages.join("kickoff.md"),
+        "---\ntitle: Kickoff calls\n---\nThe kickoff call sets goals.\n",
+    )
+    .expect("write");
+    std::fs::write(repo.join("README.md"), "Not a page.\n").expect("write");
+    git(&repo, &["init", "--quiet"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "--quiet", "-m", "first"]);
+    let url = format!("file://{}", repo.display());
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8 path");
+
+    let import = |dir: &Path| {
+        let (code, out, err) =
+            run(onramp(dir).args(["--data-dir", data, "--json", "handbook", "import", &url]));
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).expect("json")
+    };
+    let first = import(dir.path());
+    assert_eq!(first["added"].as_array().map(Vec::len), Some(2), "{first}");
+    let clones: Vec<_> = std::fs::read_dir(dir.path().join("data/handbook-sources"))
+        .expect("clones are kept in the data directory")
+        .collect();
+    assert_eq!(clones.len(), 1);
+
+    // A new commit upstream: the next import fetches it and re-reads only it.
+    std::fs::write(
+        pages.join("kickoff.md"),
+        "---\ntitle: Kickoff calls\n---\nThe kickoff call sets goals and a cadence.\n",
+    )
+    .expect("write");
+    std::fs::remove_file(pages.join("_index.md")).expect("rm");
+    git(&repo, &["commit", "--quiet", "-am", "second"]);
+    let second = import(dir.path());
+    assert_eq!(
+        second["changed"],
+        serde_json::json!(["handbook/guide/kickoff.md"])
+    );
+    assert_eq!(
+        second["removed"],
+        serde_json::json!(["handbook/guide/_index.md"])
+    );
+    let (code, out, _) =
+        run(onramp(dir.path()).args(["--data-dir", data, "search", "cadence", "--json"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("handbook/guide/kickoff.md"), "{out}");
+
+    // An unreachable repository: a clear error, exit 2, nothing changed.
+    let missing = format!("file://{}/no-such-repo", dir.path().display());
+    let (code, _, err) =
+        run(onramp(dir.path()).args(["--data-dir", data, "handbook", "import", &missing]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot clone"), "{err}");
+    assert!(err.contains("no-such-repo"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("data/handbook-sources"))
+            .expect("dir")
+            .count(),
+        1,
+        "no half-made clone is left"
+    );
+
+    // A folder (or repository) without Markdown is not a handbook.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    std::fs::write(empty.join("notes.txt"), "text").expect("write");
+    let (code, _, err) = run(onramp(dir.path())
+        .args(["--data-dir", data, "handbook", "import"])
+        .arg(&empty));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("holds no Markdown pages"), "{err}");
+    let (code, out, _) =
+        run(onramp(dir.path()).args(["--data-dir", data, "search", "kickoff", "--json"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("handbook/guide/kickoff.md"),
+        "the pages are kept: {out}"
+    );
 }
 
 #[test]
@@ -1179,13 +1339,7 @@ fn calendar_feeds_read_by_an_independent_parser() {
 #[test]
 fn ping_analyze_reports_and_keeps_going_past_bad_files() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let examples =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/service-ping/examples");
-    assert!(
-        examples.is_dir(),
-        "the Service Ping examples are missing at {}",
-        examples.display()
-    );
+    let examples = onramp_testkit::ping_samples();
     let premium = examples.join("synthetic_premium_15.11_120users.json");
     let sept = examples.join("synthetic_ultimate_17.2_5000users_2024-09.json");
     let dec = examples.join("synthetic_ultimate_17.2_5000users_2024-12.json");

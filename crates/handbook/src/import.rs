@@ -168,6 +168,11 @@ pub async fn import_dir(
 ) -> Result<ImportReport> {
     let root = content_root(dir)?;
     let files = markdown_files(&root)?;
+    if files.is_empty() {
+        // Also guards an incremental import from removing every page
+        // because the wrong folder was named.
+        return Err(Error::NotAHandbook(dir.to_path_buf()));
+    }
     let stored = store.handbook_hashes().await?;
     let before = store.handbook_generation().await?;
     let mut report = ImportReport {

@@ -9,6 +9,7 @@ pub mod index;
 pub mod links;
 pub mod page;
 pub mod render;
+pub mod source;
 
 pub use import::{
     ImportReport, Progress, answer_doc, import_dir, index_answer, index_doc, sync_index,
@@ -27,6 +28,13 @@ pub enum Error {
     },
     #[error("{0} is not a directory")]
     NotADirectory(PathBuf),
+    #[error(
+        "{0} holds no Markdown pages, so it is not a handbook (a Hugo site with content/, or a folder of .md files)"
+    )]
+    NotAHandbook(PathBuf),
+    /// A git source could not be cloned or updated.
+    #[error("{0}")]
+    Source(String),
     #[error("{0}")]
     Query(#[from] QueryError),
     #[error("search index: {0}")]

@@ -1,22 +1,14 @@
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 //! Import, incremental re-import, link checking and search: on small trees
-//! written here, and on the real handbook corpus in `../shared/data/handbook`.
+//! written here, on the sample handbook of the repository
+//! (`content/sample-handbook`), and on the real handbook corpus when it is
+//! given (`onramp_testkit::corpus`).
 
 use onramp_handbook::{DocKind, Progress, SearchIndex, import_dir, links};
 use onramp_store::Store;
 use onramp_store::testing::{Backend, with_store};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-
-fn corpus() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/handbook");
-    assert!(
-        dir.join("handbook").is_dir(),
-        "the handbook corpus is missing at {}; it ships beside the repository in ../shared",
-        dir.display()
-    );
-    dir
-}
 
 fn write(root: &Path, path: &str, text: &str) {
     let full = root.join(path);
@@ -173,25 +165,28 @@ async fn not_a_directory_is_a_clear_error() {
     .await;
 }
 
-/// The real corpus, imported once for the tests below.
-async fn corpus_index() -> (Arc<SearchIndex>, Store, tempfile::TempDir) {
+/// The real corpus imported, when it is given.
+async fn corpus_index(test: &str) -> Option<(Arc<SearchIndex>, Store, tempfile::TempDir)> {
+    let corpus = onramp_testkit::corpus("handbook", test)?;
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&onramp_store::Database::sqlite_in(dir.path()))
         .await
         .unwrap();
     let index = Arc::new(SearchIndex::in_memory().unwrap());
-    let report = import_dir(&store, &corpus(), "", Some(&index), &mut |_| {})
+    let report = import_dir(&store, &corpus, "", Some(&index), &mut |_| {})
         .await
         .unwrap();
     // 4,019 pages; the corpus README and a hidden .gitlab/ template are not pages.
     assert_eq!(report.files, 4018);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
-    (index, store, dir)
+    Some((index, store, dir))
 }
 
 #[tokio::test]
 async fn real_corpus() {
-    let (index, store, _dir) = corpus_index().await;
+    let Some((index, store, _dir)) = corpus_index("real_corpus").await else {
+        return;
+    };
     // Drafts are stored but not searchable.
     assert!(index.len() < 4019 && index.len() > 4000);
 
@@ -301,7 +296,10 @@ async fn real_corpus() {
 
 #[tokio::test]
 async fn judged_questions_meet_the_quality_bar() {
-    let (index, _store, _dir) = corpus_index().await;
+    let Some((index, _store, _dir)) = corpus_index("judged_questions_meet_the_quality_bar").await
+    else {
+        return;
+    };
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval/handbook-questions.tsv");
     let text = std::fs::read_to_string(&file).unwrap();
     let judgments =
@@ -310,4 +308,102 @@ async fn judged_questions_meet_the_quality_bar() {
     let result = onramp_handbook::eval::evaluate(&index, &judgments, 1).unwrap();
     assert!(result.recall_at_5 >= 0.9, "recall@5 {}", result.recall_at_5);
     assert!(result.mrr >= 0.75, "MRR {}", result.mrr);
+}
+
+/// The sample handbook of the repository, imported.
+async fn sample_index(store: &Store) -> (Arc<SearchIndex>, onramp_handbook::ImportReport) {
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let report = import_dir(
+        store,
+        &onramp_testkit::sample_handbook(),
+        "",
+        Some(&index),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    (index, report)
+}
+
+#[tokio::test]
+async fn sample_handbook_imports_links_and_searches() {
+    with_store(Backend::Sqlite, |store, _| async move {
+        let (index, report) = sample_index(&store).await;
+        // Between 30 and 60 pages; the README beside content/ is not a page.
+        assert!((30..=60).contains(&report.files), "{} pages", report.files);
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+        // The one draft is stored but not searchable.
+        assert_eq!(index.len() as usize, report.files - 1);
+        assert!(
+            index
+                .search("\"notes for the next revision\"", 10, 0)
+                .unwrap()
+                .is_empty()
+        );
+
+        // Hugo URL rules and front-matter aliases.
+        let alias = store
+            .handbook_page_by_url("/handbook/company/all-remote/")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(alias.path, "handbook/company/culture/all-remote/_index.md");
+        let csm = store
+            .handbook_page_by_url("/handbook/customer-success/csm/")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(csm.title, "Customer Success Management handbook");
+
+        // Every internal link of the sample handbook leads to one of its pages.
+        let urls = store.handbook_urls().await.unwrap();
+        let broken = links::check_links(&store.handbook_pages().await.unwrap(), &urls);
+        assert!(broken.is_empty(), "{broken:?}");
+
+        // Shortcodes are expanded, never shown raw.
+        for page in store.handbook_pages().await.unwrap() {
+            let parsed = onramp_handbook::page::parse(&page.path, &page.source);
+            assert!(!parsed.body.contains("{{"), "{}", page.path);
+        }
+
+        // Phrases, typos, abbreviations, prefixes and section filters.
+        let top = |q: &str| -> Vec<String> {
+            index
+                .search(q, 5, 0)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.path)
+                .collect()
+        };
+        let ebr = "handbook/customer-success/csm/ebr.md".to_string();
+        assert!(top("\"executive business review\"").contains(&ebr));
+        assert!(top("EBR").contains(&ebr));
+        let shadowing = "handbook/customer-success/csm/csm-onboarding/shadowing.md".to_string();
+        assert!(top("shaddow meetings").contains(&shadowing));
+        assert!(
+            top("cadence ca")
+                .contains(&"handbook/customer-success/csm/cadence-calls.md".to_string())
+        );
+        for path in top("onboarding section:customer-success") {
+            assert!(path.starts_with("handbook/customer-success/"), "{path}");
+        }
+        let hit = &index.search("escalation", 1, 0).unwrap()[0];
+        assert!(hit.snippet_html.contains("<b>"), "{}", hit.snippet_html);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sample_handbook_answers_newcomer_questions() {
+    with_store(Backend::Sqlite, |store, _| async move {
+        let (index, _) = sample_index(&store).await;
+        let file = onramp_testkit::repo_root().join("eval/sample-handbook-questions.tsv");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let judgments =
+            onramp_handbook::eval::parse_judgments("sample-handbook-questions.tsv", &text).unwrap();
+        assert!(judgments.len() >= 20);
+        let result = onramp_handbook::eval::evaluate(&index, &judgments, 1).unwrap();
+        assert!(result.recall_at_5 >= 0.8, "recall@5 {}", result.recall_at_5);
+    })
+    .await;
 }

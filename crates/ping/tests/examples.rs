@@ -1,34 +1,36 @@
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-//! Golden tests on the example payloads in ../shared/data/service-ping: the
-//! synthetic ones have intended score bands (their README), the real 12.10
-//! and 13.9 ones must be read without errors.
+//! Golden tests on the example payloads: the synthetic ones in
+//! `content/ping-samples` have intended score bands (their README); the real
+//! 12.10 and 13.9 ones of the reference data (`service-ping/` of the corpus,
+//! see `onramp_testkit::corpus`) must be read without errors.
 
 use onramp_ping::analysis::{Band, analyze};
 use onramp_ping::compare::compare;
 use onramp_ping::{Dictionary, Payload};
 use proptest::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-fn data() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/service-ping");
-    assert!(
-        dir.join("examples").is_dir(),
-        "the Service Ping data is missing at {}",
-        dir.display()
-    );
-    dir
+/// The reference data of the corpus, when it is given.
+fn reference(test: &str) -> Option<PathBuf> {
+    onramp_testkit::corpus("service-ping", test)
 }
 
 fn dictionary() -> Dictionary {
     let mut d = Dictionary::shipped();
-    // The EE definitions may be used in tests (not shipped).
-    let ee = std::fs::read_to_string(data().join("metrics_ee.tsv")).unwrap();
-    d.add_tsv("metrics_ee.tsv", &ee).unwrap();
+    // The EE definitions of the reference data may be used in tests (not shipped).
+    if let Some(dir) = reference("the EE definitions") {
+        let ee = std::fs::read_to_string(dir.join("metrics_ee.tsv")).unwrap();
+        d.add_tsv("metrics_ee.tsv", &ee).unwrap();
+    }
     d
 }
 
 fn load(name: &str, d: &Dictionary) -> (Payload, onramp_ping::Analysis) {
-    let bytes = std::fs::read(data().join("examples").join(name)).unwrap();
+    load_from(&onramp_testkit::ping_samples(), name, d)
+}
+
+fn load_from(dir: &Path, name: &str, d: &Dictionary) -> (Payload, onramp_ping::Analysis) {
+    let bytes = std::fs::read(dir.join(name)).unwrap();
     let p = Payload::parse(&bytes, d).unwrap();
     let a = analyze(name, &p, d, false);
     (p, a)
@@ -154,11 +156,23 @@ fn ultimate_17_2_over_three_months() {
 
 #[test]
 fn real_old_payloads_are_read() {
+    let Some(dir) = reference("real_old_payloads_are_read") else {
+        return;
+    };
+    let examples = dir.join("examples");
     let d = dictionary();
-    let (_, a) = load("docs_service_ping_example_12.10.cleaned.json", &d);
+    let (_, a) = load_from(
+        &examples,
+        "docs_service_ping_example_12.10.cleaned.json",
+        &d,
+    );
     assert_eq!(a.instance.version, "12.10.0-pre");
     assert_eq!(score(&a, "user_engagement").band, Band::NotApplicable);
-    let (p, a) = load("gitlab_data_team_instance_queries_13.9.0-pre.json", &d);
+    let (p, a) = load_from(
+        &examples,
+        "gitlab_data_team_instance_queries_13.9.0-pre.json",
+        &d,
+    );
     // A debug export: SQL text instead of values; nothing is scored from text.
     assert!(matches!(
         p.metric("active_user_count"),

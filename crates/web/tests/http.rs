@@ -2256,8 +2256,7 @@ async fn service_ping_upload_report_history_and_practice(store: Store, _db: Data
     let w = world(&store).await;
     let app = start(store.clone()).await;
     let json = |body: &str| -> serde_json::Value { serde_json::from_str(body).expect("json") };
-    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/service-ping/examples");
+    let examples = onramp_testkit::ping_samples();
     let read = |name: &str| std::fs::read(examples.join(name)).expect("example payload");
     let post_raw = |token: String, body: Vec<u8>| {
         let app = &app;
