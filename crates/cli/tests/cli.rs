@@ -1154,11 +1154,11 @@ fn buddy_suggestions_assignment_and_time_off() {
 /// Parses a feed with the Python `icalendar` package (requirements-test.txt).
 fn parse_with_python(ics: &Path) -> serde_json::Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ical_check.py");
-    let out = Command::new("python3")
+    let out = onramp_testkit::python3()
         .arg(script)
         .arg(ics)
         .output()
-        .expect("python3 runs (install the checkers: pip install -r requirements-test.txt)");
+        .expect("python3 runs");
     assert!(
         out.status.success(),
         "the icalendar package could not read the feed (pip install -r requirements-test.txt): {}",

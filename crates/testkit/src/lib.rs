@@ -57,3 +57,113 @@ pub fn corpus(part: &str, test: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// `python3` able to import the checkers of `requirements-test.txt` (the
+/// independent implementations the tests compare Onramp with).
+///
+/// When the machine's Python has them, it is used as it is. Otherwise they
+/// are installed once with pip into `test-python/` of the build's target
+/// folder (from PyPI), so that `cargo test` works on a fresh clone.
+///
+/// # Panics
+/// When Python or pip is missing, or the packages cannot be installed: the
+/// message says what to install.
+pub fn python3() -> std::process::Command {
+    static SITE: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let site = SITE.get_or_init(prepare_python);
+    let mut command = std::process::Command::new("python3");
+    if let Some(site) = site {
+        command.env("PYTHONPATH", site);
+    }
+    command
+}
+
+/// The modules named by `requirements-test.txt`.
+fn required_modules(requirements: &str) -> Vec<String> {
+    requirements
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            l.split(['=', '<', '>', '[', ';', ' ', '~', '!'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+                .replace('-', "_")
+        })
+        .collect()
+}
+
+fn imports(modules: &[String], site: Option<&Path>) -> bool {
+    let mut command = std::process::Command::new("python3");
+    command
+        .arg("-c")
+        .arg(format!("import {}", modules.join(", ")))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Some(site) = site {
+        command.env("PYTHONPATH", site);
+    }
+    command.status().is_ok_and(|s| s.success())
+}
+
+fn prepare_python() -> Option<PathBuf> {
+    let requirements = repo_root().join("requirements-test.txt");
+    let text = std::fs::read_to_string(&requirements).expect("requirements-test.txt is readable");
+    let modules = required_modules(&text);
+    if imports(&modules, None) {
+        return None;
+    }
+    // target/<profile>/deps/<test binary> → target/test-python
+    let target = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.ancestors().nth(3).map(Path::to_path_buf))
+        .unwrap_or_else(|| repo_root().join("target"));
+    let site = target.join("test-python");
+    let lock = target.join("test-python.lock");
+    // Several test binaries may get here at once: one installs, the others wait.
+    let started = std::time::Instant::now();
+    while std::fs::create_dir(&lock).is_err() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(600),
+            "waited 10 minutes for {} to go away",
+            lock.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let ready = imports(&modules, Some(&site));
+    let installed = ready
+        || std::process::Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .arg("--target")
+            .arg(&site)
+            .arg("-r")
+            .arg(&requirements)
+            .status()
+            .is_ok_and(|s| s.success());
+    let _ = std::fs::remove_dir(&lock);
+    assert!(
+        installed && imports(&modules, Some(&site)),
+        "the tests need python3 with the packages of {} (tried `python3 -m pip install --target {}`); install python3 and pip, or run `pip install -r requirements-test.txt`",
+        requirements.display(),
+        site.display()
+    );
+    Some(site)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn module_names_from_requirements() {
+        assert_eq!(
+            super::required_modules("# checkers\nicalendar==7.3.2\nPyOTP>=2 # totp\n\naiosmtpd\n"),
+            vec!["icalendar", "pyotp", "aiosmtpd"]
+        );
+    }
+}
