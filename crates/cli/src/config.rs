@@ -20,6 +20,8 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     pub auto_close_days: Option<u32>,
     pub secure_cookies: Option<bool>,
+    /// Reverse proxies whose X-Forwarded-For / Forwarded headers are believed (CIDRs).
+    pub trusted_proxies: Option<Vec<String>>,
     /// Buddy matching rules (see `onramp_core::buddy::BuddyRules`).
     pub buddy: Option<onramp_core::buddy::BuddyRules>,
 }
@@ -51,6 +53,8 @@ pub struct Settings {
     pub auto_close_days: u32,
     /// Mark session cookies Secure (set when serving over HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose forwarding headers name the client.
+    pub trusted_proxies: onramp_web::client::TrustedProxies,
     /// How buddies are suggested (`[buddy]` in onramp.toml).
     pub buddy_rules: onramp_core::buddy::BuddyRules,
 }
@@ -141,6 +145,14 @@ impl Settings {
             }
             None => file.secure_cookies.unwrap_or(false),
         };
+        let trusted_proxies = match std::env::var("ONRAMP_TRUSTED_PROXIES").ok() {
+            Some(v) => onramp_web::client::TrustedProxies::parse(&v)
+                .map_err(|e| CliError::Usage(format!("ONRAMP_TRUSTED_PROXIES: {e}")))?,
+            None => onramp_web::client::TrustedProxies::parse(
+                &file.trusted_proxies.unwrap_or_default().join(","),
+            )
+            .map_err(|e| CliError::Usage(format!("onramp.toml: trusted_proxies: {e}")))?,
+        };
         let buddy_rules = file.buddy.unwrap_or_default();
         buddy_rules.validate().map_err(CliError::Usage)?;
         Ok(Settings {
@@ -151,6 +163,7 @@ impl Settings {
             log_format,
             auto_close_days,
             secure_cookies,
+            trusted_proxies,
         })
     }
 

@@ -99,8 +99,8 @@ pub fn check_password_rules(password: &str) -> Result<()> {
 const ACCOUNT_COLUMNS: &str =
     "a.id, a.person_id, p.email, p.name, a.roles, a.disabled_at, a.created_at";
 
-/// Sign-in throttling: this many failures within the window lock the key.
-pub const MAX_FAILURES: i64 = 5;
+/// Sign-in throttling: failures are counted per key within this window, and
+/// a lock lasts as long.
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 
 impl Store {
@@ -504,29 +504,45 @@ impl Store {
         Ok(row.and_then(|r| r.0).filter(|until| *until > now))
     }
 
-    /// Counts a failed sign-in for `key`; returns the lock time when this failure locks it.
+    /// Counts a failed sign-in for `key`; with `lock_after`, the failure that
+    /// reaches that count within the window locks the key, and the lock time
+    /// is returned. Concurrent failures are all counted (the row is locked).
     pub async fn record_sign_in_failure(
         &self,
         key: &str,
         now: DateTime<Utc>,
+        lock_after: Option<i64>,
     ) -> Result<Option<DateTime<Utc>>> {
         let window = Duration::minutes(FAILURE_WINDOW_MINUTES);
+        let select = format!(
+            "SELECT failures, window_start FROM login_throttle WHERE key = $1{}",
+            self.row_lock()
+        );
         Ok(on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
-            let row: Option<(i64, DateTime<Utc>)> =
-                sqlx::query_as("SELECT failures, window_start FROM login_throttle WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let (failures, start) = match row {
-                Some((n, start)) if now - start < window => (n + 1, start),
-                _ => (1, now),
-            };
-            let locked = (failures >= MAX_FAILURES).then(|| now + window);
             sqlx::query(
-                "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,
-                                                 locked_until = excluded.locked_until",
+                "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, 0, $2, NULL)
+                 ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(key)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let (failures, start): (i64, DateTime<Utc>) =
+                sqlx::query_as(sqlx::AssertSqlSafe(select))
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let (failures, start) = if now - start < window {
+                (failures + 1, start)
+            } else {
+                (1, now)
+            };
+            let locked = lock_after
+                .filter(|limit| failures >= *limit)
+                .map(|_| now + window);
+            sqlx::query(
+                "UPDATE login_throttle SET failures = $2, window_start = $3, locked_until = $4 WHERE key = $1",
             )
             .bind(key)
             .bind(failures)
@@ -537,6 +553,19 @@ impl Store {
             tx.commit().await?;
             locked
         }))
+    }
+
+    /// The failures counted for `key` in the current window.
+    pub async fn sign_in_failures(&self, key: &str, now: DateTime<Utc>) -> Result<i64> {
+        let row: Option<(i64, DateTime<Utc>)> = on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT failures, window_start FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row
+            .filter(|(_, start)| now - *start < Duration::minutes(FAILURE_WINDOW_MINUTES))
+            .map_or(0, |(n, _)| n))
     }
 
     pub async fn clear_sign_in_failures(&self, key: &str) -> Result<()> {

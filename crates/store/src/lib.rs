@@ -179,6 +179,16 @@ impl<T> Row for T where
 }
 
 impl Store {
+    /// What a `SELECT` inside a write transaction appends to lock the rows it
+    /// reads until the commit: ` FOR UPDATE` on PostgreSQL; nothing on SQLite,
+    /// whose write transactions (`BEGIN IMMEDIATE`) already run one at a time.
+    pub(crate) fn row_lock(&self) -> &'static str {
+        match &self.pool {
+            Pool::Sqlite(_) => "",
+            Pool::Postgres(_) => " FOR UPDATE",
+        }
+    }
+
     /// The row that `sql` selects with `$1 = id`, if any.
     pub(crate) async fn optional_row<T: Row>(&self, sql: &str, id: i64) -> Result<Option<T>> {
         Ok(on_db!(self, |pool, begin| {

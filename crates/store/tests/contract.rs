@@ -1058,12 +1058,16 @@ async fn sign_in_throttling(store: Store, _db: Database) {
     let key = "email:ada@example.com";
     for _ in 0..4 {
         assert_eq!(
-            store.record_sign_in_failure(key, now).await.expect("fail"),
+            store
+                .record_sign_in_failure(key, now, Some(5))
+                .await
+                .expect("fail"),
             None
         );
     }
+    assert_eq!(store.sign_in_failures(key, now).await.expect("count"), 4);
     let locked = store
-        .record_sign_in_failure(key, now)
+        .record_sign_in_failure(key, now, Some(5))
         .await
         .expect("fail")
         .expect("the fifth failure locks");
@@ -1103,10 +1107,48 @@ async fn sign_in_throttling(store: Store, _db: Database) {
     for i in 0..6 {
         let at = now + chrono::Duration::minutes(20 * i);
         assert_eq!(
-            store.record_sign_in_failure(key, at).await.expect("fail"),
+            store
+                .record_sign_in_failure(key, at, Some(5))
+                .await
+                .expect("fail"),
             None
         );
     }
+    // Without a limit the count grows and never locks.
+    for _ in 0..7 {
+        assert_eq!(
+            store
+                .record_sign_in_failure("account:x", now, None)
+                .await
+                .expect("fail"),
+            None
+        );
+    }
+    assert_eq!(
+        store.sign_in_failures("account:x", now).await.expect("n"),
+        7
+    );
+    // Concurrent failures are all counted.
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .record_sign_in_failure("client:10.9.9.9", now, None)
+                .await
+                .expect("fail");
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+    assert_eq!(
+        store
+            .sign_in_failures("client:10.9.9.9", now)
+            .await
+            .expect("n"),
+        16
+    );
 }
 
 async fn password_resets_work_once(store: Store, _db: Database) {

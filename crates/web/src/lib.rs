@@ -14,6 +14,7 @@ use tower_http::trace::TraceLayer;
 
 mod api;
 pub mod auth;
+pub mod client;
 mod error;
 mod handbook;
 mod health;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub buddy_rules: Arc<onramp_core::buddy::BuddyRules>,
     /// Meeting types and feedback skills.
     pub meetings: Arc<onramp_core::meeting::MeetingCatalogue>,
+    /// Reverse proxies whose forwarding headers name the client.
+    pub trusted_proxies: Arc<client::TrustedProxies>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             handbook: Arc::new(handbook::Handbook::new(index)),
             buddy_rules: Arc::new(onramp_core::buddy::BuddyRules::default()),
             meetings: Arc::new(onramp_core::meeting::MeetingCatalogue::shipped()),
+            trusted_proxies: Arc::new(client::TrustedProxies::default()),
         }
     }
 }
@@ -256,7 +260,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

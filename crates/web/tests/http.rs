@@ -20,6 +20,7 @@ on_both!(
     pages_need_sign_in_and_show_only_what_is_yours,
     sign_in_rotates_sessions_and_signs_out,
     sign_in_is_throttled_and_does_not_reveal_accounts,
+    sign_in_throttling_is_per_client_across_servers,
     csrf_is_required_for_forms_and_session_api_writes,
     every_role_resource_and_action,
     onboarding_api_end_to_end,
@@ -140,8 +141,19 @@ async fn sign_in(
     password: &str,
     planted: Option<&str>,
 ) -> reqwest::Response {
-    let res = app
-        .client
+    sign_in_with(&app.client, app, email, password, planted).await
+}
+
+/// Signs in through the form with a given client (e.g. one bound to another
+/// loopback source address).
+async fn sign_in_with(
+    client: &reqwest::Client,
+    app: &App,
+    email: &str,
+    password: &str,
+    planted: Option<&str>,
+) -> reqwest::Response {
+    let res = client
         .get(app.url("/login?next=/home"))
         .send()
         .await
@@ -164,7 +176,7 @@ async fn sign_in(
     if let Some(p) = planted {
         cookies.push_str(&format!("; onramp_session={p}"));
     }
-    app.client
+    client
         .post(app.url("/login"))
         .header("cookie", cookies)
         .form(&[
@@ -332,11 +344,11 @@ async fn sign_in_is_throttled_and_does_not_reveal_accounts(store: Store, _db: Da
         ratio < 10.0,
         "unknown email and wrong password take the same order of time: {t1:?} vs {t2:?}"
     );
-    // Failures count per email and per address: two so far from this address.
-    for _ in 0..3 {
+    // Failures count per address and account: one so far for this pair.
+    for _ in 0..4 {
         assert_eq!(timed("known@example.com").await.0, 401);
     }
-    // The fifth failure from this address locked it.
+    // The fifth failure from this address for this account locked the pair.
     let res = sign_in(
         &app,
         "known@example.com",
@@ -352,6 +364,82 @@ async fn sign_in_is_throttled_and_does_not_reveal_accounts(store: Store, _db: Da
             .contains("Too many failed sign-in attempts")
     );
     app.stop().await;
+}
+
+/// A client bound to a loopback source address (127.0.0.0/8 all reach the server).
+fn client_from(source: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(source.parse::<std::net::IpAddr>().expect("address"))
+        .build()
+        .expect("client")
+}
+
+async fn sign_in_throttling_is_per_client_across_servers(store: Store, db: Database) {
+    person(&store, "alex.morgan@example.com", &[Role::NewHire], None).await;
+    let right = "correct horse battery staple";
+    let a = start(store.clone()).await;
+    // A second server on the same database.
+    let other = Store::open(&db).await.expect("second pool");
+    let b = start(other.clone()).await;
+
+    // 127.0.0.2 fails 20 times for alex.morgan on server A: five answers
+    // "wrong", then the pair is locked; the later attempts are not counted.
+    let attacker = client_from("127.0.0.2");
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        let res = sign_in_with(&attacker, &a, "alex.morgan@example.com", "guess", None).await;
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(&statuses[..5], &[401; 5]);
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    // The lock holds on server B too, even for the right password.
+    let res = sign_in_with(&attacker, &b, "alex.morgan@example.com", right, None).await;
+    assert_eq!(res.status().as_u16(), 429);
+    // Forwarding headers are not believed from an untrusted peer.
+    let res = attacker
+        .get(b.url("/login"))
+        .header("x-forwarded-for", "198.51.100.1")
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(res.status().as_u16(), 200);
+
+    // The owner signs in at once from 127.0.0.3, on either server.
+    let owner = client_from("127.0.0.3");
+    let res = sign_in_with(&owner, &b, "alex.morgan@example.com", right, None).await;
+    assert_eq!(res.status().as_u16(), 303, "the owner is not locked out");
+    assert!(session_from(&res).is_some());
+    let res = sign_in_with(&owner, &a, "alex.morgan@example.com", right, None).await;
+    assert_eq!(res.status().as_u16(), 303);
+    // One client adds at most five failures to the account: no slow-down yet.
+    assert_eq!(
+        store
+            .sign_in_failures("account:alex.morgan@example.com", Utc::now())
+            .await
+            .expect("count"),
+        5
+    );
+
+    // Another account from the attacker's address is not locked (per pair),
+    // until the address itself has failed 20 times.
+    person(&store, "jordan.lee@example.com", &[Role::Manager], None).await;
+    let res = sign_in_with(&attacker, &b, "jordan.lee@example.com", right, None).await;
+    assert_eq!(res.status().as_u16(), 303);
+    for n in 0..15 {
+        let email = format!("nobody{n}@example.com");
+        let res = sign_in_with(&attacker, &a, &email, "guess", None).await;
+        assert_eq!(res.status().as_u16(), 401, "{n}");
+    }
+    let res = sign_in_with(&attacker, &b, "jordan.lee@example.com", right, None).await;
+    assert_eq!(
+        res.status().as_u16(),
+        429,
+        "20 failures from one address lock the address"
+    );
+    a.stop().await;
+    b.stop().await;
+    other.close().await;
 }
 
 async fn csrf_is_required_for_forms_and_session_api_writes(store: Store, _db: Database) {

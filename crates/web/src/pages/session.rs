@@ -96,6 +96,81 @@ pub struct LoginForm {
     csrf: String,
 }
 
+/// Sign-in throttling, shared by every server through the database.
+///
+/// - per client address and account: 5 failures in 15 minutes lock that
+///   pair for 15 minutes (someone guessing one person's password);
+/// - per client address: 20 failures in 15 minutes lock the address
+///   (someone trying many accounts);
+/// - per account, from every address: from 10 failures in 15 minutes each
+///   attempt waits a little longer (up to 5 s), and is never locked. Failures
+///   from a locked pair or address are not counted, so one client adds at
+///   most 5 to an account: 127.0.0.2 failing 20 times for an account does not
+///   slow its owner signing in from elsewhere.
+struct SignInThrottle {
+    pair: String,
+    client: String,
+    account: String,
+}
+
+const PAIR_LIMIT: i64 = 5;
+const CLIENT_LIMIT: i64 = 20;
+const ACCOUNT_SLOW_AFTER: i64 = 10;
+
+impl SignInThrottle {
+    fn new(client: &str, email: &str) -> Self {
+        Self {
+            pair: format!("client-account:{client}|{email}"),
+            client: format!("client:{client}"),
+            account: format!("account:{email}"),
+        }
+    }
+
+    async fn locked_until(
+        &self,
+        store: &onramp_store::Store,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<Option<chrono::DateTime<Utc>>, WebError> {
+        let pair = store.sign_in_locked_until(&self.pair, now).await?;
+        let client = store.sign_in_locked_until(&self.client, now).await?;
+        Ok(pair.max(client))
+    }
+
+    async fn account_delay(
+        &self,
+        store: &onramp_store::Store,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<Option<std::time::Duration>, WebError> {
+        let failures = store.sign_in_failures(&self.account, now).await?;
+        Ok((failures >= ACCOUNT_SLOW_AFTER).then(|| {
+            let steps = (failures - ACCOUNT_SLOW_AFTER + 1).min(10);
+            std::time::Duration::from_millis(500 * u64::try_from(steps).unwrap_or(10))
+        }))
+    }
+
+    async fn record_failure(
+        &self,
+        store: &onramp_store::Store,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<(), WebError> {
+        store
+            .record_sign_in_failure(&self.pair, now, Some(PAIR_LIMIT))
+            .await?;
+        store
+            .record_sign_in_failure(&self.client, now, Some(CLIENT_LIMIT))
+            .await?;
+        store
+            .record_sign_in_failure(&self.account, now, None)
+            .await?;
+        Ok(())
+    }
+
+    async fn record_success(&self, store: &onramp_store::Store) -> Result<(), WebError> {
+        store.clear_sign_in_failures(&self.pair).await?;
+        Ok(())
+    }
+}
+
 /// The same answer for an unknown email and a wrong password, after the
 /// same (argon2) work, so accounts cannot be discovered.
 const WRONG: &str = "Email or password is wrong.";
@@ -122,23 +197,28 @@ pub async fn login(
     }
     let now = Utc::now();
     let email = form.email.trim().to_lowercase();
-    let address = connect.map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
-    let keys = [format!("email:{email}"), format!("address:{address}")];
-    for key in &keys {
-        if let Some(until) = state.store.sign_in_locked_until(key, now).await? {
-            let minutes = (until - now).num_minutes() + 1;
-            let message = format!(
-                "Too many failed sign-in attempts. Try again in {minutes} minute(s), or ask an admin for a reset link."
-            );
-            return login_page(
-                &form.csrf,
-                &next,
-                &form.email,
-                Some(&message),
-                StatusCode::TOO_MANY_REQUESTS,
-                secure,
-            );
-        }
+    let client =
+        crate::client::client_address(connect.map(|c| c.0.0), &headers, &state.trusted_proxies)
+            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+    let throttle = SignInThrottle::new(&client, &email);
+    if let Some(until) = throttle.locked_until(&state.store, now).await? {
+        let minutes = (until - now).num_minutes() + 1;
+        let message = format!(
+            "Too many failed sign-in attempts from this address. Try again in {minutes} minute(s), or ask an admin for a reset link."
+        );
+        return login_page(
+            &form.csrf,
+            &next,
+            &form.email,
+            Some(&message),
+            StatusCode::TOO_MANY_REQUESTS,
+            secure,
+        );
+    }
+    // An account attacked from many addresses is slowed down, never locked:
+    // a lock-out would be the attacker's to give.
+    if let Some(delay) = throttle.account_delay(&state.store, now).await? {
+        tokio::time::sleep(delay).await;
     }
     let found = state.store.account_for_sign_in(&email).await?;
     let (account, hash) = match &found {
@@ -148,10 +228,8 @@ pub async fn login(
     let password_ok = verify_password(&form.password, hash);
     let account = account.filter(|a| password_ok && a.disabled_at.is_none());
     let Some(account) = account else {
-        for key in &keys {
-            state.store.record_sign_in_failure(key, now).await?;
-        }
-        tracing::info!(address = %address, "failed sign-in");
+        throttle.record_failure(&state.store, now).await?;
+        tracing::info!(address = %client, "failed sign-in");
         return login_page(
             &form.csrf,
             &next,
@@ -161,7 +239,7 @@ pub async fn login(
             secure,
         );
     };
-    state.store.clear_sign_in_failures(&keys[0]).await?;
+    throttle.record_success(&state.store).await?;
     // A new session at every sign-in: a session id planted before sign-in is never reused.
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(&old).await?;
