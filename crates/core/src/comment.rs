@@ -52,6 +52,89 @@ pub fn mentions(text: &str) -> Mentions {
     out
 }
 
+/// Why a mention did not notify anyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unreached {
+    /// Nobody's email starts with the handle.
+    NoSuchPerson,
+    /// A role mention (`@buddy`) on an onboarding without that person.
+    RoleVacant,
+    /// The person has no account, so no inbox.
+    NoAccount,
+    /// The person's account is disabled.
+    Disabled,
+    /// The person may not see this onboarding, so they are not told of it.
+    CannotSee,
+}
+
+impl Unreached {
+    /// The reason in words, for the writer of the comment.
+    pub fn text(self) -> &'static str {
+        match self {
+            Unreached::NoSuchPerson => "nobody has that handle",
+            Unreached::RoleVacant => "this onboarding has nobody in that role",
+            Unreached::NoAccount => "they have no Onramp account",
+            Unreached::Disabled => "their account is disabled",
+            Unreached::CannotSee => "they may not see this onboarding",
+        }
+    }
+
+    /// The stable code of the reason (as in the JSON API).
+    pub fn code(self) -> &'static str {
+        match self {
+            Unreached::NoSuchPerson => "no-such-person",
+            Unreached::RoleVacant => "role-vacant",
+            Unreached::NoAccount => "no-account",
+            Unreached::Disabled => "disabled",
+            Unreached::CannotSee => "cannot-see",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Unreached> {
+        [
+            Unreached::NoSuchPerson,
+            Unreached::RoleVacant,
+            Unreached::NoAccount,
+            Unreached::Disabled,
+            Unreached::CannotSee,
+        ]
+        .into_iter()
+        .find(|u| u.code() == code)
+    }
+}
+
+/// A mention that notified nobody, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnreachedMention {
+    /// The handle as written, without the `@`.
+    pub mention: String,
+    pub reason: Unreached,
+}
+
+/// Whether a mentioned person may be told of a comment on the onboarding of
+/// `parties`: they need an enabled account that may read it (the same rule
+/// as the pages), so a notification never shows a comment to someone who
+/// could not open it.
+pub fn reaches(
+    person_id: i64,
+    account: Option<(Vec<Role>, bool)>,
+    parties: &crate::access::Parties,
+) -> Result<(), Unreached> {
+    let Some((roles, disabled)) = account else {
+        return Err(Unreached::NoAccount);
+    };
+    if disabled {
+        return Err(Unreached::Disabled);
+    }
+    let actor = crate::access::Actor { person_id, roles };
+    if crate::access::may(&actor, parties, crate::access::OnboardingAction::Read) {
+        Ok(())
+    } else {
+        Err(Unreached::CannotSee)
+    }
+}
+
 /// Largest screenshot accepted.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 
@@ -68,6 +151,46 @@ pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_people_who_may_see_the_onboarding_are_reached() {
+        use crate::access::Parties;
+        let parties = Parties {
+            new_hire: 1,
+            manager: Some(2),
+            ..Parties::default()
+        };
+        assert_eq!(
+            reaches(2, Some((vec![Role::Manager], false)), &parties),
+            Ok(())
+        );
+        // A manager of someone else, an outsider CSM: not told.
+        assert_eq!(
+            reaches(9, Some((vec![Role::Manager], false)), &parties),
+            Err(Unreached::CannotSee)
+        );
+        // People Connect and admins may read every onboarding.
+        assert_eq!(
+            reaches(8, Some((vec![Role::PeopleConnect], false)), &parties),
+            Ok(())
+        );
+        assert_eq!(
+            reaches(7, Some((vec![Role::Admin], false)), &parties),
+            Ok(())
+        );
+        assert_eq!(
+            reaches(2, Some((vec![Role::Manager], true)), &parties),
+            Err(Unreached::Disabled)
+        );
+        assert_eq!(reaches(2, None, &parties), Err(Unreached::NoAccount));
+        for u in [
+            Unreached::NoSuchPerson,
+            Unreached::RoleVacant,
+            Unreached::CannotSee,
+        ] {
+            assert_eq!(Unreached::from_code(u.code()), Some(u));
+        }
+    }
 
     #[test]
     fn finds_role_and_people_mentions() {

@@ -123,8 +123,7 @@ fn git(args: &[&str], cwd: Option<&Path>, url: &str, show_progress: bool) -> Res
     let reason = said
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .next_back()
+        .rfind(|l| !l.is_empty())
         .unwrap_or("see git's message above")
         .trim_start_matches("fatal: ");
     Err(Error::Source(format!(

@@ -74,8 +74,18 @@ impl Store {
             "SELECT {TASK_COLUMNS} FROM tasks WHERE onboarding_id = (SELECT onboarding_id FROM tasks WHERE id = $1) ORDER BY position, id"
         );
         let reread = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1");
+        // Writers of one onboarding take turns (PostgreSQL; SQLite's write
+        // transactions already do), so what is read below is current.
+        let lock = format!(
+            "SELECT id FROM onboardings WHERE id = (SELECT onboarding_id FROM tasks WHERE id = $1){}",
+            self.row_lock()
+        );
         Ok(on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
+            sqlx::query(sqlx::AssertSqlSafe(lock))
+                .bind(task_id)
+                .fetch_optional(&mut *tx)
+                .await?;
             let tasks: Vec<Task> = sqlx::query_as(sqlx::AssertSqlSafe(select))
                 .bind(task_id)
                 .fetch_all(&mut *tx)
@@ -99,7 +109,7 @@ impl Store {
                 _ => None,
             };
             let done = new == TaskStatus::Done;
-            sqlx::query(
+            let rows = sqlx::query(
                 "UPDATE tasks SET status = $1, status_note = $2, version = version + 1, updated_at = $3,
                         completed_at = $4, completed_by = $5
                  WHERE id = $6 AND version = $7",
@@ -112,7 +122,9 @@ impl Store {
             .bind(task_id)
             .bind(expected_version)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            one_row(rows, || task_changed(task_id))?;
             audit!(
                 tx,
                 actor_id,
@@ -131,12 +143,15 @@ impl Store {
             let mut followed = Vec::new();
             for (key, status) in reblock(&graph) {
                 if let Some(other) = tasks.iter().find(|t| t.task_key == key) {
-                    sqlx::query("UPDATE tasks SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+                    let rows = sqlx::query("UPDATE tasks SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
                         .bind(status.as_str())
                         .bind(now)
                         .bind(other.id)
+                        .bind(other.version)
                         .execute(&mut *tx)
-                        .await?;
+                        .await?
+                        .rows_affected();
+                    one_row(rows, || task_changed(other.id))?;
                     followed.push((key, status.as_str().to_string()));
                 }
             }
@@ -182,7 +197,7 @@ impl Store {
                     calendar.add_business_days(new_start, i32::try_from(t.due_day).unwrap_or(0));
                 if due != t.due_date {
                     moved += 1;
-                    updates.push((t.id, due));
+                    updates.push((t.id, t.version, due));
                 }
                 due
             };
@@ -206,13 +221,17 @@ impl Store {
             if changed == 0 {
                 return Err(stale(onboarding_id, expected_version, expected_version + 1));
             }
-            for (id, due) in &updates {
-                sqlx::query("UPDATE tasks SET due_date = $1, version = version + 1, updated_at = $2, escalated_at = NULL WHERE id = $3")
+            for (id, version, due) in &updates {
+                // Only tasks still as they were read: one finished meanwhile keeps its date.
+                let rows = sqlx::query("UPDATE tasks SET due_date = $1, version = version + 1, updated_at = $2, escalated_at = NULL WHERE id = $3 AND version = $4")
                     .bind(due)
                     .bind(now)
                     .bind(id)
+                    .bind(version)
                     .execute(&mut *tx)
-                    .await?;
+                    .await?
+                    .rows_affected();
+                one_row(rows, || task_changed(*id))?;
             }
             audit!(
                 tx,
@@ -324,28 +343,40 @@ impl Store {
                 return Err(stale(onboarding_id, expected_version, expected_version + 1));
             }
             for (key, _) in &diff.removed {
-                sqlx::query("DELETE FROM tasks WHERE onboarding_id = $1 AND task_key = $2")
-                    .bind(onboarding_id)
-                    .bind(key)
+                // Only an open task as it was read is dropped: work finished
+                // meanwhile is never deleted.
+                let Some(task) = existing.iter().find(|e| &e.task_key == key) else {
+                    continue;
+                };
+                let rows = sqlx::query("DELETE FROM tasks WHERE id = $1 AND version = $2")
+                    .bind(task.id)
+                    .bind(task.version)
                     .execute(&mut *tx)
-                    .await?;
+                    .await?
+                    .rows_affected();
+                one_row(rows, || task_changed(task.id))?;
             }
             for p in &planned {
                 let t = p.template;
                 let due_day = i64::from(program.due_day(t));
                 match existing.iter().find(|e| e.task_key == t.id) {
                     Some(e) if status_of(e)?.is_finished() => {
-                        sqlx::query("UPDATE tasks SET position = $1 WHERE id = $2")
-                            .bind(p.position as i64)
-                            .bind(e.id)
-                            .execute(&mut *tx)
-                            .await?;
+                        let rows = sqlx::query(
+                            "UPDATE tasks SET position = $1 WHERE id = $2 AND version = $3",
+                        )
+                        .bind(p.position as i64)
+                        .bind(e.id)
+                        .bind(e.version)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        one_row(rows, || task_changed(e.id))?;
                     }
                     Some(e) => {
-                        sqlx::query(
+                        let rows = sqlx::query(
                             "UPDATE tasks SET position = $1, title = $2, body = $3, owner_role = $4, phase = $5, kind = $6,
                                     due_date = $7, due_day = $8, compliance_critical = $9, template = $10,
-                                    version = version + 1, updated_at = $11 WHERE id = $12",
+                                    version = version + 1, updated_at = $11 WHERE id = $12 AND version = $13",
                         )
                         .bind(p.position as i64)
                         .bind(&t.title)
@@ -359,8 +390,11 @@ impl Store {
                         .bind(Json(t))
                         .bind(now)
                         .bind(e.id)
+                        .bind(e.version)
                         .execute(&mut *tx)
-                        .await?;
+                        .await?
+                        .rows_affected();
+                        one_row(rows, || task_changed(e.id))?;
                     }
                     None => {}
                 }
@@ -640,6 +674,18 @@ struct OverdueTask {
     manager: Option<i64>,
     people_connect: Option<i64>,
     hire: String,
+}
+
+/// A task changed between reading it and writing it (another request won).
+fn task_changed(task_id: i64) -> StoreError {
+    StoreError::Conflict(format!(
+        "task {task_id} was changed by someone else meanwhile; reload and try again"
+    ))
+}
+
+/// Checks a compare-and-set: exactly one row must have changed.
+fn one_row(rows: u64, conflict: impl FnOnce() -> StoreError) -> Result<()> {
+    if rows == 1 { Ok(()) } else { Err(conflict()) }
 }
 
 fn stale(onboarding_id: i64, expected: i64, actual: i64) -> StoreError {

@@ -216,9 +216,11 @@ impl Store {
             .bind(Utc::now())
             .fetch_one(&mut *tx)
             .await?;
+            // An anonymous question names no actor: nobody, admins included,
+            // can read the asker from the audit log or its exports.
             audit!(
                 tx,
-                Some(author),
+                (!anonymous).then_some(author),
                 "ask",
                 "question",
                 Some(id),

@@ -13,34 +13,52 @@ use onramp_core::sha256_hex;
 pub(crate) const ONBOARDING_COLUMNS: &str = "id, person_id, program_version_id, start_date, manager_id, people_connect_id, enablement_id, buddy_id, status, version, created_at, updated_at, closed_at, due_date, backup_buddy_id";
 pub(crate) const TASK_COLUMNS: &str = "id, onboarding_id, task_key, position, title, body, owner_role, phase, kind, due_date, status, status_note, compliance_critical, version, completed_at, completed_by, created_at, updated_at, due_day, escalated_at, template";
 
-/// Puts a notification in the inbox of everyone a comment @mentions: roles
-/// of the onboarding (`@manager`, `@buddy`…) and people by the part of their
-/// email before the `@`. The author is not notified. Runs in the caller's
-/// transaction.
+/// Puts a notification in the inbox of everyone a comment @mentions who may
+/// see the onboarding: roles of the onboarding (`@manager`, `@buddy`…) and
+/// people by the part of their email before the `@`. The author is not
+/// notified. Evaluates to the mentions that reached nobody, with the reason
+/// (`onramp_core::comment::reaches`). Runs in the caller's transaction.
 macro_rules! notify_mentions {
     ($tx:expr, $onboarding_id:expr, $task_id:expr, $comment_id:expr, $author_id:expr, $body:expr, $now:expr) => {{
+        use onramp_core::comment::{Unreached, UnreachedMention};
         use onramp_core::people::Role;
         let m = onramp_core::comment::mentions($body);
+        let mut unreached: Vec<UnreachedMention> = Vec::new();
         if !m.roles.is_empty() || !m.handles.is_empty() {
-            let (hire, manager, buddy, pc, enablement, hire_name): (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, String) =
+            let (hire, manager, buddy, backup, pc, enablement, hire_name): (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, String) =
                 sqlx::query_as(
-                    "SELECT o.person_id, o.manager_id, o.buddy_id, o.people_connect_id, o.enablement_id, p.name
+                    "SELECT o.person_id, o.manager_id, o.buddy_id, o.backup_buddy_id, o.people_connect_id, o.enablement_id, p.name
                      FROM onboardings o JOIN people p ON p.id = o.person_id WHERE o.id = $1",
                 )
                 .bind($onboarding_id)
                 .fetch_one(&mut *$tx)
                 .await?;
-            let mut targets: Vec<i64> = Vec::new();
+            let parties = onramp_core::access::Parties {
+                new_hire: hire,
+                manager,
+                buddy,
+                backup_buddy: backup,
+                people_connect: pc,
+                enablement,
+            };
+            // (how the person was named, who).
+            let mut targets: Vec<(String, i64)> = Vec::new();
             for role in &m.roles {
-                let who = match role {
-                    Role::NewHire => Some(hire),
-                    Role::Manager => manager,
-                    Role::Buddy => buddy,
-                    Role::PeopleConnect => pc,
-                    Role::Enablement => enablement,
-                    Role::Admin => None,
+                let who: Vec<i64> = match role {
+                    Role::NewHire => vec![hire],
+                    Role::Manager => manager.into_iter().collect(),
+                    Role::Buddy => buddy.into_iter().chain(backup).collect(),
+                    Role::PeopleConnect => pc.into_iter().collect(),
+                    Role::Enablement => enablement.into_iter().collect(),
+                    Role::Admin => Vec::new(),
                 };
-                targets.extend(who);
+                if who.is_empty() {
+                    unreached.push(UnreachedMention {
+                        mention: role.as_str().to_string(),
+                        reason: Unreached::RoleVacant,
+                    });
+                }
+                targets.extend(who.into_iter().map(|p| (role.as_str().to_string(), p)));
             }
             for handle in &m.handles {
                 let found: Vec<(i64,)> = sqlx::query_as(
@@ -49,18 +67,38 @@ macro_rules! notify_mentions {
                 .bind(handle)
                 .fetch_all(&mut *$tx)
                 .await?;
-                targets.extend(found.into_iter().map(|r| r.0));
+                if found.is_empty() {
+                    unreached.push(UnreachedMention {
+                        mention: handle.clone(),
+                        reason: Unreached::NoSuchPerson,
+                    });
+                }
+                targets.extend(found.into_iter().map(|r| (handle.clone(), r.0)));
             }
-            targets.sort_unstable();
-            targets.dedup();
-            targets.retain(|t| *t != $author_id);
+            targets.sort_by_key(|t| t.1);
+            targets.dedup_by_key(|t| t.1);
+            targets.retain(|t| t.1 != $author_id);
             let (author,): (String,) = sqlx::query_as("SELECT name FROM people WHERE id = $1")
                 .bind($author_id)
                 .fetch_one(&mut *$tx)
                 .await?;
             let excerpt: String = $body.chars().take(140).collect();
             let message = format!("{author} mentioned you on {hire_name}'s onboarding: {excerpt}");
-            for person in targets {
+            for (mention, person) in targets {
+                let account: Option<(String, Option<chrono::DateTime<Utc>>)> =
+                    sqlx::query_as("SELECT roles, disabled_at FROM accounts WHERE person_id = $1")
+                        .bind(person)
+                        .fetch_optional(&mut *$tx)
+                        .await?;
+                let account = account.map(|(roles, disabled)| {
+                    let roles: Vec<Role> =
+                        roles.split(',').filter_map(|r| r.trim().parse().ok()).collect();
+                    (roles, disabled.is_some())
+                });
+                if let Err(reason) = onramp_core::comment::reaches(person, account, &parties) {
+                    unreached.push(UnreachedMention { mention, reason });
+                    continue;
+                }
                 sqlx::query(
                     "INSERT INTO notifications (person_id, onboarding_id, task_id, comment_id, kind, message, created_at)
                      VALUES ($1, $2, $3, $4, 'mention', $5, $6)",
@@ -75,6 +113,7 @@ macro_rules! notify_mentions {
                 .await?;
             }
         }
+        unreached
     }};
 }
 
@@ -403,14 +442,15 @@ impl Store {
         }))
     }
 
-    /// Adds a comment to an onboarding (and optionally one of its tasks).
+    /// Adds a comment to an onboarding (and optionally one of its tasks);
+    /// returns it with the mentions that notified nobody.
     pub async fn add_comment(
         &self,
         onboarding_id: i64,
         task_id: Option<i64>,
         author_id: i64,
         body: &str,
-    ) -> Result<Comment> {
+    ) -> Result<(Comment, Vec<onramp_core::comment::UnreachedMention>)> {
         if body.trim().is_empty() {
             return Err(StoreError::Invalid("a comment must not be empty".into()));
         }
@@ -441,7 +481,8 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            notify_mentions!(tx, onboarding_id, task_id, comment.id, author_id, body, now);
+            let unreached =
+                notify_mentions!(tx, onboarding_id, task_id, comment.id, author_id, body, now);
             audit!(
                 tx,
                 Some(author_id),
@@ -453,7 +494,7 @@ impl Store {
                 Some(serde_json::json!({"onboarding_id": onboarding_id, "task_id": task_id}))
             );
             tx.commit().await?;
-            comment
+            (comment, unreached)
         }))
     }
 

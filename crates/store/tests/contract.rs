@@ -405,7 +405,7 @@ async fn comments_and_attachments(store: Store, _db: Database) {
         .expect("create");
     let task = store.tasks(o.id).await.expect("tasks")[0].id;
 
-    let c = store
+    let (c, _) = store
         .add_comment(o.id, Some(task), hire, "Where is the **pathway**?")
         .await
         .expect("comment");
@@ -774,17 +774,67 @@ async fn holidays_make_the_calendar(store: Store, _db: Database) {
 }
 
 async fn mentions_reach_the_inbox(store: Store, _db: Database) {
+    use onramp_core::comment::Unreached;
+    use onramp_core::people::Role;
     let (o, hire, manager) = sample_onboarding(&store, "2026-11-27").await;
     let other = person(&store, "sam.fischer@example.com", "Scale", None).await;
-    store
+    let pc = person(&store, "pat.connect@example.com", "Scale", None).await;
+    let ghost = person(&store, "no.account@example.com", "Scale", None).await;
+    for (who, roles) in [
+        (hire, vec![Role::NewHire]),
+        (manager, vec![Role::Manager]),
+        (other, vec![Role::Buddy]),
+        (pc, vec![Role::PeopleConnect]),
+    ] {
+        store
+            .upsert_account(None, who, &roles, None)
+            .await
+            .expect("account");
+    }
+    let (_, unreached) = store
         .add_comment(
             o,
             None,
             hire,
-            "Hi @manager, is `@buddy` set? cc @sam.fischer and @nobody",
+            "Hi @manager, is `@buddy` set? cc @sam.fischer, @pat.connect, @no.account, @buddy and @nobody",
         )
         .await
         .expect("comment");
+    let mut why: Vec<(String, Unreached)> = unreached
+        .into_iter()
+        .map(|u| (u.mention, u.reason))
+        .collect();
+    why.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        why,
+        vec![
+            ("buddy".to_string(), Unreached::RoleVacant),
+            ("no.account".to_string(), Unreached::NoAccount),
+            ("nobody".to_string(), Unreached::NoSuchPerson),
+            ("sam.fischer".to_string(), Unreached::CannotSee),
+        ],
+        "the writer learns who was not told, and why"
+    );
+    assert!(
+        store
+            .notifications(other, 10)
+            .await
+            .expect("inbox")
+            .is_empty(),
+        "a CSM outside the onboarding never sees the comment text"
+    );
+    assert!(
+        store
+            .notifications(ghost, 10)
+            .await
+            .expect("inbox")
+            .is_empty()
+    );
+    assert_eq!(
+        store.notifications(pc, 10).await.expect("inbox").len(),
+        1,
+        "People Connect may read every onboarding: notified by handle"
+    );
     let inbox = store.notifications(manager, 10).await.expect("inbox");
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].kind, "mention");
@@ -794,11 +844,6 @@ async fn mentions_reach_the_inbox(store: Store, _db: Database) {
             .starts_with("Person hire@example.com mentioned you"),
         "{}",
         inbox[0].message
-    );
-    assert_eq!(
-        store.notifications(other, 10).await.expect("inbox").len(),
-        1,
-        "people by handle"
     );
     assert!(
         store

@@ -306,6 +306,19 @@ pub async fn comments(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommentCreated {
     pub id: i64,
+    /// Mentions that notified nobody, with the reason: only people who may
+    /// see the onboarding are told of a comment.
+    pub not_notified: Vec<NotNotified>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotNotified {
+    /// The handle or role as written, without the `@`.
+    pub mention: String,
+    /// no-such-person, role-vacant, no-account, disabled or cannot-see.
+    pub reason: String,
+    /// The reason in words.
+    pub message: String,
 }
 
 /// Adds a comment (multipart form: `body`, optional `task_id`, optional
@@ -320,8 +333,22 @@ pub async fn add_comment(
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<CommentCreated>), ApiError> {
     let input = read_comment_form(multipart).await?;
-    let comment = save_comment(&state, &user, id, input).await?;
-    Ok((StatusCode::CREATED, Json(CommentCreated { id: comment.id })))
+    let (comment, unreached) = save_comment(&state, &user, id, input).await?;
+    let not_notified = unreached
+        .into_iter()
+        .map(|u| NotNotified {
+            mention: u.mention,
+            reason: u.reason.code().to_string(),
+            message: u.reason.text().to_string(),
+        })
+        .collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(CommentCreated {
+            id: comment.id,
+            not_notified,
+        }),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

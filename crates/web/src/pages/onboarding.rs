@@ -87,12 +87,57 @@ struct DetailPage {
     newer_version: Option<(i64, i64)>,
     /// The weekly shadowing pace fell short last week.
     shortfall: Option<String>,
+    /// Mentions of the comment just written that notified nobody.
+    unreached: Vec<String>,
+}
+
+/// `?unreached=handle:reason,…`: the mentions of the comment just written
+/// that notified nobody (see `comment`).
+#[derive(Deserialize, Default)]
+pub struct AfterComment {
+    #[serde(default)]
+    unreached: String,
+}
+
+impl AfterComment {
+    /// One sentence per unreached mention; unknown entries are ignored.
+    fn lines(&self) -> Vec<String> {
+        self.unreached
+            .split(',')
+            .filter_map(|entry| {
+                let (handle, code) = entry.split_once(':')?;
+                let reason = onramp_core::comment::Unreached::from_code(code)?;
+                let handle_ok = !handle.is_empty()
+                    && handle.len() <= 64
+                    && handle
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+                handle_ok.then(|| format!("@{handle} was not notified: {}.", reason.text()))
+            })
+            .collect()
+    }
+
+    /// The query for a redirect after a comment.
+    fn query(unreached: &[onramp_core::comment::UnreachedMention]) -> String {
+        if unreached.is_empty() {
+            return String::new();
+        }
+        let list: Vec<String> = unreached
+            .iter()
+            .map(|u| format!("{}:{}", u.mention, u.reason.code()))
+            .collect();
+        format!(
+            "?{}",
+            serde_urlencoded::to_string([("unreached", list.join(","))]).unwrap_or_default()
+        )
+    }
 }
 
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
+    Query(after): Query<AfterComment>,
 ) -> Result<Html<String>, WebError> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
     // Independent reads, run together.
@@ -128,6 +173,7 @@ pub async fn detail(
             timeline,
             newer_version,
             shortfall,
+            unreached: after.lines(),
         }
         .render()?,
     ))
@@ -226,6 +272,7 @@ struct TaskPage {
     body_html: String,
     comments: Vec<CommentLine>,
     csrf: String,
+    unreached: Vec<String>,
 }
 
 pub async fn comment_lines(
@@ -263,6 +310,7 @@ pub async fn task_page(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, task_id)): Path<(i64, i64)>,
+    Query(after): Query<AfterComment>,
 ) -> Result<Html<String>, WebError> {
     let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
     let o = service::view(&state, &user, &loaded).await?;
@@ -286,6 +334,7 @@ pub async fn task_page(
             t,
             body_html,
             comments,
+            unreached: after.lines(),
         }
         .render()?,
     ))
@@ -372,7 +421,13 @@ pub async fn save_comment(
     user: &CurrentUser,
     onboarding_id: i64,
     input: CommentInput,
-) -> Result<onramp_store::Comment, WebError> {
+) -> Result<
+    (
+        onramp_store::Comment,
+        Vec<onramp_core::comment::UnreachedMention>,
+    ),
+    WebError,
+> {
     service::load(state, user, onboarding_id, OnboardingAction::Comment).await?;
     let body = if input.body.trim().is_empty() && input.screenshot.is_some() {
         "(screenshot)".to_string()
@@ -391,7 +446,7 @@ pub async fn save_comment(
             message: "comments may be up to 20,000 characters".into(),
         });
     }
-    let comment = state
+    let (comment, unreached) = state
         .store
         .add_comment(onboarding_id, input.task_id, user.actor.person_id, &body)
         .await?;
@@ -411,7 +466,7 @@ pub async fn save_comment(
             })
             .await?;
     }
-    Ok(comment)
+    Ok((comment, unreached))
 }
 
 pub async fn comment(
@@ -423,10 +478,11 @@ pub async fn comment(
     let input = read_comment_form(multipart).await?;
     user.check_csrf(&input.csrf)?;
     let task_id = input.task_id;
-    save_comment(&state, &user, id, input).await?;
+    let (_, unreached) = save_comment(&state, &user, id, input).await?;
+    let query = AfterComment::query(&unreached);
     let back = match task_id {
-        Some(t) => format!("/onboardings/{id}/tasks/{t}#comments"),
-        None => format!("/onboardings/{id}#comments"),
+        Some(t) => format!("/onboardings/{id}/tasks/{t}{query}#comments"),
+        None => format!("/onboardings/{id}{query}#comments"),
     };
     Ok(Redirect::to(&back).into_response())
 }

@@ -1,4 +1,6 @@
 //! A running app on a random port, with people, accounts and one onboarding.
+// Each test binary uses part of this shared harness.
+#![allow(dead_code)]
 
 use chrono::{Days, Utc};
 use onramp_core::people::Role;
