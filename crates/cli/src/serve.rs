@@ -14,7 +14,9 @@ pub fn init_logging(format: LogFormat) {
         .ok()
         .or_else(|| std::env::var("RUST_LOG").ok())
         .and_then(|f| EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| EnvFilter::new("info,sqlx=warn"));
+        // html5ever warns on every repaired tag of a handbook page; the page
+        // view logs one debug line per page instead.
+        .unwrap_or_else(|| EnvFilter::new("info,sqlx=warn,html5ever=off"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -45,13 +47,18 @@ pub async fn run(
         .local_addr()
         .map_err(|e| CliError::Failed(format!("cannot read the bound address: {e}")))?;
     let url = format!("http://{address}/");
-    before_serving(&url);
-    println!("Onramp is serving on {url}");
-    tracing::info!(%address, database = ?settings.database, "serving");
     let index = Arc::new(
         onramp_handbook::SearchIndex::open(&crate::handbook::index_dir(settings))
             .map_err(|e| CliError::Failed(format!("search index: {e}")))?,
     );
+    // Search answers from the first request: bring the index up to date
+    // before announcing the address (later changes follow every second).
+    if let Err(e) = onramp_handbook::sync_index(&store, &index).await {
+        tracing::warn!(error = %e, "search index update failed; retrying in the background");
+    }
+    before_serving(&url);
+    println!("Onramp is serving on {url}");
+    tracing::info!(%address, database = ?settings.database, "serving");
     let mut state = onramp_web::AppState::new(store.clone(), Arc::clone(&index));
     state.secure_cookies = settings.secure_cookies;
     state.trusted_proxies = Arc::new(settings.trusted_proxies.clone());
@@ -91,14 +98,18 @@ async fn shutdown_signal() {
 
 /// Escalations and automatic closing, every ten minutes. Several servers may
 /// run it together: the store claims each change once.
-/// Rebuilds the search index when another process (or server) changed the
-/// handbook in the database: at start, then every minute.
+/// Brings the search index up to date when another process (or server)
+/// changed the searchable content in the database: at start, then every
+/// second (one small query; the changes themselves are applied
+/// incrementally), so an answer given on one server is searchable on every
+/// server within a few seconds.
 async fn keep_index_current(store: Store, index: Arc<onramp_handbook::SearchIndex>) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
         match onramp_handbook::sync_index(&store, &index).await {
-            Ok(true) => tracing::info!(entries = index.len(), "search index rebuilt"),
+            Ok(true) => tracing::debug!(entries = index.len(), "search index brought up to date"),
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "search index update failed"),
         }

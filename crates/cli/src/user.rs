@@ -133,6 +133,13 @@ async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> 
             job_role,
             manager,
         } => {
+            // The domain's text rules, named by the flag that gave the value.
+            onramp_core::text::check_email("--email", email.trim())
+                .and_then(|()| onramp_core::text::check("--name", &name, onramp_core::text::NAME))
+                .and_then(|()| {
+                    onramp_core::text::check("--job-role", &job_role, onramp_core::text::NAME)
+                })
+                .map_err(|e| CliError::Usage(e.to_string()))?;
             let roles = parse_roles(&roles)?;
             if roles.is_empty() {
                 return Err(CliError::Usage("--roles: name at least one role".into()));

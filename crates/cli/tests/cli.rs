@@ -403,6 +403,22 @@ impl Server {
         response
     }
 
+    /// A JSON POST with a bearer token; the whole response as text.
+    fn post_json(&self, path: &str, token: &str, body: &serde_json::Value) -> String {
+        let body = body.to_string();
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.address,
+            body.len()
+        )
+        .expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        response
+    }
+
     /// Sends SIGTERM and returns the exit code and stderr.
     fn terminate(mut self) -> (i32, String) {
         let pid = self.child.id().to_string();
@@ -1176,7 +1192,23 @@ fn calendar_feeds_read_by_an_independent_parser() {
     assert_eq!(code, 0, "{err}");
     // A Berlin series that crosses the end of summer time, with one session cancelled,
     // and a title with the characters iCalendar must escape.
-    let title = "EMEA office hours; Q&A, demos\nand more";
+    // A title is one line: a line break is refused, naming the flag's field.
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "office-hours",
+        "add",
+        "--title",
+        "two\nlines",
+        "--start",
+        "2026-10-21T15:00",
+        "--video-url",
+        "https://meet.example.com/x",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("title: contains a line break"), "{err}");
+    // Characters iCalendar must escape: `;`, `,` and `\`.
+    let title = "EMEA office hours; Q&A, demos \\ and more";
     let (code, _, err) = run(onramp(dir.path()).args([
         "--data-dir",
         data,
@@ -1648,4 +1680,103 @@ fn learning_import_reports_bad_and_unknown_rows_and_webinars_are_added() {
         runners["starts_at"], "2027-01-13T16:00:00Z",
         "17:00 in Berlin is 16:00 UTC in winter"
     );
+}
+
+/// The JSON body of a raw HTTP response.
+fn json_body(response: &str) -> serde_json::Value {
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {response}"))
+}
+
+#[test]
+fn an_answer_on_one_server_is_searchable_on_the_other_within_seconds() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (db, name) = runtime.block_on(onramp_store::testing::create_postgres_database());
+    let onramp_store::Database::Postgres(options) = db else {
+        unreachable!("a PostgreSQL database")
+    };
+    let url = format!(
+        "postgres://{}@{}:{}/{name}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port()
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outcome = std::panic::catch_unwind(|| {
+        let (code, _, err) = run(onramp(dir.path()).args(["seed-demo", "--database-url", &url]));
+        assert_eq!(code, 0, "{err}");
+        // Two servers on one database, each with its own search index.
+        let serve = |data: &str| {
+            Server::start(
+                onramp(dir.path())
+                    .args(["serve", "--bind", "127.0.0.1:0", "--data-dir", data])
+                    .env("ONRAMP_DATABASE_URL", &url),
+            )
+        };
+        let a = serve("a");
+        let b = serve("b");
+        let token = |email: &str| {
+            let (code, token, err) = run(onramp(dir.path()).args([
+                "token",
+                "create",
+                "--email",
+                email,
+                "--scope",
+                "write",
+                "--database-url",
+                &url,
+            ]));
+            assert_eq!(code, 0, "{err}");
+            token.trim().to_string()
+        };
+        let hire = token("alex.morgan@example.com");
+        let enablement = token("chris.okafor@example.com");
+        // The sample handbook is searchable on B from the start.
+        let search = |server: &Server, q: &str| {
+            json_body(&server.get_with(&format!("/api/v1/search?q={q}"), &hire))
+        };
+        let first = search(&b, "EBR");
+        assert!(
+            first.to_string().contains("ebr.md"),
+            "the handbook is searchable: {first}"
+        );
+        let series = json_body(&a.get_with("/api/v1/office-hours", &hire));
+        let series_id = series[0]["id"].as_i64().expect("a demo series");
+        let asked = json_body(&a.post_json(
+            &format!("/api/v1/office-hours/{series_id}/questions"),
+            &hire,
+            &serde_json::json!({"body": "Where do I find the zeppelin checklist?"}),
+        ));
+        let question = asked["id"].as_i64().expect("question id");
+        let answered = a.post_json(
+            &format!("/api/v1/office-hours/questions/{question}/answer"),
+            &enablement,
+            &serde_json::json!({"answer": "The zeppelin checklist lives in the demo systems page."}),
+        );
+        assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
+        // Server B finds it within five seconds (it polls every second).
+        let started = Instant::now();
+        loop {
+            let found = search(&b, "zeppelin");
+            if found
+                .to_string()
+                .contains(&format!("office-hours/questions/{question}"))
+            {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "server B did not find the answer within 5 s: {found}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        for server in [a, b] {
+            let (code, stderr) = server.terminate();
+            assert_eq!(code, 0, "{stderr}");
+        }
+    });
+    runtime.block_on(onramp_store::testing::drop_postgres_database(&name));
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }

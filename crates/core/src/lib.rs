@@ -21,6 +21,7 @@ pub mod program;
 pub mod program_dir;
 pub mod program_writer;
 pub mod schedule;
+pub mod text;
 mod yaml;
 
 pub use error::{Diagnostic, Error};

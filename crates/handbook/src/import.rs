@@ -264,8 +264,21 @@ pub async fn import_dir(
 /// behind; returns whether it did.
 pub async fn sync_index(store: &Store, index: &Arc<SearchIndex>) -> Result<bool> {
     let generation = store.handbook_generation().await?;
-    if index.generation() == Some(generation) {
+    let have = index.generation();
+    if have == Some(generation) {
         return Ok(false);
+    }
+    // Behind by a few changes (another server imported or answered): apply
+    // just those, which takes milliseconds instead of a rebuild.
+    if let Some(have) = have.filter(|h| *h < generation)
+        && let Some(paths) = store.search_changes_since(have, generation).await?
+    {
+        let (docs, deletes) = changed_docs(store, paths).await?;
+        let index = Arc::clone(index);
+        tokio::task::spawn_blocking(move || index.update(&docs, &deletes, generation))
+            .await
+            .map_err(|e| Error::Index(e.to_string()))??;
+        return Ok(true);
     }
     let pages = store.handbook_pages().await?;
     let answers = store.answered_questions().await?;
@@ -281,4 +294,28 @@ pub async fn sync_index(store: &Store, index: &Arc<SearchIndex>) -> Result<bool>
     .await
     .map_err(|e| Error::Index(e.to_string()))??;
     Ok(true)
+}
+
+/// The index entries of changed paths: pages and answered questions as they
+/// are now, and the paths to drop (deleted, drafts, no longer answered).
+async fn changed_docs(store: &Store, paths: Vec<String>) -> Result<(Vec<IndexDoc>, Vec<String>)> {
+    let mut docs = Vec::new();
+    let mut deletes = Vec::new();
+    for path in paths {
+        if let Some(id) = path
+            .strip_prefix("office-hours/questions/")
+            .and_then(|n| n.parse::<i64>().ok())
+        {
+            match store.question(id).await? {
+                Some(q) if q.status == "answered" => docs.push(answer_doc(&q)),
+                _ => deletes.push(path),
+            }
+            continue;
+        }
+        match store.handbook_page_by_path(&path).await? {
+            Some(page) if !page.draft => docs.push(index_doc(&parse(&page.path, &page.source))),
+            _ => deletes.push(path),
+        }
+    }
+    Ok((docs, deletes))
 }

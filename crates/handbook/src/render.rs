@@ -148,6 +148,9 @@ fn collect_html_links(html: &str, links: &mut Vec<String>) {
 pub struct Rendered {
     pub html: String,
     pub broken_links: Vec<String>,
+    /// Raw HTML blocks and inline tags the page's author wrote: what the
+    /// sanitizer (html5ever) had to parse, and may have repaired or removed.
+    pub raw_html: usize,
 }
 
 /// Where an internal link leads.
@@ -213,11 +216,16 @@ pub fn render_html(body: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered
         }
         i += 1;
     }
+    let raw_html = events
+        .iter()
+        .filter(|e| matches!(e, Event::Html(_)))
+        .count();
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
         html: SANITIZER.clean(&html).to_string(),
         broken_links,
+        raw_html,
     }
 }
 

@@ -162,6 +162,16 @@ impl Payload {
                     format!("not valid JSON: objects nested more than {MAX_DEPTH} deep")
                 }
                 Stop::Value(e) => format!("not valid JSON: {e}"),
+                Stop::Json(e)
+                    if matches!(
+                        e.error_type,
+                        jiter::JiterErrorType::JsonError(jiter::JsonErrorType::NumberOutOfRange)
+                    ) && let Some(defused) = defuse_long_numbers(bytes) =>
+                {
+                    // A number too long to read spoils one metric, not the file:
+                    // read it again with such numbers as text.
+                    return Payload::parse(&defused, dictionary);
+                }
                 Stop::Json(e) => {
                     let at = flatten.json.error_position(e.index);
                     let ends_early = matches!(
@@ -324,6 +334,62 @@ impl From<jiter::JiterError> for Stop {
     fn from(e: jiter::JiterError) -> Stop {
         Stop::Json(e)
     }
+}
+
+/// The longest number the parser reads (more digits are refused).
+const MAX_NUMBER_LENGTH: usize = 4300;
+
+/// A copy of `bytes` in which every number longer than the parser reads
+/// (outside strings) is replaced by a text saying so, so the metric shows as
+/// unreadable and the rest of the file is analysed. `None` when there is no
+/// such number.
+fn defuse_long_numbers(bytes: &[u8]) -> Option<Vec<u8>> {
+    let number_char = |b: u8| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E');
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut changed = false;
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            out.push(b);
+            if b == b'\\' {
+                if let Some(next) = bytes.get(i + 1) {
+                    out.push(*next);
+                }
+                i += 2;
+                continue;
+            }
+            in_string = b != b'"';
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let end = bytes[i..]
+                .iter()
+                .position(|c| !number_char(*c))
+                .map_or(bytes.len(), |p| i + p);
+            if end - i > MAX_NUMBER_LENGTH {
+                out.extend_from_slice(
+                    format!("\"unreadable number ({} characters)\"", end - i).as_bytes(),
+                );
+                changed = true;
+            } else {
+                out.extend_from_slice(&bytes[i..end]);
+            }
+            i = end;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    changed.then_some(out)
 }
 
 /// A JSON number as serde_json reads it: unsigned, negative or float.
@@ -539,6 +605,25 @@ mod tests {
         assert_eq!(p.metric("counts.zzz"), Metric::Missing);
         assert!(matches!(p.metric("counts.f"), Metric::NotANumber(_)));
         assert_eq!(p.failed().len(), 5);
+    }
+
+    #[test]
+    fn a_number_too_long_to_read_spoils_only_its_metric() {
+        let d = Dictionary::shipped();
+        let long = "7".repeat(5001);
+        let text = format!(
+            r#"{{"version":"17.2.0-ee","note":"a \"quoted\" 9{long}","counts":{{"a":{long},"b":3}}}}"#
+        );
+        let p = Payload::parse(text.as_bytes(), &d).expect("the rest is read");
+        assert_eq!(p.number("counts.b"), Some(3.0));
+        match p.metric("counts.a") {
+            Metric::NotANumber(Value::String(s)) => {
+                assert_eq!(s, "unreadable number (5001 characters)")
+            }
+            other => panic!("{other:?}"),
+        }
+        // Long numbers inside strings are left alone.
+        assert!(defuse_long_numbers(format!(r#"{{"a":"{long}"}}"#).as_bytes()).is_none());
     }
 
     #[test]

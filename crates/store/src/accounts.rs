@@ -368,6 +368,7 @@ impl Store {
         name: &str,
         scope: &str,
     ) -> Result<(String, ApiToken)> {
+        crate::text("name", name, onramp_core::text::NAME)?;
         if !matches!(scope, "read" | "write") {
             return Err(StoreError::Invalid(format!(
                 "scope: `{scope}` is not a scope (read or write)"
@@ -391,9 +392,15 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            // The token's owner made it (the web and the CLI act for them).
+            let owner: Option<(i64,)> =
+                sqlx::query_as("SELECT person_id FROM accounts WHERE id = $1")
+                    .bind(account_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             audit!(
                 tx,
-                None::<i64>,
+                owner.map(|o| o.0),
                 "create",
                 "api_token",
                 Some(token.id),
@@ -475,9 +482,15 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound(format!("token {token_id}")));
             }
+            // Only a token's owner revokes it: they are the actor.
+            let owner: Option<(i64,)> =
+                sqlx::query_as("SELECT person_id FROM accounts WHERE id = $1")
+                    .bind(account_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             audit!(
                 tx,
-                None::<i64>,
+                owner.map(|o| o.0),
                 "revoke",
                 "api_token",
                 Some(token_id),

@@ -98,6 +98,7 @@ impl Store {
         last_day: NaiveDate,
         note: &str,
     ) -> Result<i64> {
+        crate::text("note", note, onramp_core::text::SHORT_TEXT)?;
         if last_day < first_day {
             return Err(StoreError::Invalid(
                 "to: the last day is before the first day".into(),
@@ -191,6 +192,7 @@ impl Store {
         backup: bool,
         note: &str,
     ) -> Result<()> {
+        crate::text("note", note, onramp_core::text::SHORT_TEXT)?;
         let now = Utc::now();
         let column = if backup {
             "UPDATE onboardings SET backup_buddy_id = $1, version = version + 1, updated_at = $2 WHERE id = $3"
@@ -291,6 +293,9 @@ impl Store {
         onboarding_id: i64,
         m: &NewMeeting,
     ) -> Result<(Meeting, Vec<String>)> {
+        crate::text("account", &m.account, onramp_core::text::NAME)?;
+        crate::text("notes", &m.notes, onramp_core::text::LONG_TEXT)?;
+        crate::text("learnings", &m.learnings, onramp_core::text::LONG_TEXT)?;
         if !(1..=600).contains(&m.duration_minutes) {
             return Err(StoreError::Invalid(
                 "duration_minutes: must be from 1 to 600".into(),
@@ -414,6 +419,13 @@ impl Store {
         meeting_id: i64,
         f: &NewFeedback,
     ) -> Result<Feedback> {
+        for (field, value) in [
+            ("went_well", &f.went_well),
+            ("to_improve", &f.to_improve),
+            ("notes", &f.notes),
+        ] {
+            crate::text(field, value, onramp_core::text::SHORT_TEXT)?;
+        }
         if f.went_well.trim().is_empty() {
             return Err(StoreError::Invalid("went_well: say what went well".into()));
         }

@@ -69,7 +69,29 @@ impl Store {
         expected_version: i64,
         action: &TaskAction,
     ) -> Result<TaskUpdate> {
+        self.update_task_with_note(actor_id, task_id, expected_version, action, None)
+            .await
+    }
+
+    /// [`Store::update_task`] with a note on a completion or reopening,
+    /// kept on the timeline (a skip carries its own note, its reason).
+    pub async fn update_task_with_note(
+        &self,
+        actor_id: Option<i64>,
+        task_id: i64,
+        expected_version: i64,
+        action: &TaskAction,
+        note: Option<&str>,
+    ) -> Result<TaskUpdate> {
+        crate::text_opt("note", note, onramp_core::text::SHORT_TEXT)?;
+        if let TaskAction::Skip { note: Some(n) } = action {
+            crate::text("note", n, onramp_core::text::SHORT_TEXT)?;
+        }
         let now = Utc::now();
+        let remark = note
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string);
         let select = format!(
             "SELECT {TASK_COLUMNS} FROM tasks WHERE onboarding_id = (SELECT onboarding_id FROM tasks WHERE id = $1) ORDER BY position, id"
         );
@@ -125,6 +147,7 @@ impl Store {
             .await?
             .rows_affected();
             one_row(rows, || task_changed(task_id))?;
+            let said = note.clone().or(remark);
             audit!(
                 tx,
                 actor_id,
@@ -134,7 +157,7 @@ impl Store {
                 Some(task.onboarding_id),
                 Some(serde_json::json!({"task": task.task_key, "status": old.as_str()})),
                 Some(
-                    serde_json::json!({"task": task.task_key, "status": new.as_str(), "note": note})
+                    serde_json::json!({"task": task.task_key, "status": new.as_str(), "note": said})
                 )
             );
             if let Some(n) = graph.iter_mut().find(|n| n.key == task.task_key) {
@@ -452,6 +475,8 @@ impl Store {
 
     /// Holidays are kept per region; `ALL` holds company-wide ones.
     pub async fn add_holiday(&self, region: &str, day: NaiveDate, name: &str) -> Result<()> {
+        crate::text("region", region, onramp_core::text::NAME)?;
+        crate::text("name", name, onramp_core::text::NAME)?;
         on_db!(self, |pool, _begin| {
             sqlx::query("INSERT INTO holidays (region, day, name) VALUES ($1, $2, $3) ON CONFLICT (region, day) DO UPDATE SET name = excluded.name")
                 .bind(region)

@@ -3,8 +3,10 @@
 pub enum StoreError {
     #[error("invalid database URL `{url}`: {reason}")]
     InvalidUrl { url: String, reason: String },
+    /// The database could not be reached or opened; the text says why in
+    /// words (and what to do, where it can).
     #[error("cannot open the database: {0}")]
-    Connect(#[source] sqlx::Error),
+    Connect(String),
     #[error("cannot migrate the database schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0} not found")]

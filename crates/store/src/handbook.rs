@@ -68,7 +68,78 @@ macro_rules! page_columns {
 /// A site path and the page path it leads to.
 type UrlRow = (String, String);
 
+/// Records which paths changed at `generation` (in chunks, one statement
+/// each) and forgets changes older than the last 100 generations. Runs in
+/// the caller's transaction.
+macro_rules! record_search_changes {
+    ($tx:expr, $generation:expr, $paths:expr) => {{
+        for chunk in $paths.chunks(500) {
+            let mut insert =
+                sqlx::QueryBuilder::new("INSERT INTO search_changes (generation, path) ");
+            insert.push_values(chunk, |mut row, path| {
+                row.push_bind($generation).push_bind(*path);
+            });
+            insert.build().execute(&mut *$tx).await?;
+        }
+        sqlx::query("DELETE FROM search_changes WHERE generation < $1")
+            .bind($generation - $crate::handbook::SEARCH_CHANGES_KEPT)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(crate) use record_search_changes;
+
+/// How many generations of changes are kept; a server further behind
+/// rebuilds its index from the database.
+pub(crate) const SEARCH_CHANGES_KEPT: i64 = 100;
+
 impl Store {
+    /// The paths whose searchable content changed after generation `since`
+    /// up to `until`, or `None` when the change log does not reach back that
+    /// far (then the whole index must be rebuilt).
+    pub async fn search_changes_since(
+        &self,
+        since: i64,
+        until: i64,
+    ) -> Result<Option<Vec<String>>> {
+        if until <= since {
+            return Ok(Some(Vec::new()));
+        }
+        let rows: Vec<(i64, String)> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT generation, path FROM search_changes WHERE generation > $1 AND generation <= $2 ORDER BY id",
+            )
+            .bind(since)
+            .bind(until)
+            .fetch_all(pool)
+            .await?
+        });
+        let generations: std::collections::HashSet<i64> = rows.iter().map(|r| r.0).collect();
+        if i64::try_from(generations.len()).unwrap_or(0) != until - since {
+            return Ok(None);
+        }
+        let mut seen = std::collections::HashSet::new();
+        Ok(Some(
+            rows.into_iter()
+                .filter_map(|(_, path)| seen.insert(path.clone()).then_some(path))
+                .collect(),
+        ))
+    }
+
+    /// The stored page at `path` (relative to the imported root), if any.
+    pub async fn handbook_page_by_path(&self, path: &str) -> Result<Option<HandbookPage>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(concat!(
+                "SELECT ",
+                page_columns!(),
+                " FROM handbook_pages WHERE path = $1"
+            ))
+            .bind(path)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
     /// Path → content hash of every stored page.
     pub async fn handbook_hashes(&self) -> Result<HashMap<String, String>> {
         let rows: Vec<(String, String)> = on_db!(self, |pool, _begin| {
@@ -89,12 +160,15 @@ impl Store {
         deletes: &[String],
     ) -> Result<i64> {
         let now = Utc::now();
+        let select = format!(
+            "SELECT generation FROM handbook_state WHERE id = 1{}",
+            self.row_lock()
+        );
         on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
-            let current: Option<(i64,)> =
-                sqlx::query_as("SELECT generation FROM handbook_state WHERE id = 1")
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let current: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(select))
+                .fetch_optional(&mut *tx)
+                .await?;
             let current = current.map(|(g,)| g).unwrap_or(0);
             let changed = !(upserts.is_empty() && deletes.is_empty());
             for path in deletes {
@@ -140,6 +214,14 @@ impl Store {
                 }
             }
             let generation = if changed { current + 1 } else { current };
+            if changed {
+                let paths: Vec<&str> = deletes
+                    .iter()
+                    .map(String::as_str)
+                    .chain(upserts.iter().map(|p| p.path.as_str()))
+                    .collect();
+                record_search_changes!(tx, generation, paths);
+            }
             sqlx::query(
                 "INSERT INTO handbook_state (id, generation, root, site_url, imported_at) VALUES (1, $1, $2, $3, $4)
                  ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, root = excluded.root,

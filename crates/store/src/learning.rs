@@ -542,6 +542,7 @@ impl Store {
         playground_id: &str,
         note: &str,
     ) -> Result<AccessRequest> {
+        crate::text("note", note, onramp_core::text::SHORT_TEXT)?;
         let sql = format!(
             "INSERT INTO access_requests (onboarding_id, playground_id, status, note, requested_by, requested_at)
              VALUES ($1, $2, 'requested', $3, $4, $5) RETURNING {ACCESS_COLUMNS}"
@@ -594,6 +595,7 @@ impl Store {
         note: &str,
         task: Option<&str>,
     ) -> Result<AccessRequest> {
+        crate::text("note", note, onramp_core::text::SHORT_TEXT)?;
         let from = match to {
             "approved" | "denied" => "requested",
             "provisioned" => "approved",
@@ -677,6 +679,13 @@ impl Store {
 
     /// Adds a webinar.
     pub async fn add_webinar(&self, actor: Option<i64>, w: &NewWebinar) -> Result<Webinar> {
+        crate::text("title", &w.title, onramp_core::text::TITLE)?;
+        crate::text("host", &w.host, onramp_core::text::NAME)?;
+        crate::text_opt(
+            "registration_url",
+            w.registration_url.as_deref(),
+            onramp_core::text::Field::Line(2_000),
+        )?;
         if w.title.trim().is_empty() {
             return Err(StoreError::Invalid("title: must not be empty".into()));
         }
@@ -726,6 +735,7 @@ impl Store {
         id: i64,
         url: Option<&str>,
     ) -> Result<Webinar> {
+        crate::text_opt("recording_url", url, onramp_core::text::Field::Line(2_000))?;
         let sql = format!(
             "UPDATE webinars SET recording_url = $2, updated_at = $3 WHERE id = $1 RETURNING {WEBINAR_COLUMNS}"
         );

@@ -178,6 +178,21 @@ impl<T> Row for T where
 {
 }
 
+/// The domain's text rules (`onramp_core::text`) for one input field, as a
+/// store error naming the field (`name: contains …`).
+pub(crate) fn text(field: &str, value: &str, kind: onramp_core::text::Field) -> Result<()> {
+    onramp_core::text::check(field, value, kind).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// [`text`] for an optional value.
+pub(crate) fn text_opt(
+    field: &str,
+    value: Option<&str>,
+    kind: onramp_core::text::Field,
+) -> Result<()> {
+    value.map_or(Ok(()), |v| text(field, v, kind))
+}
+
 impl Store {
     /// What a `SELECT` inside a write transaction appends to lock the rows it
     /// reads until the commit: ` FOR UPDATE` on PostgreSQL; nothing on SQLite,
@@ -217,6 +232,78 @@ impl Store {
     }
 }
 
+/// PostgreSQL's SQLSTATE for "database does not exist".
+const MISSING_DATABASE: &str = "3D000";
+
+fn sql_state(e: &sqlx::Error) -> Option<String> {
+    match e {
+        sqlx::Error::Database(db) => db.code().map(|c| c.to_string()),
+        _ => None,
+    }
+}
+
+/// A connection error in words: the server's message without its source
+/// line, or what went wrong on the way there.
+fn connect_error_text(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        sqlx::Error::Io(io) => io.to_string(),
+        sqlx::Error::PoolTimedOut => "no connection within 10 seconds".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn postgres_connect_text(e: &sqlx::Error, options: &sqlx::postgres::PgConnectOptions) -> String {
+    let server = format!(
+        "PostgreSQL at {}:{} as user `{}`",
+        options.get_host(),
+        options.get_port(),
+        options.get_username()
+    );
+    match e {
+        sqlx::Error::Io(io) => {
+            format!("cannot reach {server}: {io}; is the server running and the address right?")
+        }
+        other => format!("{server}: {}", connect_error_text(other)),
+    }
+}
+
+/// Creates the database the URL names, when it is missing and the user may
+/// create databases; otherwise says exactly what is missing and how to make it.
+async fn create_postgres_database(options: &sqlx::postgres::PgConnectOptions) -> Result<()> {
+    use sqlx::Connection;
+    let name = options.get_database().unwrap_or("postgres").to_string();
+    let how = format!(
+        "the PostgreSQL database `{name}` does not exist on {}:{}; create it with `createdb -h {} -p {} -U {} {name}` (or `CREATE DATABASE \"{name}\"`), or let user `{}` create databases",
+        options.get_host(),
+        options.get_port(),
+        options.get_host(),
+        options.get_port(),
+        options.get_username(),
+        options.get_username(),
+    );
+    let maintenance = options.clone().database("postgres");
+    let mut conn = sqlx::postgres::PgConnection::connect_with(&maintenance)
+        .await
+        .map_err(|e| StoreError::Connect(format!("{how} ({})", connect_error_text(&e))))?;
+    let create = format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""));
+    match sqlx::query(sqlx::AssertSqlSafe(create))
+        .execute(&mut conn)
+        .await
+    {
+        Ok(_) => {
+            tracing::info!(database = %name, "created the PostgreSQL database");
+            Ok(())
+        }
+        // Another server created it at the same moment: fine.
+        Err(e) if sql_state(&e).as_deref() == Some("42P04") => Ok(()),
+        Err(e) => Err(StoreError::Connect(format!(
+            "{how} ({})",
+            connect_error_text(&e)
+        ))),
+    }
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -237,17 +324,25 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await
-                    .map_err(StoreError::Connect)?;
+                    .map_err(|e| StoreError::Connect(connect_error_text(&e)))?;
                 SQLITE_MIGRATIONS.run(&pool).await?;
                 Ok(Store::new(Pool::Sqlite(pool)))
             }
             Database::Postgres(options) => {
-                let pool = PgPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options.clone())
-                    .await
-                    .map_err(StoreError::Connect)?;
+                let connect = || {
+                    PgPoolOptions::new()
+                        .max_connections(16)
+                        .acquire_timeout(Duration::from_secs(10))
+                        .connect_with(options.clone())
+                };
+                let pool = match connect().await {
+                    Err(e) if sql_state(&e).as_deref() == Some(MISSING_DATABASE) => {
+                        create_postgres_database(options).await?;
+                        connect().await
+                    }
+                    other => other,
+                }
+                .map_err(|e| StoreError::Connect(postgres_connect_text(&e, options)))?;
                 POSTGRES_MIGRATIONS.run(&pool).await?;
                 Ok(Store::new(Pool::Postgres(pool)))
             }

@@ -78,6 +78,12 @@ impl Store {
         video_url: &str,
         host_id: Option<i64>,
     ) -> Result<OfficeHours> {
+        crate::text("title", title, onramp_core::text::TITLE)?;
+        crate::text(
+            "video_url",
+            video_url,
+            onramp_core::text::Field::Line(2_000),
+        )?;
         recurrence.validate().map_err(StoreError::Invalid)?;
         if title.trim().is_empty() {
             return Err(StoreError::Invalid(
@@ -193,6 +199,7 @@ impl Store {
         body: &str,
         anonymous: bool,
     ) -> Result<Question> {
+        crate::text("body", body, onramp_core::text::SHORT_TEXT)?;
         let body = body.trim();
         if body.is_empty() {
             return Err(StoreError::Invalid("question: write your question".into()));
@@ -312,6 +319,10 @@ impl Store {
         session: Option<DateTime<Utc>>,
         duplicate_of: Option<i64>,
     ) -> Result<(i64, i64)> {
+        crate::text("answer", answer, onramp_core::text::LONG_TEXT)?;
+        for link in links {
+            crate::text("links", link, onramp_core::text::Field::Line(2_000))?;
+        }
         if duplicate_of.is_none() && answer.trim().is_empty() {
             return Err(StoreError::Invalid("answer: write the answer".into()));
         }
@@ -321,6 +332,10 @@ impl Store {
             ));
         }
         let now = Utc::now();
+        let select_generation = format!(
+            "SELECT generation FROM handbook_state WHERE id = 1{}",
+            self.row_lock()
+        );
         on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
             let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM questions WHERE id = $1")
@@ -361,11 +376,14 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            let before: Option<(i64,)> =
-                sqlx::query_as("SELECT generation FROM handbook_state WHERE id = 1")
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            // Concurrent answers take turns on the generation (PostgreSQL row lock).
+            let before: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(select_generation))
+                .fetch_optional(&mut *tx)
+                .await?;
             let before = before.map_or(0, |(g,)| g);
+            let path = format!("office-hours/questions/{id}");
+            let paths = [path.as_str()];
+            crate::handbook::record_search_changes!(tx, before + 1, paths);
             sqlx::query(
                 "INSERT INTO handbook_state (id, generation, root, site_url, imported_at) VALUES (1, $1, '', '', $2)
                  ON CONFLICT (id) DO UPDATE SET generation = excluded.generation",

@@ -1059,6 +1059,22 @@ async fn accounts_sessions_and_tokens(store: Store, _db: Database) {
         .revoke_api_token(account.id, token.id)
         .await
         .expect("revoke");
+    // Making and revoking a token name its owner as the actor.
+    let events = store
+        .audit_events("api_token", token.id)
+        .await
+        .expect("audit");
+    let actions: Vec<(&str, Option<i64>)> = events
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor_id))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("create", Some(account.person_id)),
+            ("revoke", Some(account.person_id))
+        ]
+    );
     assert!(
         store
             .use_api_token(&secret, now)

@@ -160,6 +160,15 @@ pub async fn page_at(state: &AppState, path: &str) -> Result<Lookup, WebError> {
     let parsed = page::parse(&stored.path, &stored.source);
     let resolve = |href: &str| links::resolve(&stored.path, href, &urls, PAGE_ROUTE);
     let rendered = render::render_html(&parsed.body, &resolve);
+    if rendered.raw_html > 0 {
+        // One line per page instead of the parser's own warnings (silenced
+        // by default, see the log filter of the binary).
+        tracing::debug!(
+            page = %stored.path,
+            raw_html = rendered.raw_html,
+            "the page holds raw HTML; it was sanitized"
+        );
+    }
     let original_url = handbook_state
         .filter(|s| !s.site_url.is_empty())
         .map(|s| format!("{}{}", s.site_url, stored.url));

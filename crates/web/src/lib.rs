@@ -25,6 +25,7 @@ mod metrics;
 mod office_hours;
 mod pages;
 mod ping;
+mod protect;
 mod service;
 mod webinars;
 
@@ -245,6 +246,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            protect::browser_security,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

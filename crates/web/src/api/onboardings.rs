@@ -260,7 +260,13 @@ pub async fn change_task(
     let action = parse_action(&body.action, body.note.as_deref().unwrap_or(""))?;
     let update = state
         .store
-        .update_task(Some(user.actor.person_id), task_id, body.version, &action)
+        .update_task_with_note(
+            Some(user.actor.person_id),
+            task_id,
+            body.version,
+            &action,
+            body.note.as_deref(),
+        )
         .await?;
     Ok(Json(TaskChanged {
         id: update.task.id,

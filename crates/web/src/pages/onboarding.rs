@@ -26,6 +26,15 @@ pub struct TimelineLine {
 }
 
 /// Timeline entries as shown, from events with their actors' names.
+/// ` — “note”` when a task change carried a note.
+fn noted(new: &serde_json::Value) -> String {
+    new.get("note")
+        .and_then(|n| n.as_str())
+        .filter(|n| !n.is_empty())
+        .map(|n| format!(" — “{n}”"))
+        .unwrap_or_default()
+}
+
 pub fn timeline_lines(events: &[(AuditEvent, Option<String>)]) -> Vec<TimelineLine> {
     let mut out = Vec::with_capacity(events.len());
     for (e, name) in events {
@@ -53,9 +62,9 @@ pub fn timeline_lines(events: &[(AuditEvent, Option<String>)]) -> Vec<TimelineLi
             ),
             ("onboarding", "upgrade") => "upgraded to a newer program version".to_string(),
             ("onboarding", "auto-close") => "closed the onboarding automatically".to_string(),
-            ("task", "complete") => format!("completed {task}"),
-            ("task", "skip") => format!("skipped {task}"),
-            ("task", "reopen") => format!("reopened {task}"),
+            ("task", "complete") => format!("completed {task}{}", noted(&new)),
+            ("task", "skip") => format!("skipped {task}{}", noted(&new)),
+            ("task", "reopen") => format!("reopened {task}{}", noted(&new)),
             ("task", "escalate") => "escalated an overdue compliance-critical task".to_string(),
             ("comment", _) => "commented".to_string(),
             ("attachment", _) => format!(
@@ -239,11 +248,12 @@ pub async fn task_action(
     let action = parse_action(&f.form.action, &f.form.note)?;
     state
         .store
-        .update_task(
+        .update_task_with_note(
             Some(f.user.actor.person_id),
             task_id,
             f.form.version,
             &action,
+            Some(&f.form.note),
         )
         .await?;
     let back = if f.form.back.starts_with(&format!("/onboardings/{id}")) {
