@@ -264,6 +264,10 @@ fn postgres_connect_text(e: &sqlx::Error, options: &sqlx::postgres::PgConnectOpt
         sqlx::Error::Io(io) => {
             format!("cannot reach {server}: {io}; is the server running and the address right?")
         }
+        // The pool retries refused connections until its timeout.
+        sqlx::Error::PoolTimedOut => format!(
+            "cannot reach {server} within 10 seconds; is the server running and the address right?"
+        ),
         other => format!("{server}: {}", connect_error_text(other)),
     }
 }
