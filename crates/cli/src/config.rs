@@ -22,6 +22,12 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// Reverse proxies whose X-Forwarded-For / Forwarded headers are believed (CIDRs).
     pub trusted_proxies: Option<Vec<String>>,
+    /// The largest upload (Service Ping payload, screenshot) in MB.
+    pub upload_limit_mb: Option<usize>,
+    /// Screenshots one person may keep, in MB.
+    pub attachment_quota_mb: Option<u64>,
+    /// Service Ping analyses that run at once.
+    pub analysis_concurrency: Option<usize>,
     /// Buddy matching rules (see `onramp_core::buddy::BuddyRules`).
     pub buddy: Option<onramp_core::buddy::BuddyRules>,
 }
@@ -55,6 +61,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Reverse proxies whose forwarding headers name the client.
     pub trusted_proxies: onramp_web::client::TrustedProxies,
+    /// Upload size, attachment quota, analyses at once (MB, MB, count).
+    pub upload_limit_mb: usize,
+    pub attachment_quota_mb: u64,
+    pub analysis_concurrency: usize,
     /// How buddies are suggested (`[buddy]` in onramp.toml).
     pub buddy_rules: onramp_core::buddy::BuddyRules,
 }
@@ -85,6 +95,26 @@ pub fn read_file_config(explicit: Option<&Path>) -> CliResult<FileConfig> {
             e.message().trim()
         ))
     })
+}
+
+/// A positive whole number from the environment variable `var`, else the
+/// file's value, else `default`.
+fn number_setting<T: std::str::FromStr + PartialOrd + From<u8>>(
+    var: &str,
+    from_file: Option<T>,
+    default: T,
+) -> CliResult<T> {
+    let value = match std::env::var(var).ok() {
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| CliError::Usage(format!("{var}: `{v}` is not a whole number")))?,
+        None => from_file.unwrap_or(default),
+    };
+    if value < T::from(1) {
+        return Err(CliError::Usage(format!("{var}: must be at least 1")));
+    }
+    Ok(value)
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -153,6 +183,21 @@ impl Settings {
             )
             .map_err(|e| CliError::Usage(format!("onramp.toml: trusted_proxies: {e}")))?,
         };
+        let upload_limit_mb = number_setting(
+            "ONRAMP_UPLOAD_LIMIT_MB",
+            file.upload_limit_mb,
+            onramp_web::Limits::DEFAULT_UPLOAD_MB,
+        )?;
+        let attachment_quota_mb = number_setting(
+            "ONRAMP_ATTACHMENT_QUOTA_MB",
+            file.attachment_quota_mb,
+            onramp_web::Limits::DEFAULT_ATTACHMENT_QUOTA_MB,
+        )?;
+        let analysis_concurrency = number_setting(
+            "ONRAMP_ANALYSIS_CONCURRENCY",
+            file.analysis_concurrency,
+            onramp_web::Limits::DEFAULT_ANALYSES,
+        )?;
         let buddy_rules = file.buddy.unwrap_or_default();
         buddy_rules.validate().map_err(CliError::Usage)?;
         Ok(Settings {
@@ -164,6 +209,9 @@ impl Settings {
             auto_close_days,
             secure_cookies,
             trusted_proxies,
+            upload_limit_mb,
+            attachment_quota_mb,
+            analysis_concurrency,
         })
     }
 

@@ -62,6 +62,11 @@ pub async fn run(
     let mut state = onramp_web::AppState::new(store.clone(), Arc::clone(&index));
     state.secure_cookies = settings.secure_cookies;
     state.trusted_proxies = Arc::new(settings.trusted_proxies.clone());
+    state.limits = Arc::new(onramp_web::Limits::new(
+        settings.upload_limit_mb,
+        settings.attachment_quota_mb,
+        settings.analysis_concurrency,
+    ));
     state.buddy_rules = Arc::new(settings.buddy_rules.clone());
     let sweeper = tokio::spawn(sweep_periodically(store.clone(), settings.auto_close_days));
     let indexer = tokio::spawn(keep_index_current(store.clone(), index));

@@ -499,6 +499,19 @@ impl Store {
         }))
     }
 
+    /// The bytes of every attachment `person` uploaded (their quota's use).
+    pub async fn attachment_bytes_of(&self, person: i64) -> Result<u64> {
+        let (bytes,): (i64,) = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM attachments WHERE uploader_id = $1",
+            )
+            .bind(person)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
     /// Comments of an onboarding with their authors' names, oldest first.
     pub async fn comments_named(&self, onboarding_id: i64) -> Result<Vec<(Comment, String)>> {
         #[derive(sqlx::FromRow)]

@@ -16,6 +16,13 @@ pub enum WebError {
     Forbidden(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request body is larger than the configured limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Too much work in flight (e.g. Service Ping analyses): try again soon.
+    /// Answered with 503 and `Retry-After`.
+    #[error("{0}")]
+    Busy(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -70,6 +77,8 @@ impl WebError {
             WebError::Conflict(m) => (StatusCode::CONFLICT, m, None),
             WebError::Forbidden(m) => (StatusCode::FORBIDDEN, m, None),
             WebError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m, None),
+            WebError::Busy(m) => (StatusCode::SERVICE_UNAVAILABLE, m, None),
+            WebError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, None),
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (
@@ -96,6 +105,21 @@ impl IntoResponse for WebError {
             message: &text,
         };
         let body = askama::Template::render(&page).unwrap_or(text);
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(body)).into_response();
+        retry_later(&mut response);
+        response
+    }
+}
+
+/// Seconds after which a 503 (busy) may be tried again.
+pub const RETRY_AFTER_SECONDS: &str = "5";
+
+/// Adds `Retry-After` to a 503 answer.
+pub fn retry_later(response: &mut Response) {
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
     }
 }

@@ -53,6 +53,51 @@ pub struct AppState {
     pub meetings: Arc<onramp_core::meeting::MeetingCatalogue>,
     /// Reverse proxies whose forwarding headers name the client.
     pub trusted_proxies: Arc<client::TrustedProxies>,
+    /// Upload sizes, attachment quotas and how much heavy work runs at once.
+    pub limits: Arc<Limits>,
+}
+
+/// Bounds on what one request or one person can make the server hold.
+#[derive(Debug)]
+pub struct Limits {
+    /// The largest upload (a Service Ping payload or a screenshot), in bytes.
+    pub upload_bytes: usize,
+    /// How many bytes of screenshots one person may keep in total.
+    pub attachment_quota_bytes: u64,
+    /// Service Ping parses and analyses that run at once; others wait up to
+    /// `analysis_wait`, then get 503 with `Retry-After`.
+    pub analyses: Arc<tokio::sync::Semaphore>,
+    pub analysis_wait: std::time::Duration,
+}
+
+impl Limits {
+    pub const DEFAULT_UPLOAD_MB: usize = 10;
+    pub const DEFAULT_ATTACHMENT_QUOTA_MB: u64 = 200;
+    pub const DEFAULT_ANALYSES: usize = 2;
+
+    pub fn new(upload_mb: usize, attachment_quota_mb: u64, analyses: usize) -> Limits {
+        Limits {
+            upload_bytes: upload_mb.saturating_mul(1024 * 1024),
+            attachment_quota_bytes: attachment_quota_mb.saturating_mul(1024 * 1024),
+            analyses: Arc::new(tokio::sync::Semaphore::new(analyses.max(1))),
+            analysis_wait: std::time::Duration::from_secs(10),
+        }
+    }
+
+    /// The largest request body: the largest upload and the form around it.
+    pub fn body_bytes(&self) -> usize {
+        self.upload_bytes.saturating_add(1024 * 1024)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::new(
+            Limits::DEFAULT_UPLOAD_MB,
+            Limits::DEFAULT_ATTACHMENT_QUOTA_MB,
+            Limits::DEFAULT_ANALYSES,
+        )
+    }
 }
 
 impl AppState {
@@ -65,17 +110,16 @@ impl AppState {
             buddy_rules: Arc::new(onramp_core::buddy::BuddyRules::default()),
             meetings: Arc::new(onramp_core::meeting::MeetingCatalogue::shipped()),
             trusted_proxies: Arc::new(client::TrustedProxies::default()),
+            limits: Arc::new(Limits::default()),
         }
     }
 }
 
-/// The largest request body: a 10 MB screenshot and the form around it.
-pub const UPLOAD_LIMIT: usize = 11 * 1024 * 1024;
-
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::router().split_for_parts();
-    let api = api.layer(DefaultBodyLimit::max(UPLOAD_LIMIT));
+    let body_limit = state.limits.body_bytes();
+    let api = api.layer(DefaultBodyLimit::max(body_limit));
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(api)
@@ -114,7 +158,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/onboardings/{id}/comments",
-            post(pages::onboarding::comment).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(pages::onboarding::comment).layer(DefaultBodyLimit::max(body_limit)),
         )
         .route(
             "/onboardings/{id}/start",
@@ -179,7 +223,7 @@ pub fn router(state: AppState) -> Router {
             "/ping",
             get(pages::ping::index)
                 .post(pages::ping::upload)
-                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+                .layer(DefaultBodyLimit::max(body_limit)),
         )
         .route("/ping/payloads/{id}", get(pages::ping::payload))
         .route("/ping/instances/{key}", get(pages::ping::instance))

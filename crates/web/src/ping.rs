@@ -2,16 +2,14 @@
 //! trends, the key explorer, and practice exercises on sample payloads.
 
 use crate::{AppState, WebError};
+use axum::body::Bytes;
 use onramp_ping::analysis::{Analysis, Band};
 use onramp_ping::{Dictionary, Payload, analyze, compare, report};
 use onramp_store::PingUpload;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use utoipa::ToSchema;
-
-/// The largest payload accepted.
-pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 
 pub static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(Dictionary::shipped);
 
@@ -27,25 +25,58 @@ fn bad(message: impl Into<String>) -> WebError {
     }
 }
 
-/// Checks and stores an uploaded payload.
+/// Runs heavy Service Ping work (parsing and analysing a payload of up to
+/// the upload limit) on the blocking pool, at most `limits.analyses` at once
+/// across the server, so a burst of large uploads cannot take all memory.
+/// A request that cannot start within `limits.analysis_wait` gets 503 with
+/// `Retry-After`.
+async fn bounded<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, WebError> {
+    let limits = &state.limits;
+    let permit = tokio::time::timeout(
+        limits.analysis_wait,
+        Arc::clone(&limits.analyses).acquire_owned(),
+    )
+    .await
+    .map_err(|_| {
+        WebError::Busy("Service Ping analyses are all busy; try again in a few seconds.".into())
+    })?
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let out = work();
+        drop(permit);
+        out
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// Checks and stores an uploaded payload; returns it with the payload read.
 pub async fn upload(
     state: &AppState,
     actor: i64,
     file_name: &str,
-    bytes: &[u8],
-) -> Result<PingUpload, WebError> {
+    bytes: Bytes,
+) -> Result<(PingUpload, Payload), WebError> {
     if bytes.is_empty() {
         return Err(bad("the file is empty"));
     }
-    if bytes.len() > MAX_BYTES {
+    let limit = state.limits.upload_bytes;
+    if bytes.len() > limit {
         return Err(bad(format!(
             "the file is larger than {} MB",
-            MAX_BYTES / 1024 / 1024
+            limit / 1024 / 1024
         )));
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| bad("not UTF-8 text: a Service Ping payload is JSON"))?;
-    let payload = Payload::parse(bytes, &DICTIONARY).map_err(|e| bad(e.to_string()))?;
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err(bad("not UTF-8 text: a Service Ping payload is JSON"));
+    }
+    let parse = bytes.clone();
+    let payload = bounded(state, move || Payload::parse(&parse, &DICTIONARY))
+        .await?
+        .map_err(|e| bad(e.to_string()))?;
     if payload.uuid.is_empty() {
         return Err(bad(
             "the payload has no `uuid`, so its history cannot be kept",
@@ -56,7 +87,8 @@ pub async fn upload(
     } else {
         onramp_ping::analysis::mask(&payload.hostname)
     };
-    Ok(state
+    let text = std::str::from_utf8(&bytes).map_err(|_| bad("not UTF-8 text"))?;
+    let stored = state
         .store
         .add_ping_payload(
             Some(actor),
@@ -66,7 +98,25 @@ pub async fn upload(
             payload.recorded_at,
             text,
         )
-        .await?)
+        .await?;
+    Ok((stored, payload))
+}
+
+/// The name an analysis of a stored upload goes by.
+fn analysis_name(upload: &PingUpload) -> String {
+    format!(
+        "{} · {}",
+        upload.label,
+        upload
+            .recorded_at
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| format!("upload #{}", upload.id))
+    )
+}
+
+/// The analysis of a payload just read (personal data masked).
+pub fn analyze_upload(upload: &PingUpload, payload: &Payload) -> Analysis {
+    analyze(&analysis_name(upload), payload, &DICTIONARY, false)
 }
 
 /// A stored payload's analysis (personal data masked).
@@ -79,17 +129,15 @@ pub async fn analysis(
         .ping_payload(id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let payload = Payload::parse(body.as_bytes(), &DICTIONARY)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let name = format!(
-        "{} · {}",
-        upload.label,
-        upload
-            .recorded_at
-            .map(|t| t.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| format!("upload #{}", upload.id))
-    );
-    let a = analyze(&name, &payload, &DICTIONARY, false);
+    let name = analysis_name(&upload);
+    let (payload, a) = bounded(state, move || {
+        Payload::parse(body.as_bytes(), &DICTIONARY).map(|payload| {
+            let a = analyze(&name, &payload, &DICTIONARY, false);
+            (payload, a)
+        })
+    })
+    .await?
+    .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok((upload, payload, a))
 }
 

@@ -42,7 +42,7 @@ pub async fn browser_security(
         return response;
     }
     let api = request.uri().path().starts_with("/api/");
-    let request = match clean_input(request).await {
+    let request = match clean_input(request, state.limits.body_bytes()).await {
         Ok(request) => request,
         Err(error) => {
             let mut response = if api {
@@ -61,7 +61,7 @@ pub async fn browser_security(
 
 /// Checks the text of a form or JSON body (every field, every member) and
 /// hands the request on unchanged, or says which field holds what.
-async fn clean_input(request: Request) -> Result<Request, WebError> {
+async fn clean_input(request: Request, limit: usize) -> Result<Request, WebError> {
     if !changes_state(request.method()) {
         return Ok(request);
     }
@@ -77,14 +77,12 @@ async fn clean_input(request: Request) -> Result<Request, WebError> {
         return Ok(request);
     }
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, crate::UPLOAD_LIMIT)
-        .await
-        .map_err(|_| {
-            WebError::bad(
-                "request",
-                format!("the body is larger than {} bytes", crate::UPLOAD_LIMIT),
-            )
-        })?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        WebError::TooLarge(format!(
+            "the request is larger than {} MB",
+            limit / 1024 / 1024
+        ))
+    })?;
     let checked = if form {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .map_err(|_| ())

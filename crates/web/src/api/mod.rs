@@ -100,7 +100,9 @@ impl<E: Into<WebError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, message, field) = self.0.parts();
-        error_response(status, message, field)
+        let mut response = error_response(status, message, field);
+        crate::error::retry_later(&mut response);
+        response
     }
 }
 

@@ -28,16 +28,19 @@ pub struct Uploaded {
     pub analysis: onramp_ping::Analysis,
 }
 
-/// Uploads a payload (the request body is the JSON file, up to 10 MB).
+/// Uploads a payload (the request body is the JSON file, up to the upload
+/// limit, 10 MB by default). At most a few are analysed at once; when all
+/// are busy for 10 s the answer is 503 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/ping/payloads", tag = "service-ping", request_body(content = String, content_type = "application/json"),
-    responses((status = 201, body = Uploaded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = Uploaded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 503, description = "All analyses busy; retry after the seconds in Retry-After", body = ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
-    let upload = sp::upload(&state, user.actor.person_id, "payload.json", &body).await?;
-    let (_, _, analysis) = sp::analysis(&state, upload.id).await?;
+    let (upload, payload) = sp::upload(&state, user.actor.person_id, "payload.json", body).await?;
+    let analysis = sp::analyze_upload(&upload, &payload);
+    drop(payload);
     Ok((StatusCode::CREATED, Json(Uploaded { upload, analysis })))
 }
 

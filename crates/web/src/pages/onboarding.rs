@@ -456,6 +456,23 @@ pub async fn save_comment(
             message: "comments may be up to 20,000 characters".into(),
         });
     }
+    if let Some((_, data)) = &input.screenshot {
+        let used = state
+            .store
+            .attachment_bytes_of(user.actor.person_id)
+            .await?;
+        let quota = state.limits.attachment_quota_bytes;
+        if used.saturating_add(data.len() as u64) > quota {
+            return Err(WebError::bad(
+                "screenshot",
+                format!(
+                    "your screenshots use {} MB of your {} MB; this one does not fit",
+                    used / 1024 / 1024,
+                    quota / 1024 / 1024
+                ),
+            ));
+        }
+    }
     let (comment, unreached) = state
         .store
         .add_comment(onboarding_id, input.task_id, user.actor.person_id, &body)

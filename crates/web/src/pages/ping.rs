@@ -47,7 +47,7 @@ pub async fn upload(
         message: m,
     };
     let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut file: Option<(String, axum::body::Bytes)> = None;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -59,18 +59,19 @@ pub async fn upload(
                 let name = field.file_name().unwrap_or("payload.json").to_string();
                 let bytes = field.bytes().await.map_err(|e| {
                     bad(format!(
-                        "the upload failed or is larger than 10 MB ({})",
+                        "the upload failed or is larger than {} MB ({})",
+                        state.limits.upload_bytes / 1024 / 1024,
                         e.body_text()
                     ))
                 })?;
-                file = Some((name, bytes.to_vec()));
+                file = Some((name, bytes));
             }
             _ => {}
         }
     }
     user.check_csrf(&csrf)?;
     let (name, bytes) = file.ok_or_else(|| bad("choose a payload file".into()))?;
-    let stored = sp::upload(&state, user.actor.person_id, &name, &bytes).await?;
+    let (stored, _) = sp::upload(&state, user.actor.person_id, &name, bytes).await?;
     Ok(Redirect::to(&format!("/ping/payloads/{}", stored.id)).into_response())
 }
 

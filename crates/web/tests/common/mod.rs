@@ -25,10 +25,20 @@ pub async fn start_with_index(
     store: Store,
     index: std::sync::Arc<onramp_handbook::SearchIndex>,
 ) -> App {
+    start_configured(store, index, |_| {}).await
+}
+
+/// An app whose state the test adjusts first (limits, proxies…).
+pub async fn start_configured(
+    store: Store,
+    index: std::sync::Arc<onramp_handbook::SearchIndex>,
+    configure: impl FnOnce(&mut onramp_web::AppState),
+) -> App {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = onramp_web::AppState::new(store, index);
+    let mut state = onramp_web::AppState::new(store, index);
+    configure(&mut state);
     let handle = tokio::spawn(onramp_web::serve(listener, state, async {
         let _ = stopped.await;
     }));
