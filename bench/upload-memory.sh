@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Memory under a burst of large Service Ping uploads: COUNT (default 8)
-# concurrent uploads of one SIZE-byte payload (default 9,600,000) to a demo
+# concurrent uploads of distinct SIZE-byte payloads (default 9,600,000) to a demo
 # server, with ANALYSES analyses allowed at once (ONRAMP_ANALYSIS_CONCURRENCY,
 # default 2). Prints the server's resident memory before, its peak (VmHWM)
 # and what it settles to 10 s after the burst, and how many uploads were
@@ -17,9 +17,8 @@ PORT=${PORT:-18991}
 cargo build --release --locked -p onramp-cli -p onramp-ping --example generate >&2
 DATA=$(mktemp -d)
 trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$DATA"' EXIT
-./target/release/examples/generate "$DATA/payloads" 1 "$SIZE" >&2
-PAYLOAD="$DATA/payloads/payload-0000.json"
-echo "payload: $(stat -c %s "$PAYLOAD") bytes" >&2
+./target/release/examples/generate "$DATA/payloads" "$COUNT" "$SIZE" >&2
+echo "payloads: $COUNT of $(stat -c %s "$DATA/payloads/payload-0000.json") bytes" >&2
 
 ./target/release/onramp seed-demo --data-dir "$DATA" >/dev/null
 TOKEN=$(./target/release/onramp token create --data-dir "$DATA" --email alex.morgan@example.com --scope write)
@@ -30,9 +29,11 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null &
 
 rss() { awk -v key="$1" '$1 == key":" { print int($2 / 1024) " MB" }' "/proc/$SERVER/status"; }
 echo "resident before:  $(rss VmRSS)"
-for n in $(seq 1 "$COUNT"); do
+n=0
+for payload in "$DATA"/payloads/*.json; do
+  n=$((n + 1))
   curl -s -o /dev/null -w '%{http_code}\n' -X POST -H "Authorization: Bearer $TOKEN" \
-    -H 'Content-Type: application/json' --data-binary "@$PAYLOAD" \
+    -H 'Content-Type: application/json' --data-binary "@$payload" \
     "http://127.0.0.1:$PORT/api/v1/ping/payloads" > "$DATA/status-$n" &
 done
 wait $(jobs -p | grep -v "^$SERVER$") 2>/dev/null || true

@@ -16,6 +16,9 @@ pub enum WebError {
     Forbidden(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request body is not of a type the endpoint reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// The request body is larger than the configured limit.
     #[error("{0}")]
     TooLarge(String),
@@ -79,6 +82,11 @@ impl WebError {
             WebError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m, None),
             WebError::Busy(m) => (StatusCode::SERVICE_UNAVAILABLE, m, None),
             WebError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, None),
+            WebError::UnsupportedMediaType(m) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                m,
+                Some("content-type".into()),
+            ),
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (

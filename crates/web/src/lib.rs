@@ -19,6 +19,7 @@ mod error;
 mod handbook;
 mod health;
 mod learning;
+pub mod limits;
 pub mod markdown;
 mod meetings;
 mod metrics;
@@ -26,6 +27,7 @@ mod office_hours;
 mod pages;
 mod ping;
 mod protect;
+pub use limits::Limits;
 mod service;
 mod webinars;
 
@@ -34,7 +36,7 @@ pub use office_hours::personal_feed;
 
 /// The OpenAPI document of the JSON API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+    api::finish(api::router().split_for_parts().1)
 }
 pub use metrics::Metrics;
 
@@ -57,49 +59,6 @@ pub struct AppState {
     pub limits: Arc<Limits>,
 }
 
-/// Bounds on what one request or one person can make the server hold.
-#[derive(Debug)]
-pub struct Limits {
-    /// The largest upload (a Service Ping payload or a screenshot), in bytes.
-    pub upload_bytes: usize,
-    /// How many bytes of screenshots one person may keep in total.
-    pub attachment_quota_bytes: u64,
-    /// Service Ping parses and analyses that run at once; others wait up to
-    /// `analysis_wait`, then get 503 with `Retry-After`.
-    pub analyses: Arc<tokio::sync::Semaphore>,
-    pub analysis_wait: std::time::Duration,
-}
-
-impl Limits {
-    pub const DEFAULT_UPLOAD_MB: usize = 10;
-    pub const DEFAULT_ATTACHMENT_QUOTA_MB: u64 = 200;
-    pub const DEFAULT_ANALYSES: usize = 2;
-
-    pub fn new(upload_mb: usize, attachment_quota_mb: u64, analyses: usize) -> Limits {
-        Limits {
-            upload_bytes: upload_mb.saturating_mul(1024 * 1024),
-            attachment_quota_bytes: attachment_quota_mb.saturating_mul(1024 * 1024),
-            analyses: Arc::new(tokio::sync::Semaphore::new(analyses.max(1))),
-            analysis_wait: std::time::Duration::from_secs(10),
-        }
-    }
-
-    /// The largest request body: the largest upload and the form around it.
-    pub fn body_bytes(&self) -> usize {
-        self.upload_bytes.saturating_add(1024 * 1024)
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits::new(
-            Limits::DEFAULT_UPLOAD_MB,
-            Limits::DEFAULT_ATTACHMENT_QUOTA_MB,
-            Limits::DEFAULT_ANALYSES,
-        )
-    }
-}
-
 impl AppState {
     pub fn new(store: Store, index: Arc<onramp_handbook::SearchIndex>) -> Self {
         Self {
@@ -119,8 +78,10 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::router().split_for_parts();
     let body_limit = state.limits.body_bytes();
-    let api = api.layer(DefaultBodyLimit::max(body_limit));
-    let openapi = Arc::new(openapi);
+    let api = api
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(api::problems_as_json));
+    let openapi = Arc::new(api::finish(openapi));
     Router::new()
         .merge(api)
         .route(
@@ -293,6 +254,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             protect::browser_security,
+        ))
+        // Outside the protections, which read JSON bodies: an upload waits
+        // for its slot before any of its body is read.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::gate_uploads,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -8,7 +8,7 @@ use onramp_ping::{Dictionary, Payload, analyze, compare, report};
 use onramp_store::PingUpload;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use utoipa::ToSchema;
 
 pub static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(Dictionary::shipped);
@@ -25,32 +25,27 @@ fn bad(message: impl Into<String>) -> WebError {
     }
 }
 
-/// Runs heavy Service Ping work (parsing and analysing a payload of up to
-/// the upload limit) on the blocking pool, at most `limits.analyses` at once
-/// across the server, so a burst of large uploads cannot take all memory.
-/// A request that cannot start within `limits.analysis_wait` gets 503 with
-/// `Retry-After`.
+/// Runs heavy Service Ping work (parsing and analysing a stored payload) on
+/// the blocking pool, within one of the server's analysis slots
+/// ([`crate::limits`]); a request that cannot get one in time gets 503.
 async fn bounded<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, WebError> {
-    let limits = &state.limits;
-    let permit = tokio::time::timeout(
-        limits.analysis_wait,
-        Arc::clone(&limits.analyses).acquire_owned(),
-    )
-    .await
-    .map_err(|_| {
-        WebError::Busy("Service Ping analyses are all busy; try again in a few seconds.".into())
-    })?
-    .map_err(|e| WebError::Internal(e.to_string()))?;
-    tokio::task::spawn_blocking(move || {
-        let out = work();
-        drop(permit);
-        out
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))
+    let permit = crate::limits::slot(&state.limits).await?;
+    let out = blocking(work).await;
+    drop(permit);
+    out
+}
+
+/// Runs work on the blocking pool (an upload already holds its slot, taken
+/// before its body was read).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))
 }
 
 /// Checks and stores an uploaded payload; returns it with the payload read.
@@ -74,7 +69,7 @@ pub async fn upload(
         return Err(bad("not UTF-8 text: a Service Ping payload is JSON"));
     }
     let parse = bytes.clone();
-    let payload = bounded(state, move || Payload::parse(&parse, &DICTIONARY))
+    let payload = blocking(move || Payload::parse(&parse, &DICTIONARY))
         .await?
         .map_err(|e| bad(e.to_string()))?;
     if payload.uuid.is_empty() {

@@ -95,16 +95,41 @@ async fn clean_input(request: Request, limit: usize) -> Result<Request, WebError
                     )
                 })
             })
-    } else {
+    } else if json_may_hold_control_characters(&bytes) {
+        // Rare: parse to name the member at fault.
         serde_json::from_slice::<serde_json::Value>(&bytes)
             .map_err(|_| ())
             .map(|value| onramp_core::text::check_all_strings(&value))
+    } else {
+        // The usual case, and the only one for large uploads: a scan of the
+        // bytes, without building the document in memory.
+        Ok(Ok(()))
     };
     // A body that does not parse is left to the handler, which says why.
     if let Ok(Err(onramp_core::error::Error::Invalid { field, message })) = checked {
         return Err(WebError::BadRequest { field, message });
     }
     Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+/// Whether JSON text may carry a control character in a string: an escape
+/// `\u0000`–`\u001f` other than tab, line feed and carriage return, an
+/// escape `\u007f`–`\u009f`, or a raw C1 character (UTF-8 `C2 80`–`C2 9F`).
+/// Raw C0 characters are not valid inside JSON strings at all.
+fn json_may_hold_control_characters(bytes: &[u8]) -> bool {
+    let escaped = bytes.windows(6).any(|w| {
+        if w[0] != b'\\' || w[1] != b'u' {
+            return false;
+        }
+        let hex = std::str::from_utf8(&w[2..6])
+            .ok()
+            .and_then(|h| u16::from_str_radix(h, 16).ok());
+        matches!(hex, Some(c) if (c < 0x20 && !matches!(c, 0x09 | 0x0A | 0x0D)) || (0x7F..=0x9F).contains(&c))
+    });
+    escaped
+        || bytes
+            .windows(2)
+            .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
 }
 
 fn changes_state(method: &Method) -> bool {
@@ -170,6 +195,18 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn json_control_characters_are_spotted_without_parsing() {
+        assert!(!json_may_hold_control_characters(
+            br#"{"a":"line\nnext\ttab \u00e9"}"#
+        ));
+        assert!(json_may_hold_control_characters(br#"{"a":"x\u0000y"}"#));
+        assert!(json_may_hold_control_characters(br#"{"a":"\u001B[2J"}"#));
+        assert!(json_may_hold_control_characters(
+            "{\"a\":\"\u{85}\"}".as_bytes()
+        ));
     }
 
     #[test]

@@ -71,9 +71,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(learning::freshness))
 }
 
-/// An error as the API answers it.
+/// An error as the API answers it: an RFC 9457 problem document
+/// (`application/problem+json`) with the field at fault as an extension.
+/// `error` repeats status, message and field as the API answered before
+/// problem documents (kept for existing clients).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
+    /// Always `about:blank`: the status says what kind of problem it is.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The status's reason phrase, e.g. "Bad Request".
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong, for people.
+    pub detail: String,
+    /// The request field at fault, when one is.
+    pub field: Option<String>,
     pub error: ErrorDetail,
 }
 
@@ -109,13 +123,162 @@ impl IntoResponse for ApiError {
 /// The JSON error body with its status.
 pub fn error_response(status: StatusCode, message: String, field: Option<String>) -> Response {
     let body = ErrorBody {
+        kind: "about:blank".into(),
+        title: status.canonical_reason().unwrap_or("Error").into(),
+        status: status.as_u16(),
+        detail: message.clone(),
+        field: field.clone(),
         error: ErrorDetail {
             status: status.as_u16(),
             message,
             field,
         },
     };
-    (status, Json(body)).into_response()
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(PROBLEM_JSON),
+    );
+    response
+}
+
+/// The media type of the API's error documents (RFC 9457).
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Every error under `/api` is a problem document: rejections made before a
+/// handler runs (a path id that is not a number, a bad query, an unknown
+/// route, a wrong method, a body too large or of the wrong type) come as
+/// text from the framework and are turned into one here, keeping the status.
+pub async fn problems_as_json(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let message = if text.is_empty() {
+        match status {
+            StatusCode::NOT_FOUND => "Not found.".to_string(),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                "This method is not allowed here; the Allow header lists the ones that are."
+                    .to_string()
+            }
+            other => other.canonical_reason().unwrap_or("Error").to_string(),
+        }
+    } else {
+        text
+    };
+    let mut problem = error_response(status, message, None);
+    for name in [axum::http::header::ALLOW, axum::http::header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            problem.headers_mut().insert(name, v.clone());
+        }
+    }
+    problem
+}
+
+/// The finished OpenAPI document: every route in, then [`Conventions`].
+pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    utoipa::Modify::modify(&Conventions, &mut doc);
+    doc
+}
+
+/// Adds the `bearer` security scheme (API tokens) to every operation, and
+/// makes operation ids unique (a handler name used in two modules gets its
+/// tag in front).
+struct Conventions;
+
+impl utoipa::Modify for Conventions {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`onramp token create`, or Settings → Tokens): `Authorization: Bearer <token>`.",
+                    ))
+                    .build(),
+            ),
+        );
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for item in doc.paths.paths.values() {
+            for op in operations(item) {
+                if let Some(id) = &op.operation_id {
+                    *seen.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
+        for item in doc.paths.paths.values_mut() {
+            for op in operations_mut(item) {
+                op.security = Some(vec![SecurityRequirement::new(
+                    "bearer",
+                    Vec::<String>::new(),
+                )]);
+                if let Some(id) = op.operation_id.clone()
+                    && seen.get(&id).copied().unwrap_or(0) > 1
+                {
+                    let tag = op
+                        .tags
+                        .as_ref()
+                        .and_then(|t| t.first())
+                        .map(|t| t.replace('-', "_"))
+                        .unwrap_or_default();
+                    op.operation_id = Some(format!("{tag}_{id}"));
+                }
+            }
+        }
+    }
+}
+
+fn operations(item: &utoipa::openapi::PathItem) -> Vec<&utoipa::openapi::path::Operation> {
+    [
+        &item.get,
+        &item.put,
+        &item.post,
+        &item.delete,
+        &item.options,
+        &item.head,
+        &item.patch,
+        &item.trace,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn operations_mut(
+    item: &mut utoipa::openapi::PathItem,
+) -> Vec<&mut utoipa::openapi::path::Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 pub type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -133,10 +296,9 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !json_type {
-            return Err(ApiError(WebError::BadRequest {
-                field: "content-type".into(),
-                message: "send the body as application/json".into(),
-            }));
+            return Err(ApiError(WebError::UnsupportedMediaType(
+                "send the body as application/json".into(),
+            )));
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await

@@ -265,8 +265,14 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-pub async fn not_found() -> WebError {
-    WebError::NotFound
+/// No route: a page, or a problem document under `/api`.
+pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        crate::api::ApiError(WebError::NotFound).into_response()
+    } else {
+        WebError::NotFound.into_response()
+    }
 }
 
 #[cfg(test)]
