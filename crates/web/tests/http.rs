@@ -973,7 +973,11 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing(store: Store, _db: Dat
         .send()
         .await
         .expect("form body");
-    assert_eq!(res.status().as_u16(), 400, "a JSON endpoint wants JSON");
+    assert_eq!(
+        res.status().as_u16(),
+        415,
+        "a JSON endpoint wants JSON: 415 Unsupported Media Type"
+    );
     assert_eq!(
         store.count_onboardings().await.expect("count"),
         count,

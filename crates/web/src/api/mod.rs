@@ -231,6 +231,7 @@ impl utoipa::Modify for Conventions {
                     "bearer",
                     Vec::<String>::new(),
                 )]);
+                document_errors(&mut op.responses);
                 if let Some(id) = op.operation_id.clone()
                     && seen.get(&id).copied().unwrap_or(0) > 1
                 {
@@ -244,6 +245,51 @@ impl utoipa::Modify for Conventions {
                 }
             }
         }
+    }
+}
+
+/// The errors any operation can answer, each a problem document: bad input
+/// (400), no or a bad token (401), not allowed (403), not found (404), a stale
+/// version or a taken value (409), a body too large (413) or not JSON (415),
+/// throttled (429), busy (503). Error responses an operation documents
+/// itself are described as `application/problem+json` too.
+fn document_errors(responses: &mut utoipa::openapi::Responses) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for (code, response) in responses.responses.iter_mut() {
+        let is_error = code.starts_with('4') || code.starts_with('5');
+        if let (true, RefOr::T(response)) = (is_error, response)
+            && let Some(content) = response.content.shift_remove("application/json")
+        {
+            response.content.insert(PROBLEM_JSON.to_string(), content);
+        }
+    }
+    for (code, what) in [
+        ("400", "Bad input; `field` names the request field at fault"),
+        ("401", "No credentials, or an unknown or revoked token"),
+        ("403", "Not allowed (e.g. a read token writing)"),
+        ("404", "Not found, or not visible to the caller"),
+        ("409", "A stale version, or a value that is taken"),
+        ("413", "The request body is larger than the upload limit"),
+        ("415", "The request body is not of the expected type"),
+        ("429", "Too many attempts; try again later"),
+        ("503", "Busy; try again after the seconds in Retry-After"),
+    ] {
+        responses
+            .responses
+            .entry(code.to_string())
+            .or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(what)
+                        .content(
+                            PROBLEM_JSON,
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                .build(),
+                        )
+                        .build(),
+                )
+            });
     }
 }
 
