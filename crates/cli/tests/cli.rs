@@ -352,6 +352,27 @@ fn program_validate_accepts_the_content_pack_and_lists_every_problem() {
     );
 }
 
+/// Runs `test` with the URL of a fresh PostgreSQL database, dropped
+/// afterwards (also when the test panics).
+fn with_postgres_url(test: impl FnOnce(&str) + std::panic::UnwindSafe) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (db, name) = runtime.block_on(onramp_store::testing::create_postgres_database());
+    let onramp_store::Database::Postgres(options) = db else {
+        unreachable!("a PostgreSQL database")
+    };
+    let url = format!(
+        "postgres://{}@{}:{}/{name}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port()
+    );
+    let outcome = std::panic::catch_unwind(|| test(&url));
+    runtime.block_on(onramp_store::testing::drop_postgres_database(&name));
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 /// A running `onramp serve`, stopped with SIGTERM when dropped.
 struct Server {
     child: Child,
@@ -489,19 +510,9 @@ fn serve_answers_on_a_random_port_and_stops_cleanly_on_sigterm() {
 
 #[test]
 fn demo_and_serve_work_on_postgresql() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let (db, name) = runtime.block_on(onramp_store::testing::create_postgres_database());
-    let onramp_store::Database::Postgres(options) = db else {
-        unreachable!("a PostgreSQL database")
-    };
-    let url = format!(
-        "postgres://{}@{}:{}/{name}",
-        options.get_username(),
-        options.get_host(),
-        options.get_port()
-    );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let outcome = std::panic::catch_unwind(|| {
+    with_postgres_url(|url| {
+        let url = url.to_string();
+        let dir = tempfile::tempdir().expect("tempdir");
         let server = Server::start(
             onramp(dir.path())
                 .args(["demo", "--bind", "127.0.0.1:0"])
@@ -530,10 +541,6 @@ fn demo_and_serve_work_on_postgresql() {
         assert_eq!(code, 0, "{err}");
         assert!(out.contains("\"seeded\": false"), "{out}");
     });
-    runtime.block_on(onramp_store::testing::drop_postgres_database(&name));
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
 }
 
 #[test]
@@ -1690,19 +1697,9 @@ fn json_body(response: &str) -> serde_json::Value {
 
 #[test]
 fn an_answer_on_one_server_is_searchable_on_the_other_within_seconds() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let (db, name) = runtime.block_on(onramp_store::testing::create_postgres_database());
-    let onramp_store::Database::Postgres(options) = db else {
-        unreachable!("a PostgreSQL database")
-    };
-    let url = format!(
-        "postgres://{}@{}:{}/{name}",
-        options.get_username(),
-        options.get_host(),
-        options.get_port()
-    );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let outcome = std::panic::catch_unwind(|| {
+    with_postgres_url(|url| {
+        let url = url.to_string();
+        let dir = tempfile::tempdir().expect("tempdir");
         let (code, _, err) = run(onramp(dir.path()).args(["seed-demo", "--database-url", &url]));
         assert_eq!(code, 0, "{err}");
         // Two servers on one database, each with its own search index.
@@ -1775,8 +1772,4 @@ fn an_answer_on_one_server_is_searchable_on_the_other_within_seconds() {
             assert_eq!(code, 0, "{stderr}");
         }
     });
-    runtime.block_on(onramp_store::testing::drop_postgres_database(&name));
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
 }

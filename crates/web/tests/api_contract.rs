@@ -9,15 +9,7 @@ use common::{start, world};
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
-#[tokio::test]
-async fn errors_are_problem_documents_sqlite() {
-    with_store(Backend::Sqlite, errors_are_problem_documents).await;
-}
-
-#[tokio::test]
-async fn errors_are_problem_documents_postgres() {
-    with_store(Backend::Postgres, errors_are_problem_documents).await;
-}
+on_both!(errors_are_problem_documents);
 
 async fn errors_are_problem_documents(store: Store, _db: Database) {
     let w = world(&store).await;

@@ -7,15 +7,7 @@ use common::{session, start, task, world};
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
-#[tokio::test]
-async fn headers_and_origin_checks_sqlite() {
-    with_store(Backend::Sqlite, headers_and_origin_checks).await;
-}
-
-#[tokio::test]
-async fn headers_and_origin_checks_postgres() {
-    with_store(Backend::Postgres, headers_and_origin_checks).await;
-}
+on_both!(headers_and_origin_checks);
 
 async fn headers_and_origin_checks(store: Store, _db: Database) {
     let w = world(&store).await;

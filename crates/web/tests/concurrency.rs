@@ -9,14 +9,14 @@ use common::{App, start, task, world};
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
-macro_rules! on_both {
+macro_rules! on_both_threaded {
     ($($name:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::with_store(super::Backend::Sqlite, super::$name).await } )* }
         mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::with_store(super::Backend::Postgres, super::$name).await } )* }
     };
 }
 
-on_both!(
+on_both_threaded!(
     same_version_task_updates_one_wins_one_server,
     same_version_task_updates_one_wins_two_servers,
     start_date_moves_race_task_updates_without_losing_either,

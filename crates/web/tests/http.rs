@@ -8,13 +8,6 @@ use onramp_core::people::Role;
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::with_store(super::Backend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::with_store(super::Backend::Postgres, super::$name).await } )* }
-    };
-}
-
 on_both!(
     health_metrics_and_openapi,
     pages_need_sign_in_and_show_only_what_is_yours,

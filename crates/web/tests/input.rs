@@ -9,15 +9,7 @@ use common::{session, start, world};
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
-#[tokio::test]
-async fn bad_text_is_refused_sqlite() {
-    with_store(Backend::Sqlite, bad_text_is_refused).await;
-}
-
-#[tokio::test]
-async fn bad_text_is_refused_postgres() {
-    with_store(Backend::Postgres, bad_text_is_refused).await;
-}
+on_both!(bad_text_is_refused);
 
 fn field_of(body: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(body).expect("json error");

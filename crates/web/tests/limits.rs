@@ -9,15 +9,7 @@ use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 use std::sync::Arc;
 
-#[tokio::test]
-async fn uploads_and_analyses_are_bounded_sqlite() {
-    with_store(Backend::Sqlite, uploads_and_analyses_are_bounded).await;
-}
-
-#[tokio::test]
-async fn uploads_and_analyses_are_bounded_postgres() {
-    with_store(Backend::Postgres, uploads_and_analyses_are_bounded).await;
-}
+on_both!(uploads_and_analyses_are_bounded);
 
 async fn uploads_and_analyses_are_bounded(store: Store, _db: Database) {
     let w = world(&store).await;

@@ -10,13 +10,6 @@ use onramp_core::people::Role;
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::with_store(super::Backend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::with_store(super::Backend::Postgres, super::$name).await } )* }
-    };
-}
-
 on_both!(
     anonymous_questions_name_no_asker_even_to_admins,
     mentions_reach_only_people_who_may_see_the_onboarding,

@@ -9,6 +9,17 @@ use onramp_core::schedule::WorkCalendar;
 use onramp_store::{NewOnboarding, NewPerson, Store};
 use tokio::net::TcpListener;
 
+/// Makes `sqlite::NAME` and `postgres::NAME` tests of `async fn NAME(Store,
+/// Database)`: each runs on a fresh database of its backend. The invoking
+/// file imports `with_store` and `Backend` (`onramp_store::testing`).
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::with_store(super::Backend::Sqlite, super::$name).await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::with_store(super::Backend::Postgres, super::$name).await } )* }
+    };
+}
+
 pub struct App {
     pub base: String,
     pub client: reqwest::Client,
