@@ -17,9 +17,13 @@ use std::path::{Path, PathBuf};
 /// The environment variable that names the corpus folder.
 pub const CORPUS_VAR: &str = "ONRAMP_TEST_CORPUS";
 
-/// The repository's root folder.
+/// The repository's root folder. Read when the test runs (cargo names the
+/// tested package's folder, `crates/NAME`), so a helper compiled in another
+/// checkout of the same sources never points there.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+        .join("../..")
 }
 
 /// The sample handbook written for the project (a Hugo site).
