@@ -1,5 +1,6 @@
 //! `onramp`: the onboarding platform for Customer Success Managers.
 
+mod backup;
 mod buddy;
 mod cert;
 mod config;
@@ -83,6 +84,18 @@ enum Command {
     Serve,
     /// Seed the demo company and the default program without serving (idempotent).
     SeedDemo,
+    /// Write a consistent backup of all data (every table, attachments and
+    /// uploads, a manifest with checksums) while the server runs.
+    Backup {
+        /// The backup file to write (replaced only once complete).
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (SQLite or PostgreSQL,
+    /// whichever made it); checks every checksum before writing anything.
+    Restore {
+        /// The backup file to read.
+        file: std::path::PathBuf,
+    },
     /// Check and import onboarding programs (directories of Markdown files).
     #[command(subcommand)]
     Program(program::ProgramCommand),
@@ -224,6 +237,8 @@ async fn run(cli: Cli) -> CliResult<()> {
                 Ok(())
             }
         }
+        Command::Backup { file } => backup::backup(&settings, &file, g.json).await,
+        Command::Restore { file } => backup::restore(&settings, &file, g.json).await,
         Command::Program(command) => program::run(command, &settings, g.json).await,
         Command::Onboarding(command) => onboarding::run(command, &settings, g.json).await,
         Command::User(command) => user::run_user(command, &settings, g.json).await,

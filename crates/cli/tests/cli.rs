@@ -1773,3 +1773,93 @@ fn an_answer_on_one_server_is_searchable_on_the_other_within_seconds() {
         }
     });
 }
+
+#[test]
+fn backup_restores_into_postgresql_and_back_and_refuses_bad_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(onramp(dir.path()).arg("seed-demo"));
+    assert_eq!(code, 0, "{err}");
+    let first = dir.path().join("first.backup");
+    let (code, out, err) = run(onramp(dir.path()).arg("backup").arg(&first));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Backed up "), "{out}");
+    let text = std::fs::read_to_string(&first).expect("backup");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("\"onramp_backup\":1"), "{}", lines[0]);
+    assert!(lines.last().expect("manifest").contains("\"manifest\""));
+    // Rows without the header (time, source) and the manifest: the records.
+    let records = |t: &str| -> Vec<String> {
+        let l: Vec<&str> = t.lines().collect();
+        l[1..l.len() - 1].iter().map(|s| s.to_string()).collect()
+    };
+
+    with_postgres_url(|url| {
+        let (code, out, err) = run(onramp(dir.path())
+            .args(["--database-url", url, "restore"])
+            .arg(&first));
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with("Restored "), "{out}");
+        // Backed up again from PostgreSQL: the same records.
+        let second = dir.path().join("second.backup");
+        let (code, _, err) = run(onramp(dir.path())
+            .args(["--database-url", url, "backup"])
+            .arg(&second));
+        assert_eq!(code, 0, "{err}");
+        let again = std::fs::read_to_string(&second).expect("second");
+        assert_eq!(records(&text), records(&again));
+        // The restored database takes new records (identities continue).
+        let (code, _, err) = run(onramp(dir.path()).args([
+            "--database-url",
+            url,
+            "user",
+            "add",
+            "--email",
+            "after.restore@example.com",
+            "--name",
+            "After Restore",
+            "--roles",
+            "new-hire",
+        ]));
+        assert_eq!(code, 0, "{err}");
+        // Only into an empty database: exit 2, nothing changed.
+        let (code, _, err) = run(onramp(dir.path())
+            .args(["--database-url", url, "restore"])
+            .arg(&first));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("the database is not empty"), "{err}");
+        // And back from PostgreSQL into a new SQLite database.
+        let back = dir.path().join("back");
+        let (code, _, err) = run(onramp(dir.path())
+            .arg("--data-dir")
+            .arg(&back)
+            .arg("restore")
+            .arg(&second));
+        assert_eq!(code, 0, "{err}");
+    });
+
+    // Damaged files are refused before anything is written.
+    let damaged = |name: &str, content: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).expect("write");
+        let data = dir.path().join(format!("data-{name}"));
+        let (code, _, err) = run(onramp(dir.path())
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("restore")
+            .arg(&path));
+        assert_eq!(code, 2, "{name}: {err}");
+        let (_, out, _) = run(onramp(dir.path()).arg("--data-dir").arg(&data).args([
+            "--json",
+            "onboarding",
+            "list",
+        ]));
+        assert!(!out.contains("Alex Morgan"), "{name}: nothing restored");
+        err
+    };
+    let truncated = lines[..lines.len() - 3].join("\n");
+    assert!(damaged("truncated", truncated).contains("truncated"));
+    let altered = text.replacen("Alex Morgan", "Alex Morgen", 1);
+    assert!(damaged("altered", altered).contains("altered"));
+    let newer = text.replacen("\"schema_version\":", "\"schema_version\":9999,\"was\":", 1);
+    assert!(damaged("newer", newer).contains("made by a newer Onramp"));
+}

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 pub mod accounts;
 mod audit;
+pub mod backup;
 mod buddies;
 mod engine;
 mod error;
