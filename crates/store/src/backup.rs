@@ -60,7 +60,11 @@ struct Table {
 
 fn kind_of(sql_type: &str) -> Option<Kind> {
     Some(
-        match sql_type.trim_end_matches(',').to_ascii_uppercase().as_str() {
+        match sql_type
+            .trim_end_matches([',', ';'])
+            .to_ascii_uppercase()
+            .as_str()
+        {
             "BIGINT" | "BIGSERIAL" => Kind::Int64,
             "INTEGER" | "INT" | "SERIAL" => Kind::Int32,
             "TEXT" => Kind::Text,
@@ -298,9 +302,23 @@ impl Store {
             ..Default::default()
         };
         macro_rules! dump {
-            ($tx:expr) => {{
+            ($tx:expr, $columns_sql:expr) => {{
                 for table in &tables {
                     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+                    // Every column the database has must be in the backup.
+                    let present: Vec<(String,)> =
+                        sqlx::query_as(sqlx::AssertSqlSafe($columns_sql.to_string()))
+                            .bind(&table.name)
+                            .fetch_all(&mut *$tx)
+                            .await?;
+                    if let Some((missing,)) =
+                        present.iter().find(|(c,)| !names.contains(&c.as_str()))
+                    {
+                        return Err(StoreError::Corrupt(format!(
+                            "backup: column `{}.{missing}` is not known to the backup format",
+                            table.name
+                        )));
+                    }
                     let select = format!(
                         "SELECT {} FROM {} ORDER BY 1",
                         names.join(", "),
@@ -336,14 +354,17 @@ impl Store {
         match &self.pool {
             Pool::Sqlite(pool) => {
                 let mut tx = pool.begin_with("BEGIN").await?;
-                dump!(tx);
+                dump!(tx, "SELECT name FROM pragma_table_info($1)");
                 tx.commit().await?;
             }
             Pool::Postgres(pool) => {
                 let mut tx = pool
                     .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?;
-                dump!(tx);
+                dump!(
+                    tx,
+                    "SELECT column_name::TEXT FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1"
+                );
                 tx.commit().await?;
             }
         }
