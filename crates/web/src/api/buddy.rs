@@ -39,7 +39,7 @@ pub struct BuddyChange {
 
 /// Assigns, re-assigns or ends the buddy (or backup buddy); kept in the history and audit log.
 #[utoipa::path(put, path = "/api/v1/onboardings/{id}/buddy", tag = "buddy", params(("id" = i64, Path)), request_body = BuddyChange,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The buddy history of the onboarding, oldest first", body = Vec<Object>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn assign(
     State(state): State<AppState>,
     user: CurrentUser,
