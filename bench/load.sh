@@ -12,7 +12,9 @@ DURATION=${2:-20s}
 PORT=${PORT:-18990}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
-cargo build --release --locked -p onramp-cli -p onramp-store --example load_seed >&2
+# Two builds: with `--example`, cargo would build only the example.
+cargo build --release --locked -p onramp-cli >&2
+cargo build --release --locked -p onramp-store --example load_seed >&2
 DATA=$(mktemp -d)
 trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 URL=${DATABASE_URL:-"sqlite://$DATA/onramp.db?mode=rwc"}

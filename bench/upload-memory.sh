@@ -7,6 +7,7 @@
 # stored or told to retry (503). Traffic goes to 127.0.0.1 only.
 #
 #   bench/upload-memory.sh [COUNT] [SIZE] [ANALYSES]
+#   DATABASE_URL=postgres://… bench/upload-memory.sh   # an empty PostgreSQL database instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-8}
@@ -14,12 +15,15 @@ SIZE=${2:-9600000}
 ANALYSES=${3:-2}
 PORT=${PORT:-18991}
 
-cargo build --release --locked -p onramp-cli -p onramp-ping --example generate >&2
+# Two builds: with `--example`, cargo would build only the example.
+cargo build --release --locked -p onramp-cli >&2
+cargo build --release --locked -p onramp-ping --example generate >&2
 DATA=$(mktemp -d)
 trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 ./target/release/examples/generate "$DATA/payloads" "$COUNT" "$SIZE" >&2
 echo "payloads: $COUNT of $(stat -c %s "$DATA/payloads/payload-0000.json") bytes" >&2
 
+export ONRAMP_DATABASE_URL=${DATABASE_URL:-"sqlite://$DATA/onramp.db?mode=rwc"}
 ./target/release/onramp seed-demo --data-dir "$DATA" >/dev/null
 TOKEN=$(./target/release/onramp token create --data-dir "$DATA" --email alex.morgan@example.com --scope write)
 ONRAMP_LOG=warn ONRAMP_UPLOAD_LIMIT_MB=12 ONRAMP_ANALYSIS_CONCURRENCY="$ANALYSES" \

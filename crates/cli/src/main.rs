@@ -171,7 +171,24 @@ enum Command {
     },
 }
 
+/// SQLite allocates through the C library's malloc, not the Rust allocator.
+/// glibc serves a freed large block's size from its heap afterwards and
+/// keeps that memory, so a burst of multi-megabyte Service Ping payloads
+/// stayed resident; with a fixed mmap threshold large blocks go back to the
+/// system when freed (PERFORMANCE.md, "Memory under a burst").
+fn return_large_blocks_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it is called before
+    // any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 * 1024);
+        libc::mallopt(libc::M_TOP_PAD, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    return_large_blocks_to_the_system();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

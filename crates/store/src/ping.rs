@@ -62,6 +62,9 @@ impl Store {
             .bind(body)
             .bind(actor)
             .bind(now)
+            // Not kept in the connection's statement cache: a cached statement
+            // would hold on to its last (multi-megabyte) binding.
+            .persistent(false)
             .fetch_one(&mut *tx)
             .await?;
             audit!(
