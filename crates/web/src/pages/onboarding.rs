@@ -256,8 +256,14 @@ pub async fn task_action(
             Some(&f.form.note),
         )
         .await?;
-    let back = if f.form.back.starts_with(&format!("/onboardings/{id}")) {
-        f.form.back.clone()
+    // Back to the page the action was made on (the home page lists tasks
+    // too), when it is a path of this site; never another site.
+    let back = &f.form.back;
+    let local = back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains(['\\', '\r', '\n', '#']);
+    let back = if local {
+        back.clone()
     } else {
         format!("/onboardings/{id}")
     };
