@@ -85,6 +85,12 @@ pub enum OnboardingAction {
     DecideAccess,
 }
 
+/// Whether `actor` may vote for an office-hours question asked by `asker`:
+/// votes say what others want answered, so not for one's own question.
+pub fn may_vote(actor: &Actor, asker: i64) -> bool {
+    actor.person_id != asker
+}
+
 /// Whether `actor` may do `action` on the onboarding of `parties`.
 pub fn may(actor: &Actor, parties: &Parties, action: OnboardingAction) -> bool {
     let party = parties.roles_of(actor.person_id);

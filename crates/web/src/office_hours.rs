@@ -18,10 +18,6 @@ pub fn is_enablement(user: &CurrentUser) -> bool {
 
 /// Who sees the author of an anonymous question: the Enablement program
 /// managers only (not even administrators).
-fn sees_authors(user: &CurrentUser) -> bool {
-    user.actor.has(Role::Enablement)
-}
-
 fn may_answer(user: &CurrentUser, series: &OfficeHours) -> bool {
     is_enablement(user) || series.host_id == Some(user.actor.person_id)
 }
@@ -48,6 +44,8 @@ pub struct QuestionView {
     pub author_note: Option<String>,
     pub votes: i64,
     pub voted: bool,
+    /// The viewer asked it (and so may not vote for it).
+    pub mine: bool,
     pub status: String,
     pub session: DateTime<Utc>,
     /// Asked for an earlier session and carried over.
@@ -88,20 +86,14 @@ pub fn question_view(
     next: Option<DateTime<Utc>>,
 ) -> QuestionView {
     let mine = q.author_id == user.actor.person_id;
+    // An anonymous question names its asker to nobody, the Enablement team
+    // and admins included; only the asker is reminded it is theirs.
     let (author, author_note) = if !q.anonymous {
         (Some(q.author_name.clone()), None)
     } else if mine {
         (
             None,
-            Some("You asked this anonymously: other attendees do not see your name; the Enablement team can.".to_string()),
-        )
-    } else if sees_authors(user) {
-        (
-            None,
-            Some(format!(
-                "Asked anonymously by {} (you see this as the Enablement team; attendees do not).",
-                q.author_name
-            )),
+            Some("You asked this anonymously: nobody else sees your name, the Enablement team and admins included.".to_string()),
         )
     } else {
         (None, None)
@@ -114,6 +106,7 @@ pub fn question_view(
         author_note,
         votes: q.votes,
         voted: voted.contains(&q.id),
+        mine,
         status: q.status.clone(),
         session: q.session_start,
         rolled_over: next.is_some_and(|n| q.session_start < n) && q.status == "open",
@@ -281,6 +274,22 @@ pub async fn cancel(
 }
 
 /// The question if `user` may see it (every signed-in person may).
+/// Votes for (`up`) or withdraws a vote from a question; not one's own.
+pub async fn vote(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    up: bool,
+) -> Result<i64, WebError> {
+    let (q, _) = question(state, id).await?;
+    if up && !onramp_core::access::may_vote(&user.actor, q.author_id) {
+        return Err(WebError::Forbidden(
+            "You asked this question; votes are for other people's questions.".into(),
+        ));
+    }
+    Ok(state.store.vote(id, user.actor.person_id, up).await?)
+}
+
 pub async fn question(state: &AppState, id: i64) -> Result<(Question, OfficeHours), WebError> {
     let q = state.store.question(id).await?.ok_or(WebError::NotFound)?;
     let series = series_of(state, q.series_id).await?;

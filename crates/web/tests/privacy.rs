@@ -49,6 +49,25 @@ async fn anonymous_questions_name_no_asker_even_to_admins(store: Store, _db: Dat
     assert_eq!(status, 201, "{body}");
     let question = json(&body)["id"].as_i64().expect("id");
 
+    // Votes are for other people's questions.
+    let vote = |token: String| {
+        let app = &app;
+        async move {
+            app.send(
+                reqwest::Method::POST,
+                &format!("/api/v1/office-hours/questions/{question}/vote"),
+                &token,
+                serde_json::json!({"up": true}),
+            )
+            .await
+        }
+    };
+    let (status, body) = vote(w.hire.1.clone()).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = vote(w.manager.1.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["votes"], 1);
+
     // The audit API, as an admin: the question is there, its asker is not.
     let (status, body) = app
         .send(

@@ -73,17 +73,16 @@ pub struct Votes {
     pub votes: i64,
 }
 
-/// One vote per person per question.
+/// One vote per person per question; not for one's own question (403).
 #[utoipa::path(post, path = "/api/v1/office-hours/questions/{id}/vote", tag = "office-hours", params(("id" = i64, Path)), request_body = Vote,
-    responses((status = 200, body = Votes), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Votes), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn vote(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<Vote>,
 ) -> ApiResult<Votes> {
-    oh::question(&state, id).await?;
-    let votes = state.store.vote(id, user.actor.person_id, b.up).await?;
+    let votes = oh::vote(&state, &user, id, b.up).await?;
     Ok(Json(Votes { votes }))
 }
 

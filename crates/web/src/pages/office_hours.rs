@@ -169,11 +169,7 @@ pub async fn vote(
     Path(id): Path<i64>,
     f: VerifiedForm<VoteForm>,
 ) -> Result<Response, WebError> {
-    oh::question(&state, id).await?;
-    state
-        .store
-        .vote(id, f.user.actor.person_id, f.form.up != "false")
-        .await?;
+    oh::vote(&state, &f.user, id, f.form.up != "false").await?;
     Ok(Redirect::to(&format!("/office-hours#question-{id}")).into_response())
 }
 

@@ -259,9 +259,8 @@ pub async fn task_action(
     // Back to the page the action was made on (the home page lists tasks
     // too), when it is a path of this site; never another site.
     let back = &f.form.back;
-    let local = back.starts_with('/')
-        && !back.starts_with("//")
-        && !back.contains(['\\', '\r', '\n', '#']);
+    let local =
+        back.starts_with('/') && !back.starts_with("//") && !back.contains(['\\', '\r', '\n', '#']);
     let back = if local {
         back.clone()
     } else {
