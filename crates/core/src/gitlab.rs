@@ -306,7 +306,8 @@ fn import_text(
                     let raw = text[range.clone()].to_string();
                     let title = strip_markers(&title);
                     if level == 1 && h1.is_none() {
-                        h1 = Some(title);
+                        // An empty first heading does not name the program.
+                        h1 = Some(title).filter(|t| !t.trim().is_empty());
                         continue;
                     }
                     sections.retain(|s| s.level < level);
@@ -641,9 +642,15 @@ fn place_phases(drafts: Vec<PhaseDraft>) -> Vec<Phase> {
             }
         };
         let from = out.last().map_or(from, |p| from.max(p.to_day + 1));
+        // A phase made from a heading left empty still needs a name.
+        let title = if d.title.trim().is_empty() {
+            format!("Phase {}", out.len() + 1)
+        } else {
+            d.title
+        };
         out.push(Phase {
             id: d.id,
-            title: d.title,
+            title,
             from_day: from,
             to_day: to.max(from),
         });
