@@ -373,10 +373,18 @@ fn with_postgres_url(test: impl FnOnce(&str) + std::panic::UnwindSafe) {
     }
 }
 
-/// A running `onramp serve`, stopped with SIGTERM when dropped.
+/// A running `onramp serve`: stopped with SIGTERM by `terminate`, and
+/// killed when dropped otherwise (a failing test leaves no server behind).
 struct Server {
     child: Child,
     address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Server {
