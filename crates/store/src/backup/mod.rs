@@ -18,8 +18,14 @@
 //! or not at all. A restore goes only into an empty database, checks every
 //! checksum before writing anything, and writes everything in one transaction.
 
-use crate::{POSTGRES_MIGRATIONS, Pool, Result, Store, StoreError};
+mod file;
+mod schema;
+
+use crate::{Pool, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Utc};
+use file::{hex, read_backup, unhex};
+pub use schema::schema_version;
+use schema::{Column, Kind, schema};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -29,149 +35,6 @@ use std::io::{BufRead, Write};
 
 /// The version of the file format.
 pub const FORMAT_VERSION: i64 = 1;
-
-/// A column's type, as the PostgreSQL schema declares it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Int64,
-    Int32,
-    Text,
-    Bool,
-    Timestamp,
-    LocalTime,
-    Date,
-    Json,
-    Bytes,
-}
-
-#[derive(Debug, Clone)]
-struct Column {
-    name: String,
-    kind: Kind,
-    /// References a row of its own table (restored in a second step).
-    self_reference: bool,
-}
-
-#[derive(Debug, Clone)]
-struct Table {
-    name: String,
-    columns: Vec<Column>,
-}
-
-fn kind_of(sql_type: &str) -> Option<Kind> {
-    Some(
-        match sql_type
-            .trim_end_matches([',', ';'])
-            .to_ascii_uppercase()
-            .as_str()
-        {
-            "BIGINT" | "BIGSERIAL" => Kind::Int64,
-            "INTEGER" | "INT" | "SERIAL" => Kind::Int32,
-            "TEXT" => Kind::Text,
-            "BOOLEAN" => Kind::Bool,
-            "TIMESTAMPTZ" => Kind::Timestamp,
-            "TIMESTAMP" => Kind::LocalTime,
-            "DATE" => Kind::Date,
-            "JSONB" | "JSON" => Kind::Json,
-            "BYTEA" => Kind::Bytes,
-            _ => return None,
-        },
-    )
-}
-
-/// A column definition line, `name TYPE …`, with its table's name.
-fn column_of(line: &str, table: &str) -> Option<Column> {
-    let mut words = line.split_whitespace();
-    let name = words.next()?.trim_matches('"').to_string();
-    let keyword = name.to_ascii_uppercase();
-    if [
-        "PRIMARY",
-        "UNIQUE",
-        "FOREIGN",
-        "CHECK",
-        "CONSTRAINT",
-        ")",
-        ");",
-    ]
-    .contains(&keyword.as_str())
-    {
-        return None;
-    }
-    let kind = kind_of(words.next()?)?;
-    let rest = line.to_ascii_lowercase();
-    let self_reference = rest.contains(&format!("references {table}("))
-        || rest.contains(&format!("references {table} ("));
-    Some(Column {
-        name,
-        kind,
-        self_reference,
-    })
-}
-
-/// The tables and their columns, read from the PostgreSQL migrations, in
-/// the order they are created.
-fn schema() -> Vec<Table> {
-    let mut tables: Vec<Table> = Vec::new();
-    for migration in POSTGRES_MIGRATIONS.iter() {
-        let mut current: Option<usize> = None;
-        for line in migration.sql.as_str().lines() {
-            let trimmed = line.trim();
-            let upper = trimmed.to_ascii_uppercase();
-            if let Some(rest) = upper.strip_prefix("CREATE TABLE ") {
-                let name = trimmed[trimmed.len() - rest.len()..]
-                    .split(|c: char| c == '(' || c.is_whitespace())
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                tables.push(Table {
-                    name,
-                    columns: Vec::new(),
-                });
-                current = Some(tables.len() - 1);
-            } else if upper.starts_with("ALTER TABLE ") && upper.contains(" ADD COLUMN ") {
-                let words: Vec<&str> = trimmed.split_whitespace().collect();
-                let table = words.get(2).copied().unwrap_or_default();
-                let at = words.iter().position(|w| w.eq_ignore_ascii_case("COLUMN"));
-                if let (Some(t), Some(at)) = (tables.iter_mut().find(|t| t.name == table), at)
-                    && let Some(column) = column_of(&words[at + 1..].join(" "), table)
-                {
-                    t.columns.push(column);
-                }
-                current = None;
-            } else if trimmed.starts_with(')') {
-                current = None;
-            } else if let Some(i) = current
-                && let Some(column) = column_of(trimmed, &tables[i].name)
-            {
-                tables[i].columns.push(column);
-            }
-        }
-    }
-    tables
-}
-
-/// The newest schema version this Onramp knows.
-pub fn schema_version() -> i64 {
-    POSTGRES_MIGRATIONS
-        .iter()
-        .map(|m| m.version)
-        .max()
-        .unwrap_or(0)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
-}
 
 /// What a backup holds, per table.
 #[derive(Debug, Default, serde::Serialize, PartialEq, Eq)]
@@ -278,7 +141,7 @@ fn emit(
     Ok(())
 }
 
-fn finish(hasher: Sha256) -> String {
+pub(super) fn finish(hasher: Sha256) -> String {
     hex(&hasher.finalize())
 }
 
@@ -496,157 +359,5 @@ impl Store {
                 .map(|(n, _, rows)| (n.clone(), rows.len()))
                 .collect(),
         })
-    }
-}
-
-/// A backup read back and checked: tables in file order with their column
-/// names and rows.
-struct Parsed {
-    schema_version: i64,
-    tables: Vec<(String, Vec<String>, Vec<Vec<Value>>)>,
-}
-
-/// Reads and checks a backup: the header, every table's rows against the
-/// manifest, and the checksum of the whole file.
-fn read_backup(input: &mut dyn BufRead, known_schema: i64) -> Result<Parsed> {
-    let bad = |m: String| StoreError::Invalid(format!("backup: {m}"));
-    let mut whole = Sha256::new();
-    let mut lines = input.lines().enumerate();
-    let mut next_line = || -> Result<Option<(usize, String)>> {
-        match lines.next() {
-            None => Ok(None),
-            Some((n, Ok(line))) => Ok(Some((n + 1, line))),
-            Some((n, Err(e))) => Err(bad(format!("line {}: {e}", n + 1))),
-        }
-    };
-    let (_, header_line) = next_line()?.ok_or_else(|| bad("the file is empty".into()))?;
-    let header: Value = serde_json::from_str(&header_line)
-        .map_err(|_| bad("line 1: not an Onramp backup (no header)".into()))?;
-    if header["onramp_backup"] != json!(FORMAT_VERSION) {
-        return Err(bad(format!(
-            "line 1: not an Onramp backup of format {FORMAT_VERSION}"
-        )));
-    }
-    let schema_version = header["schema_version"]
-        .as_i64()
-        .ok_or_else(|| bad("line 1: no schema_version".into()))?;
-    if schema_version > known_schema {
-        return Err(bad(format!(
-            "it was made by a newer Onramp (schema version {schema_version}; this one knows up to {known_schema}); restore it with that version or a newer one"
-        )));
-    }
-    whole.update(header_line.as_bytes());
-    whole.update(b"\n");
-    let mut tables: Vec<(String, Vec<String>, Vec<Vec<Value>>)> = Vec::new();
-    let mut sums: Vec<Sha256> = Vec::new();
-    loop {
-        let Some((n, line)) = next_line()? else {
-            return Err(bad(
-                "the file ends before its manifest: it is truncated".into()
-            ));
-        };
-        let value: Value =
-            serde_json::from_str(&line).map_err(|e| bad(format!("line {n}: not JSON ({e})")))?;
-        if let Some(manifest) = value.get("manifest") {
-            let expected = value["sha256"].as_str().unwrap_or_default();
-            let actual = finish(whole);
-            if expected != actual {
-                return Err(bad(format!(
-                    "line {n}: the file's checksum does not match; it was altered or damaged"
-                )));
-            }
-            for ((name, _, rows), sum) in tables.iter().zip(sums) {
-                let entry = &manifest[name];
-                if entry["rows"].as_u64() != Some(rows.len() as u64)
-                    || entry["sha256"].as_str() != Some(finish(sum).as_str())
-                {
-                    return Err(bad(format!(
-                        "table `{name}` does not match the manifest; the file was altered or damaged"
-                    )));
-                }
-            }
-            if let Some((extra, _)) = next_line()? {
-                return Err(bad(format!("line {extra}: text after the manifest")));
-            }
-            return Ok(Parsed {
-                schema_version,
-                tables,
-            });
-        }
-        whole.update(line.as_bytes());
-        whole.update(b"\n");
-        if let Some(name) = value.get("table").and_then(Value::as_str) {
-            let columns: Vec<String> = value["columns"]
-                .as_array()
-                .ok_or_else(|| bad(format!("line {n}: a table without columns")))?
-                .iter()
-                .filter_map(|c| c.as_str().map(str::to_string))
-                .collect();
-            tables.push((name.to_string(), columns, Vec::new()));
-            sums.push(Sha256::new());
-            continue;
-        }
-        let (Value::Array(values), Some((_, columns, rows)), Some(sum)) =
-            (value, tables.last_mut(), sums.last_mut())
-        else {
-            return Err(bad(format!("line {n}: a row outside a table")));
-        };
-        if values.len() != columns.len() {
-            return Err(bad(format!(
-                "line {n}: {} values for {} columns",
-                values.len(),
-                columns.len()
-            )));
-        }
-        sum.update(line.as_bytes());
-        sum.update(b"\n");
-        rows.push(values);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_schema_is_read_from_the_migrations() {
-        let tables = schema();
-        let people = tables.iter().find(|t| t.name == "people").expect("people");
-        let manager = people
-            .columns
-            .iter()
-            .find(|c| c.name == "manager_id")
-            .expect("manager_id");
-        assert_eq!(manager.kind, Kind::Int64);
-        assert!(manager.self_reference);
-        let tasks = tables.iter().find(|t| t.name == "tasks").expect("tasks");
-        assert!(
-            tasks
-                .columns
-                .iter()
-                .any(|c| c.name == "escalated_at" && c.kind == Kind::Timestamp)
-        );
-        let attachments = tables
-            .iter()
-            .find(|t| t.name == "attachments")
-            .expect("attachments");
-        assert!(
-            attachments
-                .columns
-                .iter()
-                .any(|c| c.name == "data" && c.kind == Kind::Bytes)
-        );
-        // Every table of both trees is known, and tables come before those that refer to them.
-        assert!(tables.len() >= 36, "{}", tables.len());
-        let position = |n: &str| tables.iter().position(|t| t.name == n).expect(n);
-        assert!(position("people") < position("onboardings"));
-        assert!(position("onboardings") < position("tasks"));
-    }
-
-    #[test]
-    fn hex_round_trips() {
-        assert_eq!(unhex(&hex(&[0, 1, 254, 255])), Some(vec![0, 1, 254, 255]));
-        assert_eq!(unhex("abc"), None);
-        assert_eq!(unhex("zz"), None);
     }
 }
