@@ -102,6 +102,10 @@ impl WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, message, field) = self.parts();
+        let problem = field.clone().map(|field| crate::pages::refill::FieldProblem {
+            field,
+            message: message.clone(),
+        });
         let text = match field {
             Some(f) => format!("{f}: {message}"),
             None => message,
@@ -114,6 +118,10 @@ impl IntoResponse for WebError {
         };
         let body = askama::Template::render(&page).unwrap_or(text);
         let mut response = (status, Html(body)).into_response();
+        if let Some(problem) = problem {
+            // Lets a refused form come back filled (`pages::refill`).
+            response.extensions_mut().insert(problem);
+        }
         retry_later(&mut response);
         response
     }

@@ -76,6 +76,18 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
+    let pages = application(state);
+    let again = pages.clone();
+    pages.layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            pages::refill::keep_input(again.clone(), request, next)
+        },
+    ))
+}
+
+/// Every route and protection, without the refilling of refused forms
+/// (which renders pages again through this).
+fn application(state: AppState) -> Router {
     let (api, openapi) = api::router().split_for_parts();
     let body_limit = state.limits.body_bytes();
     let api = api

@@ -1,4 +1,6 @@
-//! Page forms return to the page they were sent from.
+//! Page forms return to the page they were sent from; a form refused for
+//! bad input comes back as that page, filled with what was typed, with the
+//! reason beside the field.
 
 mod common;
 
@@ -6,7 +8,10 @@ use common::{session, start, task, world};
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
-on_both!(done_returns_to_the_page_it_was_made_on);
+on_both!(
+    done_returns_to_the_page_it_was_made_on,
+    a_refused_form_comes_back_filled
+);
 
 async fn done_returns_to_the_page_it_was_made_on(store: Store, _db: Database) {
     let w = world(&store).await;
@@ -43,5 +48,89 @@ async fn done_returns_to_the_page_it_was_made_on(store: Store, _db: Database) {
         assert_eq!(res.status().as_u16(), 303, "{back}");
         assert_eq!(res.headers()["location"], expected.as_str(), "{back}");
     }
+    app.stop().await;
+}
+
+async fn a_refused_form_comes_back_filled(store: Store, _db: Database) {
+    use onramp_core::people::Role;
+    let app = start(store.clone()).await;
+    let (_, admin) = common::person(&store, "root@example.com", &[Role::Admin], None).await;
+    let (cookie, csrf) = session(&store, admin).await;
+
+    // An admin adds a person whose name holds a zero-width space.
+    let res = app
+        .client
+        .post(app.url("/admin/users"))
+        .header("cookie", &cookie)
+        .header("referer", app.url("/admin/users"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "ada.new@example.com"),
+            ("name", "Ad\u{200B}a"),
+            ("roles", "manager"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 400);
+    let page = res.text().await.expect("page");
+    assert!(page.contains("<h1>"), "the users page again: {page}");
+    assert!(
+        page.contains(concat!(
+            r#"name="name" required="" value="Ad"#,
+            "\u{200B}",
+            r#"a" aria-invalid="true" aria-describedby="field-problem">"#,
+            r#"<span class="field-problem" id="field-problem" role="alert">contains an invisible"#
+        )),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="ada.new@example.com""#), "{page}");
+    assert!(
+        page.contains(r#"name="roles" value="manager" checked="">"#),
+        "{page}"
+    );
+    assert!(
+        store
+            .person_by_email("ada.new@example.com")
+            .await
+            .expect("lookup")
+            .is_none(),
+        "nothing stored"
+    );
+
+    // Sign-in with a NUL byte: the email is kept (the NUL shown as �), the
+    // password never.
+    let res = app
+        .client
+        .post(app.url("/login"))
+        .header("referer", app.url("/login"))
+        .form(&[
+            ("email", "ada\0@example.com"),
+            ("password", "s3cret-typed"),
+            ("csrf", "x"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 400);
+    let page = res.text().await.expect("page");
+    assert!(page.contains("value=\"ada\u{FFFD}@example.com\""), "{page}");
+    assert!(page.contains("contains a NUL"), "{page}");
+    assert!(!page.contains("s3cret-typed"), "{page}");
+
+    // A Referer from another site is never fetched: the plain error page.
+    let res = app
+        .client
+        .post(app.url("/admin/users"))
+        .header("cookie", &cookie)
+        .header("referer", "https://evil.example/admin/users")
+        .form(&[("csrf", csrf.as_str()), ("email", "b@example.com"), ("name", "B\u{202E}")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 400);
+    let page = res.text().await.expect("page");
+    assert!(!page.contains("field-problem"), "{page}");
+    assert!(page.contains("name: contains"), "{page}");
     app.stop().await;
 }

@@ -7,6 +7,7 @@ pub mod learning;
 pub mod office_hours;
 pub mod onboarding;
 pub mod ping;
+pub mod refill;
 pub mod session;
 
 use crate::auth::CurrentUser;
