@@ -30,6 +30,12 @@ pub struct FileConfig {
     pub analysis_concurrency: Option<usize>,
     /// Buddy matching rules (see `onramp_core::buddy::BuddyRules`).
     pub buddy: Option<onramp_core::buddy::BuddyRules>,
+    /// The address people reach Onramp at, for links in calendar feeds.
+    pub public_url: Option<String>,
+    /// Remember search results per index version (default true).
+    pub search_cache: Option<bool>,
+    /// Search weights to replace, `title=2,body=1,…` (for tuning).
+    pub search_weights: Option<String>,
 }
 
 /// What flags and environment variables gave (clap fills these).
@@ -67,6 +73,10 @@ pub struct Settings {
     pub analysis_concurrency: usize,
     /// How buddies are suggested (`[buddy]` in onramp.toml).
     pub buddy_rules: onramp_core::buddy::BuddyRules,
+    /// The address people reach Onramp at (links in calendar feeds), or empty.
+    pub public_url: String,
+    /// The search result cache and weights.
+    pub search: onramp_handbook::SearchSettings,
 }
 
 /// Reads `onramp.toml` (the given file, or `./onramp.toml` when present).
@@ -115,6 +125,35 @@ fn number_setting<T: std::str::FromStr + PartialOrd + From<u8>>(
         return Err(CliError::Usage(format!("{var}: must be at least 1")));
     }
     Ok(value)
+}
+
+/// `ONRAMP_SEARCH_CACHE` (0 turns the result cache off) and
+/// `ONRAMP_SEARCH_WEIGHTS`, else the file's `search_cache` and
+/// `search_weights`.
+fn search_settings(
+    cache: Option<bool>,
+    weights: Option<String>,
+) -> CliResult<onramp_handbook::SearchSettings> {
+    let cache = match std::env::var("ONRAMP_SEARCH_CACHE").ok().as_deref() {
+        Some("0" | "false" | "no") => false,
+        Some("1" | "true" | "yes") => true,
+        Some(other) => {
+            return Err(CliError::Usage(format!(
+                "ONRAMP_SEARCH_CACHE: `{other}` is not true or false"
+            )));
+        }
+        None => cache.unwrap_or(true),
+    };
+    let weights = match std::env::var("ONRAMP_SEARCH_WEIGHTS").ok() {
+        Some(spec) => onramp_handbook::Weights::parse(&spec)
+            .map_err(|e| CliError::Usage(format!("ONRAMP_SEARCH_WEIGHTS: {e}")))?,
+        None => match weights {
+            Some(spec) => onramp_handbook::Weights::parse(&spec)
+                .map_err(|e| CliError::Usage(format!("onramp.toml: search_weights: {e}")))?,
+            None => onramp_handbook::Weights::default(),
+        },
+    };
+    Ok(onramp_handbook::SearchSettings { cache, weights })
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -186,21 +225,39 @@ impl Settings {
         let upload_limit_mb = number_setting(
             "ONRAMP_UPLOAD_LIMIT_MB",
             file.upload_limit_mb,
-            onramp_web::Limits::DEFAULT_UPLOAD_MB,
+            onramp_app::Limits::DEFAULT_UPLOAD_MB,
         )?;
         let attachment_quota_mb = number_setting(
             "ONRAMP_ATTACHMENT_QUOTA_MB",
             file.attachment_quota_mb,
-            onramp_web::Limits::DEFAULT_ATTACHMENT_QUOTA_MB,
+            onramp_app::Limits::DEFAULT_ATTACHMENT_QUOTA_MB,
         )?;
         let analysis_concurrency = number_setting(
             "ONRAMP_ANALYSIS_CONCURRENCY",
             file.analysis_concurrency,
-            onramp_web::Limits::DEFAULT_ANALYSES,
+            onramp_app::Limits::DEFAULT_ANALYSES,
         )?;
         let buddy_rules = file.buddy.unwrap_or_default();
         buddy_rules.validate().map_err(CliError::Usage)?;
+        let public_url = std::env::var("ONRAMP_PUBLIC_URL")
+            .ok()
+            .or(file.public_url)
+            .unwrap_or_default()
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
+        if !public_url.is_empty()
+            && !public_url.starts_with("http://")
+            && !public_url.starts_with("https://")
+        {
+            return Err(CliError::Usage(format!(
+                "ONRAMP_PUBLIC_URL / public_url: `{public_url}` is not an http:// or https:// address"
+            )));
+        }
+        let search = search_settings(file.search_cache, file.search_weights)?;
         Ok(Settings {
+            search,
+            public_url,
             buddy_rules,
             data_dir,
             database,
@@ -246,6 +303,39 @@ mod tests {
         assert!(message.contains("onramp.toml:2:1:"), "{message}");
         assert!(message.contains("colour"), "{message}");
         assert!(!message.contains('\n'), "one line: {message}");
+    }
+
+    #[test]
+    fn the_public_url_and_search_settings_come_from_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("onramp.toml");
+        std::fs::write(
+            &path,
+            "public_url = \"https://onramp.example.com/\"\nsearch_cache = false\nsearch_weights = \"title=3\"\n",
+        )
+        .expect("write");
+        let settings = Settings::resolve(&Overrides {
+            config: Some(path.clone()),
+            ..Default::default()
+        })
+        .expect("settings");
+        assert_eq!(settings.public_url, "https://onramp.example.com");
+        assert!(!settings.search.cache);
+        assert_eq!(settings.search.weights.title, 3.0);
+        std::fs::write(&path, "search_weights = \"titel=3\"\n").expect("write");
+        let err = Settings::resolve(&Overrides {
+            config: Some(path.clone()),
+            ..Default::default()
+        })
+        .expect_err("unknown weight");
+        assert!(err.to_string().contains("search_weights: `titel`"), "{err}");
+        std::fs::write(&path, "public_url = \"onramp.example.com\"\n").expect("write");
+        let err = Settings::resolve(&Overrides {
+            config: Some(path),
+            ..Default::default()
+        })
+        .expect_err("not an address");
+        assert!(err.to_string().contains("public_url"), "{err}");
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub async fn open_index(
     settings: &Settings,
     store: &onramp_store::Store,
 ) -> CliResult<Arc<SearchIndex>> {
-    let index = Arc::new(SearchIndex::open(&index_dir(settings))?);
+    let index = Arc::new(configured_index(settings)?);
     onramp_handbook::sync_index(store, &index).await?;
     Ok(index)
 }
@@ -104,7 +104,7 @@ async fn import(
         }
     };
     let dir = dir.as_path();
-    let index = Arc::new(SearchIndex::open(&index_dir(settings))?);
+    let index = Arc::new(configured_index(settings)?);
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -269,4 +269,11 @@ pub async fn search_eval(
     println!("latency p50   {:.2} ms", result.latency_p50_ms);
     println!("latency p99   {:.2} ms", result.latency_p99_ms);
     Ok(())
+}
+
+/// The search index of the data directory, configured by the settings.
+pub fn configured_index(settings: &Settings) -> Result<SearchIndex, onramp_handbook::Error> {
+    let mut index = SearchIndex::open(&index_dir(settings))?;
+    index.configure(&settings.search);
+    Ok(index)
 }

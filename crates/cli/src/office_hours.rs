@@ -178,9 +178,15 @@ pub async fn run_calendar(command: CalendarCommand, settings: &Settings) -> CliR
             .await?
             .ok_or_else(|| usage(format!("--email: no person has the email {email}")))?;
         let catalogue = onramp_core::meeting::MeetingCatalogue::shipped();
-        let text = onramp_web::personal_feed(&store, &catalogue, person.id, office_hours)
-            .await
-            .map_err(|e| CliError::Failed(e.to_string()))?;
+        let text = onramp_app::office_hours::personal_feed(
+            &store,
+            &catalogue,
+            &settings.public_url,
+            person.id,
+            office_hours,
+        )
+        .await
+        .map_err(|e| CliError::Failed(e.to_string()))?;
         print!("{text}");
         Ok(())
     }

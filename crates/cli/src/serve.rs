@@ -48,7 +48,7 @@ pub async fn run(
         .map_err(|e| CliError::Failed(format!("cannot read the bound address: {e}")))?;
     let url = format!("http://{address}/");
     let index = Arc::new(
-        onramp_handbook::SearchIndex::open(&crate::handbook::index_dir(settings))
+        crate::handbook::configured_index(settings)
             .map_err(|e| CliError::Failed(format!("search index: {e}")))?,
     );
     // Search answers from the first request: bring the index up to date
@@ -59,15 +59,17 @@ pub async fn run(
     before_serving(&url);
     println!("Onramp is serving on {url}");
     tracing::info!(%address, database = ?settings.database, "serving");
-    let mut state = onramp_web::AppState::new(store.clone(), Arc::clone(&index));
-    state.secure_cookies = settings.secure_cookies;
-    state.trusted_proxies = Arc::new(settings.trusted_proxies.clone());
-    state.limits = Arc::new(onramp_web::Limits::new(
+    let mut app = onramp_app::App::new(store.clone(), Arc::clone(&index));
+    app.limits = Arc::new(onramp_app::Limits::new(
         settings.upload_limit_mb,
         settings.attachment_quota_mb,
         settings.analysis_concurrency,
     ));
-    state.buddy_rules = Arc::new(settings.buddy_rules.clone());
+    app.buddy_rules = Arc::new(settings.buddy_rules.clone());
+    app.public_url = settings.public_url.clone();
+    let mut state = onramp_web::AppState::with(app);
+    state.secure_cookies = settings.secure_cookies;
+    state.trusted_proxies = Arc::new(settings.trusted_proxies.clone());
     let sweeper = tokio::spawn(sweep_periodically(store.clone(), settings.auto_close_days));
     let indexer = tokio::spawn(keep_index_current(store.clone(), index));
     let served = onramp_web::serve(listener, state, shutdown_signal()).await;

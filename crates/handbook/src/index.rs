@@ -324,6 +324,54 @@ pub struct Weights {
     pub prefix: f32,
 }
 
+/// How a search index behaves, chosen by the binary from its configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct SearchSettings {
+    /// Remember results per index version (on unless turned off for measuring).
+    pub cache: bool,
+    pub weights: Weights,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            cache: true,
+            weights: Weights::default(),
+        }
+    }
+}
+
+impl Weights {
+    /// The default weights with some replaced, from `title=2,body=1,…`
+    /// (for tuning); names an unknown weight or a bad number.
+    pub fn parse(spec: &str) -> std::result::Result<Weights, String> {
+        let mut w = Weights::default();
+        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("`{pair}` is not name=number"))?;
+            let v: f32 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{}` is not a number", v.trim()))?;
+            match k.trim() {
+                "title" => w.title = v,
+                "headings" => w.headings = v,
+                "body" => w.body = v,
+                "path" => w.path = v,
+                "description" => w.description = v,
+                "tie_breaker" => w.tie_breaker = v,
+                "synonym" => w.synonym = v,
+                "phrase_bonus" => w.phrase_bonus = v,
+                "fuzzy" => w.fuzzy = v,
+                "prefix" => w.prefix = v,
+                other => return Err(format!("`{other}` is not a search weight")),
+            }
+        }
+        Ok(w)
+    }
+}
+
 impl Default for Weights {
     fn default() -> Weights {
         Weights {
@@ -403,7 +451,7 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
-        let mut search = SearchIndex {
+        let search = SearchIndex {
             index,
             reader,
             fields,
@@ -411,39 +459,15 @@ impl SearchIndex {
             weights: Weights::default(),
             writing: Mutex::new(()),
             cache: Mutex::new(HashMap::new()),
-            cache_enabled: std::env::var("ONRAMP_SEARCH_CACHE").as_deref() != Ok("0"),
+            cache_enabled: true,
         };
-        search.weights_from_env();
         Ok(search)
     }
 
-    /// Weights from `ONRAMP_SEARCH_WEIGHTS` (`title=2,body=1,…`), for tuning.
-    pub fn weights_from_env(&mut self) {
-        let Ok(spec) = std::env::var("ONRAMP_SEARCH_WEIGHTS") else {
-            return;
-        };
-        for pair in spec.split(',') {
-            let Some((k, v)) = pair.split_once('=') else {
-                continue;
-            };
-            let Ok(v) = v.trim().parse::<f32>() else {
-                continue;
-            };
-            let w = &mut self.weights;
-            match k.trim() {
-                "title" => w.title = v,
-                "headings" => w.headings = v,
-                "body" => w.body = v,
-                "path" => w.path = v,
-                "description" => w.description = v,
-                "tie_breaker" => w.tie_breaker = v,
-                "synonym" => w.synonym = v,
-                "phrase_bonus" => w.phrase_bonus = v,
-                "fuzzy" => w.fuzzy = v,
-                "prefix" => w.prefix = v,
-                _ => {}
-            }
-        }
+    /// Applies settings chosen by the binary (result cache, weights).
+    pub fn configure(&mut self, settings: &SearchSettings) {
+        self.cache_enabled = settings.cache;
+        self.weights = settings.weights;
     }
 
     /// The database generation this index reflects, if it was ever written.
@@ -977,6 +1001,24 @@ fn escape_html(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn weights_parse_by_name_and_refuse_unknown_names() {
+        let w = super::Weights::parse("title=3, body=0.5").expect("weights");
+        assert_eq!((w.title, w.body), (3.0, 0.5));
+        assert_eq!(w.headings, super::Weights::default().headings);
+        assert!(
+            super::Weights::parse("titel=3")
+                .expect_err("name")
+                .contains("titel")
+        );
+        assert!(
+            super::Weights::parse("title=x")
+                .expect_err("number")
+                .contains("`x`")
+        );
+        assert!(super::Weights::parse("title").is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -14,7 +14,7 @@ pub mod source;
 pub use import::{
     ImportReport, Progress, answer_doc, import_dir, index_answer, index_doc, sync_index,
 };
-pub use index::{DocKind, Hit, IndexDoc, QueryError, SearchIndex};
+pub use index::{DocKind, Hit, IndexDoc, QueryError, SearchIndex, SearchSettings, Weights};
 
 use std::path::{Path, PathBuf};
 

@@ -37,6 +37,14 @@ pub struct CurrentUser {
     pub via: Via,
 }
 
+/// The signed-in person acts as their [`Actor`] in every use case.
+impl std::ops::Deref for CurrentUser {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.actor
+    }
+}
+
 impl CurrentUser {
     /// The CSRF token to put in forms (empty for token requests, which have no forms).
     pub fn csrf(&self) -> &str {

@@ -30,26 +30,24 @@ pub enum WebError {
     Internal(String),
 }
 
+impl From<onramp_app::Error> for WebError {
+    fn from(e: onramp_app::Error) -> Self {
+        use onramp_app::Error as E;
+        match e {
+            E::NotFound => WebError::NotFound,
+            E::Invalid { field, message } => WebError::BadRequest { field, message },
+            E::Conflict(m) => WebError::Conflict(m),
+            E::Forbidden(m) => WebError::Forbidden(m),
+            E::Busy(m) => WebError::Busy(m),
+            E::TooLarge(m) => WebError::TooLarge(m),
+            E::Internal(m) => WebError::Internal(m),
+        }
+    }
+}
+
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound(_) => WebError::NotFound,
-            StoreError::Conflict(m) => WebError::Conflict(m),
-            StoreError::Invalid(m) | StoreError::InvalidReference(m) => {
-                // Store messages name their field first ("password: …").
-                match m.split_once(": ") {
-                    Some((field, rest)) if !field.contains(' ') => WebError::BadRequest {
-                        field: field.to_string(),
-                        message: rest.to_string(),
-                    },
-                    _ => WebError::BadRequest {
-                        field: "request".into(),
-                        message: m,
-                    },
-                }
-            }
-            other => WebError::Internal(other.to_string()),
-        }
+        onramp_app::Error::from(e).into()
     }
 }
 
@@ -102,10 +100,12 @@ impl WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, message, field) = self.parts();
-        let problem = field.clone().map(|field| crate::pages::refill::FieldProblem {
-            field,
-            message: message.clone(),
-        });
+        let problem = field
+            .clone()
+            .map(|field| crate::pages::refill::FieldProblem {
+                field,
+                message: message.clone(),
+            });
         let text = match field {
             Some(f) => format!("{f}: {message}"),
             None => message,

@@ -15,24 +15,16 @@ use tower_http::trace::TraceLayer;
 mod api;
 pub mod auth;
 pub mod client;
+mod comment_form;
 mod error;
-mod handbook;
 mod health;
-mod learning;
 pub mod limits;
-pub mod markdown;
-mod meetings;
 mod metrics;
-mod office_hours;
 mod pages;
-mod ping;
+mod paging;
 mod protect;
-pub use limits::Limits;
-mod service;
-mod webinars;
 
 pub use error::WebError;
-pub use office_hours::personal_feed;
 
 /// The OpenAPI document of the JSON API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -40,37 +32,40 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 pub use metrics::Metrics;
 
-/// What every handler can reach.
+/// What every handler can reach: the application (its use cases' context,
+/// reached through `Deref`, so `state.store` reads the application's store)
+/// and what only the web needs.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub app: onramp_app::App,
     pub metrics: Arc<Metrics>,
     /// Mark cookies Secure even without a proxy saying HTTPS.
     pub secure_cookies: bool,
-    /// The search index and handbook page cache.
-    pub handbook: Arc<handbook::Handbook>,
-    /// How buddies are suggested.
-    pub buddy_rules: Arc<onramp_core::buddy::BuddyRules>,
-    /// Meeting types and feedback skills.
-    pub meetings: Arc<onramp_core::meeting::MeetingCatalogue>,
     /// Reverse proxies whose forwarding headers name the client.
     pub trusted_proxies: Arc<client::TrustedProxies>,
-    /// Upload sizes, attachment quotas and how much heavy work runs at once.
-    pub limits: Arc<Limits>,
 }
 
 impl AppState {
-    pub fn new(store: Store, index: Arc<onramp_handbook::SearchIndex>) -> Self {
+    /// A server state around an application built by the caller.
+    pub fn with(app: onramp_app::App) -> Self {
         Self {
-            store,
+            app,
             metrics: Arc::new(Metrics::new()),
             secure_cookies: false,
-            handbook: Arc::new(handbook::Handbook::new(index)),
-            buddy_rules: Arc::new(onramp_core::buddy::BuddyRules::default()),
-            meetings: Arc::new(onramp_core::meeting::MeetingCatalogue::shipped()),
             trusted_proxies: Arc::new(client::TrustedProxies::default()),
-            limits: Arc::new(Limits::default()),
         }
+    }
+
+    /// A server state with the shipped rules and default limits.
+    pub fn new(store: Store, index: Arc<onramp_handbook::SearchIndex>) -> Self {
+        Self::with(onramp_app::App::new(store, index))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = onramp_app::App;
+    fn deref(&self) -> &onramp_app::App {
+        &self.app
     }
 }
 
@@ -262,7 +257,7 @@ fn application(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
-        .fallback(pages::not_found)
+        .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             protect::browser_security,
@@ -279,6 +274,16 @@ fn application(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// No route: a page, or a problem document under `/api`.
+pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        api::ApiError(WebError::NotFound).into_response()
+    } else {
+        WebError::NotFound.into_response()
+    }
 }
 
 /// Serves until `shutdown` completes; requests in flight are allowed to

@@ -124,7 +124,11 @@ async fn a_refused_form_comes_back_filled(store: Store, _db: Database) {
         .post(app.url("/admin/users"))
         .header("cookie", &cookie)
         .header("referer", "https://evil.example/admin/users")
-        .form(&[("csrf", csrf.as_str()), ("email", "b@example.com"), ("name", "B\u{202E}")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "b@example.com"),
+            ("name", "B\u{202E}"),
+        ])
         .send()
         .await
         .expect("post");

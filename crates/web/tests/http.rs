@@ -1230,7 +1230,7 @@ async fn stored_markup_is_rendered_inert(store: Store, _db: Database) {
     for c in &comments {
         let html = c["html"].as_str().unwrap_or("");
         assert!(
-            !onramp_web::markdown::is_active(html),
+            !onramp_app::markdown::is_active(html),
             "active markup survived: {html}"
         );
     }
@@ -3070,7 +3070,7 @@ async fn learning_resources_per_role(store: Store, _db: Database) {
 
     // The calendar feed carries the upcoming webinar and the expiry with its reminder.
     let catalogue = onramp_core::meeting::MeetingCatalogue::shipped();
-    let feed = onramp_web::personal_feed(&store, &catalogue, w.hire.0, false)
+    let feed = onramp_app::office_hours::personal_feed(&store, &catalogue, "", w.hire.0, false)
         .await
         .expect("feed");
     let unfolded = feed.replace("\r\n ", "");

@@ -13,7 +13,7 @@ on_both!(uploads_and_analyses_are_bounded);
 
 async fn uploads_and_analyses_are_bounded(store: Store, _db: Database) {
     let w = world(&store).await;
-    let limits = Arc::new(onramp_web::Limits {
+    let limits = Arc::new(onramp_app::Limits {
         upload_bytes: 1024 * 1024,
         attachment_quota_bytes: 100,
         analyses: Arc::new(tokio::sync::Semaphore::new(1)),
@@ -21,7 +21,10 @@ async fn uploads_and_analyses_are_bounded(store: Store, _db: Database) {
     });
     let index = Arc::new(onramp_handbook::SearchIndex::in_memory().expect("index"));
     let configured = Arc::clone(&limits);
-    let app = start_configured(store.clone(), index, move |state| state.limits = configured).await;
+    let app = start_configured(store.clone(), index, move |state| {
+        state.app.limits = configured
+    })
+    .await;
     let sample =
         std::fs::read(onramp_testkit::ping_samples().join("synthetic_premium_15.11_120users.json"))
             .expect("sample");

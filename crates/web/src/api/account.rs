@@ -107,7 +107,7 @@ pub struct AuditItem {
 /// CSV is at `/audit?format=csv`.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "people", responses((status = 200, body = Vec<AuditItem>), (status = 401, body = ErrorBody)))]
 pub async fn audit(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Vec<AuditItem>> {
-    let events = crate::pages::admin::audit_events_for(&state, &user).await?;
+    let events = onramp_app::audit::events_for(&state, &user).await?;
     Ok(Json(
         events
             .into_iter()

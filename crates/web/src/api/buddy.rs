@@ -3,11 +3,11 @@
 use super::{ApiError, ApiJson, ApiResult, ErrorBody};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::meetings::{self, FeedbackInput, MeetingInput, MeetingLog};
-use crate::service;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use onramp_app::buddy::{self, FeedbackInput, MeetingInput, MeetingLog};
+use onramp_app::onboarding;
 use onramp_core::access::OnboardingAction;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -22,8 +22,8 @@ pub async fn suggestions(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<onramp_core::buddy::Suggestions> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::AssignBuddy).await?;
-    Ok(Json(meetings::suggestions(&state, &loaded).await?))
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::AssignBuddy).await?;
+    Ok(Json(buddy::suggestions(&state, &loaded).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -46,7 +46,7 @@ pub async fn assign(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<BuddyChange>,
 ) -> ApiResult<Vec<onramp_store::BuddyAssignment>> {
-    meetings::assign(
+    buddy::assign(
         &state,
         &user,
         id,
@@ -55,7 +55,7 @@ pub async fn assign(
         &body.note,
     )
     .await?;
-    Ok(Json(meetings::history(&state, id).await?))
+    Ok(Json(buddy::history(&state, id).await?))
 }
 
 /// Shadowed and led meetings, the weekly quota, and (for the new hire, buddy
@@ -67,8 +67,8 @@ pub async fn log(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<MeetingLog> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
-    Ok(Json(meetings::log(&state, &user, &loaded).await?))
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
+    Ok(Json(buddy::log(&state, &user, &loaded).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -117,7 +117,7 @@ pub async fn add(
         notes: b.notes,
         learnings: b.learnings,
     };
-    let (meeting, completed_tasks) = meetings::add_meeting(&state, &user, id, &input).await?;
+    let (meeting, completed_tasks) = buddy::add_meeting(&state, &user, id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(RecordedMeeting {
@@ -159,6 +159,6 @@ pub async fn feedback(
             .collect(),
     };
     Ok(Json(
-        meetings::give_feedback(&state, &user, id, meeting_id, &input).await?,
+        buddy::give_feedback(&state, &user, id, meeting_id, &input).await?,
     ))
 }

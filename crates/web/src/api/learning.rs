@@ -4,13 +4,13 @@
 use super::{ApiError, ApiJson, ApiResult, ErrorBody};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::learning::{self, CertificationInput, LearningView, ModuleInput};
-use crate::service;
-use crate::webinars::{self, WebinarInput, WebinarList};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use onramp_core::access::{OnboardingAction, may_provision_access};
+use onramp_app::learning::{self, CertificationInput, LearningView, ModuleInput};
+use onramp_app::onboarding;
+use onramp_app::webinar::{self, WebinarInput, WebinarList};
+use onramp_core::access::OnboardingAction;
 use onramp_core::learning::{CertificationStatus, PathwayProgress};
 use onramp_store::{AccessRequest, Webinar};
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ pub async fn get_learning(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<LearningView> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
     Ok(Json(learning::view(&state, &user, &loaded).await?))
 }
 
@@ -146,28 +146,7 @@ pub async fn open_requests(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Vec<AccessRequest>> {
-    Ok(Json(actionable(&state, &user).await?))
-}
-
-/// The open requests `user` may move on.
-pub async fn actionable(
-    state: &AppState,
-    user: &CurrentUser,
-) -> Result<Vec<AccessRequest>, crate::WebError> {
-    let provisions = may_provision_access(&user.actor);
-    let mut out = Vec::new();
-    for r in state.store.open_access_requests().await? {
-        let ok = match r.status.as_str() {
-            "approved" => provisions,
-            _ => service::load(state, user, r.onboarding_id, OnboardingAction::DecideAccess)
-                .await
-                .is_ok(),
-        };
-        if ok {
-            out.push(r);
-        }
-    }
-    Ok(out)
+    Ok(Json(learning::actionable(&state, &user).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -201,7 +180,7 @@ pub async fn list_webinars(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<WebinarList> {
-    Ok(Json(webinars::list(&state, &user).await?))
+    Ok(Json(webinar::list(&state, &user).await?))
 }
 
 /// Adds a webinar (the Enablement team).
@@ -212,7 +191,7 @@ pub async fn add_webinar(
     user: CurrentUser,
     ApiJson(body): ApiJson<WebinarInput>,
 ) -> Result<(StatusCode, Json<Webinar>), ApiError> {
-    let w = webinars::add(&state, &user, &body).await?;
+    let w = webinar::add(&state, &user, &body).await?;
     Ok((StatusCode::CREATED, Json(w)))
 }
 
@@ -234,7 +213,7 @@ pub async fn set_recording(
     ApiJson(body): ApiJson<Recording>,
 ) -> ApiResult<Webinar> {
     Ok(Json(
-        webinars::set_recording(&state, &user, id, body.recording_url.as_deref()).await?,
+        webinar::set_recording(&state, &user, id, body.recording_url.as_deref()).await?,
     ))
 }
 
@@ -254,7 +233,7 @@ pub async fn attend(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<Attendance>,
 ) -> Result<StatusCode, ApiError> {
-    webinars::attend(&state, &user, id, &body.how).await?;
+    webinar::attend(&state, &user, id, &body.how).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -274,6 +253,6 @@ pub async fn freshness(
     Query(q): Query<FreshnessQuery>,
 ) -> ApiResult<onramp_handbook::freshness::Report> {
     Ok(Json(
-        webinars::freshness(&state, &user, q.max_age_days).await?,
+        webinar::freshness(&state, &user, q.max_age_days).await?,
     ))
 }

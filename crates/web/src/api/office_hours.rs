@@ -3,10 +3,10 @@
 use super::{ApiError, ApiJson, ApiResult, ErrorBody};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::office_hours::{self as oh, QuestionView, SeriesView};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use onramp_app::office_hours::{self as oh, QuestionView, SeriesView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -2,15 +2,16 @@
 
 use super::{ApiError, ApiJson, ApiResult, ErrorBody};
 use crate::auth::CurrentUser;
-use crate::pages::onboarding::{
-    comment_lines, parse_action, read_comment_form, save_comment, task_for_update, timeline_lines,
-};
-use crate::service::{self, OnboardingView};
+use crate::comment_form::read_comment_form;
 use crate::{AppState, WebError};
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
+use onramp_app::onboarding::{
+    self, OnboardingView, comment_lines, parse_action, save_comment, task_for_update,
+    timeline_lines,
+};
 use onramp_core::access::{OnboardingAction, may_create_onboarding, sees_all_onboardings};
 use onramp_store::{OnboardingFilter, StartRequest};
 use serde::{Deserialize, Serialize};
@@ -59,13 +60,13 @@ pub async fn list(
     user: CurrentUser,
     Query(q): Query<PageParams>,
 ) -> ApiResult<OnboardingPage> {
-    let page = crate::pages::page_number(q.page.as_deref())?;
+    let page = crate::paging::page_number(q.page.as_deref())?;
     let filter = if sees_all_onboardings(&user.actor) {
         OnboardingFilter::All
     } else {
         OnboardingFilter::Involving(user.actor.person_id)
     };
-    let size = crate::pages::PAGE_SIZE;
+    let size = crate::paging::PAGE_SIZE;
     let total = state.store.count_onboardings_where(&filter).await?;
     let rows = state
         .store
@@ -171,10 +172,10 @@ pub async fn create(
         .store
         .start_onboarding(Some(user.actor.person_id), &request)
         .await?;
-    let loaded = service::load(&state, &user, o.id, OnboardingAction::Read).await?;
+    let loaded = onboarding::load(&state, &user, o.id, OnboardingAction::Read).await?;
     Ok((
         StatusCode::CREATED,
-        Json(service::view(&state, &user, &loaded).await?),
+        Json(onboarding::view(&state, &user, &loaded).await?),
     ))
 }
 
@@ -186,8 +187,8 @@ pub async fn get_one(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<OnboardingView> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
-    Ok(Json(service::view(&state, &user, &loaded).await?))
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
+    Ok(Json(onboarding::view(&state, &user, &loaded).await?))
 }
 
 /// A change to an onboarding: its start date. `version` must be the one you read.
@@ -207,7 +208,7 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UpdateOnboarding>,
 ) -> ApiResult<OnboardingView> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Edit).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Edit).await?;
     let calendar = state
         .store
         .calendar_for(loaded.person.region.as_deref())
@@ -222,8 +223,8 @@ pub async fn update(
             &calendar,
         )
         .await?;
-    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
-    Ok(Json(service::view(&state, &user, &loaded).await?))
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
+    Ok(Json(onboarding::view(&state, &user, &loaded).await?))
 }
 
 /// Complete, skip (with an optional note) or reopen a task.
@@ -294,7 +295,7 @@ pub async fn comments(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<CommentItem>> {
-    service::load(&state, &user, id, OnboardingAction::Read).await?;
+    onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
     let lines = comment_lines(&state, id, None).await?;
     Ok(Json(
         lines
@@ -338,7 +339,8 @@ pub async fn add_comment(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<CommentCreated>), ApiError> {
-    let input = read_comment_form(multipart).await?;
+    // A session's CSRF token comes in the header, checked with the session.
+    let (_, input) = read_comment_form(multipart).await?;
     let (comment, unreached) = save_comment(&state, &user, id, input).await?;
     let not_notified = unreached
         .into_iter()
@@ -372,7 +374,7 @@ pub async fn timeline(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<TimelineItem>> {
-    service::load(&state, &user, id, OnboardingAction::Read).await?;
+    onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
     let lines = timeline_lines(&state.store.timeline_named(id).await?);
     Ok(Json(
         lines
@@ -424,7 +426,7 @@ pub async fn upgrade_preview(
     Path(id): Path<i64>,
     Query(q): Query<UpgradeParams>,
 ) -> ApiResult<UpgradePreview> {
-    service::load(&state, &user, id, OnboardingAction::Edit).await?;
+    onboarding::load(&state, &user, id, OnboardingAction::Edit).await?;
     Ok(Json(
         state.store.upgrade_preview(id, q.version_id).await?.into(),
     ))
@@ -447,7 +449,7 @@ pub async fn upgrade(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ApplyUpgrade>,
 ) -> ApiResult<UpgradePreview> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Edit).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Edit).await?;
     let calendar = state
         .store
         .calendar_for(loaded.person.region.as_deref())

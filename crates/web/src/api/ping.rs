@@ -3,11 +3,11 @@
 use super::{ApiError, ApiResult, ErrorBody};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::ping::{self as sp, Checked, KeyRow, PracticeAnswers};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use onramp_app::ping::{self as sp, Checked, KeyRow, PracticeAnswers};
 use onramp_store::PingUpload;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -78,7 +78,7 @@ pub async fn keys(
     Path(id): Path<i64>,
     Query(q): Query<KeyQuery>,
 ) -> ApiResult<KeyPage> {
-    let page = crate::pages::page_number(q.page.as_deref())? as usize;
+    let page = crate::paging::page_number(q.page.as_deref())? as usize;
     let (_, p, _) = sp::analysis(&state, id).await?;
     let (keys, total) = sp::explore(&p, q.q.as_deref().unwrap_or(""), page);
     Ok(Json(KeyPage { total, keys }))

@@ -220,48 +220,12 @@ pub struct AuditQuery {
 }
 
 /// The audit log: everything for admins, what concerns them for others.
-pub async fn audit_events_for(
-    state: &AppState,
-    user: &CurrentUser,
-) -> Result<Vec<AuditEvent>, WebError> {
-    let scope = if may_administer(&user.actor) {
-        None
-    } else {
-        Some(user.actor.person_id)
-    };
-    Ok(state.store.audit_log(scope, 5000).await?)
-}
-
-pub fn audit_csv(events: &[AuditEvent]) -> String {
-    let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out =
-        String::from("id,at,actor_id,action,entity,entity_id,onboarding_id,old_value,new_value\n");
-    for e in events {
-        let json = |v: &Option<onramp_store::JsonValue>| {
-            v.as_ref().map(|j| j.0.to_string()).unwrap_or_default()
-        };
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
-            e.id,
-            e.at.to_rfc3339(),
-            e.actor_id.map(|i| i.to_string()).unwrap_or_default(),
-            field(&e.action),
-            field(&e.entity),
-            e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
-            e.onboarding_id.map(|i| i.to_string()).unwrap_or_default(),
-            field(&json(&e.old_value)),
-            field(&json(&e.new_value)),
-        ));
-    }
-    out
-}
-
 pub async fn audit(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
-    let events = audit_events_for(&state, &user).await?;
+    let events = onramp_app::audit::events_for(&state, &user).await?;
     match q.format.as_deref() {
         Some("csv") => Ok((
             [
@@ -271,7 +235,7 @@ pub async fn audit(
                     "attachment; filename=\"onramp-audit.csv\"",
                 ),
             ],
-            audit_csv(&events),
+            onramp_app::audit::csv(&events),
         )
             .into_response()),
         Some("json") => Ok(axum::Json(events).into_response()),

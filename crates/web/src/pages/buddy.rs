@@ -2,12 +2,12 @@
 
 use super::Nav;
 use crate::auth::{CurrentUser, VerifiedForm};
-use crate::meetings::{self, FeedbackInput, MeetingInput, MeetingLog};
-use crate::service;
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use onramp_app::buddy::{self, FeedbackInput, MeetingInput, MeetingLog};
+use onramp_app::onboarding;
 use onramp_core::access::{OnboardingAction, may};
 use onramp_core::buddy::Suggestions;
 use onramp_core::meeting::MeetingType;
@@ -42,9 +42,9 @@ pub async fn page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::AssignBuddy).await?;
-    let s = meetings::suggestions(&state, &loaded).await?;
-    let history = meetings::history(&state, id).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::AssignBuddy).await?;
+    let s = buddy::suggestions(&state, &loaded).await?;
+    let history = buddy::history(&state, id).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         BuddyPage {
@@ -87,7 +87,7 @@ pub async fn assign(
             message: "choose a buddy".into(),
         });
     }
-    meetings::assign(
+    buddy::assign(
         &state,
         &f.user,
         id,
@@ -105,7 +105,7 @@ pub async fn end(
     Path(id): Path<i64>,
     f: VerifiedForm<AssignForm>,
 ) -> Result<Response, WebError> {
-    meetings::assign(&state, &f.user, id, None, is_true(&f.form.backup), "").await?;
+    buddy::assign(&state, &f.user, id, None, is_true(&f.form.backup), "").await?;
     Ok(Redirect::to(&format!("/onboardings/{id}/buddy")).into_response())
 }
 
@@ -150,8 +150,8 @@ pub async fn log(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
-    let log = meetings::log(&state, &user, &loaded).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
+    let log = buddy::log(&state, &user, &loaded).await?;
     let can_log = may(&user.actor, &loaded.parties, OnboardingAction::LogMeeting);
     let colleagues = if can_log {
         state
@@ -188,10 +188,10 @@ pub async fn log(
             nav,
             id,
             hire: loaded.person.name.clone(),
-            chart: meetings::trend_svg(&log.trend),
+            chart: buddy::trend_svg(&log.trend),
             can_give_feedback: may(&user.actor, &loaded.parties, OnboardingAction::GiveFeedback),
             log,
-            observed: meetings::OBSERVED_MEETINGS,
+            observed: buddy::OBSERVED_MEETINGS,
             can_log,
             types: state.meetings.types.clone(),
             colleagues,
@@ -210,7 +210,7 @@ pub async fn add(
     Path(id): Path<i64>,
     f: VerifiedForm<MeetingInput>,
 ) -> Result<Response, WebError> {
-    meetings::add_meeting(&state, &f.user, id, &f.form).await?;
+    buddy::add_meeting(&state, &f.user, id, &f.form).await?;
     Ok(Redirect::to(&format!("/onboardings/{id}/meetings")).into_response())
 }
 
@@ -235,7 +235,7 @@ pub async fn feedback_form(
     user: CurrentUser,
     Path((id, meeting_id)): Path<(i64, i64)>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
     let meeting = state
         .store
         .meeting(meeting_id)
@@ -327,6 +327,6 @@ pub async fn give_feedback(
         notes: f.form.notes.clone(),
         ratings,
     };
-    meetings::give_feedback(&state, &f.user, id, meeting_id, &input).await?;
+    buddy::give_feedback(&state, &f.user, id, meeting_id, &input).await?;
     Ok(Redirect::to(&format!("/onboardings/{id}/meetings")).into_response())
 }

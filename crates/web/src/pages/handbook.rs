@@ -1,14 +1,13 @@
 //! The search page and handbook page views.
 
 use super::Nav;
-use crate::api::handbook::SearchResult;
 use crate::auth::CurrentUser;
-use crate::handbook::{self, Lookup, PageView, SearchRequest};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use onramp_app::handbook::{self, Lookup, PageView, SearchRequest, SearchResult};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -69,11 +68,11 @@ pub async fn search(
                 found.truncate(handbook::RESULTS_PER_PAGE);
                 hits = found.into_iter().map(SearchResult::from).collect();
             }
-            Err(WebError::BadRequest { field, message }) => {
+            Err(onramp_app::Error::Invalid { field, message }) => {
                 status = StatusCode::BAD_REQUEST;
                 error = Some(format!("{field}: {message}"));
             }
-            Err(other) => return Err(other),
+            Err(other) => return Err(other.into()),
         }
     }
     let page = offset / handbook::RESULTS_PER_PAGE + 1;

@@ -3,13 +3,13 @@
 
 use super::Nav;
 use crate::auth::{CurrentUser, VerifiedForm};
-use crate::learning::{self, CertificationInput, LearningView, ModuleInput};
-use crate::service;
-use crate::webinars::{self, WebinarInput, WebinarList};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use onramp_app::learning::{self, CertificationInput, LearningView, ModuleInput};
+use onramp_app::onboarding;
+use onramp_app::webinar::{self, WebinarInput, WebinarList};
 use onramp_core::access::OnboardingAction;
 use onramp_core::catalogue::{CertPlan, plan_certifications};
 use onramp_handbook::freshness::Report;
@@ -67,7 +67,7 @@ pub async fn page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
     let l = learning::view(&state, &user, &loaded).await?;
     let planned: Vec<String> = l
         .certifications
@@ -268,7 +268,7 @@ pub async fn queue(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    let open = crate::api::learning::actionable(&state, &user).await?;
+    let open = learning::actionable(&state, &user).await?;
     let mut lines = Vec::new();
     for request in open {
         let (_, person) = state
@@ -307,7 +307,7 @@ pub async fn webinar_list(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    let w = webinars::list(&state, &user).await?;
+    let w = webinar::list(&state, &user).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         WebinarsPage {
@@ -337,7 +337,7 @@ pub async fn add_webinar(
     f: VerifiedForm<WebinarForm>,
 ) -> Result<Response, WebError> {
     let form = f.form;
-    webinars::add(
+    webinar::add(
         &state,
         &f.user,
         &WebinarInput {
@@ -364,7 +364,7 @@ pub async fn attend(
     Path(id): Path<i64>,
     f: VerifiedForm<AttendForm>,
 ) -> Result<Response, WebError> {
-    webinars::attend(&state, &f.user, id, &f.form.how).await?;
+    webinar::attend(&state, &f.user, id, &f.form.how).await?;
     Ok(Redirect::to("/webinars").into_response())
 }
 
@@ -380,7 +380,7 @@ pub async fn recording(
     Path(id): Path<i64>,
     f: VerifiedForm<RecordingForm>,
 ) -> Result<Response, WebError> {
-    webinars::set_recording(&state, &f.user, id, Some(&f.form.recording_url)).await?;
+    webinar::set_recording(&state, &f.user, id, Some(&f.form.recording_url)).await?;
     Ok(Redirect::to("/webinars").into_response())
 }
 
@@ -402,7 +402,7 @@ pub async fn content(
     user: CurrentUser,
     Query(q): Query<ContentQuery>,
 ) -> Result<Html<String>, WebError> {
-    let r = webinars::freshness(&state, &user, q.max_age_days).await?;
+    let r = webinar::freshness(&state, &user, q.max_age_days).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(ContentPage { nav, r }.render()?))
 }

@@ -11,6 +11,7 @@ pub mod refill;
 pub mod session;
 
 use crate::auth::CurrentUser;
+use crate::paging::{PAGE_SIZE, page_number};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -22,9 +23,6 @@ use onramp_core::people::Role;
 use onramp_store::OnboardingFilter;
 use onramp_store::OnboardingSummary;
 use serde::Deserialize;
-
-/// Rows per page of a listing.
-pub const PAGE_SIZE: i64 = 50;
 
 /// What the navigation bar needs to know about the signed-in person.
 pub struct Nav {
@@ -106,21 +104,6 @@ pub fn since_label(start: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
-/// Parses `?page=`: a whole number from 1.
-pub fn page_number(page: Option<&str>) -> Result<i64, WebError> {
-    match page {
-        None | Some("") => Ok(1),
-        Some(p) => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| *p >= 1)
-            .ok_or_else(|| WebError::BadRequest {
-                field: "page".into(),
-                message: format!("must be a whole number of at least 1 (got `{p}`)"),
-            }),
-    }
-}
-
 /// A page of onboardings as the start page and the role views list them.
 pub async fn onboarding_list(
     state: &AppState,
@@ -144,7 +127,7 @@ pub async fn onboarding_list(
         .map(|row| OnboardingLine {
             since: since_label(row.start_date, today),
             pathway: pathways.get(&row.id).map(|(p, done)| {
-                let total = crate::learning::catalogues()
+                let total = onramp_app::learning::catalogues()
                     .pathway(p)
                     .map_or(0, |p| p.modules.len());
                 (*done, total)
@@ -210,15 +193,15 @@ pub async fn programs(
 
 /// A phase of a program page with its tasks.
 struct PhaseView<'a> {
-    phase: &'a crate::api::programs::PhaseItem,
-    tasks: Vec<&'a crate::api::programs::TaskTemplateItem>,
+    phase: &'a onramp_app::program::PhaseItem,
+    tasks: Vec<&'a onramp_app::program::TaskTemplateItem>,
 }
 
 #[derive(Template)]
 #[template(path = "program.html")]
 struct ProgramPage<'a> {
     nav: Option<Nav>,
-    p: &'a crate::api::programs::ProgramDetail,
+    p: &'a onramp_app::program::ProgramDetail,
     phases: Vec<PhaseView<'a>>,
     latest: i64,
 }
@@ -235,7 +218,7 @@ pub async fn program(
     axum::extract::Path(id): axum::extract::Path<String>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Html<String>, WebError> {
-    let p = crate::api::programs::program_detail(&state, &id, query.version.as_deref()).await?;
+    let p = onramp_app::program::detail(&state, &id, query.version.as_deref()).await?;
     let phases = p
         .phases
         .iter()
@@ -264,16 +247,6 @@ pub async fn stylesheet() -> impl IntoResponse {
         ],
         include_str!("../../assets/app.css"),
     )
-}
-
-/// No route: a page, or a problem document under `/api`.
-pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    if uri.path().starts_with("/api/") {
-        crate::api::ApiError(WebError::NotFound).into_response()
-    } else {
-        WebError::NotFound.into_response()
-    }
 }
 
 #[cfg(test)]

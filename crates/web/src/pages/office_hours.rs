@@ -2,12 +2,12 @@
 
 use super::Nav;
 use crate::auth::{CurrentUser, VerifiedForm};
-use crate::office_hours::{self as oh, QuestionView, SeriesView};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use onramp_app::office_hours::{self as oh, QuestionView, SeriesView};
 use onramp_core::calendar::{Recurrence, parse_local};
 use serde::Deserialize;
 
@@ -318,7 +318,14 @@ pub async fn feed(
     let secret = file.strip_suffix(".ics").ok_or(WebError::NotFound)?;
     let person = feed_owner(&state, secret).await?;
     Ok(ics(
-        oh::personal_feed(&state.store, &state.meetings, person, false).await?,
+        oh::personal_feed(
+            &state.store,
+            &state.meetings,
+            &state.public_url,
+            person,
+            false,
+        )
+        .await?,
         "onramp.ics",
     ))
 }
@@ -330,7 +337,14 @@ pub async fn office_hours_feed(
 ) -> Result<Response, WebError> {
     let person = feed_owner(&state, &secret).await?;
     Ok(ics(
-        oh::personal_feed(&state.store, &state.meetings, person, true).await?,
+        oh::personal_feed(
+            &state.store,
+            &state.meetings,
+            &state.public_url,
+            person,
+            true,
+        )
+        .await?,
         "office-hours.ics",
     ))
 }

@@ -4,85 +4,20 @@
 
 use super::{Nav, PageQuery, onboarding_list};
 use crate::auth::{CurrentUser, VerifiedForm};
-use crate::service::{self, OnboardingView, TaskView};
+use crate::comment_form::{AfterComment, read_comment_form};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Days, NaiveDate, Utc};
+use onramp_app::onboarding::{
+    self, CommentLine, OnboardingView, TaskView, TimelineLine, comment_lines, parse_action,
+    save_comment, task_for_update, timeline_lines,
+};
 use onramp_core::access::{OnboardingAction, may_create_onboarding, sees_all_onboardings};
-use onramp_core::comment::{MAX_ATTACHMENT_BYTES, image_type};
-use onramp_core::onboarding::TaskAction;
-use onramp_core::people::Role;
-use onramp_store::{AuditEvent, OnboardingFilter, StartRequest};
+use onramp_store::{OnboardingFilter, StartRequest};
 use serde::Deserialize;
-
-/// A timeline entry as shown.
-pub struct TimelineLine {
-    pub at: String,
-    pub who: String,
-    pub what: String,
-}
-
-/// Timeline entries as shown, from events with their actors' names.
-/// ` — “note”` when a task change carried a note.
-fn noted(new: &serde_json::Value) -> String {
-    new.get("note")
-        .and_then(|n| n.as_str())
-        .filter(|n| !n.is_empty())
-        .map(|n| format!(" — “{n}”"))
-        .unwrap_or_default()
-}
-
-pub fn timeline_lines(events: &[(AuditEvent, Option<String>)]) -> Vec<TimelineLine> {
-    let mut out = Vec::with_capacity(events.len());
-    for (e, name) in events {
-        let who = match (e.actor_id, name) {
-            (Some(_), Some(name)) => name.clone(),
-            (Some(id), None) => format!("person {id}"),
-            (None, _) => "Onramp".to_string(),
-        };
-        let new = e
-            .new_value
-            .as_ref()
-            .map(|v| v.0.clone())
-            .unwrap_or_default();
-        let task = new.get("task").and_then(|t| t.as_str()).unwrap_or("");
-        let what = match (e.entity.as_str(), e.action.as_str()) {
-            ("onboarding", "create") => "started the onboarding".to_string(),
-            ("onboarding", "move-start") => format!(
-                "moved the start date to {} ({} task due dates moved)",
-                new.get("start_date")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("?"),
-                new.get("tasks_rebased")
-                    .and_then(|v| v.as_u64())
-                    .unwrap_or(0)
-            ),
-            ("onboarding", "upgrade") => "upgraded to a newer program version".to_string(),
-            ("onboarding", "auto-close") => "closed the onboarding automatically".to_string(),
-            ("task", "complete") => format!("completed {task}{}", noted(&new)),
-            ("task", "skip") => format!("skipped {task}{}", noted(&new)),
-            ("task", "reopen") => format!("reopened {task}{}", noted(&new)),
-            ("task", "escalate") => "escalated an overdue compliance-critical task".to_string(),
-            ("comment", _) => "commented".to_string(),
-            ("attachment", _) => format!(
-                "attached {}",
-                new.get("file_name")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("a file")
-            ),
-            (entity, action) => format!("{action} {entity}"),
-        };
-        out.push(TimelineLine {
-            at: e.at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            who,
-            what,
-        });
-    }
-    out
-}
 
 #[derive(Template)]
 #[template(path = "onboarding.html")]
@@ -100,58 +35,16 @@ struct DetailPage {
     unreached: Vec<String>,
 }
 
-/// `?unreached=handle:reason,…`: the mentions of the comment just written
-/// that notified nobody (see `comment`).
-#[derive(Deserialize, Default)]
-pub struct AfterComment {
-    #[serde(default)]
-    unreached: String,
-}
-
-impl AfterComment {
-    /// One sentence per unreached mention; unknown entries are ignored.
-    fn lines(&self) -> Vec<String> {
-        self.unreached
-            .split(',')
-            .filter_map(|entry| {
-                let (handle, code) = entry.split_once(':')?;
-                let reason = onramp_core::comment::Unreached::from_code(code)?;
-                let handle_ok = !handle.is_empty()
-                    && handle.len() <= 64
-                    && handle
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
-                handle_ok.then(|| format!("@{handle} was not notified: {}.", reason.text()))
-            })
-            .collect()
-    }
-
-    /// The query for a redirect after a comment.
-    fn query(unreached: &[onramp_core::comment::UnreachedMention]) -> String {
-        if unreached.is_empty() {
-            return String::new();
-        }
-        let list: Vec<String> = unreached
-            .iter()
-            .map(|u| format!("{}:{}", u.mention, u.reason.code()))
-            .collect();
-        format!(
-            "?{}",
-            serde_urlencoded::to_string([("unreached", list.join(","))]).unwrap_or_default()
-        )
-    }
-}
-
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
     Query(after): Query<AfterComment>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
     // Independent reads, run together.
     let (o, events, newest, nav, comments, shortfall) = tokio::try_join!(
-        service::view(&state, &user, &loaded),
+        async { Ok::<_, WebError>(onboarding::view(&state, &user, &loaded).await?) },
         async { Ok::<_, WebError>(state.store.timeline_named(id).await?) },
         async {
             Ok::<_, WebError>(
@@ -162,8 +55,8 @@ pub async fn detail(
             )
         },
         Nav::of(&state, &user),
-        comment_lines(&state, id, None),
-        crate::meetings::shortfall(&state, &loaded),
+        async { Ok::<_, WebError>(comment_lines(&state, id, None).await?) },
+        async { Ok::<_, WebError>(onramp_app::buddy::shortfall(&state, &loaded).await?) },
     )?;
     let timeline = timeline_lines(&events);
     let newer_version = newest.filter(|(_, version)| *version > loaded.version.version);
@@ -198,46 +91,6 @@ pub struct TaskForm {
     back: String,
 }
 
-pub fn parse_action(action: &str, note: &str) -> Result<TaskAction, WebError> {
-    match action {
-        "complete" => Ok(TaskAction::Complete),
-        "skip" => Ok(TaskAction::Skip {
-            note: Some(note.to_string()).filter(|n| !n.trim().is_empty()),
-        }),
-        "reopen" => Ok(TaskAction::Reopen),
-        other => Err(WebError::BadRequest {
-            field: "action".into(),
-            message: format!("`{other}` is not an action (complete, skip or reopen)"),
-        }),
-    }
-}
-
-/// Checks that `task_id` belongs to the onboarding and that the user may change it.
-pub async fn task_for_update(
-    state: &AppState,
-    user: &CurrentUser,
-    onboarding_id: i64,
-    task_id: i64,
-) -> Result<onramp_store::Task, WebError> {
-    let task = match state.store.task(task_id).await {
-        Ok(t) if t.onboarding_id == onboarding_id => t,
-        Ok(_) | Err(onramp_store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
-        Err(e) => return Err(e.into()),
-    };
-    let owner: Role = task
-        .owner_role
-        .parse()
-        .map_err(|e: String| WebError::Internal(e))?;
-    service::load(
-        state,
-        user,
-        onboarding_id,
-        OnboardingAction::UpdateTask(owner),
-    )
-    .await?;
-    Ok(task)
-}
-
 /// Completes, skips or reopens a task, then returns to the page it came from.
 pub async fn task_action(
     State(state): State<AppState>,
@@ -269,14 +122,6 @@ pub async fn task_action(
     Ok(Redirect::to(&format!("{back}#task-{task_id}")).into_response())
 }
 
-pub struct CommentLine {
-    pub task_id: Option<i64>,
-    pub author: String,
-    pub at: String,
-    pub html: String,
-    pub attachments: Vec<(i64, String)>,
-}
-
 #[derive(Template)]
 #[template(path = "task.html")]
 struct TaskPage {
@@ -290,45 +135,14 @@ struct TaskPage {
     unreached: Vec<String>,
 }
 
-pub async fn comment_lines(
-    state: &AppState,
-    onboarding_id: i64,
-    task_id: Option<i64>,
-) -> Result<Vec<CommentLine>, WebError> {
-    let comments = state.store.comments_named(onboarding_id).await?;
-    let attachments = if comments.is_empty() {
-        Vec::new()
-    } else {
-        state.store.attachments_of(onboarding_id).await?
-    };
-    let mut out = Vec::new();
-    for (c, author) in comments
-        .into_iter()
-        .filter(|(c, _)| task_id.is_none() || c.task_id == task_id)
-    {
-        out.push(CommentLine {
-            task_id: c.task_id,
-            author,
-            at: c.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            html: crate::markdown::render(&c.body),
-            attachments: attachments
-                .iter()
-                .filter(|a| a.comment_id == Some(c.id))
-                .map(|a| (a.id, a.file_name.clone()))
-                .collect(),
-        });
-    }
-    Ok(out)
-}
-
 pub async fn task_page(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, task_id)): Path<(i64, i64)>,
     Query(after): Query<AfterComment>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Read).await?;
-    let o = service::view(&state, &user, &loaded).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
+    let o = onboarding::view(&state, &user, &loaded).await?;
     let t = o
         .phases
         .iter()
@@ -336,7 +150,7 @@ pub async fn task_page(
         .find(|t| t.id == task_id)
         .cloned()
         .ok_or(WebError::NotFound)?;
-    let body_html = crate::markdown::render(&t.body);
+    let body_html = onramp_app::markdown::render(&t.body);
     let comments = comment_lines(&state, id, Some(task_id)).await?;
     let nav = Nav::of(&state, &user).await?;
     let back = format!("/onboardings/{id}/tasks/{task_id}");
@@ -355,160 +169,14 @@ pub async fn task_page(
     ))
 }
 
-/// A comment's fields from a multipart form, with an optional screenshot.
-pub struct CommentInput {
-    pub csrf: String,
-    pub body: String,
-    pub task_id: Option<i64>,
-    pub screenshot: Option<(String, Vec<u8>)>,
-}
-
-/// Reads a comment form (multipart), checking the screenshot's size and type.
-pub async fn read_comment_form(mut multipart: Multipart) -> Result<CommentInput, WebError> {
-    let bad = |field: &str, message: String| WebError::BadRequest {
-        field: field.into(),
-        message,
-    };
-    let mut input = CommentInput {
-        csrf: String::new(),
-        body: String::new(),
-        task_id: None,
-        screenshot: None,
-    };
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| bad("form", e.body_text()))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        match name.as_str() {
-            "csrf" => input.csrf = field.text().await.map_err(|e| bad("csrf", e.body_text()))?,
-            "body" => input.body = field.text().await.map_err(|e| bad("body", e.body_text()))?,
-            "task_id" => {
-                let text = field
-                    .text()
-                    .await
-                    .map_err(|e| bad("task_id", e.body_text()))?;
-                if !text.is_empty() {
-                    input.task_id = Some(
-                        text.parse()
-                            .map_err(|_| bad("task_id", format!("`{text}` is not a task id")))?,
-                    );
-                }
-            }
-            "screenshot" | "file" => {
-                let file_name = field.file_name().unwrap_or("screenshot").to_string();
-                let bytes = field.bytes().await.map_err(|e| {
-                    bad(
-                        &name,
-                        format!(
-                            "the upload failed or is larger than 10 MB ({})",
-                            e.body_text()
-                        ),
-                    )
-                })?;
-                if bytes.is_empty() {
-                    continue;
-                }
-                if bytes.len() > MAX_ATTACHMENT_BYTES {
-                    return Err(bad(
-                        &name,
-                        format!(
-                            "the file is {} bytes; screenshots may be up to 10 MB",
-                            bytes.len()
-                        ),
-                    ));
-                }
-                if image_type(&bytes).is_none() {
-                    return Err(bad(&name, "only PNG, JPEG, GIF and WebP images can be attached (judged from the file's content)".into()));
-                }
-                input.screenshot = Some((file_name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    Ok(input)
-}
-
-/// Stores a comment and its screenshot; returns the comment.
-pub async fn save_comment(
-    state: &AppState,
-    user: &CurrentUser,
-    onboarding_id: i64,
-    input: CommentInput,
-) -> Result<
-    (
-        onramp_store::Comment,
-        Vec<onramp_core::comment::UnreachedMention>,
-    ),
-    WebError,
-> {
-    service::load(state, user, onboarding_id, OnboardingAction::Comment).await?;
-    let body = if input.body.trim().is_empty() && input.screenshot.is_some() {
-        "(screenshot)".to_string()
-    } else {
-        input.body
-    };
-    if body.trim().is_empty() {
-        return Err(WebError::BadRequest {
-            field: "body".into(),
-            message: "write a comment or attach a screenshot".into(),
-        });
-    }
-    if body.len() > 20_000 {
-        return Err(WebError::BadRequest {
-            field: "body".into(),
-            message: "comments may be up to 20,000 characters".into(),
-        });
-    }
-    if let Some((_, data)) = &input.screenshot {
-        let used = state
-            .store
-            .attachment_bytes_of(user.actor.person_id)
-            .await?;
-        let quota = state.limits.attachment_quota_bytes;
-        if used.saturating_add(data.len() as u64) > quota {
-            return Err(WebError::bad(
-                "screenshot",
-                format!(
-                    "your screenshots use {} MB of your {} MB; this one does not fit",
-                    used / 1024 / 1024,
-                    quota / 1024 / 1024
-                ),
-            ));
-        }
-    }
-    let (comment, unreached) = state
-        .store
-        .add_comment(onboarding_id, input.task_id, user.actor.person_id, &body)
-        .await?;
-    if let Some((file_name, data)) = input.screenshot {
-        let content_type = image_type(&data)
-            .unwrap_or("application/octet-stream")
-            .to_string();
-        state
-            .store
-            .add_attachment(&onramp_store::NewAttachment {
-                onboarding_id,
-                comment_id: Some(comment.id),
-                uploader_id: user.actor.person_id,
-                file_name,
-                content_type,
-                data,
-            })
-            .await?;
-    }
-    Ok((comment, unreached))
-}
-
 pub async fn comment(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let input = read_comment_form(multipart).await?;
-    user.check_csrf(&input.csrf)?;
+    let (csrf, input) = read_comment_form(multipart).await?;
+    user.check_csrf(&csrf)?;
     let task_id = input.task_id;
     let (_, unreached) = save_comment(&state, &user, id, input).await?;
     let query = AfterComment::query(&unreached);
@@ -530,7 +198,7 @@ pub async fn attachment(
         Err(onramp_store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
         Err(e) => return Err(e.into()),
     };
-    service::load(&state, &user, meta.onboarding_id, OnboardingAction::Read).await?;
+    onboarding::load(&state, &user, meta.onboarding_id, OnboardingAction::Read).await?;
     // The type was checked from the bytes at upload; never sniffed as HTML.
     let disposition = format!(
         "inline; filename=\"{}\"",
@@ -555,10 +223,7 @@ pub struct StartForm {
 }
 
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, WebError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| WebError::BadRequest {
-        field: field.into(),
-        message: format!("`{text}` is not a date as YYYY-MM-DD"),
-    })
+    Ok(onramp_app::onboarding::parse_date(field, text)?)
 }
 
 pub async fn move_start(
@@ -566,7 +231,7 @@ pub async fn move_start(
     Path(id): Path<i64>,
     f: VerifiedForm<StartForm>,
 ) -> Result<Response, WebError> {
-    let loaded = service::load(&state, &f.user, id, OnboardingAction::Edit).await?;
+    let loaded = onboarding::load(&state, &f.user, id, OnboardingAction::Edit).await?;
     let start = parse_date("start_date", &f.form.start_date)?;
     let calendar = state
         .store
@@ -607,10 +272,10 @@ pub async fn upgrade_preview(
     Path(id): Path<i64>,
     Query(q): Query<UpgradeQuery>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = service::load(&state, &user, id, OnboardingAction::Edit).await?;
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Edit).await?;
     let diff = state.store.upgrade_preview(id, q.version_id).await?;
     let target_version = state.store.program_version(q.version_id).await?.version;
-    let o = service::view(&state, &user, &loaded).await?;
+    let o = onboarding::view(&state, &user, &loaded).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         UpgradePage {
@@ -636,7 +301,7 @@ pub async fn upgrade(
     Path(id): Path<i64>,
     f: VerifiedForm<UpgradeForm>,
 ) -> Result<Response, WebError> {
-    let loaded = service::load(&state, &f.user, id, OnboardingAction::Edit).await?;
+    let loaded = onboarding::load(&state, &f.user, id, OnboardingAction::Edit).await?;
     let calendar = state
         .store
         .calendar_for(loaded.person.region.as_deref())
@@ -791,8 +456,8 @@ pub async fn my_home(
             .render()?,
         ));
     };
-    let loaded = service::load(&state, &user, current.id, OnboardingAction::Read).await?;
-    let o = service::view(&state, &user, &loaded).await?;
+    let loaded = onboarding::load(&state, &user, current.id, OnboardingAction::Read).await?;
+    let o = onboarding::view(&state, &user, &loaded).await?;
     let week_end = o.today.checked_add_days(Days::new(7)).unwrap_or(o.today);
     let to_do: Vec<TaskView> = o
         .phases

@@ -2,11 +2,11 @@
 
 use super::Nav;
 use crate::auth::CurrentUser;
-use crate::ping::{self as sp, Checked, KeyRow, PracticeAnswers};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use onramp_app::ping::{self as sp, Checked, KeyRow, PracticeAnswers};
 use onramp_ping::analysis::Analysis;
 use onramp_ping::compare::Comparison;
 use onramp_store::PingUpload;
@@ -100,7 +100,7 @@ pub async fn payload(
     Path(id): Path<i64>,
     Query(query): Query<ExploreQuery>,
 ) -> Result<Html<String>, WebError> {
-    let page = super::page_number(query.page.as_deref())? as usize;
+    let page = crate::paging::page_number(query.page.as_deref())? as usize;
     let (upload, p, a) = sp::analysis(&state, id).await?;
     let q = query.q.unwrap_or_default();
     let (rows, total) = sp::explore(&p, &q, page);

@@ -62,15 +62,15 @@ pub async fn keep_input(pages: axum::Router, request: Request, next: Next) -> Re
     let Some(problem) = response.extensions().get::<FieldProblem>().cloned() else {
         return response;
     };
-    let submitted: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let submitted: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let Some(page) = page_sent_from(&submitted, &headers) else {
         return response;
     };
     match render_again(pages, &page, &headers, client).await {
         Some(html) => match refill(&html, &action, &submitted, &problem) {
             Some(filled) => {
-                let mut again = (StatusCode::BAD_REQUEST, axum::response::Html(filled)).into_response();
+                let mut again =
+                    (StatusCode::BAD_REQUEST, axum::response::Html(filled)).into_response();
                 for (name, value) in response.headers() {
                     if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
                         again.headers_mut().insert(name.clone(), value.clone());
@@ -151,7 +151,10 @@ pub fn refill(
 ) -> Option<String> {
     let mut values: HashMap<&str, Vec<&str>> = HashMap::new();
     for (name, value) in submitted {
-        values.entry(name.as_str()).or_default().push(value.as_str());
+        values
+            .entry(name.as_str())
+            .or_default()
+            .push(value.as_str());
     }
     let sink = Refiller {
         state: RefCell::new(State {
@@ -489,14 +492,23 @@ mod tests {
     fn the_form_that_posted_is_filled_and_the_problem_is_beside_its_field() {
         let out = refill(PAGE, "/ask", &submitted(), &problem("title")).expect("form");
         // The other form is untouched.
-        assert!(out.contains(r#"<form method="post" action="/other"><input name="title" value="x"></form>"#));
+        assert!(out.contains(
+            r#"<form method="post" action="/other"><input name="title" value="x"></form>"#
+        ));
         assert!(out.contains(
             r#"<input name="title" required="" value="Bad � &quot;quoted&quot;" aria-invalid="true" aria-describedby="field-problem"><span class="field-problem" id="field-problem" role="alert">must not hold &lt;control&gt; characters</span>"#
         ), "{out}");
-        assert!(out.contains(r#"value="fresh""#), "hidden fields keep the page's values");
+        assert!(
+            out.contains(r#"value="fresh""#),
+            "hidden fields keep the page's values"
+        );
         assert!(!out.contains("hunter2"), "passwords are never echoed");
-        assert!(out.contains("<textarea name=\"body\">line one\n&lt;b&gt;two&lt;/b&gt;</textarea>"));
-        assert!(out.contains(r#"<option value="a">A</option><option value="b" selected="">B</option>"#));
+        assert!(
+            out.contains("<textarea name=\"body\">line one\n&lt;b&gt;two&lt;/b&gt;</textarea>")
+        );
+        assert!(
+            out.contains(r#"<option value="a">A</option><option value="b" selected="">B</option>"#)
+        );
         assert!(out.contains(r#"<input type="checkbox" name="anonymous" value="yes" checked="">"#));
         assert!(out.contains("<title>Q &amp; A</title>"));
     }
@@ -508,7 +520,10 @@ mod tests {
             r#"action="/ask"><span class="field-problem" id="field-problem" role="alert">request: must"#
         ));
         let out = refill(PAGE, "/ask", &submitted(), &problem("body")).expect("form");
-        assert!(out.contains("</textarea><span class=\"field-problem\""), "{out}");
+        assert!(
+            out.contains("</textarea><span class=\"field-problem\""),
+            "{out}"
+        );
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! API: pathway progress, certifications, the channel kit, the reading list
 //! and product knowledge, and demo/playground access requests.
 
-use crate::auth::CurrentUser;
-use crate::service::{self, Loaded};
-use crate::{AppState, WebError};
+mod access;
+pub use access::{actionable, move_access, request_access};
+
+use crate::onboarding::{self, Loaded};
+use crate::{Actor, App, Error};
 use chrono::{NaiveDate, Utc};
 use onramp_core::access::{OnboardingAction, may, may_provision_access};
 use onramp_core::catalogue::{Catalogues, ChannelGroup, Noise};
@@ -139,9 +141,9 @@ impl LearningSummary {
 
 /// The pathway progress and certification records of an onboarding.
 pub async fn progress(
-    state: &AppState,
+    state: &App,
     loaded: &Loaded,
-) -> Result<(Option<PathwayProgress>, Vec<CertificationStatus>, NaiveDate), WebError> {
+) -> Result<(Option<PathwayProgress>, Vec<CertificationStatus>, NaiveDate), Error> {
     let person = &loaded.person;
     let today = today_in(&person.time_zone, Utc::now());
     let (enrolled, records) = tokio::try_join!(
@@ -171,11 +173,7 @@ pub async fn progress(
 }
 
 /// The whole learning view for `user`.
-pub async fn view(
-    state: &AppState,
-    user: &CurrentUser,
-    loaded: &Loaded,
-) -> Result<LearningView, WebError> {
+pub async fn view(state: &App, user: &Actor, loaded: &Loaded) -> Result<LearningView, Error> {
     let person = &loaded.person;
     let c = catalogues();
     let (pathway, records, today) = progress(state, loaded).await?;
@@ -283,30 +281,30 @@ pub async fn view(
         reading_list,
         product_knowledge,
         access,
-        can_record: may(&user.actor, parties, OnboardingAction::RecordLearning),
-        can_request_access: may(&user.actor, parties, OnboardingAction::RequestAccess),
-        can_decide_access: may(&user.actor, parties, OnboardingAction::DecideAccess),
-        can_provision_access: may_provision_access(&user.actor),
+        can_record: may(user, parties, OnboardingAction::RecordLearning),
+        can_request_access: may(user, parties, OnboardingAction::RequestAccess),
+        can_decide_access: may(user, parties, OnboardingAction::DecideAccess),
+        can_provision_access: may_provision_access(user),
     })
 }
 
-pub fn optional_url(field: &str, text: Option<&str>) -> Result<Option<String>, WebError> {
+pub fn optional_url(field: &str, text: Option<&str>) -> Result<Option<String>, Error> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2000 => {
             Ok(Some(u.to_string()))
         }
-        Some(u) => Err(WebError::bad(
+        Some(u) => Err(Error::bad(
             field,
             format!("`{u}` is not an http(s) link of at most 2000 characters"),
         )),
     }
 }
 
-fn optional_date(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, WebError> {
+fn optional_date(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, Error> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(t) => crate::pages::onboarding::parse_date(field, t).map(Some),
+        Some(t) => crate::onboarding::parse_date(field, t).map(Some),
     }
 }
 
@@ -326,15 +324,15 @@ pub struct ModuleInput {
 
 /// Records that the new hire completed a module of their pathway.
 pub async fn complete_module(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     input: &ModuleInput,
-) -> Result<PathwayProgress, WebError> {
-    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+) -> Result<PathwayProgress, Error> {
+    let loaded = onboarding::load(state, user, id, OnboardingAction::RecordLearning).await?;
     let (progress, _, today) = progress(state, &loaded).await?;
     let progress = progress.ok_or_else(|| {
-        WebError::bad(
+        Error::bad(
             "module",
             "this onboarding has no learning pathway (no pathway for the new hire's segment)",
         )
@@ -346,7 +344,7 @@ pub async fn complete_module(
             .iter()
             .map(|m| m.module.id.as_str())
             .collect();
-        return Err(WebError::bad(
+        return Err(Error::bad(
             "module",
             format!("unknown module `{module}` (known: {})", known.join(", ")),
         ));
@@ -354,13 +352,13 @@ pub async fn complete_module(
     let completed_on =
         optional_date("completed_on", input.completed_on.as_deref())?.unwrap_or(today);
     if completed_on > today {
-        return Err(WebError::bad("completed_on", "is in the future"));
+        return Err(Error::bad("completed_on", "is in the future"));
     }
     let evidence_url = optional_url("evidence_url", input.evidence_url.as_deref())?;
     state
         .store
         .record_modules(
-            Some(user.actor.person_id),
+            Some(user.person_id),
             &[ModuleRecord {
                 person_id: loaded.person.id,
                 pathway_id: progress.pathway_id.clone(),
@@ -376,34 +374,34 @@ pub async fn complete_module(
 
 /// Takes back a module completion.
 pub async fn undo_module(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     module: &str,
-) -> Result<PathwayProgress, WebError> {
-    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+) -> Result<PathwayProgress, Error> {
+    let loaded = onboarding::load(state, user, id, OnboardingAction::RecordLearning).await?;
     let (progress, _, _) = progress(state, &loaded).await?;
-    let progress = progress.ok_or(WebError::NotFound)?;
+    let progress = progress.ok_or(Error::NotFound)?;
     if !state
         .store
         .undo_module(
-            Some(user.actor.person_id),
+            Some(user.person_id),
             loaded.person.id,
             &progress.pathway_id,
             module,
         )
         .await?
     {
-        return Err(WebError::NotFound);
+        return Err(Error::NotFound);
     }
     pathway_after(state, &loaded).await
 }
 
-async fn pathway_after(state: &AppState, loaded: &Loaded) -> Result<PathwayProgress, WebError> {
+async fn pathway_after(state: &App, loaded: &Loaded) -> Result<PathwayProgress, Error> {
     progress(state, loaded)
         .await?
         .0
-        .ok_or_else(|| WebError::Internal("the pathway disappeared".into()))
+        .ok_or_else(|| Error::Internal("the pathway disappeared".into()))
 }
 
 /// A change to a certification record as the form or the API sends it.
@@ -428,20 +426,20 @@ pub struct CertificationInput {
 
 /// Updates the new hire's record of one certification.
 pub async fn save_certification(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     certification: &str,
     input: &CertificationInput,
-) -> Result<Vec<CertificationStatus>, WebError> {
-    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+) -> Result<Vec<CertificationStatus>, Error> {
+    let loaded = onboarding::load(state, user, id, OnboardingAction::RecordLearning).await?;
     if catalogues().certification(certification).is_none() {
-        return Err(WebError::NotFound);
+        return Err(Error::NotFound);
     }
     let today = today_in(&loaded.person.time_zone, Utc::now());
     let passed_on = optional_date("passed_on", input.passed_on.as_deref())?;
     if passed_on.is_some_and(|d| d > today) {
-        return Err(WebError::bad("passed_on", "is in the future"));
+        return Err(Error::bad("passed_on", "is in the future"));
     }
     let records = state.store.certification_records(loaded.person.id).await?;
     let existing = records.iter().find(|r| r.certification_id == certification);
@@ -460,7 +458,7 @@ pub async fn save_certification(
         existing.and_then(|r| r.passed_on),
     ) && expires <= passed
     {
-        return Err(WebError::bad(
+        return Err(Error::bad(
             "expires_on",
             "must be after the day it was passed",
         ));
@@ -468,7 +466,7 @@ pub async fn save_certification(
     state
         .store
         .save_certification(
-            Some(user.actor.person_id),
+            Some(user.person_id),
             loaded.person.id,
             certification,
             &change,
@@ -479,17 +477,17 @@ pub async fn save_certification(
 
 /// Sets the channels the new hire has joined (unknown ids are refused).
 pub async fn set_channels(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     channels: &[String],
-) -> Result<Vec<String>, WebError> {
-    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+) -> Result<Vec<String>, Error> {
+    let loaded = onboarding::load(state, user, id, OnboardingAction::RecordLearning).await?;
     let mut ids: Vec<String> = Vec::new();
     for c in channels {
         let c = c.trim();
         if catalogues().channel(c).is_none() {
-            return Err(WebError::bad("channels", format!("unknown channel `{c}`")));
+            return Err(Error::bad("channels", format!("unknown channel `{c}`")));
         }
         if !ids.iter().any(|x| x == c) {
             ids.push(c.to_string());
@@ -497,112 +495,25 @@ pub async fn set_channels(
     }
     state
         .store
-        .set_joined_channels(Some(user.actor.person_id), loaded.person.id, &ids)
+        .set_joined_channels(Some(user.person_id), loaded.person.id, &ids)
         .await?;
     Ok(state.store.joined_channels(loaded.person.id).await?)
 }
 
 /// Marks a reading entry read or unread; returns the tasks it completed.
 pub async fn set_read(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     item: &str,
     read: bool,
-) -> Result<Vec<String>, WebError> {
-    let loaded = service::load(state, user, id, OnboardingAction::RecordLearning).await?;
+) -> Result<Vec<String>, Error> {
+    let loaded = onboarding::load(state, user, id, OnboardingAction::RecordLearning).await?;
     if catalogues().reading(item).is_none() {
-        return Err(WebError::NotFound);
+        return Err(Error::NotFound);
     }
     Ok(state
         .store
-        .set_read(Some(user.actor.person_id), id, loaded.person.id, item, read)
-        .await?)
-}
-
-/// Asks for access to a playground for the onboarding's new hire.
-pub async fn request_access(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    playground: &str,
-    note: &str,
-) -> Result<AccessRequest, WebError> {
-    service::load(state, user, id, OnboardingAction::RequestAccess).await?;
-    let playground = playground.trim();
-    if catalogues().playground(playground).is_none() {
-        let known: Vec<&str> = catalogues()
-            .playgrounds
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect();
-        return Err(WebError::bad(
-            "playground",
-            format!(
-                "unknown system `{playground}` (known: {})",
-                known.join(", ")
-            ),
-        ));
-    }
-    if note.len() > 2000 {
-        return Err(WebError::bad("note", "is longer than 2000 characters"));
-    }
-    Ok(state
-        .store
-        .request_access(Some(user.actor.person_id), id, playground, note.trim())
-        .await?)
-}
-
-/// Approves, denies (the manager) or provisions (the Enablement team) a request.
-pub async fn move_access(
-    state: &AppState,
-    user: &CurrentUser,
-    request_id: i64,
-    status: &str,
-    note: &str,
-) -> Result<AccessRequest, WebError> {
-    let request = state.store.access_request(request_id).await?;
-    let status = status.trim();
-    match status {
-        "approved" | "denied" => {
-            service::load(
-                state,
-                user,
-                request.onboarding_id,
-                OnboardingAction::DecideAccess,
-            )
-            .await?;
-        }
-        "provisioned" => {
-            if !may_provision_access(&user.actor) {
-                // Those who see the onboarding learn why; others that it is not there.
-                service::load(state, user, request.onboarding_id, OnboardingAction::Read).await?;
-                return Err(WebError::Forbidden(
-                    "only the Enablement team provisions access".into(),
-                ));
-            }
-        }
-        other => {
-            return Err(WebError::bad(
-                "status",
-                format!("must be approved, denied or provisioned (got `{other}`)"),
-            ));
-        }
-    }
-    if note.len() > 2000 {
-        return Err(WebError::bad("note", "is longer than 2000 characters"));
-    }
-    let task = catalogues()
-        .playground(&request.playground_id)
-        .and_then(|p| p.task.as_deref());
-    Ok(state
-        .store
-        .move_access_request(
-            Some(user.actor.person_id),
-            request_id,
-            status,
-            note.trim(),
-            task,
-        )
+        .set_read(Some(user.person_id), id, loaded.person.id, item, read)
         .await?)
 }

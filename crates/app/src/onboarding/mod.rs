@@ -1,8 +1,14 @@
-//! What pages and the API share: loading an onboarding with the access check
-//! (a resource someone may not see is "not found"), and the view of it.
+//! Onboardings: loading one with the access check (a resource someone may
+//! not see is "not found"), the view of it, its tasks, comments and timeline.
 
-use crate::auth::CurrentUser;
-use crate::{AppState, WebError};
+mod comment;
+mod task;
+mod timeline;
+pub use comment::{CommentInput, CommentLine, comment_lines, save_comment};
+pub use task::{parse_action, task_for_update};
+pub use timeline::{TimelineLine, timeline_lines};
+
+use crate::{Actor, App, Error};
 use chrono::{NaiveDate, Utc};
 use onramp_core::access::{OnboardingAction, Parties, may};
 use onramp_core::onboarding::{
@@ -36,22 +42,22 @@ pub fn parties_of(o: &Onboarding) -> Parties {
 /// (so its existence does not leak), and "forbidden" when they may see it
 /// but not do `action`.
 pub async fn load(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     action: OnboardingAction,
-) -> Result<Loaded, WebError> {
+) -> Result<Loaded, Error> {
     let (onboarding, person) = match state.store.onboarding_with_person(id).await {
         Ok(found) => found,
-        Err(onramp_store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
+        Err(onramp_store::StoreError::NotFound(_)) => return Err(Error::NotFound),
         Err(e) => return Err(e.into()),
     };
     let parties = parties_of(&onboarding);
-    if !may(&user.actor, &parties, OnboardingAction::Read) {
-        return Err(WebError::NotFound);
+    if !may(user, &parties, OnboardingAction::Read) {
+        return Err(Error::NotFound);
     }
-    if !may(&user.actor, &parties, action) {
-        return Err(WebError::Forbidden(format!(
+    if !may(user, &parties, action) {
+        return Err(Error::Forbidden(format!(
             "you may not {} on this onboarding",
             describe(action)
         )));
@@ -179,11 +185,7 @@ impl OnboardingView {
 }
 
 /// Builds the view of a loaded onboarding for `user`.
-pub async fn view(
-    state: &AppState,
-    user: &CurrentUser,
-    loaded: &Loaded,
-) -> Result<OnboardingView, WebError> {
+pub async fn view(state: &App, user: &Actor, loaded: &Loaded) -> Result<OnboardingView, Error> {
     let o = &loaded.onboarding;
     let ids: Vec<i64> = [
         o.manager_id,
@@ -196,7 +198,7 @@ pub async fn view(
     .collect();
     // Independent reads run together.
     let stored = async {
-        Ok::<_, WebError>(tokio::try_join!(
+        Ok::<_, Error>(tokio::try_join!(
             state.store.task_lines(o.id),
             state.store.people_by_ids(&ids),
             state.store.meeting_counts(o.id)
@@ -221,12 +223,12 @@ pub async fn view(
 
 /// The view from an onboarding's tasks and its people (found by id).
 pub fn build_view(
-    user: &CurrentUser,
+    user: &Actor,
     loaded: &Loaded,
     tasks: &[TaskLine],
     found: &[Person],
     facts: &GraduationFacts,
-) -> Result<OnboardingView, WebError> {
+) -> Result<OnboardingView, Error> {
     let o = &loaded.onboarding;
     let program = &loaded.version.definition.0;
     let today = today_in(&loaded.person.time_zone, Utc::now());
@@ -287,11 +289,7 @@ pub fn build_view(
                 .iter()
                 .map(|k| title_of(k))
                 .collect(),
-            can_update: may(
-                &user.actor,
-                &loaded.parties,
-                OnboardingAction::UpdateTask(owner),
-            ),
+            can_update: may(user, &loaded.parties, OnboardingAction::UpdateTask(owner)),
         };
         let phase = match phases.iter_mut().find(|p| p.id == t.phase) {
             Some(p) => p,
@@ -306,7 +304,7 @@ pub fn build_view(
                 });
                 phases
                     .last_mut()
-                    .ok_or_else(|| WebError::Internal("phase list".into()))?
+                    .ok_or_else(|| Error::Internal("phase list".into()))?
             }
         };
         phase.total += 1;
@@ -372,8 +370,14 @@ pub fn build_view(
         overdue,
         phases,
         graduation,
-        can_edit: may(&user.actor, &loaded.parties, OnboardingAction::Edit),
-        can_comment: may(&user.actor, &loaded.parties, OnboardingAction::Comment),
+        can_edit: may(user, &loaded.parties, OnboardingAction::Edit),
+        can_comment: may(user, &loaded.parties, OnboardingAction::Comment),
         learning: None,
     })
+}
+
+/// A date typed as YYYY-MM-DD, or why not.
+pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::bad(field, format!("`{text}` is not a date as YYYY-MM-DD")))
 }

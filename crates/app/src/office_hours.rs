@@ -2,8 +2,7 @@
 //! (anonymity, votes, answers, duplicates, roll-over) and calendar feeds.
 //! Shared by the pages and the JSON API.
 
-use crate::auth::CurrentUser;
-use crate::{AppState, WebError};
+use crate::{Actor, App, Error};
 use chrono::{DateTime, Duration, Utc};
 use onramp_core::calendar::{FeedItem, Recurrence, in_zone};
 use onramp_core::people::Role;
@@ -12,14 +11,14 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// Whether `user` runs office hours (defines sessions, answers anywhere, sees authors).
-pub fn is_enablement(user: &CurrentUser) -> bool {
-    user.actor.has(Role::Enablement) || user.actor.is_admin()
+pub fn is_enablement(user: &Actor) -> bool {
+    user.has(Role::Enablement) || user.is_admin()
 }
 
 /// Who sees the author of an anonymous question: the Enablement program
 /// managers only (not even administrators).
-fn may_answer(user: &CurrentUser, series: &OfficeHours) -> bool {
-    is_enablement(user) || series.host_id == Some(user.actor.person_id)
+fn may_answer(user: &Actor, series: &OfficeHours) -> bool {
+    is_enablement(user) || series.host_id == Some(user.person_id)
 }
 
 /// One session: when, and how it shows for the viewer.
@@ -81,11 +80,11 @@ fn viewer_zone(tz: &str) -> &str {
 
 pub fn question_view(
     q: &Question,
-    user: &CurrentUser,
+    user: &Actor,
     voted: &[i64],
     next: Option<DateTime<Utc>>,
 ) -> QuestionView {
-    let mine = q.author_id == user.actor.person_id;
+    let mine = q.author_id == user.person_id;
     // An anonymous question names its asker to nobody, the Enablement team
     // and admins included; only the asker is reminded it is theirs.
     let (author, author_note) = if !q.anonymous {
@@ -138,7 +137,7 @@ pub fn upcoming(
     series: &OfficeHours,
     now: DateTime<Utc>,
     count: u16,
-) -> Result<Vec<DateTime<Utc>>, WebError> {
+) -> Result<Vec<DateTime<Utc>>, Error> {
     series
         .recurrence()
         .occurrences(
@@ -146,14 +145,14 @@ pub fn upcoming(
             now + Duration::days(400),
             count,
         )
-        .map_err(WebError::Internal)
+        .map_err(Error::Internal)
 }
 
 fn past(
     series: &OfficeHours,
     now: DateTime<Utc>,
     count: usize,
-) -> Result<Vec<DateTime<Utc>>, WebError> {
+) -> Result<Vec<DateTime<Utc>>, Error> {
     let all = series
         .recurrence()
         .occurrences(
@@ -161,19 +160,15 @@ fn past(
             now - Duration::minutes(i64::from(series.duration_minutes)),
             100,
         )
-        .map_err(WebError::Internal)?;
+        .map_err(Error::Internal)?;
     Ok(all.into_iter().rev().take(count).collect())
 }
 
 /// Every series with its sessions and board, as `user` may see it.
-pub async fn board(
-    state: &AppState,
-    user: &CurrentUser,
-    tz: &str,
-) -> Result<Vec<SeriesView>, WebError> {
+pub async fn board(state: &App, user: &Actor, tz: &str) -> Result<Vec<SeriesView>, Error> {
     let now = Utc::now();
     let zone = viewer_zone(tz);
-    let voted = state.store.votes_by(user.actor.person_id).await?;
+    let voted = state.store.votes_by(user.person_id).await?;
     let mut out = Vec::new();
     for series in state.store.office_hours_list().await? {
         let up = upcoming(&series, now, 4)?;
@@ -211,103 +206,86 @@ pub async fn board(
     Ok(out)
 }
 
-async fn series_of(state: &AppState, id: i64) -> Result<OfficeHours, WebError> {
-    state
-        .store
-        .office_hours(id)
-        .await?
-        .ok_or(WebError::NotFound)
+async fn series_of(state: &App, id: i64) -> Result<OfficeHours, Error> {
+    state.store.office_hours(id).await?.ok_or(Error::NotFound)
 }
 
 /// Adds a question to one of the next sessions (default: the next).
 pub async fn ask(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     series_id: i64,
     body: &str,
     anonymous: bool,
     session: Option<i64>,
-) -> Result<Question, WebError> {
+) -> Result<Question, Error> {
     let series = series_of(state, series_id).await?;
     let up = upcoming(&series, Utc::now(), 8)?;
     let start = match session {
         None => *up
             .first()
-            .ok_or_else(|| WebError::bad("session", "this series has no upcoming session"))?,
+            .ok_or_else(|| Error::bad("session", "this series has no upcoming session"))?,
         Some(ts) => *up
             .iter()
             .find(|s| s.timestamp() == ts)
-            .ok_or_else(|| WebError::bad("session", "choose one of the upcoming sessions"))?,
+            .ok_or_else(|| Error::bad("session", "choose one of the upcoming sessions"))?,
     };
     Ok(state
         .store
-        .add_question(user.actor.person_id, series_id, start, body, anonymous)
+        .add_question(user.person_id, series_id, start, body, anonymous)
         .await?)
 }
 
 /// Cancels one upcoming session (host and Enablement team).
-pub async fn cancel(
-    state: &AppState,
-    user: &CurrentUser,
-    series_id: i64,
-    start_ts: i64,
-) -> Result<(), WebError> {
+pub async fn cancel(state: &App, user: &Actor, series_id: i64, start_ts: i64) -> Result<(), Error> {
     let series = series_of(state, series_id).await?;
     if !may_answer(user, &series) {
-        return Err(WebError::Forbidden(
+        return Err(Error::Forbidden(
             "only the host and the Enablement team cancel sessions".into(),
         ));
     }
     let start = upcoming(&series, Utc::now(), 20)?
         .into_iter()
         .find(|s| s.timestamp() == start_ts)
-        .ok_or_else(|| WebError::bad("session", "choose one of the upcoming sessions"))?;
-    let local = series
-        .recurrence()
-        .local(start)
-        .map_err(WebError::Internal)?;
+        .ok_or_else(|| Error::bad("session", "choose one of the upcoming sessions"))?;
+    let local = series.recurrence().local(start).map_err(Error::Internal)?;
     state
         .store
-        .cancel_session(Some(user.actor.person_id), series_id, local)
+        .cancel_session(Some(user.person_id), series_id, local)
         .await?;
     Ok(())
 }
 
 /// The question if `user` may see it (every signed-in person may).
 /// Votes for (`up`) or withdraws a vote from a question; not one's own.
-pub async fn vote(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    up: bool,
-) -> Result<i64, WebError> {
+pub async fn vote(state: &App, user: &Actor, id: i64, up: bool) -> Result<i64, Error> {
     let (q, _) = question(state, id).await?;
-    if up && !onramp_core::access::may_vote(&user.actor, q.author_id) {
-        return Err(WebError::Forbidden(
+    if up && !onramp_core::access::may_vote(user, q.author_id) {
+        return Err(Error::Forbidden(
             "You asked this question; votes are for other people's questions.".into(),
         ));
     }
-    Ok(state.store.vote(id, user.actor.person_id, up).await?)
+    Ok(state.store.vote(id, user.person_id, up).await?)
 }
 
-pub async fn question(state: &AppState, id: i64) -> Result<(Question, OfficeHours), WebError> {
-    let q = state.store.question(id).await?.ok_or(WebError::NotFound)?;
+pub async fn question(state: &App, id: i64) -> Result<(Question, OfficeHours), Error> {
+    let q = state.store.question(id).await?.ok_or(Error::NotFound)?;
     let series = series_of(state, q.series_id).await?;
     Ok((q, series))
 }
 
 /// Answers (or closes as a duplicate) and puts the answer in search.
 pub async fn answer(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     text: &str,
     links: &str,
     duplicate_of: Option<i64>,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     let (q, series) = question(state, id).await?;
     if !may_answer(user, &series) {
-        return Err(WebError::Forbidden(
+        return Err(Error::Forbidden(
             "only the host and the Enablement team answer questions".into(),
         ));
     }
@@ -319,7 +297,7 @@ pub async fn answer(
         .collect();
     for l in &links {
         if !(l.starts_with('/') || l.starts_with("https://") || l.starts_with("http://")) {
-            return Err(WebError::bad(
+            return Err(Error::bad(
                 "links",
                 format!("`{l}` is not a handbook path (/handbook/…) or an http(s) link"),
             ));
@@ -336,31 +314,27 @@ pub async fn answer(
     .or(Some(q.session_start));
     let (before, after) = state
         .store
-        .answer_question(
-            user.actor.person_id,
-            id,
-            text,
-            &links,
-            session,
-            duplicate_of,
-        )
+        .answer_question(user.person_id, id, text, &links, session, duplicate_of)
         .await?;
     onramp_handbook::index_answer(&state.store, &state.handbook.index, id, before, after)
         .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+        .map_err(|e| Error::Internal(e.to_string()))?;
     Ok(())
 }
 
 /// The personal feed: the person's tasks, office hours, and meetings.
+/// `public_url` (the address people reach Onramp at, may be empty) starts
+/// the links in the events.
 pub async fn personal_feed(
     store: &onramp_store::Store,
     catalogue: &onramp_core::meeting::MeetingCatalogue,
+    public_url: &str,
     person: i64,
     office_hours_only: bool,
-) -> Result<String, WebError> {
+) -> Result<String, Error> {
     let now = Utc::now();
     let mut items = Vec::new();
-    let base = std::env::var("ONRAMP_PUBLIC_URL").unwrap_or_default();
+    let base = public_url;
     for series in store.office_hours_list().await? {
         items.push(FeedItem::Timed {
             uid: format!("office-hours-{}@onramp", series.id),
@@ -387,7 +361,7 @@ pub async fn personal_feed(
         for summary in onboardings {
             let (o, _) = store.onboarding_with_person(summary.id).await?;
             let o = &o;
-            let parties = crate::service::parties_of(o);
+            let parties = crate::onboarding::parties_of(o);
             let roles = parties.roles_of(person);
             for t in store.task_lines(o.id).await? {
                 let owner: Option<Role> = t.owner_role.parse().ok();
@@ -443,7 +417,7 @@ pub async fn personal_feed(
     } else {
         "Onramp"
     };
-    onramp_core::calendar::feed(name, &items, now).map_err(WebError::Internal)
+    onramp_core::calendar::feed(name, &items, now).map_err(Error::Internal)
 }
 
 /// Upcoming webinars, and the expiry dates of the person's certifications
@@ -453,7 +427,7 @@ async fn learning_items(
     person: i64,
     now: DateTime<Utc>,
     items: &mut Vec<FeedItem>,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
     let (webinars, records) = tokio::try_join!(
         store.webinars(now - Duration::days(30), now + Duration::days(365), 200),
         store.certification_records(person)
@@ -503,13 +477,9 @@ async fn learning_items(
 }
 
 /// A single session as an .ics file ("Add to calendar").
-pub async fn session_ics(
-    state: &AppState,
-    series_id: i64,
-    start_ts: i64,
-) -> Result<String, WebError> {
+pub async fn session_ics(state: &App, series_id: i64, start_ts: i64) -> Result<String, Error> {
     let series = series_of(state, series_id).await?;
-    let start = DateTime::<Utc>::from_timestamp(start_ts, 0).ok_or(WebError::NotFound)?;
+    let start = DateTime::<Utc>::from_timestamp(start_ts, 0).ok_or(Error::NotFound)?;
     let sessions = series
         .recurrence()
         .occurrences(
@@ -517,14 +487,11 @@ pub async fn session_ics(
             start + Duration::seconds(1),
             2,
         )
-        .map_err(WebError::Internal)?;
+        .map_err(Error::Internal)?;
     if !sessions.contains(&start) {
-        return Err(WebError::NotFound);
+        return Err(Error::NotFound);
     }
-    let local = series
-        .recurrence()
-        .local(start)
-        .map_err(WebError::Internal)?;
+    let local = series.recurrence().local(start).map_err(Error::Internal)?;
     let item = FeedItem::Timed {
         uid: format!("office-hours-{}-{}@onramp", series.id, start.timestamp()),
         summary: series.title.clone(),
@@ -537,5 +504,5 @@ pub async fn session_ics(
         },
         recurring: false,
     };
-    onramp_core::calendar::feed(&series.title, &[item], Utc::now()).map_err(WebError::Internal)
+    onramp_core::calendar::feed(&series.title, &[item], Utc::now()).map_err(Error::Internal)
 }

@@ -1,9 +1,8 @@
 //! Buddy suggestions and assignment, the meeting log and feedback: shared by
 //! the pages and the JSON API.
 
-use crate::auth::CurrentUser;
-use crate::service::{self, Loaded};
-use crate::{AppState, WebError};
+use crate::onboarding::{self, Loaded};
+use crate::{Actor, App, Error};
 use chrono::NaiveDate;
 use onramp_core::access::{OnboardingAction, may};
 use onramp_core::buddy::{NewHire, Suggestions, suggest};
@@ -16,7 +15,7 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Ranked buddy candidates for an onboarding's new hire.
-pub async fn suggestions(state: &AppState, loaded: &Loaded) -> Result<Suggestions, WebError> {
+pub async fn suggestions(state: &App, loaded: &Loaded) -> Result<Suggestions, Error> {
     let colleagues = state.store.buddy_colleagues(loaded.person.id).await?;
     Ok(suggest(
         &state.buddy_rules,
@@ -35,45 +34,45 @@ pub async fn suggestions(state: &AppState, loaded: &Loaded) -> Result<Suggestion
 
 /// Assigns (or, with no email, ends) the buddy or backup buddy.
 pub async fn assign(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     email: Option<&str>,
     backup: bool,
     note: &str,
-) -> Result<(), WebError> {
-    service::load(state, user, id, OnboardingAction::AssignBuddy).await?;
+) -> Result<(), Error> {
+    onboarding::load(state, user, id, OnboardingAction::AssignBuddy).await?;
     let buddy = match email.map(str::trim).filter(|e| !e.is_empty()) {
         Some(e) => Some(person_by_email(state, "buddy", e).await?),
         None => None,
     };
     state
         .store
-        .assign_buddy(Some(user.actor.person_id), id, buddy, backup, note.trim())
+        .assign_buddy(Some(user.person_id), id, buddy, backup, note.trim())
         .await?;
     Ok(())
 }
 
-async fn person_by_email(state: &AppState, field: &str, email: &str) -> Result<i64, WebError> {
+async fn person_by_email(state: &App, field: &str, email: &str) -> Result<i64, Error> {
     state
         .store
         .person_by_email(email.trim())
         .await?
         .map(|p| p.id)
-        .ok_or_else(|| WebError::BadRequest {
+        .ok_or_else(|| Error::Invalid {
             field: field.into(),
             message: format!("no person has the email {email}"),
         })
 }
 
 /// A length in whole minutes, from 1 to 600 (ten hours).
-pub fn minutes(field: &str, text: &str) -> Result<i32, WebError> {
+pub fn minutes(field: &str, text: &str) -> Result<i32, Error> {
     text.trim()
         .parse::<i32>()
         .ok()
         .filter(|m| (1..=600).contains(m))
         .ok_or_else(|| {
-            WebError::bad(
+            Error::bad(
                 field,
                 format!("must be a whole number of minutes from 1 to 600 (got `{text}`)"),
             )
@@ -106,17 +105,17 @@ pub struct MeetingInput {
 
 /// Checks and records a meeting; returns it and the tasks it completed.
 pub async fn add_meeting(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     input: &MeetingInput,
-) -> Result<(Meeting, Vec<String>), WebError> {
-    let loaded = service::load(state, user, id, OnboardingAction::LogMeeting).await?;
+) -> Result<(Meeting, Vec<String>), Error> {
+    let loaded = onboarding::load(state, user, id, OnboardingAction::LogMeeting).await?;
     let role = Role::parse(input.role.trim())
-        .ok_or_else(|| WebError::bad("role", "must be `shadowed` or `led`"))?;
-    let held_on = crate::pages::onboarding::parse_date("held_on", &input.held_on)?;
+        .ok_or_else(|| Error::bad("role", "must be `shadowed` or `led`"))?;
+    let held_on = crate::onboarding::parse_date("held_on", &input.held_on)?;
     if held_on > onramp_core::onboarding::today_in(&loaded.person.time_zone, chrono::Utc::now()) {
-        return Err(WebError::bad(
+        return Err(Error::bad(
             "held_on",
             "is in the future; record meetings once they took place",
         ));
@@ -128,7 +127,7 @@ pub async fn add_meeting(
         .is_none()
     {
         let known: Vec<&str> = state.meetings.types.iter().map(|t| t.id.as_str()).collect();
-        return Err(WebError::bad(
+        return Err(Error::bad(
             "meeting_type",
             format!(
                 "unknown type `{}` (known: {})",
@@ -147,7 +146,7 @@ pub async fn add_meeting(
     ) {
         (Role::Shadowed, Some(e)) => Some(person_by_email(state, "lead_email", e).await?),
         (Role::Shadowed, None) => {
-            return Err(WebError::bad(
+            return Err(Error::bad(
                 "lead_email",
                 "say who led the meeting you shadowed",
             ));
@@ -171,7 +170,7 @@ pub async fn add_meeting(
         ("learnings", &input.learnings, 10_000),
     ] {
         if text.chars().count() > max {
-            return Err(WebError::bad(
+            return Err(Error::bad(
                 field,
                 format!("is longer than {max} characters"),
             ));
@@ -180,7 +179,7 @@ pub async fn add_meeting(
     Ok(state
         .store
         .add_meeting(
-            Some(user.actor.person_id),
+            Some(user.person_id),
             id,
             &NewMeeting {
                 role,
@@ -211,22 +210,22 @@ pub struct FeedbackInput {
 
 /// Records feedback on a led meeting of onboarding `id`.
 pub async fn give_feedback(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     meeting_id: i64,
     input: &FeedbackInput,
-) -> Result<Feedback, WebError> {
-    let loaded = service::load(state, user, id, OnboardingAction::Read).await?;
+) -> Result<Feedback, Error> {
+    let loaded = onboarding::load(state, user, id, OnboardingAction::Read).await?;
     let meeting = state
         .store
         .meeting(meeting_id)
         .await?
         .filter(|m| m.onboarding_id == id)
-        .ok_or(WebError::NotFound)?;
-    let is_observer = meeting.observer_id == Some(user.actor.person_id);
-    if !is_observer && !may(&user.actor, &loaded.parties, OnboardingAction::GiveFeedback) {
-        return Err(WebError::Forbidden(
+        .ok_or(Error::NotFound)?;
+    let is_observer = meeting.observer_id == Some(user.person_id);
+    if !is_observer && !may(user, &loaded.parties, OnboardingAction::GiveFeedback) {
+        return Err(Error::Forbidden(
             "only the meeting's observer, the buddy or the manager give feedback".into(),
         ));
     }
@@ -236,7 +235,7 @@ pub async fn give_feedback(
             continue;
         }
         if state.meetings.skill(skill).is_none() {
-            return Err(WebError::bad("ratings", format!("unknown skill `{skill}`")));
+            return Err(Error::bad("ratings", format!("unknown skill `{skill}`")));
         }
         let r = value
             .trim()
@@ -244,7 +243,7 @@ pub async fn give_feedback(
             .ok()
             .filter(|r| (1..=5).contains(r))
             .ok_or_else(|| {
-                WebError::bad(
+                Error::bad(
                     "ratings",
                     format!("`{skill}` must be from 1 to 5 (got `{value}`)"),
                 )
@@ -254,7 +253,7 @@ pub async fn give_feedback(
     Ok(state
         .store
         .record_feedback(
-            user.actor.person_id,
+            user.person_id,
             meeting_id,
             &NewFeedback {
                 went_well: input.went_well.clone(),
@@ -302,13 +301,9 @@ pub struct MeetingLog {
 /// How many of the first led customer meetings the buddy is expected at.
 pub const OBSERVED_MEETINGS: u32 = 10;
 
-pub async fn log(
-    state: &AppState,
-    user: &CurrentUser,
-    loaded: &Loaded,
-) -> Result<MeetingLog, WebError> {
+pub async fn log(state: &App, user: &Actor, loaded: &Loaded) -> Result<MeetingLog, Error> {
     let meetings = state.store.meetings_of(loaded.onboarding.id).await?;
-    let feedback_visible = may(&user.actor, &loaded.parties, OnboardingAction::ReadFeedback);
+    let feedback_visible = may(user, &loaded.parties, OnboardingAction::ReadFeedback);
     let mut feedback: BTreeMap<i64, Feedback> = if feedback_visible {
         state
             .store
@@ -394,7 +389,7 @@ fn pace(loaded: &Loaded, shadowed: &[Meeting]) -> (Vec<QuotaWeek>, Option<String
 }
 
 /// Only the shortfall, without reading anything when the program sets no pace.
-pub async fn shortfall(state: &AppState, loaded: &Loaded) -> Result<Option<String>, WebError> {
+pub async fn shortfall(state: &App, loaded: &Loaded) -> Result<Option<String>, Error> {
     if loaded.version.definition.shadowing.is_none() {
         return Ok(None);
     }
@@ -409,7 +404,7 @@ pub async fn shortfall(state: &AppState, loaded: &Loaded) -> Result<Option<Strin
 }
 
 /// The buddy and backup assignments, oldest first.
-pub async fn history(state: &AppState, id: i64) -> Result<Vec<BuddyAssignment>, WebError> {
+pub async fn history(state: &App, id: i64) -> Result<Vec<BuddyAssignment>, Error> {
     Ok(state.store.buddy_history(id).await?)
 }
 

@@ -1,9 +1,11 @@
 //! Handbook search and page views, shared by the pages and the JSON API.
 
-use crate::{AppState, WebError};
+use crate::{App, Error};
 use onramp_handbook::{Hit, QueryError, SearchIndex, links, page, render};
 use onramp_store::{HandbookPage, HandbookUrls};
+use serde::Serialize;
 use std::sync::{Arc, Mutex};
+use utoipa::ToSchema;
 
 /// Where page views live: `/docs/handbook/customer-success/` shows the page
 /// whose site path is `/handbook/customer-success/`.
@@ -27,7 +29,7 @@ impl Handbook {
     }
 
     /// Every URL and alias of the current import (read once per generation).
-    async fn urls(&self, state: &AppState, generation: i64) -> Result<Arc<HandbookUrls>, WebError> {
+    async fn urls(&self, state: &App, generation: i64) -> Result<Arc<HandbookUrls>, Error> {
         if let Ok(guard) = self.urls.lock()
             && let Some((g, urls)) = guard.as_ref()
             && *g == generation
@@ -43,7 +45,7 @@ impl Handbook {
 }
 
 /// The imported handbook's URLs, or `None` when no handbook is imported.
-pub async fn current_urls(state: &AppState) -> Result<Option<Arc<HandbookUrls>>, WebError> {
+pub async fn current_urls(state: &App) -> Result<Option<Arc<HandbookUrls>>, Error> {
     let Some(handbook_state) = state.store.handbook_state().await? else {
         return Ok(None);
     };
@@ -69,7 +71,7 @@ impl SearchRequest {
         limit: Option<&str>,
         page: Option<&str>,
         offset: Option<&str>,
-    ) -> Result<SearchRequest, WebError> {
+    ) -> Result<SearchRequest, Error> {
         let number =
             |field: &str, value: Option<&str>, min: usize, max: usize, default: usize| match value
                 .map(str::trim)
@@ -79,7 +81,7 @@ impl SearchRequest {
                     .parse::<usize>()
                     .ok()
                     .filter(|n| (min..=max).contains(n))
-                    .ok_or_else(|| WebError::BadRequest {
+                    .ok_or_else(|| Error::Invalid {
                         field: field.into(),
                         message: format!("must be a whole number from {min} to {max} (got `{v}`)"),
                     }),
@@ -101,18 +103,18 @@ impl SearchRequest {
     }
 }
 
-fn query_error(e: onramp_handbook::Error) -> WebError {
+fn query_error(e: onramp_handbook::Error) -> Error {
     match e {
-        onramp_handbook::Error::Query(q) => WebError::BadRequest {
+        onramp_handbook::Error::Query(q) => Error::Invalid {
             field: "q".into(),
             message: q.to_string(),
         },
-        other => WebError::Internal(other.to_string()),
+        other => Error::Internal(other.to_string()),
     }
 }
 
 /// Runs a search; an empty query is an error the caller may treat as "no search yet".
-pub fn search(state: &AppState, request: &SearchRequest) -> Result<Vec<Hit>, WebError> {
+pub fn search(state: &App, request: &SearchRequest) -> Result<Vec<Hit>, Error> {
     state
         .handbook
         .index
@@ -146,7 +148,7 @@ pub enum Lookup {
 }
 
 /// The page at a site path (`/handbook/x/`), rendered with its links resolved.
-pub async fn page_at(state: &AppState, path: &str) -> Result<Lookup, WebError> {
+pub async fn page_at(state: &App, path: &str) -> Result<Lookup, Error> {
     let url = page::normalize_site_path(path);
     let Some(stored) = state.store.handbook_page_by_url(&url).await? else {
         return Ok(Lookup::Missing);
@@ -178,4 +180,51 @@ pub async fn page_at(state: &AppState, path: &str) -> Result<Lookup, WebError> {
         broken_links: rendered.broken_links,
         original_url,
     })))
+}
+
+/// One search result as pages and the API show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResult {
+    /// Path of the source file relative to the imported root.
+    pub path: String,
+    pub title: String,
+    /// The page's site path, e.g. `/handbook/customer-success/csm/`.
+    pub url: String,
+    /// Where Onramp shows it.
+    pub view_url: String,
+    pub section: String,
+    /// Plain-text snippet.
+    pub snippet: String,
+    /// The snippet with matched words in `<b>`; everything else escaped.
+    pub snippet_html: String,
+    /// `page` or `answer` (an answered office-hours question).
+    pub kind: String,
+    /// For answers, the session date.
+    pub date: Option<String>,
+    pub score: f32,
+}
+
+impl From<onramp_handbook::Hit> for SearchResult {
+    fn from(h: onramp_handbook::Hit) -> Self {
+        let kind = match h.kind {
+            onramp_handbook::DocKind::Page => "page",
+            onramp_handbook::DocKind::Answer => "answer",
+        };
+        let view_url = match h.kind {
+            onramp_handbook::DocKind::Page => format!("{}{}", PAGE_ROUTE, h.url),
+            onramp_handbook::DocKind::Answer => h.url.clone(),
+        };
+        SearchResult {
+            path: h.path,
+            title: h.title,
+            url: h.url,
+            view_url,
+            section: h.section,
+            snippet: h.snippet,
+            snippet_html: h.snippet_html,
+            kind: kind.to_string(),
+            date: h.date,
+            score: h.score,
+        }
+    }
 }

@@ -1,8 +1,7 @@
 //! Webinars (added by the Enablement team, attended or watched by anyone
 //! signed in) and the content freshness report, shared by pages and the API.
 
-use crate::auth::CurrentUser;
-use crate::{AppState, WebError};
+use crate::{Actor, App, Error};
 use chrono::{Duration, Utc};
 use onramp_core::access::{may_manage_webinars, may_review_content};
 use onramp_core::calendar::{from_local, in_zone, parse_local};
@@ -37,15 +36,15 @@ pub struct WebinarList {
 /// How far back past webinars are listed.
 const PAST_DAYS: i64 = 365;
 
-pub async fn list(state: &AppState, user: &CurrentUser) -> Result<WebinarList, WebError> {
+pub async fn list(state: &App, user: &Actor) -> Result<WebinarList, Error> {
     let now = Utc::now();
-    let zone = state.store.person(user.actor.person_id).await?.time_zone;
+    let zone = state.store.person(user.person_id).await?.time_zone;
     let (upcoming, past, mine) = tokio::try_join!(
         state.store.webinars(now, now + Duration::days(365), 100),
         state
             .store
             .webinars(now - Duration::days(PAST_DAYS), now, 200),
-        state.store.attendance_of(user.actor.person_id)
+        state.store.attendance_of(user.person_id)
     )?;
     let view = |w: Webinar, mine: &BTreeMap<i64, String>| WebinarView {
         local_start: in_zone(w.starts_at, &zone),
@@ -56,7 +55,7 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> Result<WebinarList, W
     Ok(WebinarList {
         upcoming: upcoming.into_iter().map(|w| view(w, &mine)).collect(),
         past: past.into_iter().rev().map(|w| view(w, &mine)).collect(),
-        can_manage: may_manage_webinars(&user.actor),
+        can_manage: may_manage_webinars(user),
     })
 }
 
@@ -76,21 +75,17 @@ pub struct WebinarInput {
     pub registration_url: Option<String>,
 }
 
-fn manage(user: &CurrentUser) -> Result<(), WebError> {
-    if may_manage_webinars(&user.actor) {
+fn manage(user: &Actor) -> Result<(), Error> {
+    if may_manage_webinars(user) {
         Ok(())
     } else {
-        Err(WebError::Forbidden(
+        Err(Error::Forbidden(
             "only the Enablement team adds and changes webinars".into(),
         ))
     }
 }
 
-pub async fn add(
-    state: &AppState,
-    user: &CurrentUser,
-    input: &WebinarInput,
-) -> Result<Webinar, WebError> {
+pub async fn add(state: &App, user: &Actor, input: &WebinarInput) -> Result<Webinar, Error> {
     manage(user)?;
     let zone = input
         .time_zone
@@ -99,19 +94,19 @@ pub async fn add(
         .filter(|z| !z.is_empty())
         .unwrap_or("UTC");
     let local = parse_local("starts_at", &input.starts_at)
-        .map_err(|m| WebError::bad("starts_at", m.trim_start_matches("starts_at: ").to_string()))?;
+        .map_err(|m| Error::bad("starts_at", m.trim_start_matches("starts_at: ").to_string()))?;
     let starts_at = from_local(local, zone).map_err(|m| match m.strip_prefix("time_zone: ") {
-        Some(rest) => WebError::bad("time_zone", rest),
-        None => WebError::bad("starts_at", m),
+        Some(rest) => Error::bad("time_zone", rest),
+        None => Error::bad("starts_at", m),
     })?;
-    let duration_minutes = crate::meetings::minutes("duration_minutes", &input.duration_minutes)?;
+    let duration_minutes = crate::buddy::minutes("duration_minutes", &input.duration_minutes)?;
     if input.title.trim().len() > 200 {
-        return Err(WebError::bad("title", "is longer than 200 characters"));
+        return Err(Error::bad("title", "is longer than 200 characters"));
     }
     Ok(state
         .store
         .add_webinar(
-            Some(user.actor.person_id),
+            Some(user.person_id),
             &NewWebinar {
                 title: input.title.clone(),
                 starts_at,
@@ -128,72 +123,64 @@ pub async fn add(
 
 /// Sets (or with an empty link removes) the recording of a past webinar.
 pub async fn set_recording(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     id: i64,
     recording_url: Option<&str>,
-) -> Result<Webinar, WebError> {
+) -> Result<Webinar, Error> {
     manage(user)?;
     let w = state.store.webinar(id).await?;
     let link = crate::learning::optional_url("recording_url", recording_url)?;
     if link.is_some() && w.starts_at > Utc::now() {
-        return Err(WebError::bad(
+        return Err(Error::bad(
             "recording_url",
             "the webinar has not taken place yet",
         ));
     }
     Ok(state
         .store
-        .set_webinar_recording(Some(user.actor.person_id), id, link.as_deref())
+        .set_webinar_recording(Some(user.person_id), id, link.as_deref())
         .await?)
 }
 
 /// "I attended" (once it started), "I watched the recording" (once there is
 /// one), or `none` to take it back.
-pub async fn attend(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    how: &str,
-) -> Result<(), WebError> {
+pub async fn attend(state: &App, user: &Actor, id: i64, how: &str) -> Result<(), Error> {
     let w = state.store.webinar(id).await?;
     let how = match how.trim() {
         "attended" if w.starts_at > Utc::now() => {
-            return Err(WebError::bad("how", "the webinar has not started yet"));
+            return Err(Error::bad("how", "the webinar has not started yet"));
         }
         "watched" if w.recording_url.is_none() => {
-            return Err(WebError::bad("how", "the webinar has no recording yet"));
+            return Err(Error::bad("how", "the webinar has no recording yet"));
         }
         "attended" => Some("attended"),
         "watched" => Some("watched"),
         "none" | "" => None,
         other => {
-            return Err(WebError::bad(
+            return Err(Error::bad(
                 "how",
                 format!("must be attended, watched or none (got `{other}`)"),
             ));
         }
     };
-    state
-        .store
-        .set_attendance(user.actor.person_id, id, how)
-        .await?;
+    state.store.set_attendance(user.person_id, id, how).await?;
     Ok(())
 }
 
 /// The content freshness report over the built-in catalogues and the
 /// imported programs, checked against the imported handbook.
 pub async fn freshness(
-    state: &AppState,
-    user: &CurrentUser,
+    state: &App,
+    user: &Actor,
     max_age_days: Option<i64>,
-) -> Result<freshness::Report, WebError> {
-    if !may_review_content(&user.actor) {
-        return Err(WebError::NotFound);
+) -> Result<freshness::Report, Error> {
+    if !may_review_content(user) {
+        return Err(Error::NotFound);
     }
     let max_age = max_age_days.unwrap_or(freshness::DEFAULT_MAX_AGE_DAYS);
     if !(0..=3650).contains(&max_age) {
-        return Err(WebError::bad("max_age_days", "must be from 0 to 3650"));
+        return Err(Error::bad("max_age_days", "must be from 0 to 3650"));
     }
     let programs: Vec<(String, onramp_core::program::Program)> = state
         .store

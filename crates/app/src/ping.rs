@@ -1,8 +1,8 @@
 //! Service Ping in the web app: uploads kept per instance, reports with
 //! trends, the key explorer, and practice exercises on sample payloads.
 
-use crate::{AppState, WebError};
-use axum::body::Bytes;
+use crate::{App, Error};
+use bytes::Bytes;
 use onramp_ping::analysis::{Analysis, Band};
 use onramp_ping::{Dictionary, Payload, analyze, compare, report};
 use onramp_store::PingUpload;
@@ -18,8 +18,8 @@ pub fn instance_key(uuid: &str) -> String {
     onramp_core::sha256_hex(format!("onramp-instance:{uuid}").as_bytes())[..16].to_string()
 }
 
-fn bad(message: impl Into<String>) -> WebError {
-    WebError::BadRequest {
+fn bad(message: impl Into<String>) -> Error {
+    Error::Invalid {
         field: "payload".into(),
         message: message.into(),
     }
@@ -29,9 +29,9 @@ fn bad(message: impl Into<String>) -> WebError {
 /// the blocking pool, within one of the server's analysis slots
 /// ([`crate::limits`]); a request that cannot get one in time gets 503.
 async fn bounded<T: Send + 'static>(
-    state: &AppState,
+    state: &App,
     work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, WebError> {
+) -> Result<T, Error> {
     let permit = crate::limits::slot(&state.limits).await?;
     let out = blocking(work).await;
     drop(permit);
@@ -42,19 +42,19 @@ async fn bounded<T: Send + 'static>(
 /// before its body was read).
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, WebError> {
+) -> Result<T, Error> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| WebError::Internal(e.to_string()))
+        .map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// Checks and stores an uploaded payload; returns it with the payload read.
 pub async fn upload(
-    state: &AppState,
+    state: &App,
     actor: i64,
     file_name: &str,
     bytes: Bytes,
-) -> Result<(PingUpload, Payload), WebError> {
+) -> Result<(PingUpload, Payload), Error> {
     if bytes.is_empty() {
         return Err(bad("the file is empty"));
     }
@@ -115,15 +115,8 @@ pub fn analyze_upload(upload: &PingUpload, payload: &Payload) -> Analysis {
 }
 
 /// A stored payload's analysis (personal data masked).
-pub async fn analysis(
-    state: &AppState,
-    id: i64,
-) -> Result<(PingUpload, Payload, Analysis), WebError> {
-    let (upload, body) = state
-        .store
-        .ping_payload(id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+pub async fn analysis(state: &App, id: i64) -> Result<(PingUpload, Payload, Analysis), Error> {
+    let (upload, body) = state.store.ping_payload(id).await?.ok_or(Error::NotFound)?;
     let name = analysis_name(&upload);
     let (payload, a) = bounded(state, move || {
         Payload::parse(body.as_bytes(), &DICTIONARY).map(|payload| {
@@ -132,7 +125,7 @@ pub async fn analysis(
         })
     })
     .await?
-    .map_err(|e| WebError::Internal(e.to_string()))?;
+    .map_err(|e| Error::Internal(e.to_string()))?;
     Ok((upload, payload, a))
 }
 
@@ -191,7 +184,7 @@ pub fn explore(p: &Payload, q: &str, page: usize) -> (Vec<KeyRow>, usize) {
 
 /// The history of an instance: analyses oldest first, comparisons, and a trend chart.
 pub async fn history(
-    state: &AppState,
+    state: &App,
     key: &str,
 ) -> Result<
     (
@@ -199,11 +192,11 @@ pub async fn history(
         Vec<compare::Comparison>,
         String,
     ),
-    WebError,
+    Error,
 > {
     let uploads = state.store.ping_history(key).await?;
     if uploads.is_empty() {
-        return Err(WebError::NotFound);
+        return Err(Error::NotFound);
     }
     let mut loaded = Vec::new();
     for u in uploads {
@@ -295,13 +288,13 @@ pub const CI_CHOICES: [&str; 4] = [
 ];
 
 /// One sample's analysis.
-pub fn sample(name: &str) -> Result<Analysis, WebError> {
+pub fn sample(name: &str) -> Result<Analysis, Error> {
     let (_, text) = SAMPLES
         .iter()
         .find(|(n, _)| *n == name)
-        .ok_or(WebError::NotFound)?;
-    let p = Payload::parse(text.as_bytes(), &DICTIONARY)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+        .ok_or(Error::NotFound)?;
+    let p =
+        Payload::parse(text.as_bytes(), &DICTIONARY).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(analyze(name, &p, &DICTIONARY, false))
 }
 

@@ -1,0 +1,60 @@
+//! Onramp's application layer: the use cases, one module per capability.
+//!
+//! Each use case takes plain domain inputs and the acting person
+//! ([`Actor`]), checks permission through `onramp_core::access`, calls the
+//! store, and returns domain values or one [`Error`]. The web server (pages
+//! and JSON API) and the command line call only this layer; neither knows
+//! how the other presents a result. See ARCHITECTURE.md.
+
+pub mod audit;
+pub mod buddy;
+mod error;
+pub mod handbook;
+pub mod learning;
+pub mod limits;
+pub mod markdown;
+pub mod office_hours;
+pub mod onboarding;
+pub mod ping;
+pub mod program;
+pub mod webinar;
+
+pub use error::{Error, Result};
+pub use limits::Limits;
+pub use onramp_core::access::Actor;
+
+use onramp_store::Store;
+use std::sync::Arc;
+
+/// What every use case can reach: the store, the handbook's search index,
+/// the shipped catalogues and rules, and the limits on heavy work. Built
+/// once by the binary from its configuration and shared (cheap to clone).
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    /// The search index and handbook page cache.
+    pub handbook: Arc<handbook::Handbook>,
+    /// How buddies are suggested.
+    pub buddy_rules: Arc<onramp_core::buddy::BuddyRules>,
+    /// Meeting types and feedback skills.
+    pub meetings: Arc<onramp_core::meeting::MeetingCatalogue>,
+    /// Upload sizes, attachment quotas and how much heavy work runs at once.
+    pub limits: Arc<Limits>,
+    /// The address people reach Onramp at (links in calendar feeds); empty
+    /// when not configured.
+    pub public_url: String,
+}
+
+impl App {
+    /// An application with the shipped rules and default limits.
+    pub fn new(store: Store, index: Arc<onramp_handbook::SearchIndex>) -> App {
+        App {
+            store,
+            handbook: Arc::new(handbook::Handbook::new(index)),
+            buddy_rules: Arc::new(onramp_core::buddy::BuddyRules::default()),
+            meetings: Arc::new(onramp_core::meeting::MeetingCatalogue::shipped()),
+            limits: Arc::new(Limits::default()),
+            public_url: String::new(),
+        }
+    }
+}

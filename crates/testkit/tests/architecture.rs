@@ -1,0 +1,295 @@
+//! The invariants of ARCHITECTURE.md, checked on every test run: which
+//! crate may depend on which, pages and API never import each other, the
+//! CLI uses the web crate only to start the server, no library reads the
+//! environment, no SQL outside the store, and no source file over the size
+//! limit without an entry (and a reason) in the allow-list below.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Lines a source file may have before it must be split.
+const MAX_LINES: usize = 600;
+
+/// Files allowed over [`MAX_LINES`], each with why (and what would split it).
+const LONG_FILES: &[(&str, &str)] = &[
+    (
+        "crates/handbook/src/index.rs",
+        "the search index: schema, ranking and cache share private state; split ranking out next",
+    ),
+    (
+        "crates/core/src/catalogue.rs",
+        "the built-in content pack's types and their validation; split per catalogue next",
+    ),
+    (
+        "crates/core/src/program.rs",
+        "program parsing and its diagnostics; split the validation out next",
+    ),
+    (
+        "crates/core/src/gitlab.rs",
+        "GitLab checklist import; its long parse function is to be split next",
+    ),
+    (
+        "crates/store/src/learning.rs",
+        "pathway, certification, channel, reading and access SQL; split per record next",
+    ),
+    (
+        "crates/store/src/engine.rs",
+        "the SQL dialect layer both backends share; one module on purpose",
+    ),
+    (
+        "crates/ping/src/analysis.rs",
+        "the Service Ping analysis rules; split per signal next",
+    ),
+    (
+        "crates/ping/src/payload.rs",
+        "the payload reader and its number handling; split next",
+    ),
+    (
+        "crates/ping/src/dictionary.rs",
+        "the metric dictionary reader; split next",
+    ),
+    (
+        "crates/store/src/accounts.rs",
+        "accounts, sessions, tokens and throttles; split sessions out next",
+    ),
+    (
+        "crates/store/src/onboardings.rs",
+        "onboarding and task SQL; split tasks out next",
+    ),
+];
+
+/// Which workspace crates each crate may depend on (normal dependencies).
+const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
+    ("core", &[]),
+    ("store", &["onramp-core"]),
+    // The handbook importer still writes pages to the store; moving the
+    // import into the application layer removes this edge.
+    ("handbook", &["onramp-core", "onramp-store"]),
+    ("ping", &["onramp-core"]),
+    (
+        "app",
+        &[
+            "onramp-core",
+            "onramp-store",
+            "onramp-handbook",
+            "onramp-ping",
+        ],
+    ),
+    (
+        "web",
+        &[
+            "onramp-app",
+            "onramp-core",
+            "onramp-store",
+            "onramp-handbook",
+            "onramp-ping",
+        ],
+    ),
+    (
+        "cli",
+        &[
+            "onramp-app",
+            "onramp-web",
+            "onramp-core",
+            "onramp-store",
+            "onramp-handbook",
+            "onramp-ping",
+        ],
+    ),
+    ("testkit", &[]),
+];
+
+/// CLI files that may name the web crate: starting the server and its settings.
+const CLI_MAY_USE_WEB: &[&str] = &["crates/cli/src/serve.rs", "crates/cli/src/config.rs"];
+
+fn root() -> PathBuf {
+    onramp_testkit::repo_root()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Source files of a crate's library or binary (`src/`), relative to the root.
+fn sources(krate: &str) -> Vec<(String, String)> {
+    let root = root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates").join(krate).join("src"), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = fs::read_to_string(&p).expect("read source");
+            let rel = p
+                .strip_prefix(&root)
+                .expect("under root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, text)
+        })
+        .collect()
+}
+
+fn crates() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root().join("crates"))
+        .expect("crates")
+        .flatten()
+        .filter(|e| e.path().join("Cargo.toml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The workspace crates named under `[dependencies]` of a manifest.
+fn workspace_dependencies(manifest: &str) -> BTreeSet<String> {
+    let mut in_dependencies = false;
+    let mut out = BTreeSet::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_dependencies = line == "[dependencies]";
+            continue;
+        }
+        if in_dependencies && line.starts_with("onramp-") {
+            let name = line
+                .split(|c: char| c == '=' || c == '.' || c.is_whitespace())
+                .next()
+                .unwrap_or_default();
+            out.insert(name.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn crates_depend_only_on_what_they_may() {
+    let mut problems = Vec::new();
+    for krate in crates() {
+        let manifest = fs::read_to_string(root().join("crates").join(&krate).join("Cargo.toml"))
+            .expect("manifest");
+        let Some((_, allowed)) = MAY_DEPEND_ON.iter().find(|(name, _)| *name == krate) else {
+            problems.push(format!(
+                "crates/{krate}: a new crate; add it to MAY_DEPEND_ON and ARCHITECTURE.md"
+            ));
+            continue;
+        };
+        for dependency in workspace_dependencies(&manifest) {
+            if !allowed.contains(&dependency.as_str()) {
+                problems.push(format!("crates/{krate} must not depend on {dependency}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn pages_and_api_never_import_each_other() {
+    let mut problems = Vec::new();
+    for (path, text) in sources("web") {
+        let forbidden = if path.starts_with("crates/web/src/pages/") {
+            "crate::api"
+        } else if path.starts_with("crates/web/src/api/") {
+            "crate::pages"
+        } else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            if line.contains(forbidden) {
+                problems.push(format!("{path}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "pages and API share through onramp_app or a neutral web module:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_cli_uses_the_web_crate_only_to_start_the_server() {
+    let problems: Vec<String> = sources("cli")
+        .into_iter()
+        .filter(|(path, text)| {
+            text.contains("onramp_web") && !CLI_MAY_USE_WEB.contains(&path.as_str())
+        })
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "use cases belong in onramp_app: {problems:?}"
+    );
+}
+
+#[test]
+fn no_library_reads_the_environment() {
+    let mut problems = Vec::new();
+    for krate in ["core", "store", "handbook", "ping", "app", "web"] {
+        for (path, text) in sources(krate) {
+            // The store's test support finds the test PostgreSQL server.
+            if path == "crates/store/src/testing.rs" {
+                continue;
+            }
+            if text.contains("env::var") {
+                problems.push(path);
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "settings come from the binary's Config: {problems:?}"
+    );
+}
+
+#[test]
+fn no_sql_outside_the_store() {
+    let mut problems = Vec::new();
+    for krate in crates().into_iter().filter(|k| k != "store") {
+        for (path, text) in sources(&krate) {
+            if text.contains("sqlx::") || text.contains("sqlx::query") {
+                problems.push(path);
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "SQL lives in crates/store: {problems:?}"
+    );
+}
+
+#[test]
+fn source_files_stay_small() {
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for krate in crates() {
+        for (path, text) in sources(&krate) {
+            let lines = text.lines().count();
+            let allowed = LONG_FILES.iter().any(|(p, _)| *p == path);
+            if allowed {
+                seen.insert(path.clone());
+            }
+            if lines > MAX_LINES && !allowed {
+                problems.push(format!("{path}: {lines} lines (limit {MAX_LINES}); split it or add it to LONG_FILES with a reason"));
+            }
+        }
+    }
+    for (path, _) in LONG_FILES {
+        if !seen.contains(*path) {
+            problems.push(format!(
+                "{path} is in LONG_FILES but no longer exists; remove the entry"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
