@@ -22,6 +22,9 @@ pub enum Error {
     /// The input is larger than the configured limit.
     #[error("{0}")]
     TooLarge(String),
+    /// Reading a handbook tree or using the search index failed.
+    #[error(transparent)]
+    Handbook(#[from] onramp_handbook::Error),
     #[error("internal error: {0}")]
     Internal(String),
 }

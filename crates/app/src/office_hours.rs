@@ -316,7 +316,7 @@ pub async fn answer(
         .store
         .answer_question(user.person_id, id, text, &links, session, duplicate_of)
         .await?;
-    onramp_handbook::index_answer(&state.store, &state.handbook.index, id, before, after)
+    crate::handbook::index_answer(&state.store, &state.handbook.index, id, before, after)
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
     Ok(())

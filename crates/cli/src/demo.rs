@@ -209,7 +209,7 @@ async fn seed_handbook(store: &Store) -> CliResult<usize> {
     std::fs::create_dir_all(&root)
         .and_then(|()| sample.extract(dir.path()))
         .map_err(|e| CliError::Failed(format!("cannot write the sample handbook: {e}")))?;
-    let report = onramp_handbook::import_dir(store, &root, "", None, &mut |_| {}).await?;
+    let report = onramp_app::handbook::import_dir(store, &root, "", None, &mut |_| {}).await?;
     Ok(report.added.len())
 }
 

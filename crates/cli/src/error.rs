@@ -34,4 +34,17 @@ impl From<onramp_store::StoreError> for CliError {
     }
 }
 
+impl From<onramp_app::Error> for CliError {
+    fn from(e: onramp_app::Error) -> Self {
+        use onramp_app::Error as E;
+        match e {
+            E::Handbook(h) => h.into(),
+            E::NotFound | E::Invalid { .. } | E::Conflict(_) | E::Forbidden(_) | E::TooLarge(_) => {
+                CliError::Usage(e.to_string())
+            }
+            E::Busy(_) | E::Internal(_) => CliError::Failed(e.to_string()),
+        }
+    }
+}
+
 pub type CliResult<T> = Result<T, CliError>;

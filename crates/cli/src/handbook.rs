@@ -37,7 +37,6 @@ impl From<HandbookError> for CliError {
             | HandbookError::NotADirectory(_)
             | HandbookError::NotAHandbook(_)
             | HandbookError::Source(_) => CliError::Usage(e.to_string()),
-            HandbookError::Store(s) => s.into(),
             other => CliError::Failed(other.to_string()),
         }
     }
@@ -54,7 +53,7 @@ pub async fn open_index(
     store: &onramp_store::Store,
 ) -> CliResult<Arc<SearchIndex>> {
     let index = Arc::new(configured_index(settings)?);
-    onramp_handbook::sync_index(store, &index).await?;
+    onramp_app::handbook::sync_index(store, &index).await?;
     Ok(index)
 }
 
@@ -117,7 +116,7 @@ async fn import(
     } else {
         None
     };
-    let mut progress = |p: onramp_handbook::Progress| {
+    let mut progress = |p: onramp_app::handbook::Progress| {
         if let Some(bar) = &bar {
             bar.set_length(p.total as u64);
             bar.set_position(p.done as u64);
@@ -125,7 +124,7 @@ async fn import(
     };
     let started = std::time::Instant::now();
     let report =
-        onramp_handbook::import_dir(store, dir, site_url, Some(&index), &mut progress).await?;
+        onramp_app::handbook::import_dir(store, dir, site_url, Some(&index), &mut progress).await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -158,7 +157,10 @@ async fn check_links(store: &onramp_store::Store, json: bool) -> CliResult<()> {
         ));
     }
     let urls = store.handbook_urls().await?;
-    let broken = links::check_links(&pages, &urls);
+    let broken = links::check_links(
+        pages.iter().map(|p| (p.path.as_str(), p.source.as_str())),
+        &urls,
+    );
     if json {
         print_json(&serde_json::json!({ "pages": pages.len(), "broken": broken }))?;
     } else {

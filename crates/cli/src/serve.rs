@@ -53,7 +53,7 @@ pub async fn run(
     );
     // Search answers from the first request: bring the index up to date
     // before announcing the address (later changes follow every second).
-    if let Err(e) = onramp_handbook::sync_index(&store, &index).await {
+    if let Err(e) = onramp_app::handbook::sync_index(&store, &index).await {
         tracing::warn!(error = %e, "search index update failed; retrying in the background");
     }
     before_serving(&url);
@@ -115,7 +115,7 @@ async fn keep_index_current(store: Store, index: Arc<onramp_handbook::SearchInde
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match onramp_handbook::sync_index(&store, &index).await {
+        match onramp_app::handbook::sync_index(&store, &index).await {
             Ok(true) => tracing::debug!(entries = index.len(), "search index brought up to date"),
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "search index update failed"),

@@ -12,6 +12,7 @@ mod checker;
 pub mod comment;
 pub mod error;
 pub mod gitlab;
+pub mod handbook;
 pub mod learning;
 pub mod meeting;
 pub mod onboarding;

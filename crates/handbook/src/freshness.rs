@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use onramp_core::catalogue::{Catalogues, Review};
+use onramp_core::handbook::HandbookUrls;
 use onramp_core::program::Program;
-use onramp_store::HandbookUrls;
 use serde::Serialize;
 use std::collections::BTreeSet;
 

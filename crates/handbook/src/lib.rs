@@ -4,17 +4,15 @@
 pub mod eval;
 pub mod freshness;
 pub mod glossary;
-pub mod import;
 pub mod index;
 pub mod links;
 pub mod page;
 pub mod render;
 pub mod source;
+pub mod tree;
 
-pub use import::{
-    ImportReport, Progress, answer_doc, import_dir, index_answer, index_doc, sync_index,
-};
 pub use index::{DocKind, Hit, IndexDoc, QueryError, SearchIndex, SearchSettings, Weights};
+pub use tree::index_doc;
 
 use std::path::{Path, PathBuf};
 
@@ -39,14 +37,12 @@ pub enum Error {
     Query(#[from] QueryError),
     #[error("search index: {0}")]
     Index(String),
-    #[error(transparent)]
-    Store(#[from] onramp_store::StoreError),
     #[error("a search index writer failed earlier in this process")]
     Poisoned,
 }
 
 impl Error {
-    pub(crate) fn io(path: &Path, source: std::io::Error) -> Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
         Error::Io {
             path: path.to_path_buf(),
             source,

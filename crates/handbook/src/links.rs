@@ -2,7 +2,7 @@
 
 use crate::page::{normalize_site_path, url_for_path};
 use crate::render::{LinkTarget, extract};
-use onramp_store::{HandbookPage, HandbookUrls};
+use onramp_core::handbook::HandbookUrls;
 
 /// A link that looks internal, as a site path and an optional `#fragment`.
 #[derive(Debug, PartialEq)]
@@ -106,14 +106,19 @@ pub struct BrokenLink {
     pub href: String,
 }
 
-/// Every internal link of these pages that points to no page.
-pub fn check_links(pages: &[HandbookPage], urls: &HandbookUrls) -> Vec<BrokenLink> {
+/// Every internal link of these pages (path, Markdown source) that points
+/// to no page.
+pub fn check_links<'a>(
+    pages: impl IntoIterator<Item = (&'a str, &'a str)>,
+    urls: &HandbookUrls,
+) -> Vec<BrokenLink> {
     let mut broken = Vec::new();
-    for page in pages {
-        let parsed = crate::page::parse(&page.path, &page.source);
+    for (path, source) in pages {
+        let page = SourcePage { path, source };
+        let parsed = crate::page::parse(page.path, page.source);
         let mut search_from = 0;
         for href in extract(&parsed.body).links {
-            let Some(link) = internal_target(&page.path, &href) else {
+            let Some(link) = internal_target(page.path, &href) else {
                 continue;
             };
             if urls.path_for(&link.url).is_some() {
@@ -127,13 +132,19 @@ pub fn check_links(pages: &[HandbookPage], urls: &HandbookUrls) -> Vec<BrokenLin
                 page.source[..at].matches('\n').count() + 1
             });
             broken.push(BrokenLink {
-                path: page.path.clone(),
+                path: page.path.to_string(),
                 line,
                 href,
             });
         }
     }
     broken
+}
+
+/// A page as its links are checked.
+struct SourcePage<'a> {
+    path: &'a str,
+    source: &'a str,
 }
 
 #[cfg(test)]

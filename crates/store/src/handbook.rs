@@ -46,18 +46,7 @@ pub struct HandbookState {
     pub imported_at: DateTime<Utc>,
 }
 
-/// The site paths that lead to pages: each page's own URL and its aliases.
-#[derive(Clone, Debug, Default)]
-pub struct HandbookUrls {
-    /// URL or alias → page path (a URL wins over an alias).
-    pub paths: HashMap<String, String>,
-}
-
-impl HandbookUrls {
-    pub fn path_for(&self, url: &str) -> Option<&str> {
-        self.paths.get(url).map(String::as_str)
-    }
-}
+pub use onramp_core::handbook::HandbookUrls;
 
 macro_rules! page_columns {
     () => {

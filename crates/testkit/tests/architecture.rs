@@ -63,9 +63,7 @@ const LONG_FILES: &[(&str, &str)] = &[
 const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("core", &[]),
     ("store", &["onramp-core"]),
-    // The handbook importer still writes pages to the store; moving the
-    // import into the application layer removes this edge.
-    ("handbook", &["onramp-core", "onramp-store"]),
+    ("handbook", &["onramp-core"]),
     ("ping", &["onramp-core"]),
     (
         "app",

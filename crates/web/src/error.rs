@@ -40,6 +40,11 @@ impl From<onramp_app::Error> for WebError {
             E::Forbidden(m) => WebError::Forbidden(m),
             E::Busy(m) => WebError::Busy(m),
             E::TooLarge(m) => WebError::TooLarge(m),
+            E::Handbook(onramp_handbook::Error::Query(q)) => WebError::BadRequest {
+                field: "q".into(),
+                message: q.to_string(),
+            },
+            E::Handbook(other) => WebError::Internal(other.to_string()),
             E::Internal(m) => WebError::Internal(m),
         }
     }

@@ -8,6 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenItem {
@@ -124,4 +126,13 @@ pub async fn audit(State(state): State<AppState>, user: CurrentUser) -> ApiResul
             })
             .collect(),
     ))
+}
+
+/// This module's endpoints, for `api::router` (documented in the OpenAPI
+/// document from their `#[utoipa::path]`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(tokens, create_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(audit))
 }

@@ -12,6 +12,8 @@ use onramp_core::access::OnboardingAction;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Ranked buddy candidates with the reasons for each score, and the
 /// colleagues not suggested with why (manager, People Connect, admin).
@@ -161,4 +163,14 @@ pub async fn feedback(
     Ok(Json(
         buddy::give_feedback(&state, &user, id, meeting_id, &input).await?,
     ))
+}
+
+/// This module's endpoints, for `api::router` (documented in the OpenAPI
+/// document from their `#[utoipa::path]`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(suggestions))
+        .routes(routes!(assign))
+        .routes(routes!(log, add))
+        .routes(routes!(feedback))
 }

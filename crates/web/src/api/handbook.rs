@@ -8,6 +8,8 @@ use axum::extract::{Query, State};
 use onramp_app::handbook::{self, SearchRequest, SearchResult};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SearchParams {
@@ -46,4 +48,10 @@ pub async fn search(
         offset: request.offset,
         results: hits.into_iter().map(SearchResult::from).collect(),
     }))
+}
+
+/// This module's endpoints, for `api::router` (documented in the OpenAPI
+/// document from their `#[utoipa::path]`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search))
 }

@@ -15,6 +15,8 @@ use onramp_core::learning::{CertificationStatus, PathwayProgress};
 use onramp_store::{AccessRequest, Webinar};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The new hire's pathway progress, certifications, channel kit, reading
 /// list and product knowledge with receipts, and access requests.
@@ -255,4 +257,23 @@ pub async fn freshness(
     Ok(Json(
         webinar::freshness(&state, &user, q.max_age_days).await?,
     ))
+}
+
+/// This module's endpoints, for `api::router` (documented in the OpenAPI
+/// document from their `#[utoipa::path]`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_learning))
+        .routes(routes!(complete_module))
+        .routes(routes!(undo_module))
+        .routes(routes!(save_certification))
+        .routes(routes!(set_channels))
+        .routes(routes!(set_read))
+        .routes(routes!(request_access))
+        .routes(routes!(open_requests))
+        .routes(routes!(move_request))
+        .routes(routes!(list_webinars, add_webinar))
+        .routes(routes!(set_recording))
+        .routes(routes!(attend))
+        .routes(routes!(freshness))
 }

@@ -8,16 +8,15 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 mod account;
 mod buddy;
-pub(crate) mod handbook;
-pub(crate) mod learning;
+mod handbook;
+mod learning;
 mod office_hours;
-mod onboardings;
+mod onboarding;
 mod ping;
-pub(crate) mod programs;
+mod program;
 
 #[derive(OpenApi)]
 #[openapi(info(
@@ -29,46 +28,14 @@ struct ApiDoc;
 /// The API's routes and their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(programs::list_programs))
-        .routes(routes!(programs::get_program))
-        .routes(routes!(onboardings::list, onboardings::create))
-        .routes(routes!(onboardings::get_one, onboardings::update))
-        .routes(routes!(onboardings::change_task))
-        .routes(routes!(onboardings::comments, onboardings::add_comment))
-        .routes(routes!(onboardings::timeline))
-        .routes(routes!(onboardings::upgrade_preview, onboardings::upgrade))
-        .routes(routes!(onboardings::notifications))
-        .routes(routes!(account::tokens, account::create_token))
-        .routes(routes!(account::revoke_token))
-        .routes(routes!(account::audit))
-        .routes(routes!(handbook::search))
-        .routes(routes!(buddy::suggestions))
-        .routes(routes!(buddy::assign))
-        .routes(routes!(buddy::log, buddy::add))
-        .routes(routes!(buddy::feedback))
-        .routes(routes!(office_hours::list))
-        .routes(routes!(office_hours::ask))
-        .routes(routes!(office_hours::get_question))
-        .routes(routes!(office_hours::vote))
-        .routes(routes!(office_hours::answer))
-        .routes(routes!(ping::list, ping::upload))
-        .routes(routes!(ping::get_one))
-        .routes(routes!(ping::keys))
-        .routes(routes!(ping::instance))
-        .routes(routes!(ping::practice))
-        .routes(routes!(learning::get_learning))
-        .routes(routes!(learning::complete_module))
-        .routes(routes!(learning::undo_module))
-        .routes(routes!(learning::save_certification))
-        .routes(routes!(learning::set_channels))
-        .routes(routes!(learning::set_read))
-        .routes(routes!(learning::request_access))
-        .routes(routes!(learning::open_requests))
-        .routes(routes!(learning::move_request))
-        .routes(routes!(learning::list_webinars, learning::add_webinar))
-        .routes(routes!(learning::set_recording))
-        .routes(routes!(learning::attend))
-        .routes(routes!(learning::freshness))
+        .merge(program::routes())
+        .merge(onboarding::routes())
+        .merge(account::routes())
+        .merge(handbook::routes())
+        .merge(buddy::routes())
+        .merge(office_hours::routes())
+        .merge(ping::routes())
+        .merge(learning::routes())
 }
 
 /// An error as the API answers it: an RFC 9457 problem document

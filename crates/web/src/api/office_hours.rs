@@ -9,6 +9,8 @@ use axum::http::StatusCode;
 use onramp_app::office_hours::{self as oh, QuestionView, SeriesView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Every office-hours series: sessions in the caller's time zone, the next
 /// session's agenda and answered questions (anonymous authors hidden).
@@ -117,4 +119,15 @@ pub async fn answer(
     .await?;
     let (q, _) = oh::question(&state, id).await?;
     Ok(Json(oh::question_view(&q, &user, &[], None)))
+}
+
+/// This module's endpoints, for `api::router` (documented in the OpenAPI
+/// document from their `#[utoipa::path]`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(ask))
+        .routes(routes!(get_question))
+        .routes(routes!(vote))
+        .routes(routes!(answer))
 }

@@ -11,6 +11,8 @@ use onramp_app::ping::{self as sp, Checked, KeyRow, PracticeAnswers};
 use onramp_store::PingUpload;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Every uploaded payload, newest first.
 #[utoipa::path(get, path = "/api/v1/ping/payloads", tag = "service-ping",
@@ -118,4 +120,15 @@ pub async fn practice(
 ) -> ApiResult<Vec<Checked>> {
     let a = sp::sample(&sample)?;
     Ok(Json(sp::check(&a, &answers)))
+}
+
+/// This module's endpoints, for `api::router` (documented in the OpenAPI
+/// document from their `#[utoipa::path]`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, upload))
+        .routes(routes!(get_one))
+        .routes(routes!(keys))
+        .routes(routes!(instance))
+        .routes(routes!(practice))
 }

@@ -4,9 +4,11 @@ use super::Nav;
 use crate::auth::{CurrentUser, VerifiedForm};
 use crate::{AppState, WebError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::Duration;
 use onramp_core::access::may_administer;
 use onramp_core::people::Role;
@@ -320,4 +322,16 @@ pub async fn revoke_token(
         .await
         .map_err(|_| WebError::NotFound)?;
     Ok(Redirect::to("/settings/tokens").into_response())
+}
+
+/// This module's pages and forms, for `pages::routes`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(users).post(add_user))
+        .route("/admin/users/{id}/roles", post(set_roles))
+        .route("/admin/users/{id}/disable", post(disable))
+        .route("/admin/users/{id}/reset", post(reset_link))
+        .route("/audit", get(audit))
+        .route("/settings/tokens", get(tokens).post(create_token))
+        .route("/settings/tokens/{id}/revoke", post(revoke_token))
 }

@@ -4,8 +4,10 @@ use super::Nav;
 use crate::auth::{CurrentUser, VerifiedForm};
 use crate::{AppState, WebError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use onramp_app::buddy::{self, FeedbackInput, MeetingInput, MeetingLog};
 use onramp_app::onboarding;
 use onramp_core::access::{OnboardingAction, may};
@@ -329,4 +331,16 @@ pub async fn give_feedback(
     };
     buddy::give_feedback(&state, &f.user, id, meeting_id, &input).await?;
     Ok(Redirect::to(&format!("/onboardings/{id}/meetings")).into_response())
+}
+
+/// This module's pages and forms, for `pages::routes`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/onboardings/{id}/buddy", get(page).post(assign))
+        .route("/onboardings/{id}/buddy/end", post(end))
+        .route("/onboardings/{id}/meetings", get(log).post(add))
+        .route(
+            "/onboardings/{id}/meetings/{meeting_id}/feedback",
+            get(feedback_form).post(give_feedback),
+        )
 }

@@ -4,9 +4,11 @@ use super::Nav;
 use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
 use onramp_app::handbook::{self, Lookup, PageView, SearchRequest, SearchResult};
 use serde::Deserialize;
 
@@ -142,4 +144,13 @@ pub async fn script() -> impl IntoResponse {
         ],
         include_str!("../../assets/search.js"),
     )
+}
+
+/// This module's pages and forms, for `pages::routes`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/search", get(search))
+        .route("/docs/{*path}", get(page))
+        .route("/docs", get(root))
+        .route("/static/search.js", get(script))
 }

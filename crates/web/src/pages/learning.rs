@@ -5,8 +5,10 @@ use super::Nav;
 use crate::auth::{CurrentUser, VerifiedForm};
 use crate::{AppState, WebError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use onramp_app::learning::{self, CertificationInput, LearningView, ModuleInput};
 use onramp_app::onboarding;
 use onramp_app::webinar::{self, WebinarInput, WebinarList};
@@ -405,4 +407,24 @@ pub async fn content(
     let r = webinar::freshness(&state, &user, q.max_age_days).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(ContentPage { nav, r }.render()?))
+}
+
+/// This module's pages and forms, for `pages::routes`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/onboardings/{id}/learning", get(page))
+        .route("/onboardings/{id}/learning/modules", post(module))
+        .route(
+            "/onboardings/{id}/learning/certifications/{certification}",
+            post(certification),
+        )
+        .route("/onboardings/{id}/learning/channels", post(channels))
+        .route("/onboardings/{id}/learning/reading", post(reading))
+        .route("/onboardings/{id}/learning/access", post(request_access))
+        .route("/access-requests", get(queue))
+        .route("/access-requests/{id}", post(move_access))
+        .route("/webinars", get(webinar_list).post(add_webinar))
+        .route("/webinars/{id}/attendance", post(attend))
+        .route("/webinars/{id}/recording", post(recording))
+        .route("/content", get(content))
 }

@@ -14,9 +14,11 @@ use crate::auth::CurrentUser;
 use crate::paging::{PAGE_SIZE, page_number};
 use crate::{AppState, WebError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
+use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 use onramp_core::access::sees_all_onboardings;
 use onramp_core::people::Role;
@@ -247,6 +249,23 @@ pub async fn stylesheet() -> impl IntoResponse {
         ],
         include_str!("../../assets/app.css"),
     )
+}
+
+/// Every page and form: each module's routes, and the few of this module.
+pub fn routes(body_limit: usize) -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/programs", get(programs))
+        .route("/programs/{id}", get(program))
+        .route("/static/app.css", get(stylesheet))
+        .merge(session::routes())
+        .merge(onboarding::routes(body_limit))
+        .merge(buddy::routes())
+        .merge(office_hours::routes())
+        .merge(ping::routes(body_limit))
+        .merge(learning::routes())
+        .merge(admin::routes())
+        .merge(handbook::routes())
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@ use super::Nav;
 use crate::auth::{CurrentUser, VerifiedForm};
 use crate::{AppState, WebError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use onramp_app::office_hours::{self as oh, QuestionView, SeriesView};
 use onramp_core::calendar::{Recurrence, parse_local};
 use serde::Deserialize;
@@ -347,4 +349,23 @@ pub async fn office_hours_feed(
         .await?,
         "office-hours.ics",
     ))
+}
+
+/// This module's pages and forms, for `pages::routes`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/office-hours", get(board).post(create))
+        .route("/office-hours/{id}/questions", post(ask))
+        .route("/office-hours/{id}/sessions/{file}", get(session_ics))
+        .route("/office-hours/{id}/cancel/{start}", post(cancel))
+        .route("/office-hours/questions/{id}", get(question))
+        .route("/office-hours/questions/{id}/vote", post(vote))
+        .route("/office-hours/questions/{id}/answer", post(answer))
+        .route("/calendar/token", post(rotate_feed))
+        .route("/calendar/token/revoke", post(revoke_feed))
+        .route("/calendar/{file}", get(feed))
+        .route(
+            "/calendar/{secret}/office-hours.ics",
+            get(office_hours_feed),
+        )
 }

@@ -7,9 +7,12 @@ use crate::auth::{CurrentUser, VerifiedForm};
 use crate::comment_form::{AfterComment, read_comment_form};
 use crate::{AppState, WebError};
 use askama::Template;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::{Days, NaiveDate, Utc};
 use onramp_app::onboarding::{
     self, CommentLine, OnboardingView, TaskView, TimelineLine, comment_lines, parse_action,
@@ -558,4 +561,31 @@ pub async fn inbox_read(
         .mark_notifications_read(f.user.actor.person_id)
         .await?;
     Ok(Redirect::to("/inbox").into_response())
+}
+
+/// This module's pages and forms, for `pages::routes`.
+pub fn routes(body_limit: usize) -> Router<AppState> {
+    Router::new()
+        .route("/home", get(my_home))
+        .route("/team", get(team))
+        .route("/starts", get(starts))
+        .route("/inbox", get(inbox))
+        .route("/inbox/read", post(inbox_read))
+        .route("/onboardings/new", get(new_form))
+        .route("/onboardings", post(create))
+        .route("/onboardings/{id}", get(detail))
+        .route(
+            "/onboardings/{id}/tasks/{task_id}",
+            get(task_page).post(task_action),
+        )
+        .route(
+            "/onboardings/{id}/comments",
+            post(comment).layer(DefaultBodyLimit::max(body_limit)),
+        )
+        .route("/onboardings/{id}/start", post(move_start))
+        .route(
+            "/onboardings/{id}/upgrade",
+            get(upgrade_preview).post(upgrade),
+        )
+        .route("/attachments/{id}", get(attachment))
 }

@@ -4,8 +4,11 @@ use super::Nav;
 use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 use askama::Template;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
 use onramp_app::ping::{self as sp, Checked, KeyRow, PracticeAnswers};
 use onramp_ping::analysis::Analysis;
 use onramp_ping::compare::Comparison;
@@ -245,4 +248,19 @@ pub async fn check(
         &sample,
         results,
     )
+}
+
+/// This module's pages and forms, for `pages::routes`.
+pub fn routes(body_limit: usize) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/ping",
+            get(index)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(body_limit)),
+        )
+        .route("/ping/payloads/{id}", get(payload))
+        .route("/ping/instances/{key}", get(instance))
+        .route("/ping/practice", get(practice).post(check))
+        .route("/ping/practice/{file}", get(sample_file))
 }

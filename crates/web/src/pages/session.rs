@@ -7,9 +7,11 @@ use crate::auth::{
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::{Duration, Utc};
 use onramp_store::accounts::verify_password;
 use serde::Deserialize;
@@ -344,4 +346,13 @@ pub async fn reset(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// This module's pages and forms, for `pages::routes`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/logout/everywhere", post(logout_everywhere))
+        .route("/reset/{secret}", get(reset_form).post(reset))
 }

@@ -1,5 +1,8 @@
 //! Handbook search and page views, shared by the pages and the JSON API.
 
+pub mod import;
+pub use import::{ImportReport, Progress, import_dir, index_answer, sync_index};
+
 use crate::{App, Error};
 use onramp_handbook::{Hit, QueryError, SearchIndex, links, page, render};
 use onramp_store::{HandbookPage, HandbookUrls};

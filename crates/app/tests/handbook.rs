@@ -4,7 +4,8 @@
 //! (`content/sample-handbook`), and on the real handbook corpus when it is
 //! given (`onramp_testkit::corpus`).
 
-use onramp_handbook::{DocKind, Progress, SearchIndex, import_dir, links};
+use onramp_app::handbook::{Progress, import_dir};
+use onramp_handbook::{DocKind, SearchIndex, links};
 use onramp_store::Store;
 use onramp_store::testing::{Backend, with_store};
 use std::path::Path;
@@ -52,7 +53,7 @@ async fn import(
     store: &Store,
     dir: &Path,
     index: &Arc<SearchIndex>,
-) -> onramp_handbook::ImportReport {
+) -> onramp_app::handbook::ImportReport {
     let mut calls = 0;
     let report = import_dir(store, dir, "", Some(index), &mut |_p: Progress| calls += 1)
         .await
@@ -123,13 +124,29 @@ async fn incremental(store: Store) {
 
     // A new index (another server) is rebuilt from the database.
     let fresh = Arc::new(SearchIndex::in_memory().unwrap());
-    assert!(onramp_handbook::sync_index(&store, &fresh).await.unwrap());
+    assert!(
+        onramp_app::handbook::sync_index(&store, &fresh)
+            .await
+            .unwrap()
+    );
     assert_eq!(fresh.len(), 4);
-    assert!(!onramp_handbook::sync_index(&store, &fresh).await.unwrap());
+    assert!(
+        !onramp_app::handbook::sync_index(&store, &fresh)
+            .await
+            .unwrap()
+    );
 
     // Link checking names the page and line.
     let urls = store.handbook_urls().await.unwrap();
-    let broken = links::check_links(&store.handbook_pages().await.unwrap(), &urls);
+    let broken = links::check_links(
+        store
+            .handbook_pages()
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| (p.path.as_str(), p.source.as_str())),
+        &urls,
+    );
     let hrefs: Vec<(&str, Option<usize>, &str)> = broken
         .iter()
         .map(|b| (b.path.as_str(), b.line, b.href.as_str()))
@@ -311,7 +328,7 @@ async fn judged_questions_meet_the_quality_bar() {
 }
 
 /// The sample handbook of the repository, imported.
-async fn sample_index(store: &Store) -> (Arc<SearchIndex>, onramp_handbook::ImportReport) {
+async fn sample_index(store: &Store) -> (Arc<SearchIndex>, onramp_app::handbook::ImportReport) {
     let index = Arc::new(SearchIndex::in_memory().unwrap());
     let report = import_dir(
         store,
@@ -357,7 +374,15 @@ async fn sample_handbook_imports_links_and_searches() {
 
         // Every internal link of the sample handbook leads to one of its pages.
         let urls = store.handbook_urls().await.unwrap();
-        let broken = links::check_links(&store.handbook_pages().await.unwrap(), &urls);
+        let broken = links::check_links(
+            store
+                .handbook_pages()
+                .await
+                .unwrap()
+                .iter()
+                .map(|p| (p.path.as_str(), p.source.as_str())),
+            &urls,
+        );
         assert!(broken.is_empty(), "{broken:?}");
 
         // Shortcodes are expanded, never shown raw.

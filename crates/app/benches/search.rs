@@ -1,10 +1,11 @@
 //! Full import + index of the shared handbook corpus, and query latency over
 //! the judged questions. Needs ../shared/data/handbook beside the repository.
 //!
-//!   cargo bench -p onramp-handbook --bench search
+//!   cargo bench -p onramp-app --bench search
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use onramp_handbook::{SearchIndex, eval, import_dir};
+use onramp_app::handbook::import_dir;
+use onramp_handbook::{SearchIndex, eval};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -16,6 +16,8 @@ use onramp_core::access::{OnboardingAction, may_create_onboarding, sees_all_onbo
 use onramp_store::{OnboardingFilter, StartRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// One onboarding in a list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -500,4 +502,17 @@ pub async fn notifications(
             })
             .collect(),
     ))
+}
+
+/// This module's endpoints, for `api::router` (documented in the OpenAPI
+/// document from their `#[utoipa::path]`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
+        .routes(routes!(change_task))
+        .routes(routes!(comments, add_comment))
+        .routes(routes!(timeline))
+        .routes(routes!(upgrade_preview, upgrade))
+        .routes(routes!(notifications))
 }

@@ -7,6 +7,8 @@ use axum::extract::{Path, Query, State};
 use onramp_app::program::{self, ProgramDetail, ProgramItem};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct VersionQuery {
@@ -53,4 +55,12 @@ pub async fn get_program(
     Ok(Json(
         program::detail(&state, &id, query.version.as_deref()).await?,
     ))
+}
+
+/// This module's endpoints, for `api::router` (documented in the OpenAPI
+/// document from their `#[utoipa::path]`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_programs))
+        .routes(routes!(get_program))
 }

@@ -1,14 +1,16 @@
-//! Importing a handbook tree into the database (incrementally) and keeping a
-//! search index in step with the database.
+//! Importing a handbook tree into the database (incrementally) and keeping
+//! a search index in step with the database, on one server or several.
 
-use crate::index::{DocKind, IndexDoc, SearchIndex};
-use crate::page::{PARSER_VERSION, Page, folders_of, parse};
-use crate::render::extract;
-use crate::{Error, Result};
+use crate::Error;
+use onramp_handbook::page::{Page, parse};
+use onramp_handbook::tree::{content_hash, content_root, index_doc, markdown_files};
+use onramp_handbook::{DocKind, IndexDoc, SearchIndex};
 use onramp_store::{HandbookPageInput, Store};
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
+
+type Result<T> = std::result::Result<T, Error>;
 
 /// How far an import has come: files read of the total.
 #[derive(Clone, Copy, Debug)]
@@ -30,78 +32,6 @@ pub struct ImportReport {
     /// Problems that did not stop the import, each naming its file.
     pub warnings: Vec<String>,
     pub generation: i64,
-}
-
-/// The folder to read: a Hugo site's `content/`, or the folder itself.
-pub fn content_root(dir: &Path) -> Result<PathBuf> {
-    if !dir.is_dir() {
-        return Err(Error::NotADirectory(dir.to_path_buf()));
-    }
-    let content = dir.join("content");
-    Ok(if content.is_dir() {
-        content
-    } else {
-        dir.to_path_buf()
-    })
-}
-
-/// The Markdown files below `root`, as sorted `/`-separated relative paths.
-fn markdown_files(root: &Path) -> Result<Vec<String>> {
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(root).follow_links(true) {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(root).to_path_buf();
-            Error::io(&path, e.into())
-        })?;
-        let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || !(name.ends_with(".md") || name.ends_with(".markdown")) {
-            continue;
-        }
-        if let Ok(relative) = entry.path().strip_prefix(root) {
-            let parts: Vec<String> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            // Hidden folders (e.g. .gitlab/ templates) and the repository's own
-            // README or LICENSE beside the pages are not pages.
-            if parts.iter().any(|p| p.starts_with('.'))
-                || (parts.len() == 1 && is_repository_file(&parts[0]))
-            {
-                continue;
-            }
-            files.push(parts.join("/"));
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-fn is_repository_file(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or_default();
-    ["readme", "license", "contributing", "changelog"].contains(&stem.to_ascii_lowercase().as_str())
-}
-
-fn content_hash(source: &str) -> String {
-    let mut bytes = format!("parser {PARSER_VERSION}\n").into_bytes();
-    bytes.extend_from_slice(source.as_bytes());
-    onramp_core::sha256_hex(&bytes)
-}
-
-/// The index entry of a parsed page.
-pub fn index_doc(page: &Page) -> IndexDoc {
-    let extracted = extract(&page.body);
-    IndexDoc {
-        path: page.path.clone(),
-        url: page.url.clone(),
-        title: page.title.clone(),
-        description: page.description.clone(),
-        section: page.section.clone(),
-        folders: folders_of(&page.path),
-        headings: extracted.headings,
-        body: extracted.text,
-        kind: DocKind::Page,
-        date: None,
-    }
 }
 
 /// The index entry of an answered office-hours question. The author is
@@ -152,7 +82,7 @@ pub async fn index_answer(
     let index = Arc::clone(index);
     tokio::task::spawn_blocking(move || index.update(&docs, &deletes, after))
         .await
-        .map_err(|e| Error::Index(e.to_string()))??;
+        .map_err(|e| Error::Internal(e.to_string()))??;
     Ok(())
 }
 
@@ -171,7 +101,7 @@ pub async fn import_dir(
     if files.is_empty() {
         // Also guards an incremental import from removing every page
         // because the wrong folder was named.
-        return Err(Error::NotAHandbook(dir.to_path_buf()));
+        return Err(onramp_handbook::Error::NotAHandbook(dir.to_path_buf()).into());
     }
     let stored = store.handbook_hashes().await?;
     let before = store.handbook_generation().await?;
@@ -185,7 +115,10 @@ pub async fn import_dir(
     let total = files.len();
     for (n, path) in files.iter().enumerate() {
         let full = root.join(path);
-        let bytes = std::fs::read(&full).map_err(|e| Error::io(&full, e))?;
+        let bytes = std::fs::read(&full).map_err(|source| onramp_handbook::Error::Io {
+            path: full.clone(),
+            source,
+        })?;
         let source = match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(_) => {
@@ -252,7 +185,7 @@ pub async fn import_dir(
             let generation = report.generation;
             tokio::task::spawn_blocking(move || index.update(&docs, &deletes, generation))
                 .await
-                .map_err(|e| Error::Index(e.to_string()))??;
+                .map_err(|e| Error::Internal(e.to_string()))??;
         } else {
             sync_index(store, index).await?;
         }
@@ -277,7 +210,7 @@ pub async fn sync_index(store: &Store, index: &Arc<SearchIndex>) -> Result<bool>
         let index = Arc::clone(index);
         tokio::task::spawn_blocking(move || index.update(&docs, &deletes, generation))
             .await
-            .map_err(|e| Error::Index(e.to_string()))??;
+            .map_err(|e| Error::Internal(e.to_string()))??;
         return Ok(true);
     }
     let pages = store.handbook_pages().await?;
@@ -292,7 +225,7 @@ pub async fn sync_index(store: &Store, index: &Arc<SearchIndex>) -> Result<bool>
         index.rebuild(docs, generation)
     })
     .await
-    .map_err(|e| Error::Index(e.to_string()))??;
+    .map_err(|e| Error::Internal(e.to_string()))??;
     Ok(true)
 }
 

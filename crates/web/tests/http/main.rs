@@ -1,0 +1,18 @@
+//! The app on a real socket (random port), driven over HTTP, on SQLite and
+//! PostgreSQL: one module per capability, in one test binary (so the
+//! crate is linked once for all of them).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod buddy;
+mod handbook;
+mod learning;
+mod office_hours;
+mod onboardings;
+mod ping;
+mod programs;
+mod roles;
+mod server;
+mod sessions;
+mod tokens;
