@@ -104,6 +104,7 @@ pub struct MeetingInput {
 }
 
 /// Checks and records a meeting; returns it and the tasks it completed.
+// Long: each of the meeting's fields is checked in turn (role, date, type, people, notes) before one store call.
 pub async fn add_meeting(
     state: &App,
     user: &Actor,

@@ -325,6 +325,7 @@ pub async fn answer(
 /// The personal feed: the person's tasks, office hours, and meetings.
 /// `public_url` (the address people reach Onramp at, may be empty) starts
 /// the links in the events.
+// Long: one event list built from three sources (office hours, tasks, meetings); each block is short.
 pub async fn personal_feed(
     store: &onramp_store::Store,
     catalogue: &onramp_core::meeting::MeetingCatalogue,

@@ -165,6 +165,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 impl Settings {
     /// Resolves the settings without touching the disk or the network.
+    // Long: one setting after another, each with its own source order and error; splitting would only move the list.
     pub fn resolve(over: &Overrides) -> CliResult<Settings> {
         let file = read_file_config(over.config.as_deref())?;
         let data_dir = over

@@ -215,6 +215,7 @@ async fn seed_handbook(store: &Store) -> CliResult<usize> {
 
 /// Seeds the demo company and the default program unless the new hire's
 /// onboarding exists already (then it changes nothing).
+// Long: the demo company written as data: people, onboardings, holidays, office hours, in the order they depend on each other.
 pub async fn seed(store: &Store) -> CliResult<SeedReport> {
     let today = Utc::now().date_naive();
     let dir = embedded_program_dir(DEFAULT_PROGRAM)?;
@@ -491,6 +492,7 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
 /// Alex's learning so far: a module done, two pages read, two channels
 /// joined, two certifications planned, the demo space requested; webinars
 /// (a past one with a recording, an upcoming one).
+// Long: the demo's learning records written as data, one block per kind of record.
 async fn seed_learning(
     store: &Store,
     id: &impl Fn(&str) -> Option<i64>,

@@ -75,6 +75,7 @@ struct ImportReport {
     dry_run: bool,
 }
 
+// Long: reads, matches and reports one learning export; the report needs every step's counts.
 async fn import(store: &Store, file: &Path, dry_run: bool) -> CliResult<ImportReport> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file)

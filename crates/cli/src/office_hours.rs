@@ -56,6 +56,7 @@ fn usage(message: String) -> CliError {
     CliError::Usage(message)
 }
 
+// Long: one match over the subcommands; each arm is a few lines.
 pub async fn run(command: OfficeHoursCommand, settings: &Settings, json: bool) -> CliResult<()> {
     let store = serve::open_store(settings).await?;
     let result = async {

@@ -80,6 +80,7 @@ async fn person_id(store: &Store, flag: &str, email: Option<&str>) -> CliResult<
     }
 }
 
+// Long: one match over the subcommands; each arm is a few lines.
 async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliResult<()> {
     match command {
         OnboardingCommand::Create {

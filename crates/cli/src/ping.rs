@@ -79,6 +79,7 @@ pub fn run(command: PingCommand, settings: &Settings, json_flag: bool) -> CliRes
     }
 }
 
+// Long: parses files in parallel with a progress bar, then prints each result in the chosen format; the three formats share the loop.
 fn analyze_files(
     settings: &Settings,
     files: &[PathBuf],

@@ -120,6 +120,7 @@ pub async fn run_user(command: UserCommand, settings: &Settings, json: bool) -> 
     result
 }
 
+// Long: one match over the `user` subcommands; each arm is a few lines.
 async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> {
     match command {
         UserCommand::Add {

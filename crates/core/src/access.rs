@@ -200,6 +200,7 @@ mod tests {
     }
 
     #[test]
+    // Long: a table of cases: every role against every action.
     fn every_role_and_action() {
         let cases: Vec<(Actor, OnboardingAction, bool)> = vec![
             (actor(HIRE, &[Role::NewHire]), Read, true),

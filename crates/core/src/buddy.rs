@@ -156,6 +156,7 @@ pub fn suggest(rules: &BuddyRules, hire: &NewHire, colleagues: &[Colleague]) -> 
     }
 }
 
+// Long: one list of scoring rules, each a few lines, whose order is the order of the reasons shown.
 fn judge(rules: &BuddyRules, hire: &NewHire, c: &Colleague) -> Result<Candidate, String> {
     if hire.manager_id == Some(c.person_id) {
         return Err("is the new hire's manager".into());

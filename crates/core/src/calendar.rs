@@ -118,6 +118,7 @@ pub enum FeedItem {
 
 /// Escapes nothing itself: the icalendar crate escapes text values (commas,
 /// semicolons, backslashes and newlines) and folds long lines.
+// Long: one match over the kinds of calendar event, each building its fields.
 pub fn feed(name: &str, items: &[FeedItem], now: DateTime<Utc>) -> Result<String, String> {
     let mut calendar = Calendar::empty();
     calendar.append_property(Property::new("VERSION", "2.0"));

@@ -679,6 +679,7 @@ fn certification(
     })
 }
 
+// Long: validation of a pathway file: one check after another, each naming its field.
 fn pathway(
     c: &mut FileChecker<'_>,
     f: &BTreeMap<&str, &Spanned<Node>>,

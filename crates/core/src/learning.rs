@@ -173,6 +173,7 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
 /// link), extra columns are ignored. Rows without a completion date are
 /// courses in progress and are left out. Any unreadable row fails the whole
 /// file, with every problem listed.
+// Long: one CSV row at a time, each column checked and every problem collected.
 pub fn read_export(text: &str) -> Result<Vec<ExportRow>, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)

@@ -390,6 +390,7 @@ const TASK_KEYS: [&str; 13] = [
     "graduation",
 ];
 
+// Long: the program header's fields, each checked in turn with its own message.
 fn parse_header(
     file: &SourceFile,
     known: &BTreeSet<&str>,
@@ -557,6 +558,7 @@ fn parse_phases(c: &mut FileChecker<'_>, node: &Spanned<Node>) -> Option<Vec<Pha
     ok.then_some(phases)
 }
 
+// Long: a task file's fields, each checked in turn with its own message.
 fn parse_task(
     file: &SourceFile,
     program: Option<&Program>,
@@ -788,6 +790,7 @@ fn parse_criteria(c: &mut FileChecker<'_>, node: &Spanned<Node>) -> Vec<Criterio
     out
 }
 
+// Long: two passes over the tasks (ids, then dependencies and cycles) that share their maps.
 fn check_task_ids_and_dependencies(
     tasks: &[(TaskTemplate, TaskPositions)],
     diags: &mut Vec<Diagnostic>,

@@ -682,6 +682,7 @@ impl SearchIndex {
     }
 
     /// The tantivy query for a parsed query, and the terms to highlight.
+    // Long: one query plan: words, phrases, synonyms, prefixes and fuzzy terms combine in one boolean query with one highlight list.
     fn plan(&self, q: &ParsedQuery, searcher: &tantivy::Searcher) -> Result<Option<Plan>> {
         let f = self.fields;
         let w = self.weights;

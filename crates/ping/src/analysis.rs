@@ -317,6 +317,7 @@ const SCANS: [&str; 7] = [
     "api_fuzzing_scans",
 ];
 
+// Long: the scorecard is one table of use cases, each row a few lines.
 fn scorecard(c: &Ctx, months_since_purchase: Option<f64>) -> Vec<Score> {
     let p = c.p;
     let mut out = Vec::new();
@@ -628,6 +629,7 @@ fn topology_nodes(p: &Payload) -> Option<usize> {
 }
 
 /// Analyses one payload.
+// Long: one pass over the payload's leaves that fills every part of the analysis.
 pub fn analyze(file: &str, p: &Payload, dictionary: &Dictionary, show_personal: bool) -> Analysis {
     let plan = p.plan();
     let billable = p.number("license_billable_users");

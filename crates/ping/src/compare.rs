@@ -50,6 +50,7 @@ fn is_all_time(key: &str) -> bool {
 }
 
 /// Compares two payloads of the same instance (older first).
+// Long: the comparison's parts (versions, metrics, scorecard, licence) are computed together from the same two analyses.
 pub fn compare(a: (&Payload, &Analysis), b: (&Payload, &Analysis)) -> Result<Comparison, String> {
     let (pa, aa) = a;
     let (pb, ab) = b;

@@ -138,6 +138,7 @@ impl Payload {
     /// Parses a payload in one streaming pass that flattens while it reads
     /// (no intermediate tree). Errors say what is wrong (with line and column
     /// for broken JSON) and never panic.
+    // Long: a streaming parser: one loop over tokens whose states share the position and depth.
     pub fn parse(bytes: &[u8], dictionary: &Dictionary) -> Result<Payload, Error> {
         let mut flatten = Flatten {
             json: jiter::Jiter::new(bytes),

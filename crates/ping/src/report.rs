@@ -15,6 +15,7 @@ fn value_text(value: Option<f64>, unit: &str) -> String {
 }
 
 /// Plain text.
+// Long: the plain-text report, one section after another.
 pub fn text(a: &Analysis) -> String {
     let mut s = String::new();
     let i = &a.instance;

@@ -184,6 +184,7 @@ impl Store {
 
     /// Makes `buddy` the onboarding's buddy (or backup buddy), ending the
     /// current one; `None` ends the assignment without a successor.
+    // Long: one transaction: end the current assignment and start the next, on both backends.
     pub async fn assign_buddy(
         &self,
         actor: Option<i64>,

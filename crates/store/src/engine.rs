@@ -75,6 +75,7 @@ impl Store {
 
     /// [`Store::update_task`] with a note on a completion or reopening,
     /// kept on the timeline (a skip carries its own note, its reason).
+    // Long: one transaction: check the version, change the task, record it, and unblock dependants.
     pub async fn update_task_with_note(
         &self,
         actor_id: Option<i64>,
@@ -324,6 +325,7 @@ impl Store {
     /// Moves an onboarding to another version of its program: finished work
     /// is kept, open tasks the new version dropped are removed, new tasks get
     /// due dates, and changed open tasks take the new content.
+    // Long: one transaction: diff the versions, remove, add and change tasks, and re-block dependants.
     pub async fn upgrade_onboarding(
         &self,
         actor_id: Option<i64>,
@@ -554,6 +556,7 @@ impl Store {
     /// `auto_close_days` after their due date with a comment listing the open
     /// tasks. Several servers may run it at once: each change is claimed with
     /// a conditional update, so it happens once.
+    // Long: one claimed pass over overdue and stale onboardings; each change must be claimed in its own transaction.
     pub async fn sweep(&self, now: DateTime<Utc>, auto_close_days: u32) -> Result<SweepReport> {
         let today = now.date_naive();
         let mut report = SweepReport::default();

@@ -141,6 +141,7 @@ impl Store {
 
     /// Stores changed pages and removes deleted ones in one transaction, and
     /// returns the new generation (unchanged when there was nothing to do).
+    // Long: one transaction: pages, aliases, deletions and the change log must move together.
     pub async fn apply_handbook_changes(
         &self,
         root: &str,

@@ -310,6 +310,7 @@ impl Store {
     /// Answers a question (Markdown and handbook links) at a session, or
     /// marks it a duplicate of an earlier one; returns (generation before,
     /// generation after) of the searchable content.
+    // Long: one transaction: the answer, its links, duplicates and the search change log move together.
     pub async fn answer_question(
         &self,
         actor: i64,

@@ -166,6 +166,7 @@ impl Store {
     }
 
     /// [`Store::create_onboarding`] for a person the caller has already read.
+    // Long: one transaction: the onboarding and all its planned tasks.
     pub async fn create_onboarding_for(
         &self,
         actor_id: Option<i64>,

@@ -9,6 +9,7 @@ const PERSON_COLUMNS: &str = "id, email, name, department, job_role, segment, re
 impl Store {
     /// Adds a person, or updates the person with that email. Returns the
     /// stored person and whether anything changed.
+    // Long: one transaction: the person and their roles, with each field checked first.
     pub async fn upsert_person(
         &self,
         actor_id: Option<i64>,

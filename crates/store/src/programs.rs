@@ -23,6 +23,7 @@ const VERSION_COLUMNS: &str = "id, program_id, version, content_hash, definition
 impl Store {
     /// Stores `program` as a new version of the program with its id, unless a
     /// version with the same content hash exists.
+    // Long: one transaction: the program, its version and its tasks.
     pub async fn import_program(
         &self,
         actor_id: Option<i64>,

@@ -26,10 +26,6 @@ const LONG_FILES: &[(&str, &str)] = &[
         "program parsing and its diagnostics; split the validation out next",
     ),
     (
-        "crates/core/src/gitlab.rs",
-        "GitLab checklist import; its long parse function is to be split next",
-    ),
-    (
         "crates/store/src/learning.rs",
         "pathway, certification, channel, reading and access SQL; split per record next",
     ),
@@ -58,6 +54,10 @@ const LONG_FILES: &[(&str, &str)] = &[
         "onboarding and task SQL; split tasks out next",
     ),
 ];
+
+/// Lines a function may have before the reason for its length must be
+/// written above it, as a comment starting `// Long:`.
+const MAX_FUNCTION_LINES: usize = 80;
 
 /// Which workspace crates each crate may depend on (normal dependencies).
 const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
@@ -290,4 +290,90 @@ fn source_files_stay_small() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Functions of `text` longer than [`MAX_FUNCTION_LINES`] with no `// Long:`
+/// comment among the lines just above them (doc comments, attributes):
+/// (line, name, length).
+fn long_functions_without_reason(text: &str) -> Vec<(usize, String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let declaration = [
+            "fn ",
+            "pub fn ",
+            "async fn ",
+            "pub async fn ",
+            "pub(crate) fn ",
+            "pub(super) fn ",
+            "pub(crate) async fn ",
+            "const fn ",
+            "pub const fn ",
+        ]
+        .iter()
+        .find_map(|p| trimmed.strip_prefix(p));
+        let Some(rest) = declaration else {
+            i += 1;
+            continue;
+        };
+        if line.trim_end().ends_with(';') {
+            i += 1;
+            continue;
+        }
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let closing = format!("{indent}}}");
+        let end = (i + 1..lines.len())
+            .find(|&j| lines[j].trim_end() == closing)
+            .unwrap_or(lines.len() - 1);
+        let length = end - i + 1;
+        if length > MAX_FUNCTION_LINES {
+            let reason = lines[..i]
+                .iter()
+                .rev()
+                .take_while(|l| {
+                    let t = l.trim_start();
+                    t.starts_with("//") || t.starts_with("#[")
+                })
+                .any(|l| l.trim_start().starts_with("// Long:"));
+            if !reason {
+                out.push((i + 1, name, length));
+            }
+        }
+        i = end + 1;
+    }
+    out
+}
+
+#[test]
+fn long_functions_say_why() {
+    let mut problems = Vec::new();
+    for krate in crates() {
+        for (path, text) in sources(&krate) {
+            for (line, name, length) in long_functions_without_reason(&text) {
+                problems.push(format!(
+                    "{path}:{line}: fn {name} has {length} lines (limit {MAX_FUNCTION_LINES}); split it or write `// Long: why` above it"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_function_length_check_finds_long_functions() {
+    let body = "    let x = 1;\n".repeat(MAX_FUNCTION_LINES);
+    let long = format!("/// Does it.\nfn long() {{\n{body}}}\n\nfn short() {{\n}}\n");
+    assert_eq!(
+        long_functions_without_reason(&long),
+        vec![(2, "long".to_string(), MAX_FUNCTION_LINES + 2)]
+    );
+    let explained = format!("/// Does it.\n// Long: one table of cases.\nfn long() {{\n{body}}}\n");
+    assert!(long_functions_without_reason(&explained).is_empty());
 }

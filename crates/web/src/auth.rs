@@ -154,6 +154,7 @@ fn is_write(method: &Method) -> bool {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AuthRejection;
 
+    // Long: sessions and tokens are two ways in, each with its checks (expiry, rotation, scope, CSRF for writes).
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,

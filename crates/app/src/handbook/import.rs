@@ -89,6 +89,7 @@ pub async fn index_answer(
 /// Imports the Markdown files of `dir`: pages whose content changed since the
 /// last import are stored again, pages whose file is gone are removed. When an
 /// index is given, it is updated too (rebuilt if it was behind).
+// Long: one pass over the files that reads, hashes, parses and sorts each into added, changed or unchanged, then applies the changes and the index update together.
 pub async fn import_dir(
     store: &Store,
     dir: &Path,

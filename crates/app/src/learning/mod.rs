@@ -173,6 +173,7 @@ pub async fn progress(
 }
 
 /// The whole learning view for `user`.
+// Long: it assembles the view's sections (pathway, certifications, channels, reading, access, permissions) from reads made once; split per section it would read the same rows again.
 pub async fn view(state: &App, user: &Actor, loaded: &Loaded) -> Result<LearningView, Error> {
     let person = &loaded.person;
     let c = catalogues();

@@ -222,6 +222,7 @@ pub async fn view(state: &App, user: &Actor, loaded: &Loaded) -> Result<Onboardi
 }
 
 /// The view from an onboarding's tasks and its people (found by id).
+// Long: it groups tasks into phases and computes each task's state, blockers and permissions in one pass over the tasks.
 pub fn build_view(
     user: &Actor,
     loaded: &Loaded,

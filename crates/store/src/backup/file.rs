@@ -31,6 +31,7 @@ pub(super) struct Parsed {
 
 /// Reads and checks a backup: the header, every table's rows against the
 /// manifest, and the checksum of the whole file.
+// Long: reads the file line by line and checks header, tables and checksum as it goes; the checks share the reader.
 pub(super) fn read_backup(input: &mut dyn BufRead, known_schema: i64) -> Result<Parsed> {
     let bad = |m: String| StoreError::Invalid(format!("backup: {m}"));
     let mut whole = Sha256::new();

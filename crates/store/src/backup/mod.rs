@@ -147,6 +147,7 @@ pub(super) fn finish(hasher: Sha256) -> String {
 
 impl Store {
     /// Writes a consistent backup of every table to `out`.
+    // Long: one read transaction across every table, so the backup is consistent.
     pub async fn backup(&self, out: &mut (dyn Write + Send)) -> Result<BackupReport> {
         let tables = schema();
         let applied = self.applied_migrations().await?;
@@ -242,6 +243,7 @@ impl Store {
 
     /// Restores a backup into this database, which must be empty. Nothing
     /// is written unless the whole file checks out.
+    // Long: one write transaction across every table, so nothing is written unless all of it is.
     pub async fn restore(&self, input: &mut (dyn BufRead + Send)) -> Result<BackupReport> {
         let parsed = read_backup(input, schema_version())?;
         let tables = schema();

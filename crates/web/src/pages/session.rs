@@ -177,6 +177,7 @@ impl SignInThrottle {
 /// same (argon2) work, so accounts cannot be discovered.
 const WRONG: &str = "Email or password is wrong.";
 
+// Long: sign-in in order: form, throttle, password, session, cookies; each step may answer early.
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
