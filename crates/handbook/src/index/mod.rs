@@ -2,15 +2,23 @@
 //! with stemming, phrases, typo tolerance, prefix matching, section filters
 //! and glossary expansion.
 
-use crate::glossary::{Glossary, words};
+mod plan;
+mod query;
+mod snippet;
+mod weights;
+
+pub use query::{ParsedQuery, QueryError, parse_query};
+pub use weights::{SearchSettings, Weights};
+
+use crate::glossary::Glossary;
 use crate::{Error, Result};
-use std::collections::{BTreeMap, HashMap};
+use snippet::{escape_html, snippet_window, squeeze};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
@@ -27,88 +35,6 @@ const SCHEMA_VERSION: u32 = 1;
 pub const MAX_QUERY_CHARS: usize = 500;
 /// Most results one query returns.
 pub const MAX_LIMIT: usize = 100;
-
-/// Words too common in questions to say anything about the answer.
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "am",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "by",
-    "can",
-    "could",
-    "do",
-    "does",
-    "for",
-    "from",
-    "get",
-    "has",
-    "have",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "me",
-    "my",
-    "need",
-    "of",
-    "on",
-    "or",
-    "our",
-    "should",
-    "so",
-    "some",
-    "that",
-    "the",
-    "their",
-    "then",
-    "there",
-    "these",
-    "this",
-    "to",
-    "us",
-    "was",
-    "we",
-    "what",
-    "when",
-    "where",
-    "which",
-    "who",
-    "why",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
-    "there",
-    "find",
-    "where's",
-    "whats",
-    "gitlab",
-    "please",
-    "anyone",
-    "someone",
-    "doc",
-    "docs",
-    "page",
-    "handbook",
-    "info",
-    "information",
-];
-
-fn is_stop_word(w: &str) -> bool {
-    STOP_WORDS.contains(&w)
-}
 
 /// What kind of entry a result is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -162,82 +88,6 @@ pub struct Hit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     pub score: f32,
-}
-
-/// A query as typed, taken apart.
-#[derive(Debug, Default, PartialEq)]
-pub struct ParsedQuery {
-    /// Words outside quotes, lower case, in order.
-    pub words: Vec<String>,
-    /// Quoted phrases, each as its words.
-    pub phrases: Vec<Vec<String>>,
-    /// `section:` filters.
-    pub sections: Vec<String>,
-    /// Whether the last word may still be being typed (no space after it).
-    pub open_last_word: bool,
-}
-
-/// Why a query cannot run.
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum QueryError {
-    #[error("the query is empty")]
-    Empty,
-    #[error("the query is longer than {MAX_QUERY_CHARS} characters")]
-    TooLong,
-}
-
-/// Splits a query into words, quoted phrases (an unclosed quote runs to the
-/// end) and `section:` filters.
-pub fn parse_query(text: &str) -> std::result::Result<ParsedQuery, QueryError> {
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(QueryError::TooLong);
-    }
-    if text.trim().is_empty() {
-        return Err(QueryError::Empty);
-    }
-    let mut parsed = ParsedQuery::default();
-    let mut rest = text;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('"') {
-            let (phrase, next) = match after.find('"') {
-                Some(end) => (&after[..end], &after[end + 1..]),
-                None => (after, ""),
-            };
-            let w = words(phrase);
-            match w.len() {
-                0 => {}
-                1 => parsed.words.extend(w),
-                _ => parsed.phrases.push(w),
-            }
-            rest = next;
-            continue;
-        }
-        let end = rest
-            .find(|c: char| c.is_whitespace() || c == '"')
-            .unwrap_or(rest.len());
-        let token = &rest[..end];
-        rest = rest[end..].trim_start_matches(char::is_whitespace);
-        let lower = token.to_lowercase();
-        if let Some(section) = lower
-            .strip_prefix("section:")
-            .or_else(|| lower.strip_prefix("in:"))
-        {
-            let section = section.trim_matches('/');
-            if !section.is_empty() {
-                parsed.sections.push(section.to_string());
-            }
-            continue;
-        }
-        parsed.words.extend(words(token));
-    }
-    parsed.open_last_word = !text.ends_with(char::is_whitespace)
-        && !text.ends_with('"')
-        && text
-            .trim_end()
-            .chars()
-            .last()
-            .is_some_and(char::is_alphanumeric);
-    Ok(parsed)
 }
 
 #[derive(Clone, Copy)]
@@ -307,86 +157,6 @@ fn register_tokenizers(index: &Index) {
             .filter(LowerCaser)
             .build(),
     );
-}
-
-/// Field weights, tuned on the judgments in `eval/questions.tsv`.
-#[derive(Clone, Copy, Debug)]
-pub struct Weights {
-    pub title: f32,
-    pub headings: f32,
-    pub body: f32,
-    pub path: f32,
-    pub description: f32,
-    pub tie_breaker: f32,
-    pub synonym: f32,
-    pub phrase_bonus: f32,
-    pub fuzzy: f32,
-    pub prefix: f32,
-}
-
-/// How a search index behaves, chosen by the binary from its configuration.
-#[derive(Clone, Copy, Debug)]
-pub struct SearchSettings {
-    /// Remember results per index version (on unless turned off for measuring).
-    pub cache: bool,
-    pub weights: Weights,
-}
-
-impl Default for SearchSettings {
-    fn default() -> Self {
-        SearchSettings {
-            cache: true,
-            weights: Weights::default(),
-        }
-    }
-}
-
-impl Weights {
-    /// The default weights with some replaced, from `title=2,body=1,…`
-    /// (for tuning); names an unknown weight or a bad number.
-    pub fn parse(spec: &str) -> std::result::Result<Weights, String> {
-        let mut w = Weights::default();
-        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (k, v) = pair
-                .split_once('=')
-                .ok_or_else(|| format!("`{pair}` is not name=number"))?;
-            let v: f32 = v
-                .trim()
-                .parse()
-                .map_err(|_| format!("`{}` is not a number", v.trim()))?;
-            match k.trim() {
-                "title" => w.title = v,
-                "headings" => w.headings = v,
-                "body" => w.body = v,
-                "path" => w.path = v,
-                "description" => w.description = v,
-                "tie_breaker" => w.tie_breaker = v,
-                "synonym" => w.synonym = v,
-                "phrase_bonus" => w.phrase_bonus = v,
-                "fuzzy" => w.fuzzy = v,
-                "prefix" => w.prefix = v,
-                other => return Err(format!("`{other}` is not a search weight")),
-            }
-        }
-        Ok(w)
-    }
-}
-
-impl Default for Weights {
-    fn default() -> Weights {
-        Weights {
-            title: 2.0,
-            headings: 1.5,
-            body: 1.0,
-            path: 2.0,
-            description: 1.2,
-            tie_breaker: 0.3,
-            synonym: 0.7,
-            phrase_bonus: 1.0,
-            fuzzy: 1.0,
-            prefix: 0.3,
-        }
-    }
 }
 
 /// The search index of one Onramp instance.
@@ -681,144 +451,6 @@ impl SearchIndex {
         out
     }
 
-    /// The tantivy query for a parsed query, and the terms to highlight.
-    // Long: one query plan: words, phrases, synonyms, prefixes and fuzzy terms combine in one boolean query with one highlight list.
-    fn plan(&self, q: &ParsedQuery, searcher: &tantivy::Searcher) -> Result<Option<Plan>> {
-        let f = self.fields;
-        let w = self.weights;
-        let mut en = self.analyzer("en")?;
-        let mut highlight: BTreeMap<String, f32> = BTreeMap::new();
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-
-        let content: Vec<&String> = q.words.iter().filter(|w| !is_stop_word(w)).collect();
-        // A query of nothing but common words still searches for them.
-        let content: Vec<&String> = if content.is_empty() {
-            q.words.iter().collect()
-        } else {
-            content
-        };
-        let last = q.words.last();
-        for (i, word) in content.iter().enumerate() {
-            let Some(stem) = self.stem(&mut en, word) else {
-                continue;
-            };
-            highlight.insert(stem.clone(), 1.0);
-            let mut alternatives: Vec<Box<dyn Query>> = vec![self.term_query(&stem, 1.0)];
-            let known = searcher.doc_freq(&Term::from_field_text(f.words, word))? > 0;
-            let chars = word.chars().count();
-            let is_last = i + 1 == content.len() && Some(*word) == last;
-            let mut replacements = Vec::new();
-            if is_last && q.open_last_word && chars >= 3 {
-                // Still being typed: the commonest words it starts with.
-                let weight = if known { w.prefix } else { 0.9 };
-                for completion in self.matching_words(searcher, word, 0, true, 3)? {
-                    replacements.push((completion, weight));
-                }
-            }
-            if !known
-                && replacements.is_empty()
-                && chars >= 5
-                && !word.chars().all(|c| c.is_ascii_digit())
-            {
-                // A typo: the commonest word one (or, for long words, two) edits away.
-                let mut found = self.matching_words(searcher, word, 1, false, 1)?;
-                if found.is_empty() && chars >= 8 {
-                    found = self.matching_words(searcher, word, 2, false, 1)?;
-                }
-                replacements.extend(found.into_iter().map(|c| (c, w.fuzzy)));
-            }
-            for (replacement, weight) in replacements {
-                if let Some(stem) = self.stem(&mut en, &replacement) {
-                    highlight.entry(stem.clone()).or_insert(weight);
-                    alternatives.push(self.term_query(&stem, weight));
-                }
-            }
-            should.push((
-                Occur::Should,
-                Box::new(DisjunctionMaxQuery::new(alternatives)),
-            ));
-        }
-
-        for expansion in self.glossary.expansions(&q.words) {
-            for alternative in &expansion.alternatives {
-                let stems: Vec<String> = alternative
-                    .iter()
-                    .filter_map(|word| self.stem(&mut en, word))
-                    .collect();
-                for s in &stems {
-                    highlight.entry(s.clone()).or_insert(0.5);
-                }
-                let query: Box<dyn Query> = match stems.as_slice() {
-                    [] => continue,
-                    [one] => self.term_query(one, w.synonym),
-                    many => self.phrase_query(many, w.synonym),
-                };
-                should.push((Occur::Should, query));
-            }
-        }
-
-        for phrase in &q.phrases {
-            let stems: Vec<String> = phrase
-                .iter()
-                .filter_map(|word| self.stem(&mut en, word))
-                .collect();
-            if stems.len() < 2 {
-                continue;
-            }
-            for s in &stems {
-                highlight.insert(s.clone(), 1.0);
-            }
-            must.push((Occur::Must, self.phrase_query(&stems, w.phrase_bonus)));
-        }
-
-        // Words next to each other in the query rank pages that keep them together.
-        if q.phrases.is_empty() && content.len() >= 2 {
-            for pair in content.windows(2) {
-                let stems: Vec<String> = pair
-                    .iter()
-                    .filter_map(|word| self.stem(&mut en, word))
-                    .collect();
-                if stems.len() == 2 {
-                    should.push((Occur::Should, self.phrase_query(&stems, w.phrase_bonus)));
-                }
-            }
-        }
-
-        if should.is_empty() && must.is_empty() {
-            return Ok(None);
-        }
-        let mut clauses = must;
-        if !should.is_empty() {
-            let occur = if clauses.is_empty() {
-                Occur::Must
-            } else {
-                Occur::Should
-            };
-            clauses.push((occur, Box::new(BooleanQuery::new(should))));
-        }
-        if !q.sections.is_empty() {
-            let sections: Vec<(Occur, Box<dyn Query>)> = q
-                .sections
-                .iter()
-                .map(|s| -> (Occur, Box<dyn Query>) {
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f.folders, s),
-                            IndexRecordOption::Basic,
-                        )),
-                    )
-                })
-                .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(sections))));
-        }
-        Ok(Some(Plan {
-            query: Box::new(BooleanQuery::new(clauses)),
-            highlight,
-        }))
-    }
-
     /// One stemmed term in every text field, the best field counting most.
     fn term_query(&self, stem: &str, boost: f32) -> Box<dyn Query> {
         let f = self.fields;
@@ -924,102 +556,14 @@ impl SearchIndex {
     }
 }
 
-struct Plan {
-    query: Box<dyn Query>,
-    highlight: BTreeMap<String, f32>,
-}
-
 fn parse_payload(index: &Index) -> Option<(u32, i64)> {
     let payload = index.load_metas().ok()?.payload?;
     let (version, generation) = payload.split_once(':')?;
     Some((version.parse().ok()?, generation.parse().ok()?))
 }
 
-/// The part of a long text where the query's stems are densest, so that
-/// the snippet is chosen from a few hundred characters instead of the page.
-fn snippet_window<'a>(text: &'a str, stems: &[&str]) -> &'a str {
-    const WINDOW: usize = 600;
-    if text.len() <= WINDOW * 2 {
-        return text;
-    }
-    let stems: Vec<&str> = stems.iter().copied().filter(|s| s.len() >= 2).collect();
-    let Ok(matcher) = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(&stems)
-    else {
-        return floor_slice(text, 0, WINDOW);
-    };
-    // One pass over the text for all stems; the first 2,000 matches suffice.
-    let mut hits: Vec<(usize, usize)> = matcher
-        .find_iter(text)
-        .take(2_000)
-        .map(|m| (m.start(), m.pattern().as_usize()))
-        .collect();
-    if hits.is_empty() {
-        return floor_slice(text, 0, WINDOW);
-    }
-    hits.sort_unstable();
-    let mut best = (0, 0, 0); // (distinct stems, hits, start)
-    let mut first = 0;
-    for last in 0..hits.len() {
-        while hits[last].0 - hits[first].0 > WINDOW / 2 {
-            first += 1;
-        }
-        let mut distinct: Vec<usize> = hits[first..=last].iter().map(|h| h.1).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let candidate = (distinct.len(), last - first + 1, hits[first].0);
-        if (candidate.0, candidate.1) > (best.0, best.1) {
-            best = candidate;
-        }
-    }
-    floor_slice(text, best.2.saturating_sub(WINDOW / 4), WINDOW)
-}
-
-/// `text[start..start + len]`, moved to character boundaries.
-fn floor_slice(text: &str, start: usize, len: usize) -> &str {
-    let mut from = start.min(text.len());
-    while !text.is_char_boundary(from) {
-        from -= 1;
-    }
-    let mut to = (from + len).min(text.len());
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
-    &text[from..to]
-}
-
-fn squeeze(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn weights_parse_by_name_and_refuse_unknown_names() {
-        let w = super::Weights::parse("title=3, body=0.5").expect("weights");
-        assert_eq!((w.title, w.body), (3.0, 0.5));
-        assert_eq!(w.headings, super::Weights::default().headings);
-        assert!(
-            super::Weights::parse("titel=3")
-                .expect_err("name")
-                .contains("titel")
-        );
-        assert!(
-            super::Weights::parse("title=x")
-                .expect_err("number")
-                .contains("`x`")
-        );
-        assert!(super::Weights::parse("title").is_err());
-    }
-
     use super::*;
 
     #[test]
