@@ -455,6 +455,64 @@ pub fn trend_svg(points: &[(u32, f64)]) -> String {
     svg
 }
 
+/// Colleagues who may join the new hire's meetings, by (email, name), for
+/// those who may log a meeting; nobody for others.
+pub async fn colleagues(
+    app: &App,
+    actor: &Actor,
+    loaded: &Loaded,
+) -> Result<Vec<(String, String)>, Error> {
+    if !may(actor, &loaded.parties, OnboardingAction::LogMeeting) {
+        return Ok(Vec::new());
+    }
+    Ok(app
+        .store
+        .buddy_colleagues(loaded.person.id)
+        .await?
+        .into_iter()
+        .map(|c| (c.email, c.name))
+        .collect())
+}
+
+/// The email of the onboarding's buddy, if one is assigned.
+pub async fn buddy_email(app: &App, loaded: &Loaded) -> Result<Option<String>, Error> {
+    Ok(match loaded.onboarding.buddy_id {
+        Some(b) => Some(app.store.person(b).await?.email),
+        None => None,
+    })
+}
+
+/// A meeting the new hire led, for giving feedback on it: only its
+/// observer, the buddy or the manager may; with the feedback given so far.
+pub async fn feedback_draft(
+    app: &App,
+    actor: &Actor,
+    loaded: &Loaded,
+    meeting_id: i64,
+) -> Result<(Meeting, Option<Feedback>), Error> {
+    let id = loaded.onboarding.id;
+    let meeting = app
+        .store
+        .meeting(meeting_id)
+        .await?
+        .filter(|m| m.onboarding_id == id && m.role == "led")
+        .ok_or(Error::NotFound)?;
+    let allowed = meeting.observer_id == Some(actor.person_id)
+        || may(actor, &loaded.parties, OnboardingAction::GiveFeedback);
+    if !allowed {
+        return Err(Error::Forbidden(
+            "only the meeting's observer, the buddy or the manager give feedback".into(),
+        ));
+    }
+    let existing = app
+        .store
+        .feedback_of(id)
+        .await?
+        .into_iter()
+        .find(|f| f.meeting_id == meeting_id);
+    Ok((meeting, existing))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,9 @@ use onramp_store::StoreError;
 pub enum Error {
     #[error("not found")]
     NotFound,
+    /// Something the request refers to does not exist (the store's words).
+    #[error("{0} does not exist")]
+    Missing(String),
     /// Bad input in one named field.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
@@ -44,7 +47,7 @@ impl Error {
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(_) => Error::NotFound,
+            StoreError::NotFound(m) => Error::Missing(m),
             StoreError::Conflict(m) => Error::Conflict(m),
             StoreError::Invalid(m) | StoreError::InvalidReference(m) => {
                 // Store messages name their field first ("password: …").

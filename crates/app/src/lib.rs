@@ -6,6 +6,7 @@
 //! and JSON API) and the command line call only this layer; neither knows
 //! how the other presents a result. See ARCHITECTURE.md.
 
+pub mod account;
 pub mod audit;
 pub mod buddy;
 mod error;

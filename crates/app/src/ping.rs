@@ -354,3 +354,8 @@ pub fn check(a: &Analysis, answers: &PracticeAnswers) -> Vec<Checked> {
         },
     ]
 }
+
+/// Every uploaded payload, newest first.
+pub async fn uploads(app: &App) -> Result<Vec<PingUpload>, Error> {
+    Ok(app.store.ping_uploads().await?)
+}

@@ -157,3 +157,13 @@ pub async fn detail(
             .collect(),
     })
 }
+
+/// Every program with its newest version, by title.
+pub async fn list(app: &App) -> Result<Vec<onramp_store::ProgramSummary>, Error> {
+    Ok(app.store.list_programs().await?)
+}
+
+/// The newest version of a program: (version id, version number).
+pub async fn newest_version(app: &App, program_id: i64) -> Result<Option<(i64, i64)>, Error> {
+    Ok(app.store.newest_version_of(program_id).await?)
+}

@@ -39,9 +39,12 @@ impl From<onramp_app::Error> for CliError {
         use onramp_app::Error as E;
         match e {
             E::Handbook(h) => h.into(),
-            E::NotFound | E::Invalid { .. } | E::Conflict(_) | E::Forbidden(_) | E::TooLarge(_) => {
-                CliError::Usage(e.to_string())
-            }
+            E::NotFound
+            | E::Missing(_)
+            | E::Invalid { .. }
+            | E::Conflict(_)
+            | E::Forbidden(_)
+            | E::TooLarge(_) => CliError::Usage(e.to_string()),
             E::Busy(_) | E::Internal(_) => CliError::Failed(e.to_string()),
         }
     }

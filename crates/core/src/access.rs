@@ -152,6 +152,18 @@ pub fn may_provision_access(actor: &Actor) -> bool {
     actor.is_admin() || actor.has(Role::Enablement)
 }
 
+/// Whether `actor` runs office hours: schedules series, answers questions
+/// in any series, and sees who asked an anonymous question.
+pub fn may_run_office_hours(actor: &Actor) -> bool {
+    actor.has(Role::Enablement) || actor.is_admin()
+}
+
+/// Whether `actor` may answer the questions of a series: those who run
+/// office hours, and the series' host.
+pub fn may_answer_questions(actor: &Actor, host_id: Option<i64>) -> bool {
+    may_run_office_hours(actor) || host_id == Some(actor.person_id)
+}
+
 /// Whether `actor` may add and change webinars.
 pub fn may_manage_webinars(actor: &Actor) -> bool {
     actor.is_admin() || actor.has(Role::Enablement)

@@ -13,10 +13,12 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod access_requests;
 pub mod accounts;
 mod audit;
 pub mod backup;
 mod buddies;
+mod comments;
 mod engine;
 mod error;
 mod handbook;
@@ -27,18 +29,23 @@ mod onboardings;
 mod people;
 mod ping;
 mod programs;
+mod sessions;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod webinars;
 
-pub use accounts::{Account, ApiToken, Session};
+pub use access_requests::AccessRequest;
+pub use accounts::Account;
 pub use buddies::{BuddyAssignment, Feedback, Meeting, NewFeedback, NewMeeting};
 pub use engine::{StartRequest, SweepReport, TaskUpdate};
 pub use error::StoreError;
 pub use handbook::{HandbookPage, HandbookPageInput, HandbookState, HandbookUrls};
-pub use learning::{AccessRequest, CertificationChange, ModuleRecord, NewWebinar, Webinar};
+pub use learning::{CertificationChange, ModuleRecord};
 pub use models::*;
 pub use office_hours::{OfficeHours, Question};
 pub use ping::PingUpload;
+pub use sessions::{ApiToken, Session};
+pub use webinars::{NewWebinar, Webinar};
 /// A JSON value as stored (TEXT on SQLite, JSONB on PostgreSQL).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use onboardings::OnboardingFilter;

@@ -34,7 +34,7 @@ impl From<onramp_app::Error> for WebError {
     fn from(e: onramp_app::Error) -> Self {
         use onramp_app::Error as E;
         match e {
-            E::NotFound => WebError::NotFound,
+            E::NotFound | E::Missing(_) => WebError::NotFound,
             E::Invalid { field, message } => WebError::BadRequest { field, message },
             E::Conflict(m) => WebError::Conflict(m),
             E::Forbidden(m) => WebError::Forbidden(m),

@@ -106,3 +106,17 @@ pub async fn actionable(state: &App, user: &Actor) -> Result<Vec<AccessRequest>,
     }
     Ok(out)
 }
+
+/// The open requests the acting person may move on, each with its new
+/// hire's name.
+pub async fn queue(app: &App, actor: &Actor) -> Result<Vec<(AccessRequest, String)>, Error> {
+    let mut out = Vec::new();
+    for request in actionable(app, actor).await? {
+        let (_, person) = app
+            .store
+            .onboarding_with_person(request.onboarding_id)
+            .await?;
+        out.push((request, person.name));
+    }
+    Ok(out)
+}

@@ -3,7 +3,7 @@
 //! and product knowledge, and demo/playground access requests.
 
 mod access;
-pub use access::{actionable, move_access, request_access};
+pub use access::{actionable, move_access, queue, request_access};
 
 use crate::onboarding::{self, Loaded};
 use crate::{Actor, App, Error};

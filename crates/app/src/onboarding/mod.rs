@@ -1,10 +1,17 @@
 //! Onboardings: loading one with the access check (a resource someone may
 //! not see is "not found"), the view of it, its tasks, comments and timeline.
 
+mod change;
 mod comment;
+mod read;
 mod task;
 mod timeline;
+pub use change::{change_task, move_start, read_inbox, start, upgrade, upgrade_preview};
 pub use comment::{CommentInput, CommentLine, comment_lines, save_comment};
+pub use read::{
+    OnboardingList, attachment, inbox, list, own, person_id_by_email, start_choices, timeline,
+    unread,
+};
 pub use task::{parse_action, task_for_update};
 pub use timeline::{TimelineLine, timeline_lines};
 

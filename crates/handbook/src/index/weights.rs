@@ -102,6 +102,4 @@ mod tests {
         );
         assert!(Weights::parse("title").is_err());
     }
-
-    use super::*;
 }

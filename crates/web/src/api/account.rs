@@ -24,7 +24,7 @@ pub struct TokenItem {
 /// The caller's tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "people", responses((status = 200, body = Vec<TokenItem>), (status = 401, body = ErrorBody)))]
 pub async fn tokens(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Vec<TokenItem>> {
-    let tokens = state.store.api_tokens(user.account.id).await?;
+    let tokens = onramp_app::account::tokens(&state, user.account.id).await?;
     Ok(Json(
         tokens
             .into_iter()
@@ -63,10 +63,8 @@ pub async fn create_token(
     user: CurrentUser,
     ApiJson(body): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), super::ApiError> {
-    let (secret, token) = state
-        .store
-        .create_api_token(user.account.id, &body.name, &body.scope)
-        .await?;
+    let (secret, token) =
+        onramp_app::account::create_token(&state, user.account.id, &body.name, &body.scope).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -84,11 +82,7 @@ pub async fn revoke_token(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, super::ApiError> {
-    state
-        .store
-        .revoke_api_token(user.account.id, id)
-        .await
-        .map_err(|_| crate::WebError::NotFound)?;
+    onramp_app::account::revoke_token(&state, user.account.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -17,8 +17,7 @@ use utoipa_axum::routes;
 #[utoipa::path(get, path = "/api/v1/office-hours", tag = "office-hours",
     responses((status = 200, body = Vec<SeriesView>), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Vec<SeriesView>> {
-    let me = state.store.person(user.actor.person_id).await?;
-    Ok(Json(oh::board(&state, &user, &me.time_zone).await?))
+    Ok(Json(oh::my_board(&state, &user).await?.0))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -54,9 +53,7 @@ pub async fn get_question(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<QuestionView> {
-    let (q, _) = oh::question(&state, id).await?;
-    let voted = state.store.votes_by(user.actor.person_id).await?;
-    Ok(Json(oh::question_view(&q, &user, &voted, None)))
+    Ok(Json(oh::question_for(&state, &user, id).await?.0))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

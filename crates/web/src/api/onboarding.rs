@@ -8,10 +8,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
-use onramp_app::onboarding::{
-    self, OnboardingView, comment_lines, parse_action, save_comment, task_for_update,
-    timeline_lines,
-};
+use onramp_app::onboarding::{self, OnboardingView, comment_lines, parse_action, save_comment};
 use onramp_core::access::{OnboardingAction, may_create_onboarding, sees_all_onboardings};
 use onramp_store::{OnboardingFilter, StartRequest};
 use serde::{Deserialize, Serialize};
@@ -69,12 +66,18 @@ pub async fn list(
         OnboardingFilter::Involving(user.actor.person_id)
     };
     let size = crate::paging::PAGE_SIZE;
-    let total = state.store.count_onboardings_where(&filter).await?;
-    let rows = state
-        .store
-        .find_onboardings(&filter, Utc::now().date_naive(), size, (page - 1) * size)
-        .await?;
-    let items = rows
+    let found = onboarding::list(
+        &state,
+        &user,
+        &filter,
+        Utc::now().date_naive(),
+        size,
+        (page - 1) * size,
+    )
+    .await?;
+    let total = found.total;
+    let items = found
+        .rows
         .into_iter()
         .map(|r| OnboardingItem {
             percent: r.percent(),
@@ -123,16 +126,7 @@ async fn person_id(
     field: &str,
     email: Option<&str>,
 ) -> Result<Option<i64>, WebError> {
-    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
-        return Ok(None);
-    };
-    match state.store.person_by_email(email).await? {
-        Some(p) => Ok(Some(p.id)),
-        None => Err(WebError::BadRequest {
-            field: field.into(),
-            message: format!("no person has the email {email}"),
-        }),
-    }
+    Ok(onboarding::person_id_by_email(state, field, email).await?)
 }
 
 /// Starts an onboarding (People Connect and admins).
@@ -143,6 +137,7 @@ pub async fn create(
     user: CurrentUser,
     ApiJson(body): ApiJson<CreateOnboarding>,
 ) -> Result<(StatusCode, Json<OnboardingView>), ApiError> {
+    // Refused before the body is read (the use case checks again).
     if !may_create_onboarding(&user.actor) {
         return Err(
             WebError::Forbidden("only People Connect and admins start onboardings".into()).into(),
@@ -170,10 +165,7 @@ pub async fn create(
         buddy_id: person_id(&state, "buddy_email", body.buddy_email.as_deref()).await?,
         program: body.program,
     };
-    let o = state
-        .store
-        .start_onboarding(Some(user.actor.person_id), &request)
-        .await?;
+    let o = onboarding::start(&state, &user, &request).await?;
     let loaded = onboarding::load(&state, &user, o.id, OnboardingAction::Read).await?;
     Ok((
         StatusCode::CREATED,
@@ -210,21 +202,7 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UpdateOnboarding>,
 ) -> ApiResult<OnboardingView> {
-    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Edit).await?;
-    let calendar = state
-        .store
-        .calendar_for(loaded.person.region.as_deref())
-        .await?;
-    state
-        .store
-        .move_start_date(
-            Some(user.actor.person_id),
-            id,
-            body.version,
-            body.start_date,
-            &calendar,
-        )
-        .await?;
+    onboarding::move_start(&state, &user, id, body.version, body.start_date).await?;
     let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
     Ok(Json(onboarding::view(&state, &user, &loaded).await?))
 }
@@ -259,18 +237,17 @@ pub async fn change_task(
     Path((id, task_id)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<TaskChange>,
 ) -> ApiResult<TaskChanged> {
-    task_for_update(&state, &user, id, task_id).await?;
     let action = parse_action(&body.action, body.note.as_deref().unwrap_or(""))?;
-    let update = state
-        .store
-        .update_task_with_note(
-            Some(user.actor.person_id),
-            task_id,
-            body.version,
-            &action,
-            body.note.as_deref(),
-        )
-        .await?;
+    let update = onboarding::change_task(
+        &state,
+        &user,
+        id,
+        task_id,
+        body.version,
+        &action,
+        body.note.as_deref(),
+    )
+    .await?;
     Ok(Json(TaskChanged {
         id: update.task.id,
         status: update.task.status,
@@ -376,8 +353,8 @@ pub async fn timeline(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<TimelineItem>> {
-    onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
-    let lines = timeline_lines(&state.store.timeline_named(id).await?);
+    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
+    let lines = onboarding::timeline(&state, &loaded).await?;
     Ok(Json(
         lines
             .into_iter()
@@ -428,10 +405,8 @@ pub async fn upgrade_preview(
     Path(id): Path<i64>,
     Query(q): Query<UpgradeParams>,
 ) -> ApiResult<UpgradePreview> {
-    onboarding::load(&state, &user, id, OnboardingAction::Edit).await?;
-    Ok(Json(
-        state.store.upgrade_preview(id, q.version_id).await?.into(),
-    ))
+    let (diff, _) = onboarding::upgrade_preview(&state, &user, id, q.version_id).await?;
+    Ok(Json(diff.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -451,21 +426,7 @@ pub async fn upgrade(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ApplyUpgrade>,
 ) -> ApiResult<UpgradePreview> {
-    let loaded = onboarding::load(&state, &user, id, OnboardingAction::Edit).await?;
-    let calendar = state
-        .store
-        .calendar_for(loaded.person.region.as_deref())
-        .await?;
-    let (_, diff) = state
-        .store
-        .upgrade_onboarding(
-            Some(user.actor.person_id),
-            id,
-            body.version,
-            body.version_id,
-            &calendar,
-        )
-        .await?;
+    let (_, diff) = onboarding::upgrade(&state, &user, id, body.version, body.version_id).await?;
     Ok(Json(diff.into()))
 }
 
@@ -487,7 +448,7 @@ pub async fn notifications(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Vec<NotificationItem>> {
-    let items = state.store.notifications(user.actor.person_id, 200).await?;
+    let items = onboarding::inbox(&state, &user, 200).await?;
     Ok(Json(
         items
             .into_iter()

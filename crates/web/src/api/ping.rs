@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 #[utoipa::path(get, path = "/api/v1/ping/payloads", tag = "service-ping",
     responses((status = 200, body = Vec<Object>), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Vec<PingUpload>> {
-    Ok(Json(state.store.ping_uploads().await?))
+    Ok(Json(sp::uploads(&state).await?))
 }
 
 #[derive(Serialize, ToSchema)]

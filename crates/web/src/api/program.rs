@@ -23,7 +23,7 @@ pub async fn list_programs(
     State(state): State<AppState>,
     _user: crate::auth::CurrentUser,
 ) -> ApiResult<Vec<ProgramItem>> {
-    let rows = state.store.list_programs().await?;
+    let rows = program::list(&state).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| ProgramItem {

@@ -9,19 +9,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Duration;
+use onramp_app::account;
 use onramp_core::access::may_administer;
 use onramp_core::people::Role;
-use onramp_store::{Account, AuditEvent, NewPerson};
+use onramp_store::{Account, AuditEvent};
 use serde::Deserialize;
-
-fn admin_only(user: &CurrentUser) -> Result<(), WebError> {
-    if may_administer(&user.actor) {
-        Ok(())
-    } else {
-        Err(WebError::NotFound)
-    }
-}
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -45,8 +37,7 @@ async fn users_page(
     user: &CurrentUser,
     reset_link: Option<String>,
 ) -> Result<Html<String>, WebError> {
-    admin_only(user)?;
-    let accounts = state.store.list_accounts().await?;
+    let accounts = account::accounts(state, user).await?;
     let nav = Nav::of(state, user).await?;
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
     Ok(Html(
@@ -59,25 +50,6 @@ async fn users_page(
         }
         .render()?,
     ))
-}
-
-/// Parses role names such as `new-hire,buddy`.
-pub fn parse_roles(field: &str, text: &str) -> Result<Vec<Role>, WebError> {
-    let mut roles = Vec::new();
-    for name in text
-        .split([',', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let role: Role = name.parse().map_err(|message| WebError::BadRequest {
-            field: field.into(),
-            message,
-        })?;
-        if !roles.contains(&role) {
-            roles.push(role);
-        }
-    }
-    Ok(roles)
 }
 
 #[derive(Deserialize)]
@@ -93,7 +65,6 @@ pub async fn add_user(
     user: CurrentUser,
     raw: axum::body::Bytes,
 ) -> Result<Response, WebError> {
-    admin_only(&user)?;
     // Checkbox lists repeat a key, which needs the multi-value form parser.
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(&raw).map_err(|e| crate::auth::bad_form(&e))?;
@@ -114,31 +85,8 @@ pub async fn add_user(
             .map(|(_, v)| v.clone())
             .collect(),
     };
-    let roles = parse_roles("roles", &form.roles.join(","))?;
-    let (person, _) = match state.store.person_by_email(&form.email).await? {
-        Some(p) => (p, false),
-        None => {
-            state
-                .store
-                .upsert_person(
-                    Some(user.actor.person_id),
-                    &NewPerson {
-                        email: form.email.clone(),
-                        name: form.name.clone(),
-                        ..Default::default()
-                    },
-                )
-                .await?
-        }
-    };
-    let account = state
-        .store
-        .upsert_account(Some(user.actor.person_id), person.id, &roles, None)
-        .await?;
-    let secret = state
-        .store
-        .create_password_reset(account.id, Duration::days(3))
-        .await?;
+    let roles = account::parse_roles("roles", &form.roles.join(","))?;
+    let (_, secret) = account::add(&state, &user, &form.email, &form.name, &roles).await?;
     Ok(users_page(&state, &user, Some(format!("/reset/{secret}")))
         .await?
         .into_response())
@@ -154,22 +102,8 @@ pub async fn set_roles(
     Path(id): Path<i64>,
     f: VerifiedForm<RolesForm>,
 ) -> Result<Response, WebError> {
-    admin_only(&f.user)?;
-    let account = state
-        .store
-        .account(id)
-        .await
-        .map_err(|_| WebError::NotFound)?;
-    let roles = parse_roles("roles", &f.form.roles)?;
-    state
-        .store
-        .upsert_account(
-            Some(f.user.actor.person_id),
-            account.person_id,
-            &roles,
-            None,
-        )
-        .await?;
+    let roles = account::parse_roles("roles", &f.form.roles)?;
+    account::set_roles(&state, &f.user, id, &roles).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -178,11 +112,7 @@ pub async fn disable(
     Path(id): Path<i64>,
     f: VerifiedForm<super::session::Empty>,
 ) -> Result<Response, WebError> {
-    admin_only(&f.user)?;
-    state
-        .store
-        .disable_account(Some(f.user.actor.person_id), id)
-        .await?;
+    account::disable(&state, &f.user, id).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -191,16 +121,7 @@ pub async fn reset_link(
     Path(id): Path<i64>,
     f: VerifiedForm<super::session::Empty>,
 ) -> Result<Response, WebError> {
-    admin_only(&f.user)?;
-    let account = state
-        .store
-        .account(id)
-        .await
-        .map_err(|_| WebError::NotFound)?;
-    let secret = state
-        .store
-        .create_password_reset(account.id, Duration::hours(24))
-        .await?;
+    let secret = account::reset_link(&state, &f.user, id).await?;
     Ok(
         users_page(&state, &f.user, Some(format!("/reset/{secret}")))
             .await?
@@ -274,7 +195,7 @@ async fn tokens_page(
     user: &CurrentUser,
     created: Option<String>,
 ) -> Result<Html<String>, WebError> {
-    let tokens = state.store.api_tokens(user.account.id).await?;
+    let tokens = account::tokens(state, user.account.id).await?;
     let nav = Nav::of(state, user).await?;
     Ok(Html(
         TokensPage {
@@ -304,10 +225,8 @@ pub async fn create_token(
     State(state): State<AppState>,
     f: VerifiedForm<TokenForm>,
 ) -> Result<Html<String>, WebError> {
-    let (secret, _) = state
-        .store
-        .create_api_token(f.user.account.id, &f.form.name, &f.form.scope)
-        .await?;
+    let (secret, _) =
+        account::create_token(&state, f.user.account.id, &f.form.name, &f.form.scope).await?;
     tokens_page(&state, &f.user, Some(secret)).await
 }
 
@@ -316,11 +235,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
     f: VerifiedForm<super::session::Empty>,
 ) -> Result<Response, WebError> {
-    state
-        .store
-        .revoke_api_token(f.user.account.id, id)
-        .await
-        .map_err(|_| WebError::NotFound)?;
+    account::revoke_token(&state, f.user.account.id, id).await?;
     Ok(Redirect::to("/settings/tokens").into_response())
 }
 

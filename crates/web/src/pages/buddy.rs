@@ -155,21 +155,8 @@ pub async fn log(
     let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
     let log = buddy::log(&state, &user, &loaded).await?;
     let can_log = may(&user.actor, &loaded.parties, OnboardingAction::LogMeeting);
-    let colleagues = if can_log {
-        state
-            .store
-            .buddy_colleagues(loaded.person.id)
-            .await?
-            .into_iter()
-            .map(|c| (c.email, c.name))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let buddy_email = match loaded.onboarding.buddy_id {
-        Some(b) => Some(state.store.person(b).await?.email),
-        None => None,
-    };
+    let colleagues = buddy::colleagues(&state, &user, &loaded).await?;
+    let buddy_email = buddy::buddy_email(&state, &loaded).await?;
     let titles = state
         .meetings
         .types
@@ -238,25 +225,7 @@ pub async fn feedback_form(
     Path((id, meeting_id)): Path<(i64, i64)>,
 ) -> Result<Html<String>, WebError> {
     let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
-    let meeting = state
-        .store
-        .meeting(meeting_id)
-        .await?
-        .filter(|m| m.onboarding_id == id && m.role == "led")
-        .ok_or(WebError::NotFound)?;
-    let allowed = meeting.observer_id == Some(user.actor.person_id)
-        || may(&user.actor, &loaded.parties, OnboardingAction::GiveFeedback);
-    if !allowed {
-        return Err(WebError::Forbidden(
-            "only the meeting's observer, the buddy or the manager give feedback".into(),
-        ));
-    }
-    let existing = state
-        .store
-        .feedback_of(id)
-        .await?
-        .into_iter()
-        .find(|f| f.meeting_id == meeting_id);
+    let (meeting, existing) = buddy::feedback_draft(&state, &user, &loaded, meeting_id).await?;
     let skills = state
         .meetings
         .skills

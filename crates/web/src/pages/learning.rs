@@ -270,18 +270,13 @@ pub async fn queue(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    let open = learning::actionable(&state, &user).await?;
     let mut lines = Vec::new();
-    for request in open {
-        let (_, person) = state
-            .store
-            .onboarding_with_person(request.onboarding_id)
-            .await?;
+    for (request, new_hire) in learning::queue(&state, &user).await? {
         lines.push(QueueLine {
             system: learning::catalogues()
                 .playground(&request.playground_id)
                 .map_or_else(|| request.playground_id.clone(), |p| p.title.clone()),
-            new_hire: person.name,
+            new_hire,
             request,
         });
     }

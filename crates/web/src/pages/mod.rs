@@ -42,12 +42,7 @@ impl Nav {
     pub async fn of(state: &AppState, user: &CurrentUser) -> Result<Option<Nav>, WebError> {
         let unread = match &user.via {
             crate::auth::Via::Session { unread, .. } => *unread,
-            crate::auth::Via::Token { .. } => {
-                state
-                    .store
-                    .unread_notifications(user.actor.person_id)
-                    .await?
-            }
+            crate::auth::Via::Token { .. } => onramp_app::onboarding::unread(state, user).await?,
         } as usize;
         let has = |r: Role| user.actor.has(r) || user.actor.is_admin();
         Ok(Some(Nav {
@@ -117,13 +112,19 @@ pub async fn onboarding_list(
 ) -> Result<Html<String>, WebError> {
     let page = page_number(page)?;
     let today = Utc::now().date_naive();
-    let total = state.store.count_onboardings_where(&filter).await?;
-    let rows = state
-        .store
-        .find_onboardings(&filter, today, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-        .await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let pathways = state.store.pathway_counts(&ids).await?;
+    let onramp_app::onboarding::OnboardingList {
+        rows,
+        total,
+        pathways,
+    } = onramp_app::onboarding::list(
+        state,
+        user,
+        &filter,
+        today,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await?;
     let onboardings = rows
         .into_iter()
         .map(|row| OnboardingLine {
@@ -188,7 +189,7 @@ pub async fn programs(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    let programs = state.store.list_programs().await?;
+    let programs = onramp_app::program::list(&state).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(ProgramsPage { nav, programs }.render()?))
 }

@@ -30,16 +30,15 @@ async fn render_board(
     user: &CurrentUser,
     new_feed: Option<String>,
 ) -> Result<Html<String>, WebError> {
-    let me = state.store.person(user.actor.person_id).await?;
-    let series = oh::board(state, user, &me.time_zone).await?;
+    let (series, zone) = oh::my_board(state, user).await?;
     Ok(Html(
         BoardPage {
             nav: Nav::of(state, user).await?,
             series,
-            zone: me.time_zone,
+            zone,
             csrf: user.csrf().to_string(),
             enablement: oh::is_enablement(user),
-            has_feed: state.store.has_calendar_token(user.actor.person_id).await?,
+            has_feed: oh::has_feed(state, user).await?,
             new_feed,
         }
         .render()?,
@@ -71,7 +70,8 @@ pub async fn create(
     State(state): State<AppState>,
     f: VerifiedForm<SeriesForm>,
 ) -> Result<Response, WebError> {
-    if !oh::is_enablement(&f.user) {
+    // Refused before the form is read (the use case checks again).
+    if !onramp_core::access::may_run_office_hours(&f.user) {
         return Err(WebError::Forbidden(
             "only the Enablement team schedules office hours".into(),
         ));
@@ -98,30 +98,15 @@ pub async fn create(
         })?,
         cancelled: Vec::new(),
     };
-    let host = match f.form.host_email.trim() {
-        "" => None,
-        email => Some(
-            state
-                .store
-                .person_by_email(email)
-                .await?
-                .ok_or_else(|| WebError::BadRequest {
-                    field: "host_email".into(),
-                    message: format!("no person has the email {email}"),
-                })?
-                .id,
-        ),
-    };
-    state
-        .store
-        .create_office_hours(
-            Some(f.user.actor.person_id),
-            &f.form.title,
-            &recurrence,
-            f.form.video_url.trim(),
-            host,
-        )
-        .await?;
+    oh::create_series(
+        &state,
+        &f.user,
+        &f.form.title,
+        &recurrence,
+        &f.form.video_url,
+        &f.form.host_email,
+    )
+    .await?;
     Ok(Redirect::to("/office-hours").into_response())
 }
 
@@ -224,13 +209,12 @@ pub async fn question(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
-    let (q, series) = oh::question(&state, id).await?;
-    let voted = state.store.votes_by(user.actor.person_id).await?;
+    let (q, series) = oh::question_for(&state, &user, id).await?;
     Ok(Html(
         QuestionPage {
             nav: Nav::of(&state, &user).await?,
-            q: oh::question_view(&q, &user, &voted, None),
-            series: series.title,
+            q,
+            series,
         }
         .render()?,
     ))
@@ -285,10 +269,7 @@ pub async fn rotate_feed(
     State(state): State<AppState>,
     f: VerifiedForm<VoteForm>,
 ) -> Result<Html<String>, WebError> {
-    let secret = state
-        .store
-        .rotate_calendar_token(f.user.actor.person_id)
-        .await?;
+    let secret = oh::rotate_feed(&state, &f.user).await?;
     render_board(&state, &f.user, Some(format!("/calendar/{secret}.ics"))).await
 }
 
@@ -297,19 +278,12 @@ pub async fn revoke_feed(
     State(state): State<AppState>,
     f: VerifiedForm<VoteForm>,
 ) -> Result<Response, WebError> {
-    state
-        .store
-        .revoke_calendar_token(f.user.actor.person_id)
-        .await?;
+    oh::revoke_feed(&state, &f.user).await?;
     Ok(Redirect::to("/office-hours#feed-h").into_response())
 }
 
 async fn feed_owner(state: &AppState, secret: &str) -> Result<i64, WebError> {
-    state
-        .store
-        .person_for_calendar_token(secret)
-        .await?
-        .ok_or(WebError::NotFound)
+    Ok(oh::feed_owner(state, secret).await?)
 }
 
 /// `GET /calendar/{secret}.ics`: the person's feed (the secret is the credential).
@@ -319,17 +293,7 @@ pub async fn feed(
 ) -> Result<Response, WebError> {
     let secret = file.strip_suffix(".ics").ok_or(WebError::NotFound)?;
     let person = feed_owner(&state, secret).await?;
-    Ok(ics(
-        oh::personal_feed(
-            &state.store,
-            &state.meetings,
-            &state.public_url,
-            person,
-            false,
-        )
-        .await?,
-        "onramp.ics",
-    ))
+    Ok(ics(oh::feed_of(&state, person, false).await?, "onramp.ics"))
 }
 
 /// `GET /calendar/{secret}/office-hours.ics`: office hours alone.
@@ -339,14 +303,7 @@ pub async fn office_hours_feed(
 ) -> Result<Response, WebError> {
     let person = feed_owner(&state, &secret).await?;
     Ok(ics(
-        oh::personal_feed(
-            &state.store,
-            &state.meetings,
-            &state.public_url,
-            person,
-            true,
-        )
-        .await?,
+        oh::feed_of(&state, person, true).await?,
         "office-hours.ics",
     ))
 }

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use chrono::{Days, NaiveDate, Utc};
 use onramp_app::onboarding::{
     self, CommentLine, OnboardingView, TaskView, TimelineLine, comment_lines, parse_action,
-    save_comment, task_for_update, timeline_lines,
+    save_comment,
 };
 use onramp_core::access::{OnboardingAction, may_create_onboarding, sees_all_onboardings};
 use onramp_store::{OnboardingFilter, StartRequest};
@@ -46,22 +46,18 @@ pub async fn detail(
 ) -> Result<Html<String>, WebError> {
     let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
     // Independent reads, run together.
-    let (o, events, newest, nav, comments, shortfall) = tokio::try_join!(
+    let (o, timeline, newest, nav, comments, shortfall) = tokio::try_join!(
         async { Ok::<_, WebError>(onboarding::view(&state, &user, &loaded).await?) },
-        async { Ok::<_, WebError>(state.store.timeline_named(id).await?) },
+        async { Ok::<_, WebError>(onboarding::timeline(&state, &loaded).await?) },
         async {
             Ok::<_, WebError>(
-                state
-                    .store
-                    .newest_version_of(loaded.version.program_id)
-                    .await?,
+                onramp_app::program::newest_version(&state, loaded.version.program_id).await?,
             )
         },
         Nav::of(&state, &user),
         async { Ok::<_, WebError>(comment_lines(&state, id, None).await?) },
         async { Ok::<_, WebError>(onramp_app::buddy::shortfall(&state, &loaded).await?) },
     )?;
-    let timeline = timeline_lines(&events);
     let newer_version = newest.filter(|(_, version)| *version > loaded.version.version);
     let back = format!("/onboardings/{id}");
     let comments = comments
@@ -100,18 +96,17 @@ pub async fn task_action(
     Path((id, task_id)): Path<(i64, i64)>,
     f: VerifiedForm<TaskForm>,
 ) -> Result<Response, WebError> {
-    task_for_update(&state, &f.user, id, task_id).await?;
     let action = parse_action(&f.form.action, &f.form.note)?;
-    state
-        .store
-        .update_task_with_note(
-            Some(f.user.actor.person_id),
-            task_id,
-            f.form.version,
-            &action,
-            Some(&f.form.note),
-        )
-        .await?;
+    onboarding::change_task(
+        &state,
+        &f.user,
+        id,
+        task_id,
+        f.form.version,
+        &action,
+        Some(&f.form.note),
+    )
+    .await?;
     // Back to the page the action was made on (the home page lists tasks
     // too), when it is a path of this site; never another site.
     let back = &f.form.back;
@@ -196,12 +191,7 @@ pub async fn attachment(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let (meta, data) = match state.store.attachment(id).await {
-        Ok(found) => found,
-        Err(onramp_store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
-        Err(e) => return Err(e.into()),
-    };
-    onboarding::load(&state, &user, meta.onboarding_id, OnboardingAction::Read).await?;
+    let (meta, data) = onboarding::attachment(&state, &user, id).await?;
     // The type was checked from the bytes at upload; never sniffed as HTML.
     let disposition = format!(
         "inline; filename=\"{}\"",
@@ -234,22 +224,8 @@ pub async fn move_start(
     Path(id): Path<i64>,
     f: VerifiedForm<StartForm>,
 ) -> Result<Response, WebError> {
-    let loaded = onboarding::load(&state, &f.user, id, OnboardingAction::Edit).await?;
     let start = parse_date("start_date", &f.form.start_date)?;
-    let calendar = state
-        .store
-        .calendar_for(loaded.person.region.as_deref())
-        .await?;
-    state
-        .store
-        .move_start_date(
-            Some(f.user.actor.person_id),
-            id,
-            f.form.version,
-            start,
-            &calendar,
-        )
-        .await?;
+    onboarding::move_start(&state, &f.user, id, f.form.version, start).await?;
     Ok(Redirect::to(&format!("/onboardings/{id}")).into_response())
 }
 
@@ -275,9 +251,9 @@ pub async fn upgrade_preview(
     Path(id): Path<i64>,
     Query(q): Query<UpgradeQuery>,
 ) -> Result<Html<String>, WebError> {
+    let (diff, target_version) =
+        onboarding::upgrade_preview(&state, &user, id, q.version_id).await?;
     let loaded = onboarding::load(&state, &user, id, OnboardingAction::Edit).await?;
-    let diff = state.store.upgrade_preview(id, q.version_id).await?;
-    let target_version = state.store.program_version(q.version_id).await?.version;
     let o = onboarding::view(&state, &user, &loaded).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
@@ -304,21 +280,7 @@ pub async fn upgrade(
     Path(id): Path<i64>,
     f: VerifiedForm<UpgradeForm>,
 ) -> Result<Response, WebError> {
-    let loaded = onboarding::load(&state, &f.user, id, OnboardingAction::Edit).await?;
-    let calendar = state
-        .store
-        .calendar_for(loaded.person.region.as_deref())
-        .await?;
-    state
-        .store
-        .upgrade_onboarding(
-            Some(f.user.actor.person_id),
-            id,
-            f.form.version,
-            f.form.version_id,
-            &calendar,
-        )
-        .await?;
+    onboarding::upgrade(&state, &f.user, id, f.form.version, f.form.version_id).await?;
     Ok(Redirect::to(&format!("/onboardings/{id}")).into_response())
 }
 
@@ -336,13 +298,7 @@ pub async fn new_form(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    if !may_create_onboarding(&user.actor) {
-        return Err(WebError::Forbidden(
-            "only People Connect and admins start onboardings".into(),
-        ));
-    }
-    let people = state.store.list_people(1000, 0).await?;
-    let programs = state.store.list_programs().await?;
+    let (people, programs) = onboarding::start_choices(&state, &user).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         NewPage {
@@ -389,6 +345,7 @@ pub async fn create(
     State(state): State<AppState>,
     f: VerifiedForm<NewForm>,
 ) -> Result<Response, WebError> {
+    // Refused before the form is read (the use case checks again).
     if !may_create_onboarding(&f.user.actor) {
         return Err(WebError::Forbidden(
             "only People Connect and admins start onboardings".into(),
@@ -409,12 +366,8 @@ pub async fn create(
         buddy_id: optional_id("buddy_id", &f.form.buddy_id)?,
         program: Some(f.form.program.trim().to_string()).filter(|p| !p.is_empty()),
     };
-    let o = match state
-        .store
-        .start_onboarding(Some(f.user.actor.person_id), &request)
-        .await
-    {
-        Err(onramp_store::StoreError::NotFound(m)) => {
+    let o = match onboarding::start(&state, &f.user, &request).await {
+        Err(onramp_app::Error::Missing(m)) => {
             return Err(WebError::BadRequest {
                 field: "person_id".into(),
                 message: format!("{m} does not exist"),
@@ -443,7 +396,7 @@ pub async fn my_home(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    let mine = state.store.onboardings_of(user.actor.person_id).await?;
+    let mine = onboarding::own(&state, &user).await?;
     let nav = Nav::of(&state, &user).await?;
     let Some(current) = mine.iter().find(|o| o.status == "active").or(mine.first()) else {
         return Ok(Html(
@@ -540,7 +493,7 @@ pub async fn inbox(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    let items = state.store.notifications(user.actor.person_id, 200).await?;
+    let items = onboarding::inbox(&state, &user, 200).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         InboxPage {
@@ -556,10 +509,7 @@ pub async fn inbox_read(
     State(state): State<AppState>,
     f: VerifiedForm<super::session::Empty>,
 ) -> Result<Response, WebError> {
-    state
-        .store
-        .mark_notifications_read(f.user.actor.person_id)
-        .await?;
+    onboarding::read_inbox(&state, &f.user).await?;
     Ok(Redirect::to("/inbox").into_response())
 }
 

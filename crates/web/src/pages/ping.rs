@@ -28,7 +28,7 @@ pub async fn index(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    let uploads = state.store.ping_uploads().await?;
+    let uploads = sp::uploads(&state).await?;
     Ok(Html(
         IndexPage {
             nav: Nav::of(&state, &user).await?,

@@ -2,6 +2,9 @@
 //! (anonymity, votes, answers, duplicates, roll-over) and calendar feeds.
 //! Shared by the pages and the JSON API.
 
+mod feed;
+pub use feed::{feed_of, personal_feed, session_ics};
+
 use crate::{Actor, App, Error};
 use chrono::{DateTime, Duration, Utc};
 use onramp_core::calendar::{FeedItem, Recurrence, in_zone};
@@ -10,15 +13,13 @@ use onramp_store::{OfficeHours, Question};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Whether `user` runs office hours (defines sessions, answers anywhere, sees authors).
+/// Whether `user` runs office hours (`core::access::may_run_office_hours`).
 pub fn is_enablement(user: &Actor) -> bool {
-    user.has(Role::Enablement) || user.is_admin()
+    onramp_core::access::may_run_office_hours(user)
 }
 
-/// Who sees the author of an anonymous question: the Enablement program
-/// managers only (not even administrators).
 fn may_answer(user: &Actor, series: &OfficeHours) -> bool {
-    is_enablement(user) || series.host_id == Some(user.person_id)
+    onramp_core::access::may_answer_questions(user, series.host_id)
 }
 
 /// One session: when, and how it shows for the viewer.
@@ -322,188 +323,84 @@ pub async fn answer(
     Ok(())
 }
 
-/// The personal feed: the person's tasks, office hours, and meetings.
-/// `public_url` (the address people reach Onramp at, may be empty) starts
-/// the links in the events.
-// Long: one event list built from three sources (office hours, tasks, meetings); each block is short.
-pub async fn personal_feed(
-    store: &onramp_store::Store,
-    catalogue: &onramp_core::meeting::MeetingCatalogue,
-    public_url: &str,
-    person: i64,
-    office_hours_only: bool,
-) -> Result<String, Error> {
-    let now = Utc::now();
-    let mut items = Vec::new();
-    let base = public_url;
-    for series in store.office_hours_list().await? {
-        items.push(FeedItem::Timed {
-            uid: format!("office-hours-{}@onramp", series.id),
-            summary: series.title.clone(),
-            description: format!(
-                "Video call: {}\nHost: {}\nAdd your questions in Onramp beforehand.",
-                series.video_url,
-                series.host_name.clone().unwrap_or_default()
-            ),
-            url: Some(series.video_url.clone()),
-            recurrence: series.recurrence(),
-            recurring: true,
-        });
+/// A new office-hours series, scheduled by someone who runs office hours;
+/// the host is named by email (or none).
+pub async fn create_series(
+    app: &App,
+    actor: &Actor,
+    title: &str,
+    recurrence: &Recurrence,
+    video_url: &str,
+    host_email: &str,
+) -> Result<OfficeHours, Error> {
+    if !is_enablement(actor) {
+        return Err(Error::Forbidden(
+            "only the Enablement team schedules office hours".into(),
+        ));
     }
-    if !office_hours_only {
-        let onboardings = store
-            .find_onboardings(
-                &onramp_store::OnboardingFilter::Involving(person),
-                now.date_naive(),
-                200,
-                0,
-            )
-            .await?;
-        for summary in onboardings {
-            let (o, _) = store.onboarding_with_person(summary.id).await?;
-            let o = &o;
-            let parties = crate::onboarding::parties_of(o);
-            let roles = parties.roles_of(person);
-            for t in store.task_lines(o.id).await? {
-                let owner: Option<Role> = t.owner_role.parse().ok();
-                if !owner.is_some_and(|r| roles.contains(&r))
-                    || matches!(t.status.as_str(), "done" | "skipped")
-                {
-                    continue;
-                }
-                let whose = if o.person_id == person {
-                    String::new()
-                } else {
-                    format!(" ({})", summary.person_name)
-                };
-                items.push(FeedItem::AllDay {
-                    uid: format!("task-{}@onramp", t.id),
-                    summary: format!("Due: {}{whose}", t.title),
-                    description: format!("{base}/onboardings/{}/tasks/{}", o.id, t.id),
-                    date: t.due_date,
-                    remind_days_before: None,
-                });
-            }
-            for m in store.meetings_of(o.id).await? {
-                let involved = o.person_id == person
-                    || m.lead_id == Some(person)
-                    || m.observer_id == Some(person);
-                if !involved {
-                    continue;
-                }
-                let what = if m.role == "led" { "led" } else { "shadowed" };
-                let title = catalogue
-                    .meeting_type(&m.meeting_type)
-                    .map_or(m.meeting_type.clone(), |t| t.title.clone());
-                let who = if o.person_id == person {
-                    "You".to_string()
-                } else {
-                    summary.person_name.clone()
-                };
-                items.push(FeedItem::AllDay {
-                    uid: format!("meeting-{}@onramp", m.id),
-                    summary: format!("{who}: {what} {title}, {}", m.account),
-                    description: m.learnings.clone(),
-                    date: m.held_on,
-                    remind_days_before: None,
-                });
-            }
-        }
-    }
-    if !office_hours_only {
-        learning_items(store, person, now, &mut items).await?;
-    }
-    let name = if office_hours_only {
-        "Onramp office hours"
-    } else {
-        "Onramp"
+    let host = match host_email.trim() {
+        "" => None,
+        email => Some(
+            app.store
+                .person_by_email(email)
+                .await?
+                .ok_or_else(|| {
+                    Error::bad("host_email", format!("no person has the email {email}"))
+                })?
+                .id,
+        ),
     };
-    onramp_core::calendar::feed(name, &items, now).map_err(Error::Internal)
-}
-
-/// Upcoming webinars, and the expiry dates of the person's certifications
-/// with a reminder before each.
-async fn learning_items(
-    store: &onramp_store::Store,
-    person: i64,
-    now: DateTime<Utc>,
-    items: &mut Vec<FeedItem>,
-) -> Result<(), Error> {
-    let (webinars, records) = tokio::try_join!(
-        store.webinars(now - Duration::days(30), now + Duration::days(365), 200),
-        store.certification_records(person)
-    )?;
-    for w in webinars {
-        let mut description = format!("Host: {}", w.host);
-        if let Some(r) = &w.registration_url {
-            description.push_str(&format!("\nRegister: {r}"));
-        }
-        if let Some(r) = &w.recording_url {
-            description.push_str(&format!("\nRecording: {r}"));
-        }
-        items.push(FeedItem::Timed {
-            uid: format!("webinar-{}@onramp", w.id),
-            summary: format!("Webinar: {}", w.title),
-            description,
-            url: w.registration_url.clone(),
-            recurrence: onramp_core::calendar::Recurrence {
-                rrule: String::new(),
-                start: w.starts_at.naive_utc(),
-                time_zone: "UTC".into(),
-                duration_minutes: u32::try_from(w.duration_minutes).unwrap_or(60),
-                cancelled: Vec::new(),
-            },
-            recurring: false,
-        });
-    }
-    let catalogue = onramp_core::catalogue::Catalogues::builtin();
-    for r in records {
-        let (Some(expires), Some(_)) = (r.expires_on, r.passed_on) else {
-            continue;
-        };
-        let title = catalogue
-            .certification(&r.certification_id)
-            .map_or(r.certification_id.clone(), |c| c.title.clone());
-        items.push(FeedItem::AllDay {
-            uid: format!("certification-{}-{person}@onramp", r.certification_id),
-            summary: format!("{title} expires"),
-            description: "Renew it before this day to stay certified.".into(),
-            date: expires,
-            remind_days_before: Some(
-                u32::try_from(onramp_core::learning::EXPIRY_NOTICE_DAYS).unwrap_or(60),
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// A single session as an .ics file ("Add to calendar").
-pub async fn session_ics(state: &App, series_id: i64, start_ts: i64) -> Result<String, Error> {
-    let series = series_of(state, series_id).await?;
-    let start = DateTime::<Utc>::from_timestamp(start_ts, 0).ok_or(Error::NotFound)?;
-    let sessions = series
-        .recurrence()
-        .occurrences(
-            start - Duration::seconds(1),
-            start + Duration::seconds(1),
-            2,
+    Ok(app
+        .store
+        .create_office_hours(
+            Some(actor.person_id),
+            title,
+            recurrence,
+            video_url.trim(),
+            host,
         )
-        .map_err(Error::Internal)?;
-    if !sessions.contains(&start) {
-        return Err(Error::NotFound);
-    }
-    let local = series.recurrence().local(start).map_err(Error::Internal)?;
-    let item = FeedItem::Timed {
-        uid: format!("office-hours-{}-{}@onramp", series.id, start.timestamp()),
-        summary: series.title.clone(),
-        description: format!("Video call: {}", series.video_url),
-        url: Some(series.video_url.clone()),
-        recurrence: Recurrence {
-            start: local,
-            cancelled: Vec::new(),
-            ..series.recurrence()
-        },
-        recurring: false,
-    };
-    onramp_core::calendar::feed(&series.title, &[item], Utc::now()).map_err(Error::Internal)
+        .await?)
+}
+
+/// A new secret address for the acting person's calendar feed (the old
+/// one stops working); shown once.
+pub async fn rotate_feed(app: &App, actor: &Actor) -> Result<String, Error> {
+    Ok(app.store.rotate_calendar_token(actor.person_id).await?)
+}
+
+/// Stops the acting person's calendar feed.
+pub async fn revoke_feed(app: &App, actor: &Actor) -> Result<(), Error> {
+    Ok(app.store.revoke_calendar_token(actor.person_id).await?)
+}
+
+/// The board in the acting person's time zone, and that zone.
+pub async fn my_board(app: &App, actor: &Actor) -> Result<(Vec<SeriesView>, String), Error> {
+    let me = app.store.person(actor.person_id).await?;
+    let series = board(app, actor, &me.time_zone).await?;
+    Ok((series, me.time_zone))
+}
+
+/// Whether the acting person has a calendar feed address.
+pub async fn has_feed(app: &App, actor: &Actor) -> Result<bool, Error> {
+    Ok(app.store.has_calendar_token(actor.person_id).await?)
+}
+
+/// One question as the acting person sees it, and its series' title.
+pub async fn question_for(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+) -> Result<(QuestionView, String), Error> {
+    let (q, series) = question(app, id).await?;
+    let voted = app.store.votes_by(actor.person_id).await?;
+    Ok((question_view(&q, actor, &voted, None), series.title))
+}
+
+/// The person a calendar feed secret belongs to (the secret is the
+/// credential); an unknown secret is not found.
+pub async fn feed_owner(app: &App, secret: &str) -> Result<i64, Error> {
+    app.store
+        .person_for_calendar_token(secret)
+        .await?
+        .ok_or(Error::NotFound)
 }

@@ -2,6 +2,10 @@
 //! periodic sweep (escalations and automatic closing). Every change checks
 //! the version the caller saw, so a stale update is refused, never lost.
 
+mod sweep;
+mod upgrades;
+pub use sweep::SweepReport;
+
 use crate::audit::audit;
 use crate::onboardings::{ONBOARDING_COLUMNS, TASK_COLUMNS, insert_planned};
 use crate::{Notification, Onboarding, Result, Store, StoreError, Task, on_db};
@@ -13,13 +17,13 @@ use onramp_core::onboarding::{
 use onramp_core::schedule::WorkCalendar;
 use sqlx::types::Json;
 
-fn status_of(task: &Task) -> Result<TaskStatus> {
+pub(super) fn status_of(task: &Task) -> Result<TaskStatus> {
     task.status
         .parse()
         .map_err(|e: String| StoreError::Corrupt(format!("task {}: {e}", task.id)))
 }
 
-fn nodes(tasks: &[Task]) -> Result<Vec<TaskNode>> {
+pub(super) fn nodes(tasks: &[Task]) -> Result<Vec<TaskNode>> {
     tasks
         .iter()
         .map(|t| {
@@ -38,13 +42,6 @@ pub struct TaskUpdate {
     pub task: Task,
     /// Other tasks of the onboarding whose status followed (blocked ↔ open).
     pub followed: Vec<(String, String)>,
-}
-
-/// What one run of the sweep did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct SweepReport {
-    pub escalated_tasks: usize,
-    pub closed_onboardings: usize,
 }
 
 impl Store {
@@ -276,205 +273,6 @@ impl Store {
         }))
     }
 
-    /// What upgrading the onboarding to `version_id` would change.
-    pub async fn upgrade_preview(
-        &self,
-        onboarding_id: i64,
-        version_id: i64,
-    ) -> Result<UpgradeDiff> {
-        let (diff, _) = self.upgrade_plan(onboarding_id, version_id).await?;
-        Ok(diff)
-    }
-
-    async fn upgrade_plan(
-        &self,
-        onboarding_id: i64,
-        version_id: i64,
-    ) -> Result<(UpgradeDiff, Onboarding)> {
-        let onboarding = self.onboarding(onboarding_id).await?;
-        let current = self.program_version(onboarding.program_version_id).await?;
-        let target = self.program_version(version_id).await?;
-        if current.program_id != target.program_id {
-            return Err(StoreError::Invalid(format!(
-                "version {version_id} belongs to another program than onboarding {onboarding_id}"
-            )));
-        }
-        let person = self.person(onboarding.person_id).await?;
-        let existing = self
-            .tasks(onboarding_id)
-            .await?
-            .into_iter()
-            .map(|t| {
-                Ok(ExistingTask {
-                    status: status_of(&t)?,
-                    key: t.task_key,
-                    due_day: i32::try_from(t.due_day).unwrap_or(0),
-                    template: t.template.0,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let diff = upgrade_diff(
-            &existing,
-            &target.definition.0,
-            person.segment.as_deref(),
-            person.region.as_deref(),
-        );
-        Ok((diff, onboarding))
-    }
-
-    /// Moves an onboarding to another version of its program: finished work
-    /// is kept, open tasks the new version dropped are removed, new tasks get
-    /// due dates, and changed open tasks take the new content.
-    // Long: one transaction: diff the versions, remove, add and change tasks, and re-block dependants.
-    pub async fn upgrade_onboarding(
-        &self,
-        actor_id: Option<i64>,
-        onboarding_id: i64,
-        expected_version: i64,
-        version_id: i64,
-        calendar: &WorkCalendar,
-    ) -> Result<(Onboarding, UpgradeDiff)> {
-        let (diff, onboarding) = self.upgrade_plan(onboarding_id, version_id).await?;
-        if onboarding.version != expected_version {
-            return Err(stale(onboarding_id, expected_version, onboarding.version));
-        }
-        let target = self.program_version(version_id).await?;
-        let program = &target.definition.0;
-        let person = self.person(onboarding.person_id).await?;
-        let planned = plan(
-            program,
-            person.segment.as_deref(),
-            person.region.as_deref(),
-            onboarding.start_date,
-            calendar,
-        );
-        let existing = self.tasks(onboarding_id).await?;
-        let now = Utc::now();
-        let reread = format!("SELECT {ONBOARDING_COLUMNS} FROM onboardings WHERE id = $1");
-        let reread_tasks = format!(
-            "SELECT {TASK_COLUMNS} FROM tasks WHERE onboarding_id = $1 ORDER BY position, id"
-        );
-        let o = on_db!(self, |pool, begin| {
-            let mut tx = pool.begin_with(begin).await?;
-            let changed = sqlx::query("UPDATE onboardings SET program_version_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
-                .bind(version_id)
-                .bind(now)
-                .bind(onboarding_id)
-                .bind(expected_version)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if changed == 0 {
-                return Err(stale(onboarding_id, expected_version, expected_version + 1));
-            }
-            for (key, _) in &diff.removed {
-                // Only an open task as it was read is dropped: work finished
-                // meanwhile is never deleted.
-                let Some(task) = existing.iter().find(|e| &e.task_key == key) else {
-                    continue;
-                };
-                let rows = sqlx::query("DELETE FROM tasks WHERE id = $1 AND version = $2")
-                    .bind(task.id)
-                    .bind(task.version)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                one_row(rows, || task_changed(task.id))?;
-            }
-            for p in &planned {
-                let t = p.template;
-                let due_day = i64::from(program.due_day(t));
-                match existing.iter().find(|e| e.task_key == t.id) {
-                    Some(e) if status_of(e)?.is_finished() => {
-                        let rows = sqlx::query(
-                            "UPDATE tasks SET position = $1 WHERE id = $2 AND version = $3",
-                        )
-                        .bind(p.position as i64)
-                        .bind(e.id)
-                        .bind(e.version)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                        one_row(rows, || task_changed(e.id))?;
-                    }
-                    Some(e) => {
-                        let rows = sqlx::query(
-                            "UPDATE tasks SET position = $1, title = $2, body = $3, owner_role = $4, phase = $5, kind = $6,
-                                    due_date = $7, due_day = $8, compliance_critical = $9, template = $10,
-                                    version = version + 1, updated_at = $11 WHERE id = $12 AND version = $13",
-                        )
-                        .bind(p.position as i64)
-                        .bind(&t.title)
-                        .bind(&t.body)
-                        .bind(t.owner.as_str())
-                        .bind(&t.phase)
-                        .bind(t.kind.as_str())
-                        .bind(p.due_date)
-                        .bind(due_day)
-                        .bind(t.compliance_critical)
-                        .bind(Json(t))
-                        .bind(now)
-                        .bind(e.id)
-                        .bind(e.version)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                        one_row(rows, || task_changed(e.id))?;
-                    }
-                    None => {}
-                }
-            }
-            let added: Vec<_> = planned
-                .iter()
-                .filter(|p| !existing.iter().any(|e| e.task_key == p.template.id))
-                .collect();
-            if !added.is_empty() {
-                insert_planned!(tx, onboarding_id, added.iter(), program, now);
-            }
-            // Blocking follows the new dependencies.
-            let tasks: Vec<Task> = sqlx::query_as(sqlx::AssertSqlSafe(reread_tasks))
-                .bind(onboarding_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            for (key, status) in reblock(&nodes(&tasks)?) {
-                sqlx::query(
-                    "UPDATE tasks SET status = $1 WHERE onboarding_id = $2 AND task_key = $3",
-                )
-                .bind(status.as_str())
-                .bind(onboarding_id)
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let due_date = tasks.iter().map(|t| t.due_date).max();
-            sqlx::query("UPDATE onboardings SET due_date = $1 WHERE id = $2")
-                .bind(due_date)
-                .bind(onboarding_id)
-                .execute(&mut *tx)
-                .await?;
-            audit!(
-                tx,
-                actor_id,
-                "upgrade",
-                "onboarding",
-                Some(onboarding_id),
-                Some(onboarding_id),
-                Some(serde_json::json!({"program_version_id": onboarding.program_version_id})),
-                Some(
-                    serde_json::json!({"program_version_id": version_id, "added": diff.added.len(),
-                    "removed": diff.removed.len(), "changed": diff.changed.len()})
-                )
-            );
-            let o: Onboarding = sqlx::query_as(sqlx::AssertSqlSafe(reread))
-                .bind(onboarding_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            o
-        });
-        Ok((o, diff))
-    }
-
     /// Holidays are kept per region; `ALL` holds company-wide ones.
     pub async fn add_holiday(&self, region: &str, day: NaiveDate, name: &str) -> Result<()> {
         crate::text("region", region, onramp_core::text::NAME)?;
@@ -550,173 +348,21 @@ impl Store {
             .rows_affected()
         }))
     }
-
-    /// Escalates overdue compliance-critical tasks to the manager and People
-    /// Connect (once per task), and closes onboardings still active
-    /// `auto_close_days` after their due date with a comment listing the open
-    /// tasks. Several servers may run it at once: each change is claimed with
-    /// a conditional update, so it happens once.
-    // Long: one claimed pass over overdue and stale onboardings; each change must be claimed in its own transaction.
-    pub async fn sweep(&self, now: DateTime<Utc>, auto_close_days: u32) -> Result<SweepReport> {
-        let today = now.date_naive();
-        let mut report = SweepReport::default();
-        let overdue: Vec<OverdueTask> = on_db!(self, |pool, _begin| {
-            sqlx::query_as(
-                "SELECT t.id AS task_id, t.onboarding_id, t.title, o.manager_id AS manager,
-                        o.people_connect_id AS people_connect, p.name AS hire
-                 FROM tasks t JOIN onboardings o ON o.id = t.onboarding_id JOIN people p ON p.id = o.person_id
-                 WHERE t.compliance_critical AND t.status IN ('open', 'blocked') AND t.due_date < $1
-                   AND t.escalated_at IS NULL AND o.status = 'active'",
-            )
-            .bind(today)
-            .fetch_all(pool)
-            .await?
-        });
-        for OverdueTask {
-            task_id,
-            onboarding_id,
-            title,
-            manager,
-            people_connect,
-            hire,
-        } in overdue
-        {
-            let message = format!("Overdue compliance-critical task for {hire}: {title}");
-            let claimed = on_db!(self, |pool, begin| {
-                let mut tx = pool.begin_with(begin).await?;
-                let claimed = sqlx::query(
-                    "UPDATE tasks SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL",
-                )
-                .bind(now)
-                .bind(task_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                    == 1;
-                if claimed {
-                    for person in [manager, people_connect].into_iter().flatten() {
-                        sqlx::query(
-                            "INSERT INTO notifications (person_id, onboarding_id, task_id, kind, message, created_at)
-                             VALUES ($1, $2, $3, 'escalation', $4, $5)",
-                        )
-                        .bind(person)
-                        .bind(onboarding_id)
-                        .bind(task_id)
-                        .bind(&message)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    audit!(
-                        tx,
-                        None::<i64>,
-                        "escalate",
-                        "task",
-                        Some(task_id),
-                        Some(onboarding_id),
-                        None::<serde_json::Value>,
-                        Some(serde_json::json!({"notified": [manager, people_connect]}))
-                    );
-                }
-                tx.commit().await?;
-                claimed
-            });
-            report.escalated_tasks += usize::from(claimed);
-        }
-
-        let cutoff = today
-            .checked_sub_days(Days::new(u64::from(auto_close_days)))
-            .unwrap_or(today);
-        let stale_ones: Vec<(i64, i64)> = on_db!(self, |pool, _begin| {
-            sqlx::query_as(
-                "SELECT id, person_id FROM onboardings WHERE status = 'active' AND due_date < $1",
-            )
-            .bind(cutoff)
-            .fetch_all(pool)
-            .await?
-        });
-        for (onboarding_id, person_id) in stale_ones {
-            let open: Vec<(String,)> = on_db!(self, |pool, _begin| {
-                sqlx::query_as("SELECT title FROM tasks WHERE onboarding_id = $1 AND status IN ('open', 'blocked') ORDER BY position")
-                    .bind(onboarding_id)
-                    .fetch_all(pool)
-                    .await?
-            });
-            let mut body = format!(
-                "Closed automatically: still open {auto_close_days} days after its last due date."
-            );
-            if open.is_empty() {
-                body.push_str(" Every task was finished.");
-            } else {
-                body.push_str(" Open tasks:\n");
-                for (title,) in &open {
-                    body.push_str(&format!("\n- {title}"));
-                }
-            }
-            let closed = on_db!(self, |pool, begin| {
-                let mut tx = pool.begin_with(begin).await?;
-                let closed = sqlx::query(
-                    "UPDATE onboardings SET status = 'closed', closed_at = $1, updated_at = $1, version = version + 1
-                     WHERE id = $2 AND status = 'active'",
-                )
-                .bind(now)
-                .bind(onboarding_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                    == 1;
-                if closed {
-                    sqlx::query("INSERT INTO comments (onboarding_id, task_id, author_id, body, created_at, updated_at) VALUES ($1, NULL, $2, $3, $4, $4)")
-                        .bind(onboarding_id)
-                        .bind(person_id)
-                        .bind(&body)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                    audit!(
-                        tx,
-                        None::<i64>,
-                        "auto-close",
-                        "onboarding",
-                        Some(onboarding_id),
-                        Some(onboarding_id),
-                        Some(serde_json::json!({"status": "active"})),
-                        Some(serde_json::json!({"status": "closed", "open_tasks": open.len()}))
-                    );
-                }
-                tx.commit().await?;
-                closed
-            });
-            report.closed_onboardings += usize::from(closed);
-        }
-        Ok(report)
-    }
-}
-
-/// An overdue compliance-critical task and whom to tell.
-#[derive(sqlx::FromRow)]
-struct OverdueTask {
-    task_id: i64,
-    onboarding_id: i64,
-    title: String,
-    manager: Option<i64>,
-    people_connect: Option<i64>,
-    hire: String,
 }
 
 /// A task changed between reading it and writing it (another request won).
-fn task_changed(task_id: i64) -> StoreError {
+pub(super) fn task_changed(task_id: i64) -> StoreError {
     StoreError::Conflict(format!(
         "task {task_id} was changed by someone else meanwhile; reload and try again"
     ))
 }
 
 /// Checks a compare-and-set: exactly one row must have changed.
-fn one_row(rows: u64, conflict: impl FnOnce() -> StoreError) -> Result<()> {
+pub(super) fn one_row(rows: u64, conflict: impl FnOnce() -> StoreError) -> Result<()> {
     if rows == 1 { Ok(()) } else { Err(conflict()) }
 }
 
-fn stale(onboarding_id: i64, expected: i64, actual: i64) -> StoreError {
+pub(super) fn stale(onboarding_id: i64, expected: i64, actual: i64) -> StoreError {
     StoreError::Conflict(format!(
         "onboarding {onboarding_id} was changed by someone else (you saw version {expected}, it is now {actual}); reload and try again"
     ))

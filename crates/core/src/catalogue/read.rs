@@ -1,309 +1,39 @@
-//! Catalogues of the content pack: Slack channels, the reading list, product
-//! knowledge links and certifications. Each is a YAML file with an owner, a
-//! review date and entries; problems are reported with file, line and column.
+//! Reading each catalogue file: the common header, each kind of entry with
+//! its fields checked, and the checks across entries.
 
-use crate::checker::{FileChecker, open_yaml};
+use super::*;
+use crate::checker::FileChecker;
 use crate::error::Diagnostic;
 use crate::people::REGIONS;
 use crate::yaml::Node;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 use std::collections::BTreeMap;
 
-/// Who keeps an entry current, and when they last checked it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Review {
-    pub owner: String,
-    pub reviewed_at: NaiveDate,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChannelGroup {
-    /// Customer Success channels.
-    Csm,
-    /// Company-wide channels.
-    Company,
-    /// Channels of a region's team.
-    Regional,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Noise {
-    Low,
-    Medium,
-    High,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Channel {
-    pub id: String,
-    /// As typed in Slack, with its `#`.
-    pub name: String,
-    pub group: ChannelGroup,
-    pub purpose: String,
-    pub noise: Noise,
-    /// For regional channels: the regions whose new hires join it.
-    pub regions: Vec<String>,
-    pub review: Review,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReadingItem {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    /// The month of onboarding (1 to 3) to read it in.
-    pub month: u32,
-    pub review: Review,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProductLink {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    pub topic: String,
-    /// The week of onboarding (4 to 6) to study it in.
-    pub week: u32,
-    pub summary: String,
-    pub review: Review,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Certification {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    /// For a bundle: the certifications it contains.
-    pub contains: Vec<String>,
-    pub self_paced: bool,
-    pub review: Review,
-}
-
-/// One module of a learning pathway.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Module {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    /// The onboarding week (1 = the first) by which it should be done.
-    pub week: u32,
-    /// Expected effort in hours.
-    pub hours: u32,
-}
-
-/// A learning pathway: ordered modules for one or more CSM segments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Pathway {
-    pub id: String,
-    pub title: String,
-    pub segments: Vec<String>,
-    pub modules: Vec<Module>,
-    pub review: Review,
-}
-
-impl Pathway {
-    pub fn module(&self, id: &str) -> Option<&Module> {
-        self.modules.iter().find(|m| m.id == id)
-    }
-}
-
-/// A demo or playground system that new hires request access to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Playground {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    pub description: String,
-    /// The program task that completes when access is provisioned.
-    pub task: Option<String>,
-    pub review: Review,
-}
-
-impl Certification {
-    pub fn is_bundle(&self) -> bool {
-        !self.contains.is_empty()
-    }
-}
-
-/// The catalogues of a content pack.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Catalogues {
-    pub channels: Vec<Channel>,
-    pub reading_list: Vec<ReadingItem>,
-    pub product_knowledge: Vec<ProductLink>,
-    pub certifications: Vec<Certification>,
-    pub pathways: Vec<Pathway>,
-    pub playgrounds: Vec<Playground>,
-}
-
-/// The file name each catalogue is read from.
-pub const FILES: [&str; 6] = [
-    "channels.yaml",
-    "reading-list.yaml",
-    "product-knowledge.yaml",
-    "certifications.yaml",
-    "pathways.yaml",
-    "playgrounds.yaml",
-];
-
-/// The catalogues of the content pack built into Onramp.
-const SHIPPED: [(&str, &str); 6] = [
-    (
-        "catalogues/channels.yaml",
-        include_str!("../../../content/catalogues/channels.yaml"),
-    ),
-    (
-        "catalogues/reading-list.yaml",
-        include_str!("../../../content/catalogues/reading-list.yaml"),
-    ),
-    (
-        "catalogues/product-knowledge.yaml",
-        include_str!("../../../content/catalogues/product-knowledge.yaml"),
-    ),
-    (
-        "catalogues/certifications.yaml",
-        include_str!("../../../content/catalogues/certifications.yaml"),
-    ),
-    (
-        "catalogues/pathways.yaml",
-        include_str!("../../../content/catalogues/pathways.yaml"),
-    ),
-    (
-        "catalogues/playgrounds.yaml",
-        include_str!("../../../content/catalogues/playgrounds.yaml"),
-    ),
-];
-
-impl Catalogues {
-    /// The built-in content pack's catalogues; a test keeps them valid.
-    pub fn shipped() -> Result<Catalogues, Vec<Diagnostic>> {
-        let files: Vec<(String, String)> = SHIPPED
-            .iter()
-            .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
-            .collect();
-        parse_catalogues(&files)
-    }
-
-    /// [`Catalogues::shipped`], read once; empty if they were invalid (a
-    /// test keeps them valid).
-    pub fn builtin() -> &'static Catalogues {
-        static BUILTIN: std::sync::OnceLock<Catalogues> = std::sync::OnceLock::new();
-        BUILTIN.get_or_init(|| Catalogues::shipped().unwrap_or_default())
-    }
-
-    /// The pathway of a segment (the first that lists it).
-    pub fn pathway_for(&self, segment: Option<&str>) -> Option<&Pathway> {
-        let segment = segment?;
-        self.pathways
-            .iter()
-            .find(|p| p.segments.iter().any(|s| s.eq_ignore_ascii_case(segment)))
-    }
-
-    pub fn pathway(&self, id: &str) -> Option<&Pathway> {
-        self.pathways.iter().find(|p| p.id == id)
-    }
-
-    pub fn certification(&self, id: &str) -> Option<&Certification> {
-        self.certifications.iter().find(|c| c.id == id)
-    }
-
-    pub fn channel(&self, id: &str) -> Option<&Channel> {
-        self.channels.iter().find(|c| c.id == id)
-    }
-
-    pub fn playground(&self, id: &str) -> Option<&Playground> {
-        self.playgrounds.iter().find(|p| p.id == id)
-    }
-
-    /// A reading list or product knowledge entry: its title and URL.
-    pub fn reading(&self, id: &str) -> Option<(&str, &str)> {
-        self.reading_list
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| (r.title.as_str(), r.url.as_str()))
-            .or_else(|| {
-                self.product_knowledge
-                    .iter()
-                    .find(|p| p.id == id)
-                    .map(|p| (p.title.as_str(), p.url.as_str()))
-            })
-    }
-}
-
-/// Reads the catalogue files (by name, as in [`FILES`]; missing ones are
-/// empty). Every problem is reported.
-pub fn parse_catalogues(files: &[(String, String)]) -> Result<Catalogues, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    let mut channels = Vec::new();
-    let mut reading_list = Vec::new();
-    let mut product_knowledge = Vec::new();
-    let mut certifications = Vec::new();
-    let mut pathways = Vec::new();
-    let mut playgrounds = Vec::new();
-    for (path, text) in files {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let Some(root) = open_yaml(path, text, &mut diags) else {
-            continue;
-        };
-        let mut c = FileChecker::new(path, 1, &mut diags);
-        match name {
-            "channels.yaml" => channels = read(&mut c, &root, channel),
-            "reading-list.yaml" => reading_list = read(&mut c, &root, reading_item),
-            "product-knowledge.yaml" => product_knowledge = read(&mut c, &root, product_link),
-            "certifications.yaml" => certifications = read(&mut c, &root, certification),
-            "pathways.yaml" => pathways = read(&mut c, &root, pathway),
-            "playgrounds.yaml" => playgrounds = read(&mut c, &root, playground),
-            other => c.error(
-                &Location::UNKNOWN,
-                format!("unknown catalogue `{other}` (known: {})", FILES.join(", ")),
-            ),
-        }
-    }
-    check_channel_names(&channels, &mut diags);
-    check_bundles(&certifications, &mut diags);
-    check_reading_ids(&reading_list, &product_knowledge, &mut diags);
-    if diags.is_empty() {
-        Ok(Catalogues {
-            channels: strip(channels),
-            reading_list: strip(reading_list),
-            product_knowledge: strip(product_knowledge),
-            certifications: strip(certifications),
-            pathways: strip(pathways),
-            playgrounds: strip(playgrounds),
-        })
-    } else {
-        Err(diags)
-    }
-}
-
-fn strip<T>(entries: Vec<Positioned<T>>) -> Vec<T> {
+pub(super) fn strip<T>(entries: Vec<Positioned<T>>) -> Vec<T> {
     entries.into_iter().map(|p| p.item).collect()
 }
 
 /// An entry and where its id was written.
-struct Positioned<T> {
-    item: T,
-    file: String,
-    line: u64,
-    column: u64,
+pub(super) struct Positioned<T> {
+    pub(super) item: T,
+    pub(super) file: String,
+    pub(super) line: u64,
+    pub(super) column: u64,
 }
 
 impl<T> Positioned<T> {
-    fn problem(&self, message: String) -> Diagnostic {
+    pub(super) fn problem(&self, message: String) -> Diagnostic {
         Diagnostic::new(&self.file, self.line, self.column, message)
     }
 }
 
-type EntryReader<T> =
+pub(super) type EntryReader<T> =
     fn(&mut FileChecker<'_>, &BTreeMap<&str, &Spanned<Node>>, &Location, Review) -> Option<T>;
 
 /// Reads `owner`, `reviewed_at` and `entries`, each entry with `reader`;
 /// entries may override the owner and review date. Ids must be unique.
-fn read<T: HasId>(
+pub(super) fn read<T: HasId>(
     c: &mut FileChecker<'_>,
     root: &Spanned<Node>,
     reader: EntryReader<T>,
@@ -372,7 +102,7 @@ fn read<T: HasId>(
     out
 }
 
-trait HasId {
+pub(super) trait HasId {
     const KEYS: &'static [&'static str];
     fn id(&self) -> &str;
 }
@@ -450,7 +180,7 @@ impl HasId for Playground {
     }
 }
 
-fn date(c: &mut FileChecker<'_>, n: &Spanned<Node>) -> Option<NaiveDate> {
+pub(super) fn date(c: &mut FileChecker<'_>, n: &Spanned<Node>) -> Option<NaiveDate> {
     let text = c.string(n, "reviewed_at")?;
     NaiveDate::parse_from_str(&text, "%Y-%m-%d")
         .ok()
@@ -463,7 +193,7 @@ fn date(c: &mut FileChecker<'_>, n: &Spanned<Node>) -> Option<NaiveDate> {
         })
 }
 
-fn url(
+pub(super) fn url(
     c: &mut FileChecker<'_>,
     f: &BTreeMap<&str, &Spanned<Node>>,
     at: &Location,
@@ -481,7 +211,7 @@ fn url(
     }
 }
 
-fn choice<T: Copy>(
+pub(super) fn choice<T: Copy>(
     c: &mut FileChecker<'_>,
     n: &Spanned<Node>,
     key: &str,
@@ -499,7 +229,7 @@ fn choice<T: Copy>(
     found
 }
 
-fn number_in(
+pub(super) fn number_in(
     c: &mut FileChecker<'_>,
     n: &Spanned<Node>,
     key: &str,
@@ -518,7 +248,7 @@ fn number_in(
     }
 }
 
-fn channel(
+pub(super) fn channel(
     c: &mut FileChecker<'_>,
     f: &BTreeMap<&str, &Spanned<Node>>,
     at: &Location,
@@ -590,7 +320,7 @@ fn channel(
     })
 }
 
-fn reading_item(
+pub(super) fn reading_item(
     c: &mut FileChecker<'_>,
     f: &BTreeMap<&str, &Spanned<Node>>,
     at: &Location,
@@ -614,7 +344,7 @@ fn reading_item(
     })
 }
 
-fn product_link(
+pub(super) fn product_link(
     c: &mut FileChecker<'_>,
     f: &BTreeMap<&str, &Spanned<Node>>,
     at: &Location,
@@ -646,7 +376,7 @@ fn product_link(
     })
 }
 
-fn certification(
+pub(super) fn certification(
     c: &mut FileChecker<'_>,
     f: &BTreeMap<&str, &Spanned<Node>>,
     at: &Location,
@@ -680,7 +410,7 @@ fn certification(
 }
 
 // Long: validation of a pathway file: one check after another, each naming its field.
-fn pathway(
+pub(super) fn pathway(
     c: &mut FileChecker<'_>,
     f: &BTreeMap<&str, &Spanned<Node>>,
     at: &Location,
@@ -762,7 +492,7 @@ fn pathway(
     })
 }
 
-fn playground(
+pub(super) fn playground(
     c: &mut FileChecker<'_>,
     f: &BTreeMap<&str, &Spanned<Node>>,
     at: &Location,
@@ -790,7 +520,7 @@ fn playground(
 
 /// Reading receipts name an entry by id alone, so the reading list and
 /// product knowledge must not share one.
-fn check_reading_ids(
+pub(super) fn check_reading_ids(
     reading: &[Positioned<ReadingItem>],
     product: &[Positioned<ProductLink>],
     diags: &mut Vec<Diagnostic>,
@@ -806,7 +536,7 @@ fn check_reading_ids(
 }
 
 /// The same channel listed twice under different ids.
-fn check_channel_names(channels: &[Positioned<Channel>], diags: &mut Vec<Diagnostic>) {
+pub(super) fn check_channel_names(channels: &[Positioned<Channel>], diags: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for ch in channels {
         if let Some(first) = seen.insert(&ch.item.name, &ch.item.id) {
@@ -819,7 +549,7 @@ fn check_channel_names(channels: &[Positioned<Channel>], diags: &mut Vec<Diagnos
 }
 
 /// Bundles must contain known certifications that are not bundles.
-fn check_bundles(certs: &[Positioned<Certification>], diags: &mut Vec<Diagnostic>) {
+pub(super) fn check_bundles(certs: &[Positioned<Certification>], diags: &mut Vec<Diagnostic>) {
     for bundle in certs.iter().filter(|c| c.item.is_bundle()) {
         for part in &bundle.item.contains {
             let problem = match certs.iter().find(|c| &c.item.id == part) {
@@ -838,151 +568,4 @@ fn check_bundles(certs: &[Positioned<Certification>], diags: &mut Vec<Diagnostic
             }
         }
     }
-}
-
-/// A recommended order for the certifications someone plans.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CertPlan {
-    /// The certifications asked for, as catalogue ids, in catalogue order.
-    pub wanted: Vec<String>,
-    /// A bundle that covers every one of them (or several), to take first.
-    pub bundle: Option<String>,
-    /// What to take, in order: the bundle (if any), then the rest.
-    pub steps: Vec<PlanStep>,
-    /// Bundles that cover some of the wanted certifications but not all
-    /// their contents: `(bundle id, how many of its certifications are wanted)`.
-    pub partial_bundles: Vec<(String, usize)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PlanStep {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    /// For a bundle: the planned certifications it covers.
-    pub covers: Vec<String>,
-}
-
-fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// Finds a certification by its id, or by words of its title (case does not
-/// matter: "git", "CI/CD", "project management").
-pub fn find_certification<'a>(
-    catalogue: &'a [Certification],
-    name: &str,
-) -> Result<&'a Certification, String> {
-    if let Some(c) = catalogue.iter().find(|c| c.id == name.trim()) {
-        return Ok(c);
-    }
-    let wanted = words(name);
-    if wanted.is_empty() {
-        return Err("an empty certification name".into());
-    }
-    let matches: Vec<&Certification> = catalogue
-        .iter()
-        .filter(|c| {
-            let title = words(&c.title);
-            wanted.iter().all(|w| title.contains(w))
-        })
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => Err(format!(
-            "no certification matches `{name}` (known: {})",
-            catalogue
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        several => Err(format!(
-            "`{name}` matches several certifications ({}); be more precise",
-            several
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-}
-
-/// Plans the certifications named: when a bundle contains every one of its
-/// certifications that is wanted — all of them — it is recommended first.
-pub fn plan_certifications(
-    catalogue: &[Certification],
-    names: &[String],
-) -> Result<CertPlan, String> {
-    let mut wanted: Vec<&Certification> = Vec::new();
-    for name in names {
-        let found = find_certification(catalogue, name)?;
-        if !wanted.iter().any(|c| c.id == found.id) {
-            wanted.push(found);
-        }
-    }
-    if wanted.is_empty() {
-        return Err("name at least one certification".into());
-    }
-    // Wanting a bundle means wanting what it contains.
-    let mut singles: Vec<&Certification> = Vec::new();
-    for c in &wanted {
-        if c.is_bundle() {
-            for part in &c.contains {
-                if let Some(p) = catalogue.iter().find(|x| &x.id == part)
-                    && !singles.iter().any(|s| s.id == p.id)
-                {
-                    singles.push(p);
-                }
-            }
-        } else if !singles.iter().any(|s| s.id == c.id) {
-            singles.push(c);
-        }
-    }
-    singles.sort_by_key(|c| catalogue.iter().position(|x| x.id == c.id));
-    let wanted_ids: Vec<String> = singles.iter().map(|c| c.id.clone()).collect();
-    let mut bundle = None;
-    let mut partial_bundles = Vec::new();
-    for b in catalogue.iter().filter(|c| c.is_bundle()) {
-        let covered = b
-            .contains
-            .iter()
-            .filter(|id| wanted_ids.contains(id))
-            .count();
-        if covered == b.contains.len() && bundle.is_none() {
-            bundle = Some(b);
-        } else if covered > 0 {
-            partial_bundles.push((b.id.clone(), covered));
-        }
-    }
-    let mut steps = Vec::new();
-    if let Some(b) = bundle {
-        steps.push(PlanStep {
-            id: b.id.clone(),
-            title: b.title.clone(),
-            url: b.url.clone(),
-            covers: b.contains.clone(),
-        });
-    }
-    for c in &singles {
-        if bundle.is_some_and(|b| b.contains.contains(&c.id)) {
-            continue;
-        }
-        steps.push(PlanStep {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            url: c.url.clone(),
-            covers: Vec::new(),
-        });
-    }
-    Ok(CertPlan {
-        wanted: wanted_ids,
-        bundle: bundle.map(|b| b.id.clone()),
-        steps,
-        partial_bundles,
-    })
 }

@@ -1,0 +1,113 @@
+//! Changes to onboardings: starting one, a task's status, the start date,
+//! moving to a newer program version, and reading one's inbox.
+
+use super::{load, task_for_update};
+use crate::{Actor, App, Error};
+use chrono::NaiveDate;
+use onramp_core::access::{OnboardingAction, may_create_onboarding};
+use onramp_core::onboarding::{TaskAction, UpgradeDiff};
+use onramp_store::{Onboarding, StartRequest, TaskUpdate};
+
+/// Starts an onboarding (People Connect and administrators).
+pub async fn start(app: &App, actor: &Actor, request: &StartRequest) -> Result<Onboarding, Error> {
+    if !may_create_onboarding(actor) {
+        return Err(Error::Forbidden(
+            "only People Connect and admins start onboardings".into(),
+        ));
+    }
+    Ok(app
+        .store
+        .start_onboarding(Some(actor.person_id), request)
+        .await?)
+}
+
+/// Completes, skips or reopens a task the acting person may change;
+/// `version` is the task version they read, `note` goes on the timeline.
+pub async fn change_task(
+    app: &App,
+    actor: &Actor,
+    onboarding_id: i64,
+    task_id: i64,
+    version: i64,
+    action: &TaskAction,
+    note: Option<&str>,
+) -> Result<TaskUpdate, Error> {
+    task_for_update(app, actor, onboarding_id, task_id).await?;
+    Ok(app
+        .store
+        .update_task_with_note(Some(actor.person_id), task_id, version, action, note)
+        .await?)
+}
+
+/// Moves the start date (the manager, administrators); open tasks' due
+/// dates follow on the new hire's work calendar.
+pub async fn move_start(
+    app: &App,
+    actor: &Actor,
+    onboarding_id: i64,
+    version: i64,
+    start: NaiveDate,
+) -> Result<Onboarding, Error> {
+    let loaded = load(app, actor, onboarding_id, OnboardingAction::Edit).await?;
+    let calendar = app
+        .store
+        .calendar_for(loaded.person.region.as_deref())
+        .await?;
+    Ok(app
+        .store
+        .move_start_date(
+            Some(actor.person_id),
+            onboarding_id,
+            version,
+            start,
+            &calendar,
+        )
+        .await?)
+}
+
+/// What moving to another program version would change, and that
+/// version's number.
+pub async fn upgrade_preview(
+    app: &App,
+    actor: &Actor,
+    onboarding_id: i64,
+    version_id: i64,
+) -> Result<(UpgradeDiff, i64), Error> {
+    load(app, actor, onboarding_id, OnboardingAction::Edit).await?;
+    let diff = app.store.upgrade_preview(onboarding_id, version_id).await?;
+    let number = app.store.program_version(version_id).await?.version;
+    Ok((diff, number))
+}
+
+/// Moves an onboarding to another version of its program: finished work is
+/// kept, open tasks the new version dropped are removed, new tasks get due
+/// dates.
+pub async fn upgrade(
+    app: &App,
+    actor: &Actor,
+    onboarding_id: i64,
+    version: i64,
+    version_id: i64,
+) -> Result<(Onboarding, UpgradeDiff), Error> {
+    let loaded = load(app, actor, onboarding_id, OnboardingAction::Edit).await?;
+    let calendar = app
+        .store
+        .calendar_for(loaded.person.region.as_deref())
+        .await?;
+    Ok(app
+        .store
+        .upgrade_onboarding(
+            Some(actor.person_id),
+            onboarding_id,
+            version,
+            version_id,
+            &calendar,
+        )
+        .await?)
+}
+
+/// Marks all of the acting person's notifications read.
+pub async fn read_inbox(app: &App, actor: &Actor) -> Result<(), Error> {
+    app.store.mark_notifications_read(actor.person_id).await?;
+    Ok(())
+}

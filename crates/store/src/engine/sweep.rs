@@ -1,0 +1,166 @@
+//! The periodic sweep: escalating overdue compliance-critical tasks and
+//! closing onboardings long past their last due date, claimed so that one
+//! server does each.
+
+use super::*;
+
+/// What one run of the sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SweepReport {
+    pub escalated_tasks: usize,
+    pub closed_onboardings: usize,
+}
+
+/// An overdue compliance-critical task and whom to tell.
+#[derive(sqlx::FromRow)]
+pub(super) struct OverdueTask {
+    task_id: i64,
+    onboarding_id: i64,
+    title: String,
+    manager: Option<i64>,
+    people_connect: Option<i64>,
+    hire: String,
+}
+
+impl Store {
+    /// Escalates overdue compliance-critical tasks to the manager and People
+    /// Connect (once per task), and closes onboardings still active
+    /// `auto_close_days` after their due date with a comment listing the open
+    /// tasks. Several servers may run it at once: each change is claimed with
+    /// a conditional update, so it happens once.
+    // Long: one claimed pass over overdue and stale onboardings; each change must be claimed in its own transaction.
+    pub async fn sweep(&self, now: DateTime<Utc>, auto_close_days: u32) -> Result<SweepReport> {
+        let today = now.date_naive();
+        let mut report = SweepReport::default();
+        let overdue: Vec<OverdueTask> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT t.id AS task_id, t.onboarding_id, t.title, o.manager_id AS manager,
+                        o.people_connect_id AS people_connect, p.name AS hire
+                 FROM tasks t JOIN onboardings o ON o.id = t.onboarding_id JOIN people p ON p.id = o.person_id
+                 WHERE t.compliance_critical AND t.status IN ('open', 'blocked') AND t.due_date < $1
+                   AND t.escalated_at IS NULL AND o.status = 'active'",
+            )
+            .bind(today)
+            .fetch_all(pool)
+            .await?
+        });
+        for OverdueTask {
+            task_id,
+            onboarding_id,
+            title,
+            manager,
+            people_connect,
+            hire,
+        } in overdue
+        {
+            let message = format!("Overdue compliance-critical task for {hire}: {title}");
+            let claimed = on_db!(self, |pool, begin| {
+                let mut tx = pool.begin_with(begin).await?;
+                let claimed = sqlx::query(
+                    "UPDATE tasks SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL",
+                )
+                .bind(now)
+                .bind(task_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if claimed {
+                    for person in [manager, people_connect].into_iter().flatten() {
+                        sqlx::query(
+                            "INSERT INTO notifications (person_id, onboarding_id, task_id, kind, message, created_at)
+                             VALUES ($1, $2, $3, 'escalation', $4, $5)",
+                        )
+                        .bind(person)
+                        .bind(onboarding_id)
+                        .bind(task_id)
+                        .bind(&message)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    audit!(
+                        tx,
+                        None::<i64>,
+                        "escalate",
+                        "task",
+                        Some(task_id),
+                        Some(onboarding_id),
+                        None::<serde_json::Value>,
+                        Some(serde_json::json!({"notified": [manager, people_connect]}))
+                    );
+                }
+                tx.commit().await?;
+                claimed
+            });
+            report.escalated_tasks += usize::from(claimed);
+        }
+
+        let cutoff = today
+            .checked_sub_days(Days::new(u64::from(auto_close_days)))
+            .unwrap_or(today);
+        let stale_ones: Vec<(i64, i64)> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT id, person_id FROM onboardings WHERE status = 'active' AND due_date < $1",
+            )
+            .bind(cutoff)
+            .fetch_all(pool)
+            .await?
+        });
+        for (onboarding_id, person_id) in stale_ones {
+            let open: Vec<(String,)> = on_db!(self, |pool, _begin| {
+                sqlx::query_as("SELECT title FROM tasks WHERE onboarding_id = $1 AND status IN ('open', 'blocked') ORDER BY position")
+                    .bind(onboarding_id)
+                    .fetch_all(pool)
+                    .await?
+            });
+            let mut body = format!(
+                "Closed automatically: still open {auto_close_days} days after its last due date."
+            );
+            if open.is_empty() {
+                body.push_str(" Every task was finished.");
+            } else {
+                body.push_str(" Open tasks:\n");
+                for (title,) in &open {
+                    body.push_str(&format!("\n- {title}"));
+                }
+            }
+            let closed = on_db!(self, |pool, begin| {
+                let mut tx = pool.begin_with(begin).await?;
+                let closed = sqlx::query(
+                    "UPDATE onboardings SET status = 'closed', closed_at = $1, updated_at = $1, version = version + 1
+                     WHERE id = $2 AND status = 'active'",
+                )
+                .bind(now)
+                .bind(onboarding_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if closed {
+                    sqlx::query("INSERT INTO comments (onboarding_id, task_id, author_id, body, created_at, updated_at) VALUES ($1, NULL, $2, $3, $4, $4)")
+                        .bind(onboarding_id)
+                        .bind(person_id)
+                        .bind(&body)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    audit!(
+                        tx,
+                        None::<i64>,
+                        "auto-close",
+                        "onboarding",
+                        Some(onboarding_id),
+                        Some(onboarding_id),
+                        Some(serde_json::json!({"status": "active"})),
+                        Some(serde_json::json!({"status": "closed", "open_tasks": open.len()}))
+                    );
+                }
+                tx.commit().await?;
+                closed
+            });
+            report.closed_onboardings += usize::from(closed);
+        }
+        Ok(report)
+    }
+}
