@@ -2,10 +2,9 @@
 //! disable them and make password reset links; everyone manages their own
 //! API tokens.
 
-use crate::{Actor, App, Error};
+use crate::{App, Caller, Error};
 use chrono::Duration;
-use onramp_core::access::may_administer;
-use onramp_core::people::Role;
+use onramp_core::people::{REGIONS, Role, SEGMENTS};
 use onramp_store::{Account, ApiToken, NewPerson};
 
 /// How long a reset link for a new account stays valid.
@@ -13,9 +12,10 @@ pub const NEW_ACCOUNT_LINK_HOURS: i64 = 3 * 24;
 /// How long a reset link made for an existing account stays valid.
 pub const RESET_LINK_HOURS: i64 = 24;
 
-/// Administrators only; to others, account administration does not exist.
-fn administrator(actor: &Actor) -> Result<(), Error> {
-    if may_administer(actor) {
+/// Administrators (and the operator) only; to others, account
+/// administration does not exist.
+fn administrator(by: Caller<'_>) -> Result<(), Error> {
+    if by.may_administer() {
         Ok(())
     } else {
         Err(Error::NotFound)
@@ -39,8 +39,8 @@ pub fn parse_roles(field: &str, text: &str) -> Result<Vec<Role>, Error> {
 }
 
 /// Every account, for administrators.
-pub async fn accounts(app: &App, actor: &Actor) -> Result<Vec<Account>, Error> {
-    administrator(actor)?;
+pub async fn accounts(app: &App, by: Caller<'_>) -> Result<Vec<Account>, Error> {
+    administrator(by)?;
     Ok(app.store.list_accounts().await?)
 }
 
@@ -49,12 +49,12 @@ pub async fn accounts(app: &App, actor: &Actor) -> Result<Vec<Account>, Error> {
 /// of a reset link for its first password.
 pub async fn add(
     app: &App,
-    actor: &Actor,
+    by: Caller<'_>,
     email: &str,
     name: &str,
     roles: &[Role],
 ) -> Result<(Account, String), Error> {
-    administrator(actor)?;
+    administrator(by)?;
     let person = match app.store.person_by_email(email).await? {
         Some(p) => p,
         None => {
@@ -63,15 +63,12 @@ pub async fn add(
                 name: name.to_string(),
                 ..Default::default()
             };
-            app.store
-                .upsert_person(Some(actor.person_id), &new)
-                .await?
-                .0
+            app.store.upsert_person(by.person_id(), &new).await?.0
         }
     };
     let account = app
         .store
-        .upsert_account(Some(actor.person_id), person.id, roles, None)
+        .upsert_account(by.person_id(), person.id, roles, None)
         .await?;
     let secret = app
         .store
@@ -83,11 +80,11 @@ pub async fn add(
 /// Replaces an account's roles.
 pub async fn set_roles(
     app: &App,
-    actor: &Actor,
+    by: Caller<'_>,
     account_id: i64,
     roles: &[Role],
 ) -> Result<Account, Error> {
-    administrator(actor)?;
+    administrator(by)?;
     let account = app
         .store
         .account(account_id)
@@ -95,22 +92,22 @@ pub async fn set_roles(
         .map_err(|_| Error::NotFound)?;
     Ok(app
         .store
-        .upsert_account(Some(actor.person_id), account.person_id, roles, None)
+        .upsert_account(by.person_id(), account.person_id, roles, None)
         .await?)
 }
 
 /// Disables an account: its sessions end and its tokens are revoked.
-pub async fn disable(app: &App, actor: &Actor, account_id: i64) -> Result<(), Error> {
-    administrator(actor)?;
+pub async fn disable(app: &App, by: Caller<'_>, account_id: i64) -> Result<(), Error> {
+    administrator(by)?;
     Ok(app
         .store
-        .disable_account(Some(actor.person_id), account_id)
+        .disable_account(by.person_id(), account_id)
         .await?)
 }
 
 /// A new reset link's secret for an account.
-pub async fn reset_link(app: &App, actor: &Actor, account_id: i64) -> Result<String, Error> {
-    administrator(actor)?;
+pub async fn reset_link(app: &App, by: Caller<'_>, account_id: i64) -> Result<String, Error> {
+    administrator(by)?;
     let account = app
         .store
         .account(account_id)
@@ -143,4 +140,135 @@ pub async fn revoke_token(app: &App, account_id: i64, token_id: i64) -> Result<(
         .revoke_api_token(account_id, token_id)
         .await
         .map_err(|_| Error::NotFound)
+}
+
+/// A person with an account as the command line enrols them: every detail
+/// given, an existing person's department, start date and manager kept
+/// unless given.
+#[derive(Debug, Default)]
+pub struct Enrolment {
+    pub email: String,
+    pub name: String,
+    pub job_role: String,
+    pub roles: Vec<Role>,
+    /// Set this password instead of making a reset link.
+    pub password: Option<String>,
+    pub segment: Option<String>,
+    pub region: Option<String>,
+    pub time_zone: String,
+    pub manager_email: Option<String>,
+}
+
+/// Adds or updates a person and their account; returns the account and,
+/// when no password was given, the secret of a reset link. Errors name the
+/// field: `email`, `name`, `job_role`, `roles`, `password`, `segment`,
+/// `region`, `time_zone`, `manager`.
+pub async fn enrol(
+    app: &App,
+    by: Caller<'_>,
+    e: &Enrolment,
+) -> Result<(Account, Option<String>), Error> {
+    administrator(by)?;
+    check_enrolment(e)?;
+    let manager_id = match &e.manager_email {
+        Some(m) => Some(
+            app.store
+                .person_by_email(m)
+                .await?
+                .ok_or_else(|| Error::bad("manager", format!("no person has the email {m}")))?
+                .id,
+        ),
+        None => None,
+    };
+    let hash = match &e.password {
+        Some(p) => {
+            onramp_store::accounts::check_password_rules(p)?;
+            Some(onramp_store::accounts::hash_password(p))
+        }
+        None => None,
+    };
+    let existing = app.store.person_by_email(&e.email).await?;
+    let person = NewPerson {
+        email: e.email.clone(),
+        name: e.name.clone(),
+        department: existing
+            .as_ref()
+            .map(|p| p.department.clone())
+            .unwrap_or_else(|| "Customer Success".into()),
+        job_role: e.job_role.clone(),
+        segment: e.segment.clone(),
+        region: e.region.clone(),
+        time_zone: e.time_zone.clone(),
+        start_date: existing.as_ref().and_then(|p| p.start_date),
+        manager_id: manager_id.or(existing.as_ref().and_then(|p| p.manager_id)),
+    };
+    let (person, _) = app.store.upsert_person(by.person_id(), &person).await?;
+    let account = app
+        .store
+        .upsert_account(by.person_id(), person.id, &e.roles, hash.as_deref())
+        .await?;
+    let link = match hash {
+        Some(_) => None,
+        None => Some(
+            app.store
+                .create_password_reset(account.id, Duration::hours(NEW_ACCOUNT_LINK_HOURS))
+                .await?,
+        ),
+    };
+    Ok((account, link))
+}
+
+/// The rules an enrolment's fields must follow, each naming its field.
+fn check_enrolment(e: &Enrolment) -> Result<(), Error> {
+    onramp_core::text::check_email("email", e.email.trim())?;
+    onramp_core::text::check("name", &e.name, onramp_core::text::NAME)?;
+    onramp_core::text::check("job_role", &e.job_role, onramp_core::text::NAME)?;
+    if e.roles.is_empty() {
+        return Err(Error::bad("roles", "name at least one role"));
+    }
+    if !onramp_core::onboarding::is_time_zone(&e.time_zone) {
+        return Err(Error::bad(
+            "time_zone",
+            format!(
+                "`{}` is not an IANA time zone such as Europe/Berlin",
+                e.time_zone
+            ),
+        ));
+    }
+    if let Some(s) = &e.segment
+        && !SEGMENTS.contains(&s.as_str())
+    {
+        return Err(Error::bad(
+            "segment",
+            format!("`{s}` is not a segment ({})", SEGMENTS.join(", ")),
+        ));
+    }
+    if let Some(r) = &e.region
+        && !REGIONS.contains(&r.as_str())
+    {
+        return Err(Error::bad(
+            "region",
+            format!("`{r}` is not a region ({})", REGIONS.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+/// The account of the person with this email.
+pub async fn by_email(app: &App, by: Caller<'_>, email: &str) -> Result<Account, Error> {
+    administrator(by)?;
+    let person = app
+        .store
+        .person_by_email(email)
+        .await?
+        .ok_or_else(|| Error::bad("email", format!("no person has the email {email}")))?;
+    app.store
+        .account_of_person(person.id)
+        .await?
+        .ok_or_else(|| {
+            Error::bad(
+                "email",
+                format!("{email} has no account; add one with `onramp user add`"),
+            )
+        })
 }

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod audit;
 pub mod buddy;
+mod caller;
 mod error;
 pub mod handbook;
 pub mod learning;
@@ -20,6 +21,7 @@ pub mod ping;
 pub mod program;
 pub mod webinar;
 
+pub use caller::Caller;
 pub use error::{Error, Result};
 pub use limits::Limits;
 pub use onramp_core::access::Actor;
@@ -57,5 +59,12 @@ impl App {
             limits: Arc::new(Limits::default()),
             public_url: String::new(),
         }
+    }
+
+    /// An application for commands that never search: its search index is
+    /// empty and kept in memory.
+    pub fn without_search(store: Store) -> Result<App> {
+        let index = onramp_handbook::SearchIndex::in_memory()?;
+        Ok(App::new(store, Arc::new(index)))
     }
 }

@@ -3,10 +3,10 @@
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 use crate::serve::open_store;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use clap::Subcommand;
+use onramp_app::{App, Caller, account};
 use onramp_core::people::Role;
-use onramp_store::{NewPerson, Store};
 
 #[derive(Subcommand)]
 pub enum UserCommand {
@@ -101,27 +101,38 @@ pub fn parse_roles(text: &[String]) -> CliResult<Vec<Role>> {
     Ok(roles)
 }
 
-async fn account_by_email(store: &Store, email: &str) -> CliResult<onramp_store::Account> {
-    let person = store
-        .person_by_email(email)
-        .await?
-        .ok_or_else(|| CliError::Usage(format!("no person has the email {email}")))?;
-    store.account_of_person(person.id).await?.ok_or_else(|| {
-        CliError::Usage(format!(
-            "{email} has no account; add one with `onramp user add`"
-        ))
-    })
-}
-
 pub async fn run_user(command: UserCommand, settings: &Settings, json: bool) -> CliResult<()> {
     let store = open_store(settings).await?;
-    let result = user(&store, command, json).await;
+    let result = match App::without_search(store.clone()) {
+        Ok(app) => user(&app, command, json).await,
+        Err(e) => Err(e.into()),
+    };
     store.close().await;
     result
 }
 
+/// A use case's error as the command line says it: bad input names its
+/// flag (`time_zone` is `--time-zone`), or is said as it is for a
+/// positional argument.
+fn flagged(e: onramp_app::Error) -> CliError {
+    match e {
+        onramp_app::Error::Invalid { field, message } => {
+            CliError::Usage(format!("--{}: {message}", field.replace('_', "-")))
+        }
+        other => other.into(),
+    }
+}
+
+fn positional(e: onramp_app::Error) -> CliError {
+    match e {
+        onramp_app::Error::Invalid { message, .. } => CliError::Usage(message),
+        other => other.into(),
+    }
+}
+
 // Long: one match over the `user` subcommands; each arm is a few lines.
-async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> {
+async fn user(app: &App, command: UserCommand, json: bool) -> CliResult<()> {
+    let by = Caller::Operator;
     match command {
         UserCommand::Add {
             email,
@@ -134,90 +145,18 @@ async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> 
             job_role,
             manager,
         } => {
-            // The domain's text rules, named by the flag that gave the value.
-            onramp_core::text::check_email("--email", email.trim())
-                .and_then(|()| onramp_core::text::check("--name", &name, onramp_core::text::NAME))
-                .and_then(|()| {
-                    onramp_core::text::check("--job-role", &job_role, onramp_core::text::NAME)
-                })
-                .map_err(|e| CliError::Usage(e.to_string()))?;
-            let roles = parse_roles(&roles)?;
-            if roles.is_empty() {
-                return Err(CliError::Usage("--roles: name at least one role".into()));
-            }
-            if !onramp_core::onboarding::is_time_zone(&time_zone) {
-                return Err(CliError::Usage(format!(
-                    "--time-zone: `{time_zone}` is not an IANA time zone such as Europe/Berlin"
-                )));
-            }
-            if let Some(s) = &segment
-                && !onramp_core::people::SEGMENTS.contains(&s.as_str())
-            {
-                return Err(CliError::Usage(format!(
-                    "--segment: `{s}` is not a segment ({})",
-                    onramp_core::people::SEGMENTS.join(", ")
-                )));
-            }
-            if let Some(r) = &region
-                && !onramp_core::people::REGIONS.contains(&r.as_str())
-            {
-                return Err(CliError::Usage(format!(
-                    "--region: `{r}` is not a region ({})",
-                    onramp_core::people::REGIONS.join(", ")
-                )));
-            }
-            let manager_id = match &manager {
-                Some(m) => Some(
-                    store
-                        .person_by_email(m)
-                        .await?
-                        .ok_or_else(|| {
-                            CliError::Usage(format!("--manager: no person has the email {m}"))
-                        })?
-                        .id,
-                ),
-                None => None,
+            let enrolment = account::Enrolment {
+                email,
+                name,
+                job_role,
+                roles: parse_roles(&roles)?,
+                password,
+                segment,
+                region,
+                time_zone,
+                manager_email: manager,
             };
-            let hash = match &password {
-                Some(p) => {
-                    onramp_store::accounts::check_password_rules(p)
-                        .map_err(|e| CliError::Usage(format!("--{e}")))?;
-                    Some(onramp_store::accounts::hash_password(p))
-                }
-                None => None,
-            };
-            let existing = store.person_by_email(&email).await?;
-            let (person, _) = store
-                .upsert_person(
-                    None,
-                    &NewPerson {
-                        email: email.clone(),
-                        name,
-                        department: existing
-                            .as_ref()
-                            .map(|p| p.department.clone())
-                            .unwrap_or_else(|| "Customer Success".into()),
-                        job_role,
-                        segment,
-                        region,
-                        time_zone,
-                        start_date: existing.as_ref().and_then(|p| p.start_date),
-                        manager_id: manager_id.or(existing.as_ref().and_then(|p| p.manager_id)),
-                    },
-                )
-                .await?;
-            let account = store
-                .upsert_account(None, person.id, &roles, hash.as_deref())
-                .await?;
-            let link = if hash.is_none() {
-                Some(
-                    store
-                        .create_password_reset(account.id, Duration::days(3))
-                        .await?,
-                )
-            } else {
-                None
-            };
+            let (account, link) = account::enrol(app, by, &enrolment).await.map_err(flagged)?;
             if json {
                 return crate::print_json(
                     &serde_json::json!({"account": account, "reset_path": link.map(|l| format!("/reset/{l}"))}),
@@ -233,7 +172,7 @@ async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> 
             Ok(())
         }
         UserCommand::List => {
-            let accounts = store.list_accounts().await?;
+            let accounts = account::accounts(app, by).await?;
             if json {
                 return crate::print_json(&accounts);
             }
@@ -253,25 +192,27 @@ async fn user(store: &Store, command: UserCommand, json: bool) -> CliResult<()> 
             Ok(())
         }
         UserCommand::Disable { email } => {
-            let account = account_by_email(store, &email).await?;
-            store.disable_account(None, account.id).await?;
+            let found = account::by_email(app, by, &email)
+                .await
+                .map_err(positional)?;
+            account::disable(app, by, found.id).await?;
             println!("Disabled {email}: its sessions ended and its tokens were revoked.");
             Ok(())
         }
         UserCommand::SetRoles { email, roles } => {
-            let account = account_by_email(store, &email).await?;
+            let found = account::by_email(app, by, &email)
+                .await
+                .map_err(positional)?;
             let roles = parse_roles(&roles)?;
-            let updated = store
-                .upsert_account(None, account.person_id, &roles, None)
-                .await?;
+            let updated = account::set_roles(app, by, found.id, &roles).await?;
             println!("{email} now has the roles {}.", updated.roles);
             Ok(())
         }
         UserCommand::ResetPassword { email, base_url } => {
-            let account = account_by_email(store, &email).await?;
-            let secret = store
-                .create_password_reset(account.id, Duration::hours(24))
-                .await?;
+            let found = account::by_email(app, by, &email)
+                .await
+                .map_err(positional)?;
+            let secret = account::reset_link(app, by, found.id).await?;
             println!("{}/reset/{secret}", base_url.trim_end_matches('/'));
             Ok(())
         }
@@ -287,8 +228,11 @@ pub async fn run_token(command: TokenCommand, settings: &Settings, json: bool) -
     }
     let store = open_store(settings).await?;
     let result = async {
-        let account = account_by_email(&store, &email).await?;
-        let (secret, token) = store.create_api_token(account.id, &name, &scope).await?;
+        let app = App::without_search(store.clone())?;
+        let found = account::by_email(&app, Caller::Operator, &email)
+            .await
+            .map_err(positional)?;
+        let (secret, token) = account::create_token(&app, found.id, &name, &scope).await?;
         if json {
             crate::print_json(
                 &serde_json::json!({"token": secret, "id": token.id, "scope": token.scope}),

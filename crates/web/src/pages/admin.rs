@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use onramp_app::account;
+use onramp_app::{Caller, account};
 use onramp_core::access::may_administer;
 use onramp_core::people::Role;
 use onramp_store::{Account, AuditEvent};
@@ -37,7 +37,7 @@ async fn users_page(
     user: &CurrentUser,
     reset_link: Option<String>,
 ) -> Result<Html<String>, WebError> {
-    let accounts = account::accounts(state, user).await?;
+    let accounts = account::accounts(state, Caller::Person(user)).await?;
     let nav = Nav::of(state, user).await?;
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
     Ok(Html(
@@ -86,7 +86,14 @@ pub async fn add_user(
             .collect(),
     };
     let roles = account::parse_roles("roles", &form.roles.join(","))?;
-    let (_, secret) = account::add(&state, &user, &form.email, &form.name, &roles).await?;
+    let (_, secret) = account::add(
+        &state,
+        Caller::Person(&user),
+        &form.email,
+        &form.name,
+        &roles,
+    )
+    .await?;
     Ok(users_page(&state, &user, Some(format!("/reset/{secret}")))
         .await?
         .into_response())
@@ -103,7 +110,7 @@ pub async fn set_roles(
     f: VerifiedForm<RolesForm>,
 ) -> Result<Response, WebError> {
     let roles = account::parse_roles("roles", &f.form.roles)?;
-    account::set_roles(&state, &f.user, id, &roles).await?;
+    account::set_roles(&state, Caller::Person(&f.user), id, &roles).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -112,7 +119,7 @@ pub async fn disable(
     Path(id): Path<i64>,
     f: VerifiedForm<super::session::Empty>,
 ) -> Result<Response, WebError> {
-    account::disable(&state, &f.user, id).await?;
+    account::disable(&state, Caller::Person(&f.user), id).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -121,7 +128,7 @@ pub async fn reset_link(
     Path(id): Path<i64>,
     f: VerifiedForm<super::session::Empty>,
 ) -> Result<Response, WebError> {
-    let secret = account::reset_link(&state, &f.user, id).await?;
+    let secret = account::reset_link(&state, Caller::Person(&f.user), id).await?;
     Ok(
         users_page(&state, &f.user, Some(format!("/reset/{secret}")))
             .await?
