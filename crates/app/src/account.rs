@@ -38,6 +38,15 @@ pub fn parse_roles(field: &str, text: &str) -> Result<Vec<Role>, Error> {
     Ok(roles)
 }
 
+/// An account, for those who administer accounts.
+async fn administered(app: &App, by: Caller<'_>, account_id: i64) -> Result<Account, Error> {
+    administrator(by)?;
+    app.store
+        .account(account_id)
+        .await
+        .map_err(|_| Error::NotFound)
+}
+
 /// Every account, for administrators.
 pub async fn accounts(app: &App, by: Caller<'_>) -> Result<Vec<Account>, Error> {
     administrator(by)?;
@@ -84,12 +93,7 @@ pub async fn set_roles(
     account_id: i64,
     roles: &[Role],
 ) -> Result<Account, Error> {
-    administrator(by)?;
-    let account = app
-        .store
-        .account(account_id)
-        .await
-        .map_err(|_| Error::NotFound)?;
+    let account = administered(app, by, account_id).await?;
     Ok(app
         .store
         .upsert_account(by.person_id(), account.person_id, roles, None)
@@ -107,12 +111,7 @@ pub async fn disable(app: &App, by: Caller<'_>, account_id: i64) -> Result<(), E
 
 /// A new reset link's secret for an account.
 pub async fn reset_link(app: &App, by: Caller<'_>, account_id: i64) -> Result<String, Error> {
-    administrator(by)?;
-    let account = app
-        .store
-        .account(account_id)
-        .await
-        .map_err(|_| Error::NotFound)?;
+    let account = administered(app, by, account_id).await?;
     Ok(app
         .store
         .create_password_reset(account.id, Duration::hours(RESET_LINK_HOURS))

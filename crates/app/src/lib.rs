@@ -9,6 +9,7 @@
 pub mod account;
 pub mod audit;
 pub mod buddy;
+pub mod calendar;
 mod caller;
 mod error;
 pub mod handbook;

@@ -254,23 +254,20 @@ pub async fn run_holiday(
 ) -> CliResult<()> {
     let store = open_store(settings).await?;
     let result = async {
+        let app = App::without_search(store.clone())?;
         match command {
             HolidayCommand::Add { region, date, name } => {
                 let day = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| {
                     CliError::Usage(format!("--date: `{date}` is not a date as YYYY-MM-DD"))
                 })?;
-                if region != "ALL" && !onramp_core::people::REGIONS.contains(&region.as_str()) {
-                    return Err(CliError::Usage(format!(
-                        "--region: `{region}` is not a region (ALL, {})",
-                        onramp_core::people::REGIONS.join(", ")
-                    )));
-                }
-                store.add_holiday(&region, day, &name).await?;
+                onramp_app::calendar::add_holiday(&app, Caller::Operator, &region, day, &name)
+                    .await
+                    .map_err(flagged)?;
                 println!("Holiday {day} added for {region}; new due dates skip it.");
                 Ok(())
             }
             HolidayCommand::List => {
-                let rows = store.holidays().await?;
+                let rows = onramp_app::calendar::holidays(&app).await?;
                 if json {
                     return crate::print_json(&rows);
                 }
@@ -288,7 +285,10 @@ pub async fn run_holiday(
 
 pub async fn run_sweep(settings: &Settings, auto_close_days: u32, json: bool) -> CliResult<()> {
     let store = open_store(settings).await?;
-    let result = store.sweep(Utc::now(), auto_close_days).await;
+    let result = match App::without_search(store.clone()) {
+        Ok(app) => onramp_app::onboarding::sweep(&app, Utc::now(), auto_close_days).await,
+        Err(e) => Err(e),
+    };
     store.close().await;
     let report = result?;
     if json {

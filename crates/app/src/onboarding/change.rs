@@ -6,7 +6,22 @@ use crate::{Actor, App, Error};
 use chrono::NaiveDate;
 use onramp_core::access::{OnboardingAction, may_create_onboarding};
 use onramp_core::onboarding::{TaskAction, UpgradeDiff};
+use onramp_core::schedule::WorkCalendar;
 use onramp_store::{Onboarding, StartRequest, TaskUpdate};
+
+/// The new hire's work calendar, once the acting person may edit the
+/// onboarding: due dates are counted on it.
+async fn editable_calendar(
+    app: &App,
+    actor: &Actor,
+    onboarding_id: i64,
+) -> Result<WorkCalendar, Error> {
+    let loaded = load(app, actor, onboarding_id, OnboardingAction::Edit).await?;
+    Ok(app
+        .store
+        .calendar_for(loaded.person.region.as_deref())
+        .await?)
+}
 
 /// Starts an onboarding (People Connect and administrators).
 pub async fn start(app: &App, actor: &Actor, request: &StartRequest) -> Result<Onboarding, Error> {
@@ -48,11 +63,7 @@ pub async fn move_start(
     version: i64,
     start: NaiveDate,
 ) -> Result<Onboarding, Error> {
-    let loaded = load(app, actor, onboarding_id, OnboardingAction::Edit).await?;
-    let calendar = app
-        .store
-        .calendar_for(loaded.person.region.as_deref())
-        .await?;
+    let calendar = editable_calendar(app, actor, onboarding_id).await?;
     Ok(app
         .store
         .move_start_date(
@@ -89,11 +100,7 @@ pub async fn upgrade(
     version: i64,
     version_id: i64,
 ) -> Result<(Onboarding, UpgradeDiff), Error> {
-    let loaded = load(app, actor, onboarding_id, OnboardingAction::Edit).await?;
-    let calendar = app
-        .store
-        .calendar_for(loaded.person.region.as_deref())
-        .await?;
+    let calendar = editable_calendar(app, actor, onboarding_id).await?;
     Ok(app
         .store
         .upgrade_onboarding(
@@ -110,4 +117,15 @@ pub async fn upgrade(
 pub async fn read_inbox(app: &App, actor: &Actor) -> Result<(), Error> {
     app.store.mark_notifications_read(actor.person_id).await?;
     Ok(())
+}
+
+/// The periodic sweep: escalates overdue compliance-critical tasks and
+/// closes onboardings `auto_close_days` past their last due date. Safe to
+/// run on several servers at once.
+pub async fn sweep(
+    app: &App,
+    now: chrono::DateTime<chrono::Utc>,
+    auto_close_days: u32,
+) -> Result<onramp_store::SweepReport, Error> {
+    Ok(app.store.sweep(now, auto_close_days).await?)
 }

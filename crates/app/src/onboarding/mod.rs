@@ -6,7 +6,7 @@ mod comment;
 mod read;
 mod task;
 mod timeline;
-pub use change::{change_task, move_start, read_inbox, start, upgrade, upgrade_preview};
+pub use change::{change_task, move_start, read_inbox, start, sweep, upgrade, upgrade_preview};
 pub use comment::{CommentInput, CommentLine, comment_lines, save_comment};
 pub use read::{
     OnboardingList, attachment, inbox, list, own, person_id_by_email, start_choices, timeline,
