@@ -20,6 +20,14 @@ impl Caller<'_> {
         }
     }
 
+    /// Whether the caller may start onboardings (`core::access`).
+    pub fn may_create_onboarding(&self) -> bool {
+        match self {
+            Caller::Person(actor) => onramp_core::access::may_create_onboarding(actor),
+            Caller::Operator => true,
+        }
+    }
+
     /// Whether the caller may administer accounts (`core::access`).
     pub fn may_administer(&self) -> bool {
         match self {

@@ -8,7 +8,7 @@ pub enum Error {
     #[error("not found")]
     NotFound,
     /// Something the request refers to does not exist (the store's words).
-    #[error("{0} does not exist")]
+    #[error("{0} not found")]
     Missing(String),
     /// Bad input in one named field.
     #[error("{field}: {message}")]

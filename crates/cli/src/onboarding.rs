@@ -5,10 +5,8 @@ use crate::error::{CliError, CliResult};
 use crate::serve::open_store;
 use chrono::{NaiveDate, Utc};
 use clap::{Subcommand, ValueEnum};
-use onramp_core::gitlab::{ExportTask, export_onboarding};
-use onramp_core::people::Role;
-use onramp_core::program::TaskKind;
-use onramp_store::{OnboardingFilter, StartRequest, Store};
+use onramp_app::{App, Caller, onboarding};
+use onramp_store::{OnboardingFilter, StartRequest};
 
 #[derive(Subcommand)]
 pub enum OnboardingCommand {
@@ -65,23 +63,27 @@ pub enum ExportFormat {
 
 pub async fn run(command: OnboardingCommand, settings: &Settings, json: bool) -> CliResult<()> {
     let store = open_store(settings).await?;
-    let result = run_with(&store, command, json).await;
+    let result = match App::without_search(store.clone()) {
+        Ok(app) => run_with(&app, command, json).await,
+        Err(e) => Err(e.into()),
+    };
     store.close().await;
     result
 }
 
-async fn person_id(store: &Store, flag: &str, email: Option<&str>) -> CliResult<Option<i64>> {
-    let Some(email) = email else { return Ok(None) };
-    match store.person_by_email(email).await? {
-        Some(p) => Ok(Some(p.id)),
-        None => Err(CliError::Usage(format!(
-            "{flag}: no person has the email {email}"
-        ))),
-    }
+/// The person with this email, named by the flag that gave it.
+async fn person_id(app: &App, flag: &str, email: Option<&str>) -> CliResult<Option<i64>> {
+    onboarding::person_id_by_email(app, flag, email)
+        .await
+        .map_err(|e| match e {
+            onramp_app::Error::Invalid { .. } => CliError::Usage(e.to_string()),
+            other => other.into(),
+        })
 }
 
 // Long: one match over the subcommands; each arm is a few lines.
-async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliResult<()> {
+async fn run_with(app: &App, command: OnboardingCommand, json: bool) -> CliResult<()> {
+    let by = Caller::Operator;
     match command {
         OnboardingCommand::Create {
             email,
@@ -95,21 +97,21 @@ async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliR
             let start_date = NaiveDate::parse_from_str(&start, "%Y-%m-%d").map_err(|_| {
                 CliError::Usage(format!("--start: `{start}` is not a date as YYYY-MM-DD"))
             })?;
-            let person = person_id(store, "--email", Some(&email))
+            let person = person_id(app, "--email", Some(&email))
                 .await?
                 .ok_or_else(|| CliError::Usage("--email is required".into()))?;
             let request = StartRequest {
                 person_id: person,
                 start_date,
-                manager_id: person_id(store, "--manager", manager.as_deref()).await?,
-                people_connect_id: person_id(store, "--people-connect", people_connect.as_deref())
+                manager_id: person_id(app, "--manager", manager.as_deref()).await?,
+                people_connect_id: person_id(app, "--people-connect", people_connect.as_deref())
                     .await?,
-                enablement_id: person_id(store, "--enablement", enablement.as_deref()).await?,
-                buddy_id: person_id(store, "--buddy", buddy.as_deref()).await?,
+                enablement_id: person_id(app, "--enablement", enablement.as_deref()).await?,
+                buddy_id: person_id(app, "--buddy", buddy.as_deref()).await?,
                 program,
             };
-            let o = store.start_onboarding(None, &request).await?;
-            let tasks = store.tasks(o.id).await?;
+            let o = onboarding::start(app, by, &request).await?;
+            let (_, _, tasks) = onboarding::record(app, by, o.id).await?;
             if json {
                 crate::print_json(&serde_json::json!({"onboarding": o, "tasks": tasks.len()}))
             } else {
@@ -123,14 +125,16 @@ async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliR
             }
         }
         OnboardingCommand::List { limit } => {
-            let rows = store
-                .find_onboardings(
-                    &OnboardingFilter::All,
-                    Utc::now().date_naive(),
-                    limit.clamp(1, 10_000),
-                    0,
-                )
-                .await?;
+            let rows = onboarding::list(
+                app,
+                by,
+                &OnboardingFilter::All,
+                Utc::now().date_naive(),
+                limit.clamp(1, 10_000),
+                0,
+            )
+            .await?
+            .rows;
             if json {
                 return crate::print_json(&rows);
             }
@@ -155,9 +159,7 @@ async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliR
             Ok(())
         }
         OnboardingCommand::Show { id } => {
-            let o = store.onboarding(id).await?;
-            let person = store.person(o.person_id).await?;
-            let tasks = store.tasks(id).await?;
+            let (o, person, tasks) = onboarding::record(app, by, id).await?;
             if json {
                 return crate::print_json(
                     &serde_json::json!({"onboarding": o, "person": person, "tasks": tasks}),
@@ -192,47 +194,8 @@ async fn run_with(store: &Store, command: OnboardingCommand, json: bool) -> CliR
             id,
             format: ExportFormat::Gitlab,
         } => {
-            print!("{}", export(store, id).await?);
+            print!("{}", onboarding::export_gitlab(app, by, id).await?);
             Ok(())
         }
     }
-}
-
-async fn export(store: &Store, id: i64) -> CliResult<String> {
-    let onboarding = store.onboarding(id).await?;
-    let person = store.person(onboarding.person_id).await?;
-    let version = store.program_version(onboarding.program_version_id).await?;
-    let tasks = store.tasks(id).await?;
-    let corrupt = |what: &str, value: &str| {
-        CliError::Failed(format!(
-            "onboarding {id}: stored {what} `{value}` is not known"
-        ))
-    };
-    let mut export_tasks = Vec::with_capacity(tasks.len());
-    for t in tasks {
-        let owner: Role = t
-            .owner_role
-            .parse()
-            .map_err(|_| corrupt("owner", &t.owner_role))?;
-        let kind = TaskKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == t.kind)
-            .ok_or_else(|| corrupt("kind", &t.kind))?;
-        export_tasks.push(ExportTask {
-            done: t.status == "done" || t.status == "skipped",
-            id: t.task_key,
-            title: t.title,
-            owner,
-            phase: t.phase,
-            kind,
-            due: t.due_date,
-        });
-    }
-    Ok(export_onboarding(
-        &person.name,
-        &version.definition.0,
-        version.version,
-        onboarding.start_date,
-        &export_tasks,
-    ))
 }

@@ -2,9 +2,9 @@
 //! moving to a newer program version, and reading one's inbox.
 
 use super::{load, task_for_update};
-use crate::{Actor, App, Error};
+use crate::{Actor, App, Caller, Error};
 use chrono::NaiveDate;
-use onramp_core::access::{OnboardingAction, may_create_onboarding};
+use onramp_core::access::OnboardingAction;
 use onramp_core::onboarding::{TaskAction, UpgradeDiff};
 use onramp_core::schedule::WorkCalendar;
 use onramp_store::{Onboarding, StartRequest, TaskUpdate};
@@ -24,16 +24,13 @@ async fn editable_calendar(
 }
 
 /// Starts an onboarding (People Connect and administrators).
-pub async fn start(app: &App, actor: &Actor, request: &StartRequest) -> Result<Onboarding, Error> {
-    if !may_create_onboarding(actor) {
+pub async fn start(app: &App, by: Caller<'_>, request: &StartRequest) -> Result<Onboarding, Error> {
+    if !by.may_create_onboarding() {
         return Err(Error::Forbidden(
             "only People Connect and admins start onboardings".into(),
         ));
     }
-    Ok(app
-        .store
-        .start_onboarding(Some(actor.person_id), request)
-        .await?)
+    Ok(app.store.start_onboarding(by.person_id(), request).await?)
 }
 
 /// Completes, skips or reopens a task the acting person may change;

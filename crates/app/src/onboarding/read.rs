@@ -3,9 +3,13 @@
 //! choices for starting one.
 
 use super::{Loaded, TimelineLine, load, timeline_lines};
-use crate::{Actor, App, Error};
+use crate::{Actor, App, Caller, Error};
 use chrono::NaiveDate;
 use onramp_core::access::{OnboardingAction, may_create_onboarding, sees_all_onboardings};
+use onramp_core::gitlab::{ExportTask, export_onboarding};
+use onramp_core::people::Role;
+use onramp_core::program::TaskKind;
+use onramp_store::Task;
 use onramp_store::{
     AttachmentMeta, Notification, Onboarding, OnboardingFilter, OnboardingSummary, Person,
     ProgramSummary,
@@ -23,7 +27,10 @@ pub struct OnboardingList {
 /// Whether `actor` may list the onboardings `filter` selects: everyone
 /// their own, a manager their reports', People Connect and administrators
 /// any.
-fn may_list(actor: &Actor, filter: &OnboardingFilter) -> bool {
+fn may_list(by: Caller<'_>, filter: &OnboardingFilter) -> bool {
+    let Caller::Person(actor) = by else {
+        return true;
+    };
     match filter {
         OnboardingFilter::Involving(p) | OnboardingFilter::ManagedBy(p) => {
             *p == actor.person_id || sees_all_onboardings(actor)
@@ -37,13 +44,13 @@ fn may_list(actor: &Actor, filter: &OnboardingFilter) -> bool {
 /// A page of the onboardings `filter` selects, newest start first.
 pub async fn list(
     app: &App,
-    actor: &Actor,
+    by: Caller<'_>,
     filter: &OnboardingFilter,
     today: NaiveDate,
     limit: i64,
     offset: i64,
 ) -> Result<OnboardingList, Error> {
-    if !may_list(actor, filter) {
+    if !may_list(by, filter) {
         return Err(Error::Forbidden(
             "these onboardings are not yours to list".into(),
         ));
@@ -132,4 +139,64 @@ pub async fn person_id_by_email(
             format!("no person has the email {email}"),
         )),
     }
+}
+
+/// An onboarding with its new hire and tasks, for someone who may read it
+/// (the operator may read every onboarding).
+pub async fn record(
+    app: &App,
+    by: Caller<'_>,
+    id: i64,
+) -> Result<(Onboarding, Person, Vec<Task>), Error> {
+    let (onboarding, person) = match by {
+        Caller::Person(actor) => {
+            let loaded = load(app, actor, id, OnboardingAction::Read).await?;
+            (loaded.onboarding, loaded.person)
+        }
+        Caller::Operator => app.store.onboarding_with_person(id).await?,
+    };
+    let tasks = app.store.tasks(id).await?;
+    Ok((onboarding, person, tasks))
+}
+
+/// An onboarding as a GitLab issue checklist that imports back into the
+/// same tasks (`core::gitlab`).
+pub async fn export_gitlab(app: &App, by: Caller<'_>, id: i64) -> Result<String, Error> {
+    let (onboarding, person, tasks) = record(app, by, id).await?;
+    let version = app
+        .store
+        .program_version(onboarding.program_version_id)
+        .await?;
+    let corrupt = |what: &str, value: &str| {
+        Error::Internal(format!(
+            "onboarding {id}: stored {what} `{value}` is not known"
+        ))
+    };
+    let mut export_tasks = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        let owner: Role = t
+            .owner_role
+            .parse()
+            .map_err(|_| corrupt("owner", &t.owner_role))?;
+        let kind = TaskKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == t.kind)
+            .ok_or_else(|| corrupt("kind", &t.kind))?;
+        export_tasks.push(ExportTask {
+            done: t.status == "done" || t.status == "skipped",
+            id: t.task_key,
+            title: t.title,
+            owner,
+            phase: t.phase,
+            kind,
+            due: t.due_date,
+        });
+    }
+    Ok(export_onboarding(
+        &person.name,
+        &version.definition.0,
+        version.version,
+        onboarding.start_date,
+        &export_tasks,
+    ))
 }

@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
+use onramp_app::Caller;
 use onramp_app::onboarding::{self, OnboardingView, comment_lines, parse_action, save_comment};
 use onramp_core::access::{OnboardingAction, may_create_onboarding, sees_all_onboardings};
 use onramp_store::{OnboardingFilter, StartRequest};
@@ -68,7 +69,7 @@ pub async fn list(
     let size = crate::paging::PAGE_SIZE;
     let found = onboarding::list(
         &state,
-        &user,
+        Caller::Person(&user),
         &filter,
         Utc::now().date_naive(),
         size,
@@ -165,7 +166,7 @@ pub async fn create(
         buddy_id: person_id(&state, "buddy_email", body.buddy_email.as_deref()).await?,
         program: body.program,
     };
-    let o = onboarding::start(&state, &user, &request).await?;
+    let o = onboarding::start(&state, Caller::Person(&user), &request).await?;
     let loaded = onboarding::load(&state, &user, o.id, OnboardingAction::Read).await?;
     Ok((
         StatusCode::CREATED,

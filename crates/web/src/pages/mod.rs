@@ -118,7 +118,7 @@ pub async fn onboarding_list(
         pathways,
     } = onramp_app::onboarding::list(
         state,
-        user,
+        onramp_app::Caller::Person(user),
         &filter,
         today,
         PAGE_SIZE,

@@ -14,6 +14,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Days, NaiveDate, Utc};
+use onramp_app::Caller;
 use onramp_app::onboarding::{
     self, CommentLine, OnboardingView, TaskView, TimelineLine, comment_lines, parse_action,
     save_comment,
@@ -366,7 +367,7 @@ pub async fn create(
         buddy_id: optional_id("buddy_id", &f.form.buddy_id)?,
         program: Some(f.form.program.trim().to_string()).filter(|p| !p.is_empty()),
     };
-    let o = match onboarding::start(&state, &f.user, &request).await {
+    let o = match onboarding::start(&state, Caller::Person(&f.user), &request).await {
         Err(onramp_app::Error::Missing(m)) => {
             return Err(WebError::BadRequest {
                 field: "person_id".into(),
