@@ -2,14 +2,14 @@
 //! the pages and the JSON API.
 
 use crate::onboarding::{self, Loaded};
-use crate::{Actor, App, Error};
+use crate::{Actor, App, Caller, Error};
 use chrono::NaiveDate;
 use onramp_core::access::{OnboardingAction, may};
 use onramp_core::buddy::{NewHire, Suggestions, suggest};
 use onramp_core::meeting::{
     Category, QuotaWeek, Role, last_shortfall, number_led, quota_weeks, themes,
 };
-use onramp_store::{BuddyAssignment, Feedback, Meeting, NewFeedback, NewMeeting};
+use onramp_store::{BuddyAssignment, Feedback, Meeting, NewFeedback, NewMeeting, Person};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -33,32 +33,64 @@ pub async fn suggestions(state: &App, loaded: &Loaded) -> Result<Suggestions, Er
 }
 
 /// Assigns (or, with no email, ends) the buddy or backup buddy.
+/// Returns the new buddy.
 pub async fn assign(
     state: &App,
-    user: &Actor,
+    by: Caller<'_>,
     id: i64,
     email: Option<&str>,
     backup: bool,
     note: &str,
-) -> Result<(), Error> {
-    onboarding::load(state, user, id, OnboardingAction::AssignBuddy).await?;
+) -> Result<Option<Person>, Error> {
+    onboarding::load_by(state, by, id, OnboardingAction::AssignBuddy).await?;
     let buddy = match email.map(str::trim).filter(|e| !e.is_empty()) {
-        Some(e) => Some(person_by_email(state, "buddy", e).await?),
+        Some(e) => Some(person_with_email(state, "buddy", e).await?),
         None => None,
     };
     state
         .store
-        .assign_buddy(Some(user.person_id), id, buddy, backup, note.trim())
+        .assign_buddy(
+            by.person_id(),
+            id,
+            buddy.as_ref().map(|b| b.id),
+            backup,
+            note.trim(),
+        )
         .await?;
-    Ok(())
+    Ok(buddy)
+}
+
+/// Records a person's time off (administrators and the operator); buddy
+/// suggestions and the shadowing pace take it into account. Returns its id
+/// and the person.
+pub async fn record_time_off(
+    state: &App,
+    by: Caller<'_>,
+    email: &str,
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+    note: &str,
+) -> Result<(i64, Person), Error> {
+    if !by.may_administer() {
+        return Err(Error::NotFound);
+    }
+    let person = person_with_email(state, "email", email).await?;
+    let id = state
+        .store
+        .add_time_off(by.person_id(), person.id, first_day, last_day, note)
+        .await?;
+    Ok((id, person))
 }
 
 async fn person_by_email(state: &App, field: &str, email: &str) -> Result<i64, Error> {
+    Ok(person_with_email(state, field, email).await?.id)
+}
+
+async fn person_with_email(state: &App, field: &str, email: &str) -> Result<Person, Error> {
     state
         .store
         .person_by_email(email.trim())
         .await?
-        .map(|p| p.id)
         .ok_or_else(|| Error::Invalid {
             field: field.into(),
             message: format!("no person has the email {email}"),

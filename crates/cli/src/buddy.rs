@@ -5,8 +5,9 @@ use crate::error::{CliError, CliResult};
 use crate::{print_json, serve};
 use chrono::NaiveDate;
 use clap::Subcommand;
-use onramp_core::buddy::{NewHire, Suggestions, suggest};
-use onramp_store::{Onboarding, Store};
+use onramp_app::{App, Caller, buddy, onboarding};
+use onramp_core::access::OnboardingAction;
+use onramp_store::Store;
 
 #[derive(Subcommand)]
 pub enum BuddyCommand {
@@ -57,69 +58,43 @@ fn date(flag: &str, value: &str) -> CliResult<NaiveDate> {
         .map_err(|_| CliError::Usage(format!("{flag}: expected YYYY-MM-DD, got `{value}`")))
 }
 
-async fn person(store: &Store, flag: &str, email: &str) -> CliResult<onramp_store::Person> {
-    store
-        .person_by_email(email)
-        .await?
-        .ok_or_else(|| CliError::Usage(format!("{flag}: no person has the email {email}")))
+/// A use case's error as the command line says it: bad input names its
+/// flag (`email` is `--email`).
+fn flagged(e: onramp_app::Error) -> CliError {
+    match e {
+        onramp_app::Error::Invalid { field, message } => {
+            CliError::Usage(format!("--{}: {message}", field.replace('_', "-")))
+        }
+        other => other.into(),
+    }
 }
 
-/// The person's running onboarding (the newest when there are several).
-async fn onboarding_of(
-    store: &Store,
-    email: &str,
-) -> CliResult<(onramp_store::Person, Onboarding)> {
-    let p = person(store, "--email", email).await?;
-    let onboarding = store
-        .onboardings_of(p.id)
-        .await?
-        .into_iter()
-        .filter(|o| o.status == "active")
-        .max_by_key(|o| o.start_date)
-        .ok_or_else(|| CliError::Usage(format!("--email: {email} has no running onboarding")))?;
-    Ok((p, onboarding))
-}
-
-/// Suggestions for an onboarding's new hire.
-pub async fn suggestions(
-    store: &Store,
-    rules: &onramp_core::buddy::BuddyRules,
-    hire: &onramp_store::Person,
-    onboarding: &Onboarding,
-) -> CliResult<Suggestions> {
-    let colleagues = store.buddy_colleagues(hire.id).await?;
-    Ok(suggest(
-        rules,
-        &NewHire {
-            person_id: hire.id,
-            department: hire.department.clone(),
-            segment: hire.segment.clone(),
-            region: hire.region.clone(),
-            time_zone: hire.time_zone.clone(),
-            start_date: onboarding.start_date,
-            manager_id: onboarding.manager_id,
-        },
-        &colleagues,
-    ))
+/// The application for these commands, with the configured buddy rules.
+fn app_for(store: &Store, settings: &Settings) -> CliResult<App> {
+    let mut app = App::without_search(store.clone())?;
+    app.buddy_rules = std::sync::Arc::new(settings.buddy_rules.clone());
+    Ok(app)
 }
 
 pub async fn run(command: BuddyCommand, settings: &Settings, json: bool) -> CliResult<()> {
     let store = serve::open_store(settings).await?;
-    let result = run_with(&store, settings, command, json).await;
+    let result = match app_for(&store, settings) {
+        Ok(app) => run_with(&app, command, json).await,
+        Err(e) => Err(e),
+    };
     store.close().await;
     result
 }
 
-async fn run_with(
-    store: &Store,
-    settings: &Settings,
-    command: BuddyCommand,
-    json: bool,
-) -> CliResult<()> {
+async fn run_with(app: &App, command: BuddyCommand, json: bool) -> CliResult<()> {
+    let by = Caller::Operator;
     match command {
         BuddyCommand::Suggest { email } => {
-            let (hire, onboarding) = onboarding_of(store, &email).await?;
-            let s = suggestions(store, &settings.buddy_rules, &hire, &onboarding).await?;
+            let loaded = onboarding::running_of(app, by, &email, OnboardingAction::AssignBuddy)
+                .await
+                .map_err(flagged)?;
+            let (hire, onboarding) = (&loaded.person, &loaded.onboarding);
+            let s = buddy::suggestions(app, &loaded).await?;
             if json {
                 return print_json(&s);
             }
@@ -148,11 +123,14 @@ async fn run_with(
             backup,
             note,
         } => {
-            let (hire, onboarding) = onboarding_of(store, &email).await?;
-            let b = person(store, "--buddy", &buddy).await?;
-            store
-                .assign_buddy(None, onboarding.id, Some(b.id), backup, &note)
-                .await?;
+            let loaded = onboarding::running_of(app, by, &email, OnboardingAction::AssignBuddy)
+                .await
+                .map_err(flagged)?;
+            let (hire, onboarding) = (&loaded.person, &loaded.onboarding);
+            let b = buddy::assign(app, by, onboarding.id, Some(&buddy), backup, &note)
+                .await
+                .map_err(flagged)?
+                .ok_or_else(|| CliError::Usage("--buddy: name the buddy".into()))?;
             let what = if backup { "backup buddy" } else { "buddy" };
             if json {
                 return print_json(
@@ -163,10 +141,11 @@ async fn run_with(
             Ok(())
         }
         BuddyCommand::End { email, backup } => {
-            let (hire, onboarding) = onboarding_of(store, &email).await?;
-            store
-                .assign_buddy(None, onboarding.id, None, backup, "")
-                .await?;
+            let loaded = onboarding::running_of(app, by, &email, OnboardingAction::AssignBuddy)
+                .await
+                .map_err(flagged)?;
+            let hire = &loaded.person;
+            buddy::assign(app, by, loaded.onboarding.id, None, backup, "").await?;
             if !json {
                 println!(
                     "{}'s {} assignment has ended.",
@@ -193,8 +172,10 @@ pub async fn run_time_off(
     let (from, to) = (date("--from", &from)?, date("--to", &to)?);
     let store = serve::open_store(settings).await?;
     let result = async {
-        let p = person(&store, "--email", &email).await?;
-        let id = store.add_time_off(None, p.id, from, to, &note).await?;
+        let app = app_for(&store, settings)?;
+        let (id, p) = buddy::record_time_off(&app, Caller::Operator, &email, from, to, &note)
+            .await
+            .map_err(flagged)?;
         if json {
             print_json(&serde_json::json!({"id": id, "email": email, "from": from, "to": to}))
         } else {

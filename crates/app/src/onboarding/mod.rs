@@ -45,6 +45,55 @@ pub fn parties_of(o: &Onboarding) -> Parties {
     }
 }
 
+/// [`load`] for any caller: the operator at the command line may act on
+/// every onboarding.
+pub async fn load_by(
+    state: &App,
+    by: crate::Caller<'_>,
+    id: i64,
+    action: OnboardingAction,
+) -> Result<Loaded, Error> {
+    if let crate::Caller::Person(actor) = by {
+        return load(state, actor, id, action).await;
+    }
+    let (onboarding, person) = state.store.onboarding_with_person(id).await?;
+    let parties = parties_of(&onboarding);
+    let version = state
+        .store
+        .program_version(onboarding.program_version_id)
+        .await?;
+    Ok(Loaded {
+        onboarding,
+        person,
+        parties,
+        version,
+    })
+}
+
+/// The running onboarding (the newest when there are several) of the
+/// person with this email, for a caller who may act on it.
+pub async fn running_of(
+    state: &App,
+    by: crate::Caller<'_>,
+    email: &str,
+    action: OnboardingAction,
+) -> Result<Loaded, Error> {
+    let person = state
+        .store
+        .person_by_email(email)
+        .await?
+        .ok_or_else(|| Error::bad("email", format!("no person has the email {email}")))?;
+    let running = state
+        .store
+        .onboardings_of(person.id)
+        .await?
+        .into_iter()
+        .filter(|o| o.status == "active")
+        .max_by_key(|o| o.start_date)
+        .ok_or_else(|| Error::bad("email", format!("{email} has no running onboarding")))?;
+    load_by(state, by, running.id, action).await
+}
+
 /// Loads onboarding `id` if `user` may see it; answers "not found" otherwise
 /// (so its existence does not leak), and "forbidden" when they may see it
 /// but not do `action`.

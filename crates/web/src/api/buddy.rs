@@ -6,6 +6,7 @@ use crate::auth::CurrentUser;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use onramp_app::Caller;
 use onramp_app::buddy::{self, FeedbackInput, MeetingInput, MeetingLog};
 use onramp_app::onboarding;
 use onramp_core::access::OnboardingAction;
@@ -50,7 +51,7 @@ pub async fn assign(
 ) -> ApiResult<Vec<onramp_store::BuddyAssignment>> {
     buddy::assign(
         &state,
-        &user,
+        Caller::Person(&user),
         id,
         body.email.as_deref(),
         body.backup,

@@ -8,6 +8,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use onramp_app::Caller;
 use onramp_app::buddy::{self, FeedbackInput, MeetingInput, MeetingLog};
 use onramp_app::onboarding;
 use onramp_core::access::{OnboardingAction, may};
@@ -91,7 +92,7 @@ pub async fn assign(
     }
     buddy::assign(
         &state,
-        &f.user,
+        Caller::Person(&f.user),
         id,
         Some(&f.form.email),
         is_true(&f.form.backup),
@@ -107,7 +108,15 @@ pub async fn end(
     Path(id): Path<i64>,
     f: VerifiedForm<AssignForm>,
 ) -> Result<Response, WebError> {
-    buddy::assign(&state, &f.user, id, None, is_true(&f.form.backup), "").await?;
+    buddy::assign(
+        &state,
+        Caller::Person(&f.user),
+        id,
+        None,
+        is_true(&f.form.backup),
+        "",
+    )
+    .await?;
     Ok(Redirect::to(&format!("/onboardings/{id}/buddy")).into_response())
 }
 
