@@ -58,17 +58,6 @@ fn date(flag: &str, value: &str) -> CliResult<NaiveDate> {
         .map_err(|_| CliError::Usage(format!("{flag}: expected YYYY-MM-DD, got `{value}`")))
 }
 
-/// A use case's error as the command line says it: bad input names its
-/// flag (`email` is `--email`).
-fn flagged(e: onramp_app::Error) -> CliError {
-    match e {
-        onramp_app::Error::Invalid { field, message } => {
-            CliError::Usage(format!("--{}: {message}", field.replace('_', "-")))
-        }
-        other => other.into(),
-    }
-}
-
 /// The application for these commands, with the configured buddy rules.
 fn app_for(store: &Store, settings: &Settings) -> CliResult<App> {
     let mut app = App::without_search(store.clone())?;
@@ -92,7 +81,7 @@ async fn run_with(app: &App, command: BuddyCommand, json: bool) -> CliResult<()>
         BuddyCommand::Suggest { email } => {
             let loaded = onboarding::running_of(app, by, &email, OnboardingAction::AssignBuddy)
                 .await
-                .map_err(flagged)?;
+                .map_err(CliError::flagged)?;
             let (hire, onboarding) = (&loaded.person, &loaded.onboarding);
             let s = buddy::suggestions(app, &loaded).await?;
             if json {
@@ -125,11 +114,11 @@ async fn run_with(app: &App, command: BuddyCommand, json: bool) -> CliResult<()>
         } => {
             let loaded = onboarding::running_of(app, by, &email, OnboardingAction::AssignBuddy)
                 .await
-                .map_err(flagged)?;
+                .map_err(CliError::flagged)?;
             let (hire, onboarding) = (&loaded.person, &loaded.onboarding);
             let b = buddy::assign(app, by, onboarding.id, Some(&buddy), backup, &note)
                 .await
-                .map_err(flagged)?
+                .map_err(CliError::flagged)?
                 .ok_or_else(|| CliError::Usage("--buddy: name the buddy".into()))?;
             let what = if backup { "backup buddy" } else { "buddy" };
             if json {
@@ -143,7 +132,7 @@ async fn run_with(app: &App, command: BuddyCommand, json: bool) -> CliResult<()>
         BuddyCommand::End { email, backup } => {
             let loaded = onboarding::running_of(app, by, &email, OnboardingAction::AssignBuddy)
                 .await
-                .map_err(flagged)?;
+                .map_err(CliError::flagged)?;
             let hire = &loaded.person;
             buddy::assign(app, by, loaded.onboarding.id, None, backup, "").await?;
             if !json {
@@ -175,7 +164,7 @@ pub async fn run_time_off(
         let app = app_for(&store, settings)?;
         let (id, p) = buddy::record_time_off(&app, Caller::Operator, &email, from, to, &note)
             .await
-            .map_err(flagged)?;
+            .map_err(CliError::flagged)?;
         if json {
             print_json(&serde_json::json!({"id": id, "email": email, "from": from, "to": to}))
         } else {

@@ -12,6 +12,26 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// A use case's error for input given by flags: bad input names its flag
+    /// (the field `time_zone` is `--time-zone`).
+    pub fn flagged(e: onramp_app::Error) -> CliError {
+        match e {
+            onramp_app::Error::Invalid { field, message } => {
+                CliError::Usage(format!("--{}: {message}", field.replace('_', "-")))
+            }
+            other => other.into(),
+        }
+    }
+
+    /// A use case's error for a positional argument: bad input is said as
+    /// it is.
+    pub fn positional(e: onramp_app::Error) -> CliError {
+        match e {
+            onramp_app::Error::Invalid { message, .. } => CliError::Usage(message),
+            other => other.into(),
+        }
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Usage(_) => ExitCode::from(2),

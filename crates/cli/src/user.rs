@@ -111,25 +111,6 @@ pub async fn run_user(command: UserCommand, settings: &Settings, json: bool) -> 
     result
 }
 
-/// A use case's error as the command line says it: bad input names its
-/// flag (`time_zone` is `--time-zone`), or is said as it is for a
-/// positional argument.
-fn flagged(e: onramp_app::Error) -> CliError {
-    match e {
-        onramp_app::Error::Invalid { field, message } => {
-            CliError::Usage(format!("--{}: {message}", field.replace('_', "-")))
-        }
-        other => other.into(),
-    }
-}
-
-fn positional(e: onramp_app::Error) -> CliError {
-    match e {
-        onramp_app::Error::Invalid { message, .. } => CliError::Usage(message),
-        other => other.into(),
-    }
-}
-
 // Long: one match over the `user` subcommands; each arm is a few lines.
 async fn user(app: &App, command: UserCommand, json: bool) -> CliResult<()> {
     let by = Caller::Operator;
@@ -156,7 +137,9 @@ async fn user(app: &App, command: UserCommand, json: bool) -> CliResult<()> {
                 time_zone,
                 manager_email: manager,
             };
-            let (account, link) = account::enrol(app, by, &enrolment).await.map_err(flagged)?;
+            let (account, link) = account::enrol(app, by, &enrolment)
+                .await
+                .map_err(CliError::flagged)?;
             if json {
                 return crate::print_json(
                     &serde_json::json!({"account": account, "reset_path": link.map(|l| format!("/reset/{l}"))}),
@@ -194,7 +177,7 @@ async fn user(app: &App, command: UserCommand, json: bool) -> CliResult<()> {
         UserCommand::Disable { email } => {
             let found = account::by_email(app, by, &email)
                 .await
-                .map_err(positional)?;
+                .map_err(CliError::positional)?;
             account::disable(app, by, found.id).await?;
             println!("Disabled {email}: its sessions ended and its tokens were revoked.");
             Ok(())
@@ -202,7 +185,7 @@ async fn user(app: &App, command: UserCommand, json: bool) -> CliResult<()> {
         UserCommand::SetRoles { email, roles } => {
             let found = account::by_email(app, by, &email)
                 .await
-                .map_err(positional)?;
+                .map_err(CliError::positional)?;
             let roles = parse_roles(&roles)?;
             let updated = account::set_roles(app, by, found.id, &roles).await?;
             println!("{email} now has the roles {}.", updated.roles);
@@ -211,7 +194,7 @@ async fn user(app: &App, command: UserCommand, json: bool) -> CliResult<()> {
         UserCommand::ResetPassword { email, base_url } => {
             let found = account::by_email(app, by, &email)
                 .await
-                .map_err(positional)?;
+                .map_err(CliError::positional)?;
             let secret = account::reset_link(app, by, found.id).await?;
             println!("{}/reset/{secret}", base_url.trim_end_matches('/'));
             Ok(())
@@ -231,7 +214,7 @@ pub async fn run_token(command: TokenCommand, settings: &Settings, json: bool) -
         let app = App::without_search(store.clone())?;
         let found = account::by_email(&app, Caller::Operator, &email)
             .await
-            .map_err(positional)?;
+            .map_err(CliError::positional)?;
         let (secret, token) = account::create_token(&app, found.id, &name, &scope).await?;
         if json {
             crate::print_json(
@@ -262,7 +245,7 @@ pub async fn run_holiday(
                 })?;
                 onramp_app::calendar::add_holiday(&app, Caller::Operator, &region, day, &name)
                     .await
-                    .map_err(flagged)?;
+                    .map_err(CliError::flagged)?;
                 println!("Holiday {day} added for {region}; new due dates skip it.");
                 Ok(())
             }

@@ -57,6 +57,11 @@ pub async fn load_by(
         return load(state, actor, id, action).await;
     }
     let (onboarding, person) = state.store.onboarding_with_person(id).await?;
+    assemble(state, onboarding, person).await
+}
+
+/// An onboarding with its people, parties and program version.
+async fn assemble(state: &App, onboarding: Onboarding, person: Person) -> Result<Loaded, Error> {
     let parties = parties_of(&onboarding);
     let version = state
         .store
@@ -118,16 +123,7 @@ pub async fn load(
             describe(action)
         )));
     }
-    let version = state
-        .store
-        .program_version(onboarding.program_version_id)
-        .await?;
-    Ok(Loaded {
-        onboarding,
-        person,
-        parties,
-        version,
-    })
+    assemble(state, onboarding, person).await
 }
 
 fn describe(action: OnboardingAction) -> String {

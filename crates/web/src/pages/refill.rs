@@ -32,8 +32,8 @@ pub struct FieldProblem {
 
 /// Largest page read back for refilling; larger pages are left as they are.
 const PAGE_LIMIT: usize = 4 * 1024 * 1024;
-/// Form bodies larger than this are not kept for refilling.
-const FORM_LIMIT: usize = 1024 * 1024;
+/// The largest form body read (axum's default body limit for forms).
+const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The middleware: `pages` is the application without this layer.
 pub async fn keep_input(pages: axum::Router, request: Request, next: Next) -> Response {
