@@ -72,6 +72,7 @@ pub async fn add(
                 name: name.to_string(),
                 ..Default::default()
             };
+            check_person(&new)?;
             app.store.upsert_person(by.person_id(), &new).await?.0
         }
     };
@@ -130,7 +131,38 @@ pub async fn create_token(
     name: &str,
     scope: &str,
 ) -> Result<(String, ApiToken), Error> {
+    onramp_core::rules::check_token(name, scope)?;
     Ok(app.store.create_api_token(account_id, name, scope).await?)
+}
+
+/// The domain's rules for a person (`core::rules::check_person`).
+pub fn check_person(p: &NewPerson) -> Result<(), Error> {
+    Ok(onramp_core::rules::check_person(
+        &onramp_core::rules::PersonText {
+            email: &p.email,
+            name: &p.name,
+            department: &p.department,
+            job_role: &p.job_role,
+            segment: p.segment.as_deref(),
+            region: p.region.as_deref(),
+            time_zone: &p.time_zone,
+        },
+    )?)
+}
+
+/// Sets a new password with the secret of a reset link (which works once);
+/// answers the account. Every session of the account ends.
+pub async fn reset_password(app: &App, secret: &str, password: &str) -> Result<i64, Error> {
+    onramp_core::rules::check_password(password)?;
+    app.store
+        .reset_password(secret, password, chrono::Utc::now())
+        .await?
+        .ok_or_else(|| {
+            Error::bad(
+                "link",
+                "this reset link is unknown, used or expired; ask for a new one",
+            )
+        })
 }
 
 /// Revokes one of one's own tokens; another account's token is not found.
@@ -181,7 +213,7 @@ pub async fn enrol(
     };
     let hash = match &e.password {
         Some(p) => {
-            onramp_store::accounts::check_password_rules(p)?;
+            onramp_core::rules::check_password(p)?;
             Some(onramp_store::accounts::hash_password(p))
         }
         None => None,
@@ -201,6 +233,7 @@ pub async fn enrol(
         start_date: existing.as_ref().and_then(|p| p.start_date),
         manager_id: manager_id.or(existing.as_ref().and_then(|p| p.manager_id)),
     };
+    check_person(&person)?;
     let (person, _) = app.store.upsert_person(by.person_id(), &person).await?;
     let account = app
         .store

@@ -47,6 +47,7 @@ pub async fn assign(
         Some(e) => Some(person_with_email(state, "buddy", e).await?),
         None => None,
     };
+    onramp_core::rules::check_note(note)?;
     state
         .store
         .assign_buddy(
@@ -75,6 +76,7 @@ pub async fn record_time_off(
         return Err(Error::NotFound);
     }
     let person = person_with_email(state, "email", email).await?;
+    onramp_core::rules::check_time_off(first_day, last_day, note)?;
     let id = state
         .store
         .add_time_off(by.person_id(), person.id, first_day, last_day, note)
@@ -209,6 +211,12 @@ pub async fn add_meeting(
             ));
         }
     }
+    onramp_core::rules::check_meeting(
+        input.account.trim(),
+        input.notes.trim(),
+        input.learnings.trim(),
+        duration_minutes,
+    )?;
     Ok(state
         .store
         .add_meeting(
@@ -283,6 +291,12 @@ pub async fn give_feedback(
             })?;
         ratings.insert(skill.clone(), r);
     }
+    onramp_core::rules::check_feedback(
+        &input.went_well,
+        &input.to_improve,
+        &input.notes,
+        &ratings,
+    )?;
     Ok(state
         .store
         .record_feedback(

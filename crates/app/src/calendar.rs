@@ -23,6 +23,7 @@ pub async fn add_holiday(
             format!("`{region}` is not a region (ALL, {})", REGIONS.join(", ")),
         ));
     }
+    onramp_core::rules::check_holiday(region, name)?;
     Ok(app.store.add_holiday(region, day, name).await?)
 }
 

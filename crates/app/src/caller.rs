@@ -20,6 +20,15 @@ impl Caller<'_> {
         }
     }
 
+    /// Whether the caller passes the `core::access` rule `rule`; the
+    /// operator passes every rule.
+    pub fn may(&self, rule: impl Fn(&Actor) -> bool) -> bool {
+        match self {
+            Caller::Person(actor) => rule(actor),
+            Caller::Operator => true,
+        }
+    }
+
     /// Whether the caller may start onboardings (`core::access`).
     pub fn may_create_onboarding(&self) -> bool {
         match self {

@@ -49,13 +49,10 @@ impl From<StoreError> for Error {
         match e {
             StoreError::NotFound(m) => Error::Missing(m),
             StoreError::Conflict(m) => Error::Conflict(m),
-            StoreError::Invalid(m) | StoreError::InvalidReference(m) => {
-                // Store messages name their field first ("password: …").
-                match m.split_once(": ") {
-                    Some((field, rest)) if !field.contains(' ') => Error::bad(field, rest),
-                    _ => Error::bad("request", m),
-                }
-            }
+            StoreError::NoSuch { field, what } => Error::bad(field, format!("no {what}")),
+            StoreError::Rejected(rule) => rule.into(),
+            StoreError::Backup(m) => Error::bad("backup", m),
+            StoreError::InvalidReference(m) => Error::bad("request", m),
             other => Error::Internal(other.to_string()),
         }
     }

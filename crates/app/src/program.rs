@@ -167,3 +167,22 @@ pub async fn list(app: &App) -> Result<Vec<onramp_store::ProgramSummary>, Error>
 pub async fn newest_version(app: &App, program_id: i64) -> Result<Option<(i64, i64)>, Error> {
     Ok(app.store.newest_version_of(program_id).await?)
 }
+
+/// Stores a new version of a program when its content (`content_hash`)
+/// changed; nothing otherwise (People Connect, admins and the operator).
+pub async fn import(
+    app: &App,
+    by: crate::Caller<'_>,
+    program: &onramp_core::program::Program,
+    content_hash: &str,
+) -> Result<onramp_store::ImportOutcome, Error> {
+    if !by.may_administer() {
+        return Err(Error::Forbidden(
+            "only administrators import programs".into(),
+        ));
+    }
+    Ok(app
+        .store
+        .import_program(by.person_id(), program, content_hash)
+        .await?)
+}

@@ -1,7 +1,7 @@
 //! Webinars (added by the Enablement team, attended or watched by anyone
 //! signed in) and the content freshness report, shared by pages and the API.
 
-use crate::{Actor, App, Error};
+use crate::{Actor, App, Caller, Error};
 use chrono::{Duration, Utc};
 use onramp_core::access::{may_manage_webinars, may_review_content};
 use onramp_core::calendar::{from_local, in_zone, parse_local};
@@ -75,18 +75,23 @@ pub struct WebinarInput {
     pub registration_url: Option<String>,
 }
 
+fn forbidden() -> Error {
+    Error::Forbidden("only the Enablement team adds and changes webinars".into())
+}
+
 fn manage(user: &Actor) -> Result<(), Error> {
     if may_manage_webinars(user) {
         Ok(())
     } else {
-        Err(Error::Forbidden(
-            "only the Enablement team adds and changes webinars".into(),
-        ))
+        Err(forbidden())
     }
 }
 
-pub async fn add(state: &App, user: &Actor, input: &WebinarInput) -> Result<Webinar, Error> {
-    manage(user)?;
+/// Adds a webinar (the Enablement team, or the operator).
+pub async fn add(state: &App, by: Caller<'_>, input: &WebinarInput) -> Result<Webinar, Error> {
+    if !by.may(may_manage_webinars) {
+        return Err(forbidden());
+    }
     let zone = input
         .time_zone
         .as_deref()
@@ -103,21 +108,31 @@ pub async fn add(state: &App, user: &Actor, input: &WebinarInput) -> Result<Webi
     if input.title.trim().len() > 200 {
         return Err(Error::bad("title", "is longer than 200 characters"));
     }
+    let webinar = NewWebinar {
+        title: input.title.trim().to_string(),
+        starts_at,
+        duration_minutes,
+        host: input.host.trim().to_string(),
+        registration_url: crate::learning::optional_url(
+            "registration_url",
+            input.registration_url.as_deref(),
+        )?,
+    };
+    onramp_core::rules::check_webinar(
+        &webinar.title,
+        &webinar.host,
+        webinar.registration_url.as_deref(),
+        webinar.duration_minutes,
+    )?;
+    Ok(state.store.add_webinar(by.person_id(), &webinar).await?)
+}
+
+/// Webinars from 30 days ago to a year ahead, for the operator's list.
+pub async fn schedule(state: &App) -> Result<Vec<Webinar>, Error> {
+    let now = Utc::now();
     Ok(state
         .store
-        .add_webinar(
-            Some(user.person_id),
-            &NewWebinar {
-                title: input.title.clone(),
-                starts_at,
-                duration_minutes,
-                host: input.host.clone(),
-                registration_url: crate::learning::optional_url(
-                    "registration_url",
-                    input.registration_url.as_deref(),
-                )?,
-            },
-        )
+        .webinars(now - Duration::days(30), now + Duration::days(365), 500)
         .await?)
 }
 
@@ -137,6 +152,7 @@ pub async fn set_recording(
             "the webinar has not taken place yet",
         ));
     }
+    onramp_core::rules::check_recording_url(link.as_deref())?;
     Ok(state
         .store
         .set_webinar_recording(Some(user.person_id), id, link.as_deref())

@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use onramp_app::{App, Caller, buddy, onboarding};
 use onramp_core::access::OnboardingAction;
-use onramp_store::Store;
 
 #[derive(Subcommand)]
 pub enum BuddyCommand {
@@ -58,21 +57,11 @@ fn date(flag: &str, value: &str) -> CliResult<NaiveDate> {
         .map_err(|_| CliError::Usage(format!("{flag}: expected YYYY-MM-DD, got `{value}`")))
 }
 
-/// The application for these commands, with the configured buddy rules.
-fn app_for(store: &Store, settings: &Settings) -> CliResult<App> {
-    let mut app = App::without_search(store.clone())?;
-    app.buddy_rules = std::sync::Arc::new(settings.buddy_rules.clone());
-    Ok(app)
-}
-
 pub async fn run(command: BuddyCommand, settings: &Settings, json: bool) -> CliResult<()> {
-    let store = serve::open_store(settings).await?;
-    let result = match app_for(&store, settings) {
-        Ok(app) => run_with(&app, command, json).await,
-        Err(e) => Err(e),
-    };
-    store.close().await;
-    result
+    serve::with_app(settings, |app| async move {
+        run_with(&app, command, json).await
+    })
+    .await
 }
 
 async fn run_with(app: &App, command: BuddyCommand, json: bool) -> CliResult<()> {
@@ -159,9 +148,7 @@ pub async fn run_time_off(
         note,
     } = command;
     let (from, to) = (date("--from", &from)?, date("--to", &to)?);
-    let store = serve::open_store(settings).await?;
-    let result = async {
-        let app = app_for(&store, settings)?;
+    serve::with_app(settings, |app| async move {
         let (id, p) = buddy::record_time_off(&app, Caller::Operator, &email, from, to, &note)
             .await
             .map_err(CliError::flagged)?;
@@ -171,8 +158,6 @@ pub async fn run_time_off(
             println!("Recorded time off for {} from {from} to {to}.", p.name);
             Ok(())
         }
-    }
-    .await;
-    store.close().await;
-    result
+    })
+    .await
 }

@@ -102,12 +102,11 @@ pub async fn run(command: ContentCommand, settings: &Settings, json: bool) -> Cl
     };
     let all = freshness::entries(&catalogues, &programs);
     let today = chrono::Utc::now().date_naive();
-    let store = serve::open_store(settings).await?;
-    let urls = store.handbook_urls().await;
-    let imported = store.handbook_page_count().await.unwrap_or(0) > 0;
-    store.close().await;
-    let urls = urls?;
-    let report = freshness::check(&all, today, max_age_days, imported.then_some(&urls));
+    let urls = serve::with_app(settings, |app| async move {
+        Ok(onramp_app::handbook::imported_urls(&app.store).await?)
+    })
+    .await?;
+    let report = freshness::check(&all, today, max_age_days, urls.as_ref());
     if json {
         print_json(&report)?;
     } else {

@@ -23,6 +23,23 @@ impl CliError {
         }
     }
 
+    /// [`CliError::flagged`] where a field's flag has another name:
+    /// `renames` pairs a field with its flag (`("starts_at", "start")`).
+    pub fn flagged_as(
+        renames: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(onramp_app::Error) -> CliError {
+        move |e| match e {
+            onramp_app::Error::Invalid { field, message } => {
+                let flag = renames
+                    .iter()
+                    .find(|(f, _)| *f == field)
+                    .map_or(field.as_str(), |(_, flag)| flag);
+                CliError::Usage(format!("--{}: {message}", flag.replace('_', "-")))
+            }
+            other => other.into(),
+        }
+    }
+
     /// A use case's error for a positional argument: bad input is said as
     /// it is.
     pub fn positional(e: onramp_app::Error) -> CliError {
@@ -45,7 +62,9 @@ impl From<onramp_store::StoreError> for CliError {
         use onramp_store::StoreError as E;
         match e {
             E::InvalidUrl { .. }
-            | E::Invalid(_)
+            | E::NoSuch { .. }
+            | E::Rejected(_)
+            | E::Backup(_)
             | E::InvalidReference(_)
             | E::NotFound(_)
             | E::Conflict(_) => CliError::Usage(e.to_string()),

@@ -5,7 +5,7 @@ use crate::error::{CliError, CliResult};
 use crate::{print_json, serve};
 use clap::Subcommand;
 use onramp_handbook::source::Source;
-use onramp_handbook::{Error as HandbookError, SearchIndex, eval, links};
+use onramp_handbook::{Error as HandbookError, SearchIndex, eval};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -150,19 +150,13 @@ async fn import(
 }
 
 async fn check_links(store: &onramp_store::Store, json: bool) -> CliResult<()> {
-    let pages = store.handbook_pages().await?;
-    if pages.is_empty() {
+    let Some((pages, broken)) = onramp_app::handbook::broken_links(store).await? else {
         return Err(CliError::Usage(
             "no handbook is imported; run `onramp handbook import DIR` first".into(),
         ));
-    }
-    let urls = store.handbook_urls().await?;
-    let broken = links::check_links(
-        pages.iter().map(|p| (p.path.as_str(), p.source.as_str())),
-        &urls,
-    );
+    };
     if json {
-        print_json(&serde_json::json!({ "pages": pages.len(), "broken": broken }))?;
+        print_json(&serde_json::json!({ "pages": pages, "broken": broken }))?;
     } else {
         for b in &broken {
             match b.line {
@@ -170,11 +164,7 @@ async fn check_links(store: &onramp_store::Store, json: bool) -> CliResult<()> {
                 None => println!("{}: no page at {}", b.path, b.href),
             }
         }
-        eprintln!(
-            "{} broken internal links in {} pages.",
-            broken.len(),
-            pages.len()
-        );
+        eprintln!("{} broken internal links in {} pages.", broken.len(), pages);
     }
     if broken.is_empty() {
         Ok(())

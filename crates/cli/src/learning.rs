@@ -4,12 +4,11 @@
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 use crate::{print_json, serve};
-use chrono::{Duration, Utc};
 use clap::Subcommand;
-use onramp_core::calendar::{from_local, parse_local};
-use onramp_core::catalogue::Catalogues;
-use onramp_core::learning::{match_module, read_export};
-use onramp_store::{ModuleRecord, NewWebinar, Store};
+use onramp_app::learning::{CompletionImport, import_completions};
+use onramp_app::webinar::WebinarInput;
+use onramp_app::{App, Caller};
+use onramp_core::learning::read_export;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -55,28 +54,16 @@ pub enum WebinarCommand {
     List,
 }
 
-/// A row that was not imported, and why.
-#[derive(Debug, Serialize)]
-struct Skipped {
-    line: u64,
-    email: String,
-    module: String,
-    reason: String,
-}
-
+/// What an import of one file did.
 #[derive(Debug, Serialize)]
 struct ImportReport {
     file: String,
-    rows: usize,
-    imported: usize,
-    /// Of those, modules that were not recorded before.
-    new: usize,
-    skipped: Vec<Skipped>,
-    dry_run: bool,
+    #[serde(flatten)]
+    outcome: CompletionImport,
 }
 
-// Long: reads, matches and reports one learning export; the report needs every step's counts.
-async fn import(store: &Store, file: &Path, dry_run: bool) -> CliResult<ImportReport> {
+/// Reads and checks the export, then hands its rows to the use case.
+async fn import(app: &App, file: &Path, dry_run: bool) -> CliResult<ImportReport> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Usage(format!("{name}: cannot read: {e}")))?;
@@ -89,105 +76,44 @@ async fn import(store: &Store, file: &Path, dry_run: bool) -> CliResult<ImportRe
             if errors.len() == 1 { "" } else { "s" }
         ))
     })?;
-    let catalogues = Catalogues::builtin();
-    let mut records = Vec::new();
-    let mut skipped = Vec::new();
-    for row in &rows {
-        let skip = |reason: String| Skipped {
-            line: row.line,
-            email: row.email.clone(),
-            module: row.module.clone(),
-            reason,
-        };
-        let Some(person) = store.person_by_email(&row.email).await? else {
-            skipped.push(skip("no person in Onramp has this email".into()));
-            continue;
-        };
-        let running = store
-            .onboardings_of(person.id)
-            .await?
-            .into_iter()
-            .filter(|o| o.status == "active")
-            .max_by_key(|o| o.start_date);
-        let Some(onboarding) = running else {
-            skipped.push(skip("has no running onboarding".into()));
-            continue;
-        };
-        let pathway = store
-            .enrolment(onboarding.id, person.id, person.segment.as_deref())
-            .await?
-            .and_then(|id| catalogues.pathway(&id));
-        let Some(pathway) = pathway else {
-            skipped.push(skip("is not enrolled in a learning pathway".into()));
-            continue;
-        };
-        let Some(module) = match_module(pathway, &row.module) else {
-            skipped.push(skip(format!(
-                "not a module of the pathway `{}`",
-                pathway.id
-            )));
-            continue;
-        };
-        records.push(ModuleRecord {
-            person_id: person.id,
-            pathway_id: pathway.id.clone(),
-            module_id: module.id.clone(),
-            completed_on: row.completed_on,
-            evidence_url: row.evidence_url.clone(),
-            source: "import",
-        });
-    }
-    let mut new = 0;
-    for r in &records {
-        let done = store.module_completions(r.person_id, &r.pathway_id).await?;
-        if !done.contains_key(&r.module_id) {
-            new += 1;
-        }
-    }
-    let imported = if dry_run {
-        0
-    } else {
-        store.record_modules(None, &records).await?
-    };
+    let outcome = import_completions(app, Caller::Operator, &rows, dry_run).await?;
     Ok(ImportReport {
         file: name,
-        rows: rows.len(),
-        imported,
-        new,
-        skipped,
-        dry_run,
+        outcome,
     })
 }
 
 pub async fn run(command: LearningCommand, settings: &Settings, json: bool) -> CliResult<()> {
     let LearningCommand::Import { file, dry_run } = command;
-    let store = serve::open_store(settings).await?;
-    let report = import(&store, &file, dry_run).await;
-    store.close().await;
-    let report = report?;
+    let report = serve::with_app(
+        settings,
+        |app| async move { import(&app, &file, dry_run).await },
+    )
+    .await?;
     if json {
         return print_json(&report);
     }
-    for s in &report.skipped {
+    let outcome = &report.outcome;
+    for s in &outcome.skipped {
         eprintln!(
             "{}:{}: skipped {} / {}: {}",
             report.file, s.line, s.email, s.module, s.reason
         );
     }
-    if report.dry_run {
+    if outcome.dry_run {
         println!(
             "{} completed rows checked ({} new); nothing stored (--dry-run); {} would be skipped.",
-            report.rows,
-            report.new,
-            report.skipped.len()
+            outcome.rows,
+            outcome.new,
+            outcome.skipped.len()
         );
     } else {
         println!(
             "Imported {} module completions ({} new) from {} completed rows; {} skipped.",
-            report.imported,
-            report.new,
-            report.rows,
-            report.skipped.len()
+            outcome.imported,
+            outcome.new,
+            outcome.rows,
+            outcome.skipped.len()
         );
     }
     Ok(())
@@ -198,13 +124,17 @@ pub async fn run_webinar(
     settings: &Settings,
     json: bool,
 ) -> CliResult<()> {
-    let store = serve::open_store(settings).await?;
-    let result = webinar(&store, command, json).await;
-    store.close().await;
-    result
+    serve::with_app(
+        settings,
+        |app| async move { webinar(&app, command, json).await },
+    )
+    .await
 }
 
-async fn webinar(store: &Store, command: WebinarCommand, json: bool) -> CliResult<()> {
+/// The webinar fields whose flags have other names.
+const WEBINAR_FLAGS: &[(&str, &str)] = &[("starts_at", "start"), ("duration_minutes", "duration")];
+
+async fn webinar(app: &App, command: WebinarCommand, json: bool) -> CliResult<()> {
     match command {
         WebinarCommand::Add {
             title,
@@ -214,32 +144,17 @@ async fn webinar(store: &Store, command: WebinarCommand, json: bool) -> CliResul
             host,
             registration_url,
         } => {
-            let local = parse_local("--start", &start).map_err(CliError::Usage)?;
-            let starts_at = from_local(local, &time_zone)
-                .map_err(|m| CliError::Usage(m.replace("time_zone:", "--time-zone:")))?;
-            if let Some(u) = &registration_url
-                && !(u.starts_with("https://") || u.starts_with("http://"))
-            {
-                return Err(CliError::Usage(format!(
-                    "--registration-url: `{u}` is not an http(s) link"
-                )));
-            }
-            let w = store
-                .add_webinar(
-                    None,
-                    &NewWebinar {
-                        title,
-                        starts_at,
-                        duration_minutes: duration,
-                        host,
-                        registration_url,
-                    },
-                )
+            let input = WebinarInput {
+                title,
+                starts_at: start,
+                time_zone: Some(time_zone),
+                duration_minutes: duration.to_string(),
+                host,
+                registration_url,
+            };
+            let w = onramp_app::webinar::add(app, Caller::Operator, &input)
                 .await
-                .map_err(|e| match e {
-                    onramp_store::StoreError::Invalid(m) => CliError::Usage(m),
-                    other => other.into(),
-                })?;
+                .map_err(CliError::flagged_as(WEBINAR_FLAGS))?;
             if json {
                 print_json(&w)
             } else {
@@ -248,10 +163,7 @@ async fn webinar(store: &Store, command: WebinarCommand, json: bool) -> CliResul
             }
         }
         WebinarCommand::List => {
-            let now = Utc::now();
-            let list = store
-                .webinars(now - Duration::days(30), now + Duration::days(365), 500)
-                .await?;
+            let list = onramp_app::webinar::schedule(app).await?;
             if json {
                 return print_json(&list);
             }

@@ -4,7 +4,9 @@ use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 use crate::{print_json, serve};
 use clap::Subcommand;
-use onramp_core::calendar::{Recurrence, parse_local};
+use onramp_app::office_hours as oh;
+use onramp_app::{App, Caller};
+use onramp_core::calendar::parse_local;
 
 #[derive(Subcommand)]
 pub enum OfficeHoursCommand {
@@ -56,115 +58,82 @@ fn usage(message: String) -> CliError {
     CliError::Usage(message)
 }
 
-// Long: one match over the subcommands; each arm is a few lines.
+/// The series fields whose flags have other names.
+const SERIES_FLAGS: &[(&str, &str)] = &[("duration_minutes", "duration"), ("host_email", "host")];
+
 pub async fn run(command: OfficeHoursCommand, settings: &Settings, json: bool) -> CliResult<()> {
-    let store = serve::open_store(settings).await?;
-    let result = async {
-        match command {
-            OfficeHoursCommand::Add {
+    serve::with_app(settings, |app| async move {
+        run_with(&app, command, json).await
+    })
+    .await
+}
+
+// Long: one match over the subcommands; each arm is a few lines.
+async fn run_with(app: &App, command: OfficeHoursCommand, json: bool) -> CliResult<()> {
+    match command {
+        OfficeHoursCommand::Add {
+            title,
+            start,
+            time_zone,
+            rrule,
+            duration,
+            video_url,
+            host,
+        } => {
+            let input = oh::SeriesInput {
                 title,
                 start,
                 time_zone,
                 rrule,
-                duration,
+                duration_minutes: duration.to_string(),
                 video_url,
-                host,
-            } => {
-                let recurrence = Recurrence {
-                    rrule,
-                    start: parse_local("--start", &start).map_err(usage)?,
-                    time_zone,
-                    duration_minutes: duration,
-                    cancelled: Vec::new(),
-                };
-                recurrence
-                    .validate()
-                    .map_err(|e| usage(format!("--{}", e.replacen('_', "-", 1))))?;
-                let host_id = match host {
-                    Some(email) => Some(
-                        store
-                            .person_by_email(&email)
-                            .await?
-                            .ok_or_else(|| {
-                                usage(format!("--host: no person has the email {email}"))
-                            })?
-                            .id,
-                    ),
-                    None => None,
-                };
-                let series = store
-                    .create_office_hours(None, &title, &recurrence, &video_url, host_id)
-                    .await?;
-                if json {
-                    return print_json(&series);
-                }
+                host_email: host.unwrap_or_default(),
+            };
+            let series = oh::create_series(app, Caller::Operator, &input)
+                .await
+                .map_err(CliError::flagged_as(SERIES_FLAGS))?;
+            if json {
+                return print_json(&series);
+            }
+            println!(
+                "Scheduled office hours {} (id {}).",
+                series.title, series.id
+            );
+            Ok(())
+        }
+        OfficeHoursCommand::Cancel { id, session } => {
+            let at = parse_local("--session", &session).map_err(usage)?;
+            oh::cancel_at(app, Caller::Operator, id, at)
+                .await
+                .map_err(CliError::flagged)?;
+            println!("Cancelled the session of {session}.");
+            Ok(())
+        }
+        OfficeHoursCommand::List => {
+            let list = oh::list(app).await?;
+            if json {
+                return print_json(&list);
+            }
+            let now = chrono::Utc::now();
+            for s in list {
                 println!(
-                    "Scheduled office hours {} (id {}).",
-                    series.title, series.id
+                    "{:>3}  {}  {} ({}), {} min",
+                    s.id, s.title, s.rrule, s.time_zone, s.duration_minutes
                 );
-                Ok(())
-            }
-            OfficeHoursCommand::Cancel { id, session } => {
-                let at = parse_local("--session", &session).map_err(usage)?;
-                let series = store
-                    .office_hours(id)
-                    .await?
-                    .ok_or_else(|| usage(format!("--id: no office hours {id}")))?;
-                let r = series.recurrence();
-                let utc = chrono::TimeZone::from_local_datetime(
-                    &r.time_zone
-                        .parse::<chrono_tz::Tz>()
-                        .map_err(|_| usage("time zone".into()))?,
-                    &at,
-                )
-                .earliest()
-                .ok_or_else(|| usage("--session: that local time does not exist".into()))?
-                .with_timezone(&chrono::Utc);
-                let hit = r
-                    .occurrences(
-                        utc - chrono::Duration::seconds(1),
-                        utc + chrono::Duration::seconds(1),
-                        2,
-                    )
-                    .map_err(CliError::Failed)?;
-                if !hit.contains(&utc) {
-                    return Err(usage(format!(
-                        "--session: {session} is not a session of office hours {id}"
-                    )));
-                }
-                store.cancel_session(None, id, at).await?;
-                println!("Cancelled the session of {session}.");
-                Ok(())
-            }
-            OfficeHoursCommand::List => {
-                let list = store.office_hours_list().await?;
-                if json {
-                    return print_json(&list);
-                }
-                let now = chrono::Utc::now();
-                for s in list {
+                for at in s
+                    .recurrence()
+                    .occurrences(now, now + chrono::Duration::days(60), 3)
+                    .map_err(CliError::Failed)?
+                {
                     println!(
-                        "{:>3}  {}  {} ({}), {} min",
-                        s.id, s.title, s.rrule, s.time_zone, s.duration_minutes
+                        "       {}",
+                        onramp_core::calendar::in_zone(at, &s.time_zone)
                     );
-                    for at in s
-                        .recurrence()
-                        .occurrences(now, now + chrono::Duration::days(60), 3)
-                        .map_err(CliError::Failed)?
-                    {
-                        println!(
-                            "       {}",
-                            onramp_core::calendar::in_zone(at, &s.time_zone)
-                        );
-                    }
                 }
-                Ok(())
             }
+            Ok(())
         }
     }
-    .await;
-    store.close().await;
-    result
 }
 
 pub async fn run_calendar(command: CalendarCommand, settings: &Settings) -> CliResult<()> {
@@ -172,26 +141,14 @@ pub async fn run_calendar(command: CalendarCommand, settings: &Settings) -> CliR
         email,
         office_hours,
     } = command;
-    let store = serve::open_store(settings).await?;
-    let result = async {
-        let person = store
-            .person_by_email(&email)
-            .await?
+    serve::with_app(settings, |app| async move {
+        let person = onramp_app::onboarding::person_id_by_email(&app, "email", Some(&email))
+            .await
+            .map_err(CliError::flagged)?
             .ok_or_else(|| usage(format!("--email: no person has the email {email}")))?;
-        let catalogue = onramp_core::meeting::MeetingCatalogue::shipped();
-        let text = onramp_app::office_hours::personal_feed(
-            &store,
-            &catalogue,
-            &settings.public_url,
-            person.id,
-            office_hours,
-        )
-        .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
+        let text = oh::feed_of(&app, person, office_hours).await?;
         print!("{text}");
         Ok(())
-    }
-    .await;
-    store.close().await;
-    result
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
-use crate::serve::open_store;
+use crate::serve::with_app;
 use chrono::{NaiveDate, Utc};
 use clap::{Subcommand, ValueEnum};
 use onramp_app::{App, Caller, onboarding};
@@ -62,13 +62,10 @@ pub enum ExportFormat {
 }
 
 pub async fn run(command: OnboardingCommand, settings: &Settings, json: bool) -> CliResult<()> {
-    let store = open_store(settings).await?;
-    let result = match App::without_search(store.clone()) {
-        Ok(app) => run_with(&app, command, json).await,
-        Err(e) => Err(e.into()),
-    };
-    store.close().await;
-    result
+    with_app(settings, |app| async move {
+        run_with(&app, command, json).await
+    })
+    .await
 }
 
 /// The person with this email, named by the flag that gave it.

@@ -3,8 +3,9 @@
 use crate::config::Settings;
 use crate::content::read_program_dir;
 use crate::error::{CliError, CliResult};
-use crate::serve::open_store;
+use crate::serve::with_app;
 use clap::Subcommand;
+use onramp_app::Caller;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -59,12 +60,11 @@ pub async fn run(command: ProgramCommand, settings: &Settings, json: bool) -> Cl
             let files = read_program_dir(&dir)?;
             let program = crate::content::parse(&files)
                 .map_err(|problems| report_problems(&dir, &problems, json))?;
-            let store = open_store(settings).await?;
-            let outcome = store
-                .import_program(None, &program, &crate::content::hash(&files))
-                .await;
-            store.close().await;
-            let outcome = outcome?;
+            let hash = crate::content::hash(&files);
+            let outcome = with_app(settings, |app| async move {
+                Ok(onramp_app::program::import(&app, Caller::Operator, &program, &hash).await?)
+            })
+            .await?;
             if json {
                 crate::print_json(&outcome)
             } else {

@@ -34,6 +34,27 @@ pub async fn open_store(settings: &Settings) -> CliResult<Store> {
         .map_err(|e| CliError::Failed(format!("{:?}: {e}", settings.database)))
 }
 
+/// Runs one command's work on the application of these settings (without
+/// a search index; with the configured buddy rules and public address),
+/// and closes the store after it, whatever the outcome.
+pub async fn with_app<T, F, Fut>(settings: &Settings, work: F) -> CliResult<T>
+where
+    F: FnOnce(onramp_app::App) -> Fut,
+    Fut: std::future::Future<Output = CliResult<T>>,
+{
+    let store = open_store(settings).await?;
+    let result = match onramp_app::App::without_search(store.clone()) {
+        Ok(mut app) => {
+            app.buddy_rules = Arc::new(settings.buddy_rules.clone());
+            app.public_url = settings.public_url.clone();
+            work(app).await
+        }
+        Err(e) => Err(e.into()),
+    };
+    store.close().await;
+    result
+}
+
 /// Binds, announces the URL on stdout, and serves until a stop signal.
 pub async fn run(
     settings: &Settings,
@@ -70,7 +91,10 @@ pub async fn run(
     let mut state = onramp_web::AppState::with(app);
     state.secure_cookies = settings.secure_cookies;
     state.trusted_proxies = Arc::new(settings.trusted_proxies.clone());
-    let sweeper = tokio::spawn(sweep_periodically(store.clone(), settings.auto_close_days));
+    let sweeper = tokio::spawn(sweep_periodically(
+        state.app.clone(),
+        settings.auto_close_days,
+    ));
     let indexer = tokio::spawn(keep_index_current(store.clone(), index));
     let served = onramp_web::serve(listener, state, shutdown_signal()).await;
     sweeper.abort();
@@ -123,11 +147,11 @@ async fn keep_index_current(store: Store, index: Arc<onramp_handbook::SearchInde
     }
 }
 
-async fn sweep_periodically(store: Store, auto_close_days: u32) {
+async fn sweep_periodically(app: onramp_app::App, auto_close_days: u32) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
-        match store.sweep(chrono::Utc::now(), auto_close_days).await {
+        match onramp_app::onboarding::sweep(&app, chrono::Utc::now(), auto_close_days).await {
             Ok(report) if report.escalated_tasks + report.closed_onboardings > 0 => {
                 tracing::info!(
                     escalated = report.escalated_tasks,

@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
-use crate::serve::open_store;
+use crate::serve::with_app;
 use chrono::{NaiveDate, Utc};
 use clap::Subcommand;
 use onramp_app::{App, Caller, account};
@@ -102,13 +102,11 @@ pub fn parse_roles(text: &[String]) -> CliResult<Vec<Role>> {
 }
 
 pub async fn run_user(command: UserCommand, settings: &Settings, json: bool) -> CliResult<()> {
-    let store = open_store(settings).await?;
-    let result = match App::without_search(store.clone()) {
-        Ok(app) => user(&app, command, json).await,
-        Err(e) => Err(e.into()),
-    };
-    store.close().await;
-    result
+    with_app(
+        settings,
+        |app| async move { user(&app, command, json).await },
+    )
+    .await
 }
 
 // Long: one match over the `user` subcommands; each arm is a few lines.
@@ -209,9 +207,7 @@ pub async fn run_token(command: TokenCommand, settings: &Settings, json: bool) -
             "--scope: `{scope}` is not a scope (read or write)"
         )));
     }
-    let store = open_store(settings).await?;
-    let result = async {
-        let app = App::without_search(store.clone())?;
+    with_app(settings, |app| async move {
         let found = account::by_email(&app, Caller::Operator, &email)
             .await
             .map_err(CliError::positional)?;
@@ -224,10 +220,8 @@ pub async fn run_token(command: TokenCommand, settings: &Settings, json: bool) -
             println!("{secret}");
             Ok(())
         }
-    }
-    .await;
-    store.close().await;
-    result
+    })
+    .await
 }
 
 pub async fn run_holiday(
@@ -235,9 +229,7 @@ pub async fn run_holiday(
     settings: &Settings,
     json: bool,
 ) -> CliResult<()> {
-    let store = open_store(settings).await?;
-    let result = async {
-        let app = App::without_search(store.clone())?;
+    with_app(settings, |app| async move {
         match command {
             HolidayCommand::Add { region, date, name } => {
                 let day = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| {
@@ -260,20 +252,15 @@ pub async fn run_holiday(
                 Ok(())
             }
         }
-    }
-    .await;
-    store.close().await;
-    result
+    })
+    .await
 }
 
 pub async fn run_sweep(settings: &Settings, auto_close_days: u32, json: bool) -> CliResult<()> {
-    let store = open_store(settings).await?;
-    let result = match App::without_search(store.clone()) {
-        Ok(app) => onramp_app::onboarding::sweep(&app, Utc::now(), auto_close_days).await,
-        Err(e) => Err(e),
-    };
-    store.close().await;
-    let report = result?;
+    let report = with_app(settings, |app| async move {
+        Ok(onramp_app::onboarding::sweep(&app, Utc::now(), auto_close_days).await?)
+    })
+    .await?;
     if json {
         crate::print_json(&report)
     } else {

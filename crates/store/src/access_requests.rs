@@ -61,7 +61,6 @@ impl Store {
         playground_id: &str,
         note: &str,
     ) -> Result<AccessRequest> {
-        crate::text("note", note, onramp_core::text::SHORT_TEXT)?;
         let sql = format!(
             "INSERT INTO access_requests (onboarding_id, playground_id, status, note, requested_by, requested_at)
              VALUES ($1, $2, 'requested', $3, $4, $5) RETURNING {ACCESS_COLUMNS}"
@@ -114,16 +113,7 @@ impl Store {
         note: &str,
         task: Option<&str>,
     ) -> Result<AccessRequest> {
-        crate::text("note", note, onramp_core::text::SHORT_TEXT)?;
-        let from = match to {
-            "approved" | "denied" => "requested",
-            "provisioned" => "approved",
-            other => {
-                return Err(StoreError::Invalid(format!(
-                    "status: cannot move a request to `{other}`"
-                )));
-            }
-        };
+        let from = onramp_core::rules::access_request_moves_from(to)?;
         let now = Utc::now();
         let set = if to == "provisioned" {
             "provisioned_by = $3, provisioned_at = $4"

@@ -33,7 +33,7 @@ impl Account {
 pub fn new_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
-        .map_err(|e| StoreError::Invalid(format!("no randomness available: {e}")))?;
+        .map_err(|e| StoreError::Unavailable(format!("no randomness available: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -59,16 +59,6 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
             false
         }
     }
-}
-
-/// The rules for new passwords.
-pub fn check_password_rules(password: &str) -> Result<()> {
-    if password.chars().count() < 12 {
-        return Err(StoreError::Invalid(
-            "password: use at least 12 characters".into(),
-        ));
-    }
-    Ok(())
 }
 
 pub(crate) const ACCOUNT_COLUMNS: &str =

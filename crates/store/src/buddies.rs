@@ -98,12 +98,6 @@ impl Store {
         last_day: NaiveDate,
         note: &str,
     ) -> Result<i64> {
-        crate::text("note", note, onramp_core::text::SHORT_TEXT)?;
-        if last_day < first_day {
-            return Err(StoreError::Invalid(
-                "to: the last day is before the first day".into(),
-            ));
-        }
         on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
             let (id,): (i64,) = sqlx::query_as(
@@ -193,7 +187,6 @@ impl Store {
         backup: bool,
         note: &str,
     ) -> Result<()> {
-        crate::text("note", note, onramp_core::text::SHORT_TEXT)?;
         let now = Utc::now();
         let column = if backup {
             "UPDATE onboardings SET backup_buddy_id = $1, version = version + 1, updated_at = $2 WHERE id = $3"
@@ -215,16 +208,7 @@ impl Store {
                 return Err(StoreError::NotFound(format!("onboarding {onboarding_id}")));
             };
             if let Some(b) = buddy {
-                if b == hire {
-                    return Err(StoreError::Invalid(
-                        "buddy: the new hire cannot be their own buddy".into(),
-                    ));
-                }
-                if Some(b) == manager {
-                    return Err(StoreError::Invalid(
-                        "buddy: the manager cannot be the buddy".into(),
-                    ));
-                }
+                onramp_core::rules::check_buddy(b, hire, manager)?;
             }
             if old == buddy {
                 tx.commit().await?;
@@ -294,14 +278,6 @@ impl Store {
         onboarding_id: i64,
         m: &NewMeeting,
     ) -> Result<(Meeting, Vec<String>)> {
-        crate::text("account", &m.account, onramp_core::text::NAME)?;
-        crate::text("notes", &m.notes, onramp_core::text::LONG_TEXT)?;
-        crate::text("learnings", &m.learnings, onramp_core::text::LONG_TEXT)?;
-        if !(1..=600).contains(&m.duration_minutes) {
-            return Err(StoreError::Invalid(
-                "duration_minutes: must be from 1 to 600".into(),
-            ));
-        }
         let id: i64 = on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
             let (id,): (i64,) = sqlx::query_as(
@@ -420,26 +396,6 @@ impl Store {
         meeting_id: i64,
         f: &NewFeedback,
     ) -> Result<Feedback> {
-        for (field, value) in [
-            ("went_well", &f.went_well),
-            ("to_improve", &f.to_improve),
-            ("notes", &f.notes),
-        ] {
-            crate::text(field, value, onramp_core::text::SHORT_TEXT)?;
-        }
-        if f.went_well.trim().is_empty() {
-            return Err(StoreError::Invalid("went_well: say what went well".into()));
-        }
-        if f.to_improve.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "to_improve: say what to improve".into(),
-            ));
-        }
-        if let Some((skill, r)) = f.ratings.iter().find(|(_, r)| !(1..=5).contains(*r)) {
-            return Err(StoreError::Invalid(format!(
-                "ratings: `{skill}` must be from 1 to 5 (got {r})"
-            )));
-        }
         let now = Utc::now();
         on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
@@ -451,11 +407,7 @@ impl Store {
             let Some((onboarding_id, role)) = meeting else {
                 return Err(StoreError::NotFound(format!("meeting {meeting_id}")));
             };
-            if role != "led" {
-                return Err(StoreError::Invalid(
-                    "meeting: feedback is for meetings the new hire led".into(),
-                ));
-            }
+            onramp_core::rules::check_feedback_target(&role)?;
             let feedback: Feedback = sqlx::query_as(
                 "INSERT INTO meeting_feedback (meeting_id, observer_id, went_well, to_improve, ratings, notes, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7)

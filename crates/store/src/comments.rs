@@ -120,10 +120,6 @@ impl Store {
         author_id: i64,
         body: &str,
     ) -> Result<(Comment, Vec<onramp_core::comment::UnreachedMention>)> {
-        crate::text("body", body, onramp_core::text::LONG_TEXT)?;
-        if body.trim().is_empty() {
-            return Err(StoreError::Invalid("a comment must not be empty".into()));
-        }
         let now = Utc::now();
         Ok(on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;

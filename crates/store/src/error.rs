@@ -17,8 +17,22 @@ pub enum StoreError {
     /// A reference to a row that does not exist.
     #[error("invalid reference: {0}")]
     InvalidReference(String),
-    #[error("invalid value: {0}")]
-    Invalid(String),
+    /// A value names a row that does not exist (`duplicate_of` names no
+    /// question); `field` is the input that names it.
+    #[error("{field}: no {what}")]
+    NoSuch { field: &'static str, what: String },
+    /// A rule of the domain (`onramp_core`) refused the change. Only rules
+    /// that depend on stored state are checked here, in the transaction
+    /// that reads that state (a request's status, a token's owner); input
+    /// rules are checked before the store is called.
+    #[error(transparent)]
+    Rejected(#[from] onramp_core::Error),
+    /// A backup file cannot be restored; the text says why.
+    #[error("backup: {0}")]
+    Backup(String),
+    /// The system could not give what the store needs (randomness).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

@@ -3,7 +3,7 @@
 //! demo and playground access requests, webinars and who attended them.
 
 use crate::audit::audit;
-use crate::{Result, Store, StoreError, on_db};
+use crate::{Result, Store, on_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_core::catalogue::Catalogues;
 use onramp_core::learning::{CertificationStatus, Completion};
@@ -295,13 +295,6 @@ impl Store {
         certification_id: &str,
         change: &CertificationChange,
     ) -> Result<()> {
-        if let (Some(passed), Some(expires)) = (change.passed_on, change.expires_on)
-            && expires <= passed
-        {
-            return Err(StoreError::Invalid(
-                "expires_on: must be after the day it was passed".into(),
-            ));
-        }
         let now = Utc::now();
         on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;

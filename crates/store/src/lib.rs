@@ -186,21 +186,6 @@ impl<T> Row for T where
 {
 }
 
-/// The domain's text rules (`onramp_core::text`) for one input field, as a
-/// store error naming the field (`name: contains …`).
-pub(crate) fn text(field: &str, value: &str, kind: onramp_core::text::Field) -> Result<()> {
-    onramp_core::text::check(field, value, kind).map_err(|e| StoreError::Invalid(e.to_string()))
-}
-
-/// [`text`] for an optional value.
-pub(crate) fn text_opt(
-    field: &str,
-    value: Option<&str>,
-    kind: onramp_core::text::Field,
-) -> Result<()> {
-    value.map_or(Ok(()), |v| text(field, v, kind))
-}
-
 impl Store {
     /// What a `SELECT` inside a write transaction appends to lock the rows it
     /// reads until the commit: ` FOR UPDATE` on PostgreSQL; nothing on SQLite,

@@ -78,23 +78,6 @@ impl Store {
         video_url: &str,
         host_id: Option<i64>,
     ) -> Result<OfficeHours> {
-        crate::text("title", title, onramp_core::text::TITLE)?;
-        crate::text(
-            "video_url",
-            video_url,
-            onramp_core::text::Field::Line(2_000),
-        )?;
-        recurrence.validate().map_err(StoreError::Invalid)?;
-        if title.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "title: give the session a title".into(),
-            ));
-        }
-        if !(video_url.starts_with("https://") || video_url.starts_with("http://")) {
-            return Err(StoreError::Invalid(
-                "video_url: expected an http(s) link to the video call".into(),
-            ));
-        }
         let id: i64 = on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
             let (id,): (i64,) = sqlx::query_as(
@@ -199,16 +182,6 @@ impl Store {
         body: &str,
         anonymous: bool,
     ) -> Result<Question> {
-        crate::text("body", body, onramp_core::text::SHORT_TEXT)?;
-        let body = body.trim();
-        if body.is_empty() {
-            return Err(StoreError::Invalid("question: write your question".into()));
-        }
-        if body.chars().count() > 2000 {
-            return Err(StoreError::Invalid(
-                "question: at most 2,000 characters".into(),
-            ));
-        }
         let id: i64 = on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
             let (id,): (i64,) = sqlx::query_as(
@@ -320,18 +293,6 @@ impl Store {
         session: Option<DateTime<Utc>>,
         duplicate_of: Option<i64>,
     ) -> Result<(i64, i64)> {
-        crate::text("answer", answer, onramp_core::text::LONG_TEXT)?;
-        for link in links {
-            crate::text("links", link, onramp_core::text::Field::Line(2_000))?;
-        }
-        if duplicate_of.is_none() && answer.trim().is_empty() {
-            return Err(StoreError::Invalid("answer: write the answer".into()));
-        }
-        if duplicate_of == Some(id) {
-            return Err(StoreError::Invalid(
-                "duplicate_of: a question cannot duplicate itself".into(),
-            ));
-        }
         let now = Utc::now();
         let select_generation = format!(
             "SELECT generation FROM handbook_state WHERE id = 1{}",
@@ -353,9 +314,10 @@ impl Store {
                         .fetch_optional(&mut *tx)
                         .await?;
                 if original.is_none() {
-                    return Err(StoreError::Invalid(format!(
-                        "duplicate_of: no question {of}"
-                    )));
+                    return Err(StoreError::NoSuch {
+                        field: "duplicate_of",
+                        what: format!("question {of}"),
+                    });
                 }
             }
             let status = if duplicate_of.is_some() {

@@ -67,10 +67,10 @@ impl Store {
         calendar: &WorkCalendar,
     ) -> Result<Onboarding> {
         if person.id != new.person_id {
-            return Err(StoreError::Invalid(format!(
-                "person {} is not the new hire {} of this onboarding",
-                person.id, new.person_id
-            )));
+            return Err(StoreError::NoSuch {
+                field: "person_id",
+                what: format!("new hire {} in this onboarding", person.id),
+            });
         }
         let version = self.program_version(new.program_version_id).await?;
         let program = &version.definition.0;
@@ -81,15 +81,13 @@ impl Store {
             new.start_date,
             calendar,
         );
-        if planned.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "program `{}` v{} has no tasks for segment {} and region {}",
-                program.id,
-                version.version,
-                person.segment.as_deref().unwrap_or("(none)"),
-                person.region.as_deref().unwrap_or("(none)")
-            )));
-        }
+        onramp_core::rules::check_plan(
+            planned.len(),
+            &program.id,
+            version.version,
+            person.segment.as_deref(),
+            person.region.as_deref(),
+        )?;
         let due_date = planned.iter().map(|t| t.due_date).max();
         let now = Utc::now();
         let insert = format!(

@@ -15,28 +15,7 @@ impl Store {
         actor_id: Option<i64>,
         p: &NewPerson,
     ) -> Result<(Person, bool)> {
-        onramp_core::text::check_email("email", p.email.trim())
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        for (field, value) in [
-            ("name", Some(p.name.as_str())),
-            ("department", Some(p.department.as_str())),
-            ("job_role", Some(p.job_role.as_str())),
-            ("segment", p.segment.as_deref()),
-            ("region", p.region.as_deref()),
-            ("time_zone", Some(p.time_zone.as_str())),
-        ] {
-            crate::text_opt(field, value, onramp_core::text::NAME)?;
-        }
         let email = p.email.trim().to_lowercase();
-        if !email.contains('@') {
-            return Err(StoreError::Invalid(format!(
-                "email `{}` is not an email address",
-                p.email
-            )));
-        }
-        if p.name.trim().is_empty() {
-            return Err(StoreError::Invalid("name must not be empty".into()));
-        }
         let now = Utc::now();
         let sql_select = format!("SELECT {PERSON_COLUMNS} FROM people WHERE email = $1");
         let sql_insert = format!(

@@ -34,24 +34,6 @@ pub struct NewWebinar {
 impl Store {
     /// Adds a webinar.
     pub async fn add_webinar(&self, actor: Option<i64>, w: &NewWebinar) -> Result<Webinar> {
-        crate::text("title", &w.title, onramp_core::text::TITLE)?;
-        crate::text("host", &w.host, onramp_core::text::NAME)?;
-        crate::text_opt(
-            "registration_url",
-            w.registration_url.as_deref(),
-            onramp_core::text::Field::Line(2_000),
-        )?;
-        if w.title.trim().is_empty() {
-            return Err(StoreError::Invalid("title: must not be empty".into()));
-        }
-        if w.host.trim().is_empty() {
-            return Err(StoreError::Invalid("host: must not be empty".into()));
-        }
-        if !(1..=600).contains(&w.duration_minutes) {
-            return Err(StoreError::Invalid(
-                "duration_minutes: must be from 1 to 600".into(),
-            ));
-        }
         let now = Utc::now();
         let sql = format!(
             "INSERT INTO webinars (title, starts_at, duration_minutes, host, registration_url, created_by, created_at, updated_at)
@@ -90,7 +72,6 @@ impl Store {
         id: i64,
         url: Option<&str>,
     ) -> Result<Webinar> {
-        crate::text_opt("recording_url", url, onramp_core::text::Field::Line(2_000))?;
         let sql = format!(
             "UPDATE webinars SET recording_url = $2, updated_at = $3 WHERE id = $1 RETURNING {WEBINAR_COLUMNS}"
         );

@@ -29,7 +29,6 @@ contract!(
     migrations_are_applied,
     people_are_added_updated_and_audited,
     a_person_with_an_unknown_manager_is_refused,
-    bad_people_are_refused,
     unchanged_program_adds_no_version,
     onboarding_is_planned_from_the_program,
     onboarding_for_an_unknown_person_changes_nothing,
@@ -198,28 +197,6 @@ async fn a_person_with_an_unknown_manager_is_refused(store: Store, _db: Database
         None,
         "nothing was stored"
     );
-}
-
-async fn bad_people_are_refused(store: Store, _db: Database) {
-    let no_at = NewPerson {
-        email: "not-an-email".into(),
-        name: "N".into(),
-        ..Default::default()
-    };
-    assert!(matches!(
-        store.upsert_person(None, &no_at).await,
-        Err(StoreError::Invalid(_))
-    ));
-    let no_name = NewPerson {
-        email: "n@example.com".into(),
-        name: "  ".into(),
-        ..Default::default()
-    };
-    assert!(matches!(
-        store.upsert_person(None, &no_name).await,
-        Err(StoreError::Invalid(_))
-    ));
-    assert!(store.list_people(10, 0).await.expect("list").is_empty());
 }
 
 async fn unchanged_program_adds_no_version(store: Store, _db: Database) {
@@ -415,10 +392,6 @@ async fn comments_and_attachments(store: Store, _db: Database) {
         .await
         .expect_err("mismatch");
     assert!(matches!(err, StoreError::NotFound(_)));
-    assert!(matches!(
-        store.add_comment(o.id, None, hire, "   ").await,
-        Err(StoreError::Invalid(_))
-    ));
     let comments = store.comments(o.id).await.expect("comments");
     assert_eq!(comments.len(), 1);
     assert_eq!(comments[0].body, "Where is the **pathway**?");
@@ -1051,10 +1024,6 @@ async fn accounts_sessions_and_tokens(store: Store, _db: Database) {
         .expect("valid");
     assert_eq!((used.id, owner.id), (token.id, account.id));
     assert!(used.last_used_at.is_some());
-    assert!(matches!(
-        store.create_api_token(account.id, "x", "admin").await,
-        Err(StoreError::Invalid(_))
-    ));
     store
         .revoke_api_token(account.id, token.id)
         .await
@@ -1229,16 +1198,20 @@ async fn password_resets_work_once(store: Store, _db: Database) {
         .await
         .expect("reset");
     let now = chrono::Utc::now();
-    assert!(matches!(
-        store.reset_password(&secret, "short", now).await,
-        Err(StoreError::Invalid(_))
-    ));
+    assert_eq!(
+        store
+            .reset_password("not-a-secret", "a long new password", now)
+            .await
+            .expect("unknown link"),
+        None,
+        "an unknown link changes nothing"
+    );
     assert_eq!(
         store
             .reset_password(&secret, "a long new password", now)
             .await
             .expect("reset"),
-        account.id
+        Some(account.id)
     );
     let (_, hash) = store
         .account_for_sign_in("reset@example.com")
@@ -1254,7 +1227,8 @@ async fn password_resets_work_once(store: Store, _db: Database) {
         store
             .reset_password(&secret, "another long password", now)
             .await
-            .is_err(),
+            .expect("used link")
+            .is_none(),
         "works once"
     );
     let expired = store
@@ -1265,7 +1239,8 @@ async fn password_resets_work_once(store: Store, _db: Database) {
         store
             .reset_password(&expired, "another long password", now)
             .await
-            .is_err(),
+            .expect("expired link")
+            .is_none(),
         "expired"
     );
 }
@@ -1335,14 +1310,6 @@ async fn time_off_and_buddy_colleagues(store: Store, _db: Database) {
         )
         .await
         .expect("time off");
-    let err = store
-        .add_time_off(None, csm.id, date("2026-12-21"), date("2026-12-20"), "")
-        .await
-        .expect_err("backwards");
-    assert_eq!(
-        err.to_string(),
-        "invalid value: to: the last day is before the first day"
-    );
     let colleagues = store.buddy_colleagues(hire.id).await.expect("colleagues");
     assert_eq!(colleagues.len(), 1);
     assert_eq!(colleagues[0].person_id, csm.id);
@@ -1502,20 +1469,6 @@ async fn pathways_certifications_channels_and_reading(store: Store, _db: Databas
         )
         .await
         .expect("attempt");
-    let bad = store
-        .save_certification(
-            Some(hire),
-            hire,
-            "git-associate",
-            &CertificationChange {
-                attempt: true,
-                passed_on: Some(date("2026-12-05")),
-                expires_on: Some(date("2026-12-01")),
-                ..Default::default()
-            },
-        )
-        .await;
-    assert!(matches!(bad, Err(StoreError::Invalid(m)) if m.starts_with("expires_on")));
     store
         .save_certification(
             Some(hire),
@@ -1632,7 +1585,7 @@ async fn access_requests_move_through_their_states(store: Store, _db: Database) 
         store
             .move_access_request(Some(manager), r.id, "lost", "", None)
             .await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Rejected(_))
     ));
     assert!(matches!(
         store
@@ -1694,12 +1647,6 @@ async fn webinars_and_attendance(store: Store, _db: Database) {
         host: "Chris".into(),
         registration_url: Some("https://example.com/register".into()),
     };
-    assert!(
-        matches!(store.add_webinar(None, &new(" ", 60)).await, Err(StoreError::Invalid(m)) if m.starts_with("title"))
-    );
-    assert!(
-        matches!(store.add_webinar(None, &new("CI basics", 0)).await, Err(StoreError::Invalid(m)) if m.starts_with("duration"))
-    );
     let w = store
         .add_webinar(None, &new("CI basics", 60))
         .await

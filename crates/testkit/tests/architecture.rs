@@ -422,3 +422,69 @@ fn store_calls_are_found_across_lines() {
         vec![(1, "person".to_string()), (3, "create_token".to_string())]
     );
 }
+
+/// Command-line files that may call the store themselves: starting the
+/// server (its background work), backup and restore (a copy of the whole
+/// database), and the demo seed (fixture data written as it is).
+const CLI_MAY_USE_STORE: &[&str] = &[
+    "crates/cli/src/serve.rs",
+    "crates/cli/src/backup.rs",
+    "crates/cli/src/demo.rs",
+];
+
+/// The methods called on a value named `store` (or a `.store` field) in
+/// `text`, other than opening, cloning and closing it: `(line, method)`.
+fn calls_on_a_store(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("store") {
+        let begin = from + at;
+        let end = begin + "store".len();
+        from = end;
+        let before = text[..begin].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        let rest = &text[end..];
+        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let Some(call) = rest.trim_start().strip_prefix('.') else {
+            continue;
+        };
+        let method: String = call
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !matches!(method.as_str(), "close" | "clone" | "") {
+            let line = text[..begin].matches('\n').count() + 1;
+            out.push((line, method));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_cli_reaches_the_store_only_through_the_application() {
+    let mut problems = Vec::new();
+    for (path, text) in sources("cli") {
+        if CLI_MAY_USE_STORE.contains(&path.as_str()) {
+            continue;
+        }
+        for (line, method) in calls_on_a_store(&text) {
+            problems.push(format!(
+                "{path}:{line}: store.{method} (call a use case in onramp_app)"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn calls_on_a_store_are_found_in_any_spelling() {
+    let text = "let p = store.person(1);\nstore\n    .close().await;\napp.store\n  .webinars(a);\nonramp_store::Store::open(x);\nlet restored = 1;\n";
+    assert_eq!(
+        calls_on_a_store(text),
+        vec![(1, "person".to_string()), (4, "webinars".to_string())]
+    );
+}

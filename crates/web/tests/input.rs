@@ -157,22 +157,30 @@ async fn bad_text_is_refused(store: Store, _db: Database) {
         start_date: None,
         manager_id: None,
     };
-    let err = store
-        .upsert_person(None, &bad_person)
-        .await
-        .expect_err("email");
+    // Through the use case that adds people (the rules are the domain's).
+    let operator = onramp_app::App::without_search(store.clone()).expect("app");
+    let add = |p: onramp_store::NewPerson| {
+        let operator = operator.clone();
+        async move {
+            onramp_app::account::add(
+                &operator,
+                onramp_app::Caller::Operator,
+                &p.email,
+                &p.name,
+                &[onramp_core::people::Role::NewHire],
+            )
+            .await
+        }
+    };
+    let err = add(bad_person.clone()).await.expect_err("email");
     assert!(err.to_string().contains("email:"), "{err}");
-    let err = store
-        .upsert_person(
-            None,
-            &onramp_store::NewPerson {
-                email: "ada@example.com".into(),
-                name: "Ad\u{200B}a".into(),
-                ..bad_person
-            },
-        )
-        .await
-        .expect_err("name");
+    let err = add(onramp_store::NewPerson {
+        email: "ada@example.com".into(),
+        name: "Ad\u{200B}a".into(),
+        ..bad_person
+    })
+    .await
+    .expect_err("name");
     assert!(
         err.to_string().contains("name: contains an invisible"),
         "{err}"

@@ -253,3 +253,29 @@ async fn changed_docs(store: &Store, paths: Vec<String>) -> Result<(Vec<IndexDoc
     }
     Ok((docs, deletes))
 }
+
+/// The internal links of the imported pages that point to no page, and how
+/// many pages were read; `None` when no handbook is imported.
+pub async fn broken_links(
+    store: &Store,
+) -> Result<Option<(usize, Vec<onramp_handbook::links::BrokenLink>)>> {
+    let pages = store.handbook_pages().await?;
+    if pages.is_empty() {
+        return Ok(None);
+    }
+    let urls = store.handbook_urls().await?;
+    let broken = onramp_handbook::links::check_links(
+        pages.iter().map(|p| (p.path.as_str(), p.source.as_str())),
+        &urls,
+    );
+    Ok(Some((pages.len(), broken)))
+}
+
+/// The imported handbook's URLs and aliases; `None` when no handbook is
+/// imported.
+pub async fn imported_urls(store: &Store) -> Result<Option<onramp_store::HandbookUrls>> {
+    if store.handbook_page_count().await? == 0 {
+        return Ok(None);
+    }
+    Ok(Some(store.handbook_urls().await?))
+}

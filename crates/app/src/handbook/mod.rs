@@ -1,7 +1,9 @@
 //! Handbook search and page views, shared by the pages and the JSON API.
 
 pub mod import;
-pub use import::{ImportReport, Progress, import_dir, index_answer, sync_index};
+pub use import::{
+    ImportReport, Progress, broken_links, import_dir, imported_urls, index_answer, sync_index,
+};
 
 use crate::{App, Error};
 use onramp_handbook::{Hit, QueryError, SearchIndex, links, page, render};

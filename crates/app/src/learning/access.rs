@@ -34,6 +34,7 @@ pub async fn request_access(
     if note.len() > 2000 {
         return Err(Error::bad("note", "is longer than 2000 characters"));
     }
+    onramp_core::rules::check_note(note)?;
     Ok(state
         .store
         .request_access(Some(user.person_id), id, playground, note.trim())
@@ -83,6 +84,7 @@ pub async fn move_access(
     let task = catalogues()
         .playground(&request.playground_id)
         .and_then(|p| p.task.as_deref());
+    onramp_core::rules::check_note(note)?;
     Ok(state
         .store
         .move_access_request(Some(user.person_id), request_id, status, note.trim(), task)

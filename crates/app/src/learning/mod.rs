@@ -3,7 +3,9 @@
 //! and product knowledge, and demo/playground access requests.
 
 mod access;
+mod import;
 pub use access::{actionable, move_access, queue, request_access};
+pub use import::{CompletionImport, Skipped, import_completions};
 
 use crate::onboarding::{self, Loaded};
 use crate::{Actor, App, Error};
@@ -464,6 +466,7 @@ pub async fn save_certification(
             "must be after the day it was passed",
         ));
     }
+    onramp_core::rules::check_certification_dates(change.passed_on, change.expires_on)?;
     state
         .store
         .save_certification(

@@ -5,7 +5,7 @@
 mod feed;
 pub use feed::{feed_of, personal_feed, session_ics};
 
-use crate::{Actor, App, Error};
+use crate::{Actor, App, Caller, Error};
 use chrono::{DateTime, Duration, Utc};
 use onramp_core::calendar::{FeedItem, Recurrence, in_zone};
 use onramp_core::people::Role;
@@ -231,9 +231,10 @@ pub async fn ask(
             .find(|s| s.timestamp() == ts)
             .ok_or_else(|| Error::bad("session", "choose one of the upcoming sessions"))?,
     };
+    onramp_core::rules::check_question(body)?;
     Ok(state
         .store
-        .add_question(user.person_id, series_id, start, body, anonymous)
+        .add_question(user.person_id, series_id, start, body.trim(), anonymous)
         .await?)
 }
 
@@ -296,14 +297,7 @@ pub async fn answer(
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect();
-    for l in &links {
-        if !(l.starts_with('/') || l.starts_with("https://") || l.starts_with("http://")) {
-            return Err(Error::bad(
-                "links",
-                format!("`{l}` is not a handbook path (/handbook/…) or an http(s) link"),
-            ));
-        }
-    }
+    onramp_core::rules::check_answer(id, text, &links, duplicate_of)?;
     let now = Utc::now();
     let session = past(
         &series,
@@ -323,22 +317,60 @@ pub async fn answer(
     Ok(())
 }
 
-/// A new office-hours series, scheduled by someone who runs office hours;
-/// the host is named by email (or none).
+/// A series as the form, the API or the command line gives it: text as
+/// typed, checked here.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SeriesInput {
+    pub title: String,
+    /// The first session, local time: YYYY-MM-DDTHH:MM.
+    pub start: String,
+    /// The IANA time zone of `start` and the rule.
+    pub time_zone: String,
+    /// An iCalendar RRULE such as `FREQ=WEEKLY;BYDAY=WE`.
+    pub rrule: String,
+    pub duration_minutes: String,
+    pub video_url: String,
+    /// The host's email, or empty for none.
+    #[serde(default)]
+    pub host_email: String,
+}
+
+impl SeriesInput {
+    /// The recurrence it describes, or the field that is wrong.
+    pub fn recurrence(&self) -> Result<Recurrence, Error> {
+        let start = onramp_core::calendar::parse_local("start", &self.start)
+            .map_err(|m| Error::bad("start", m.trim_start_matches("start: ").to_string()))?;
+        let duration_minutes = self
+            .duration_minutes
+            .trim()
+            .parse()
+            .map_err(|_| Error::bad("duration_minutes", "must be a whole number of minutes"))?;
+        let recurrence = Recurrence {
+            rrule: self.rrule.trim().to_string(),
+            start,
+            time_zone: self.time_zone.trim().to_string(),
+            duration_minutes,
+            cancelled: Vec::new(),
+        };
+        onramp_core::rules::check_series(&self.title, &recurrence, self.video_url.trim())?;
+        Ok(recurrence)
+    }
+}
+
+/// A new office-hours series, scheduled by someone who runs office hours
+/// (or the operator); the host is named by email (or none).
 pub async fn create_series(
     app: &App,
-    actor: &Actor,
-    title: &str,
-    recurrence: &Recurrence,
-    video_url: &str,
-    host_email: &str,
+    by: Caller<'_>,
+    input: &SeriesInput,
 ) -> Result<OfficeHours, Error> {
-    if !is_enablement(actor) {
+    if !by.may(onramp_core::access::may_run_office_hours) {
         return Err(Error::Forbidden(
             "only the Enablement team schedules office hours".into(),
         ));
     }
-    let host = match host_email.trim() {
+    let recurrence = input.recurrence()?;
+    let host = match input.host_email.trim() {
         "" => None,
         email => Some(
             app.store
@@ -353,13 +385,58 @@ pub async fn create_series(
     Ok(app
         .store
         .create_office_hours(
-            Some(actor.person_id),
-            title,
-            recurrence,
-            video_url.trim(),
+            by.person_id(),
+            input.title.trim(),
+            &recurrence,
+            input.video_url.trim(),
             host,
         )
         .await?)
+}
+
+/// Every office-hours series.
+pub async fn list(app: &App) -> Result<Vec<OfficeHours>, Error> {
+    Ok(app.store.office_hours_list().await?)
+}
+
+/// Cancels the session of a series that starts at `local` (the series' own
+/// time zone), past or future: the operator's way, where the pages offer
+/// the upcoming sessions only ([`cancel`]).
+pub async fn cancel_at(
+    app: &App,
+    by: Caller<'_>,
+    series_id: i64,
+    local: chrono::NaiveDateTime,
+) -> Result<(), Error> {
+    let series = app
+        .store
+        .office_hours(series_id)
+        .await?
+        .ok_or_else(|| Error::bad("id", format!("no office hours {series_id}")))?;
+    if !by.may(|actor| may_answer(actor, &series)) {
+        return Err(Error::Forbidden(
+            "only the host and the Enablement team cancel sessions".into(),
+        ));
+    }
+    let r = series.recurrence();
+    let utc = onramp_core::calendar::from_local(local, &r.time_zone)
+        .map_err(|m| Error::bad("session", m))?;
+    let hit = r
+        .occurrences(utc - Duration::seconds(1), utc + Duration::seconds(1), 2)
+        .map_err(Error::Internal)?;
+    if !hit.contains(&utc) {
+        return Err(Error::bad(
+            "session",
+            format!(
+                "{} is not a session of office hours {series_id}",
+                local.format("%Y-%m-%dT%H:%M")
+            ),
+        ));
+    }
+    app.store
+        .cancel_session(by.person_id(), series_id, local)
+        .await?;
+    Ok(())
 }
 
 /// A new secret address for the acting person's calendar feed (the old

@@ -30,7 +30,30 @@ pub async fn start(app: &App, by: Caller<'_>, request: &StartRequest) -> Result<
             "only People Connect and admins start onboardings".into(),
         ));
     }
-    Ok(app.store.start_onboarding(by.person_id(), request).await?)
+    let person = app.store.person(request.person_id).await?;
+    let versions = app.store.latest_program_versions().await?;
+    let programs: Vec<&onramp_core::program::Program> =
+        versions.iter().map(|v| &v.definition.0).collect();
+    let chosen = onramp_core::rules::choose_program(
+        &programs,
+        request.program.as_deref(),
+        person.segment.as_deref(),
+        person.region.as_deref(),
+    )?;
+    let calendar = app.store.calendar_for(person.region.as_deref()).await?;
+    let new = onramp_store::NewOnboarding {
+        person_id: person.id,
+        program_version_id: versions[chosen].id,
+        start_date: request.start_date,
+        manager_id: request.manager_id.or(person.manager_id),
+        people_connect_id: request.people_connect_id,
+        enablement_id: request.enablement_id,
+        buddy_id: request.buddy_id,
+    };
+    Ok(app
+        .store
+        .create_onboarding_for(by.person_id(), &person, &new, &calendar)
+        .await?)
 }
 
 /// Completes, skips or reopens a task the acting person may change;
@@ -45,6 +68,10 @@ pub async fn change_task(
     note: Option<&str>,
 ) -> Result<TaskUpdate, Error> {
     task_for_update(app, actor, onboarding_id, task_id).await?;
+    onramp_core::rules::check_task_note(note)?;
+    if let TaskAction::Skip { note: Some(n) } = action {
+        onramp_core::rules::check_task_note(Some(n))?;
+    }
     Ok(app
         .store
         .update_task_with_note(Some(actor.person_id), task_id, version, action, note)

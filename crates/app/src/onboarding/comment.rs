@@ -96,6 +96,7 @@ pub async fn save_comment(
             ));
         }
     }
+    onramp_core::rules::check_comment(&body)?;
     let (comment, unreached) = state
         .store
         .add_comment(onboarding_id, input.task_id, user.person_id, &body)

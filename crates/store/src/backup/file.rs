@@ -33,7 +33,7 @@ pub(super) struct Parsed {
 /// manifest, and the checksum of the whole file.
 // Long: reads the file line by line and checks header, tables and checksum as it goes; the checks share the reader.
 pub(super) fn read_backup(input: &mut dyn BufRead, known_schema: i64) -> Result<Parsed> {
-    let bad = |m: String| StoreError::Invalid(format!("backup: {m}"));
+    let bad = |m: String| StoreError::Backup(m);
     let mut whole = Sha256::new();
     let mut lines = input.lines().enumerate();
     let mut next_line = || -> Result<Option<(usize, String)>> {

@@ -76,8 +76,8 @@ macro_rules! bind_value {
     ($query:expr, $value:expr, $kind:expr, $column:expr) => {{
         let value: &Value = $value;
         let bad = || {
-            StoreError::Invalid(format!(
-                "backup: column `{}` holds a value that is not {:?}: {value}",
+            StoreError::Backup(format!(
+                "column `{}` holds a value that is not {:?}: {value}",
                 $column, $kind
             ))
         };
@@ -129,7 +129,7 @@ fn emit(
     whole: &mut Sha256,
     table: Option<&mut Sha256>,
 ) -> Result<()> {
-    let io = |e: std::io::Error| StoreError::Invalid(format!("backup file: {e}"));
+    let io = |e: std::io::Error| StoreError::Backup(format!("file: {e}"));
     out.write_all(line.as_bytes()).map_err(io)?;
     out.write_all(b"\n").map_err(io)?;
     whole.update(line.as_bytes());
@@ -235,9 +235,9 @@ impl Store {
         let digest = finish(whole);
         let footer = json!({"manifest": manifest, "sha256": digest});
         out.write_all(format!("{footer}\n").as_bytes())
-            .map_err(|e| StoreError::Invalid(format!("backup file: {e}")))?;
+            .map_err(|e| StoreError::Backup(format!("file: {e}")))?;
         out.flush()
-            .map_err(|e| StoreError::Invalid(format!("backup file: {e}")))?;
+            .map_err(|e| StoreError::Backup(format!("file: {e}")))?;
         Ok(report)
     }
 
@@ -248,13 +248,14 @@ impl Store {
         let parsed = read_backup(input, schema_version())?;
         let tables = schema();
         for (name, columns, _) in &parsed.tables {
-            let table = tables.iter().find(|t| &t.name == name).ok_or_else(|| {
-                StoreError::Invalid(format!("backup: this Onramp has no table `{name}`"))
-            })?;
+            let table = tables
+                .iter()
+                .find(|t| &t.name == name)
+                .ok_or_else(|| StoreError::Backup(format!("this Onramp has no table `{name}`")))?;
             for c in columns {
                 if !table.columns.iter().any(|k| &k.name == c) {
-                    return Err(StoreError::Invalid(format!(
-                        "backup: table `{name}` has no column `{c}` in this Onramp"
+                    return Err(StoreError::Backup(format!(
+                        "table `{name}` has no column `{c}` in this Onramp"
                     )));
                 }
             }

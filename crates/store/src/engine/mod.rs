@@ -81,10 +81,6 @@ impl Store {
         action: &TaskAction,
         note: Option<&str>,
     ) -> Result<TaskUpdate> {
-        crate::text_opt("note", note, onramp_core::text::SHORT_TEXT)?;
-        if let TaskAction::Skip { note: Some(n) } = action {
-            crate::text("note", n, onramp_core::text::SHORT_TEXT)?;
-        }
         let now = Utc::now();
         let remark = note
             .map(str::trim)
@@ -275,8 +271,6 @@ impl Store {
 
     /// Holidays are kept per region; `ALL` holds company-wide ones.
     pub async fn add_holiday(&self, region: &str, day: NaiveDate, name: &str) -> Result<()> {
-        crate::text("region", region, onramp_core::text::NAME)?;
-        crate::text("name", name, onramp_core::text::NAME)?;
         on_db!(self, |pool, _begin| {
             sqlx::query("INSERT INTO holidays (region, day, name) VALUES ($1, $2, $3) ON CONFLICT (region, day) DO UPDATE SET name = excluded.name")
                 .bind(region)
@@ -380,70 +374,4 @@ pub struct StartRequest {
     pub buddy_id: Option<i64>,
     /// A program id to use instead of the one chosen by segment and region.
     pub program: Option<String>,
-}
-
-impl Store {
-    /// Starts an onboarding: the newest version of the program meant for the
-    /// person's segment and region (or the one named), due dates on the
-    /// business days of their region.
-    pub async fn start_onboarding(
-        &self,
-        actor_id: Option<i64>,
-        request: &StartRequest,
-    ) -> Result<Onboarding> {
-        let person = self.person(request.person_id).await?;
-        let versions = self.latest_program_versions().await?;
-        let chosen = match &request.program {
-            Some(slug) => versions
-                .iter()
-                .find(|v| &v.definition.0.id == slug)
-                .ok_or_else(|| {
-                    StoreError::Invalid(format!("program: no program `{slug}` has been imported"))
-                })?,
-            None => {
-                let fitting: Vec<_> = versions
-                    .iter()
-                    .filter(|v| {
-                        v.definition
-                            .0
-                            .applies_to(person.segment.as_deref(), person.region.as_deref())
-                    })
-                    .collect();
-                match fitting.as_slice() {
-                    [one] => *one,
-                    [] => {
-                        return Err(StoreError::Invalid(format!(
-                            "program: no imported program applies to segment {} and region {}; import one or name it",
-                            person.segment.as_deref().unwrap_or("(none)"),
-                            person.region.as_deref().unwrap_or("(none)")
-                        )));
-                    }
-                    several => {
-                        let names: Vec<&str> =
-                            several.iter().map(|v| v.definition.0.id.as_str()).collect();
-                        return Err(StoreError::Invalid(format!(
-                            "program: several programs apply ({}); name one",
-                            names.join(", ")
-                        )));
-                    }
-                }
-            }
-        };
-        let calendar = self.calendar_for(person.region.as_deref()).await?;
-        self.create_onboarding_for(
-            actor_id,
-            &person,
-            &crate::NewOnboarding {
-                person_id: person.id,
-                program_version_id: chosen.id,
-                start_date: request.start_date,
-                manager_id: request.manager_id.or(person.manager_id),
-                people_connect_id: request.people_connect_id,
-                enablement_id: request.enablement_id,
-                buddy_id: request.buddy_id,
-            },
-            &calendar,
-        )
-        .await
-    }
 }

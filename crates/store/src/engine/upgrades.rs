@@ -23,9 +23,12 @@ impl Store {
         let current = self.program_version(onboarding.program_version_id).await?;
         let target = self.program_version(version_id).await?;
         if current.program_id != target.program_id {
-            return Err(StoreError::Invalid(format!(
-                "version {version_id} belongs to another program than onboarding {onboarding_id}"
-            )));
+            return Err(StoreError::NoSuch {
+                field: "version",
+                what: format!(
+                    "version {version_id} of the program onboarding {onboarding_id} follows"
+                ),
+            });
         }
         let person = self.person(onboarding.person_id).await?;
         let existing = self

@@ -193,7 +193,7 @@ pub async fn add_webinar(
     user: CurrentUser,
     ApiJson(body): ApiJson<WebinarInput>,
 ) -> Result<(StatusCode, Json<Webinar>), ApiError> {
-    let w = webinar::add(&state, &user, &body).await?;
+    let w = webinar::add(&state, onramp_app::Caller::Person(&user), &body).await?;
     Ok((StatusCode::CREATED, Json(w)))
 }
 

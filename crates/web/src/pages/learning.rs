@@ -336,7 +336,7 @@ pub async fn add_webinar(
     let form = f.form;
     webinar::add(
         &state,
-        &f.user,
+        onramp_app::Caller::Person(&f.user),
         &WebinarInput {
             title: form.title,
             starts_at: form.starts_at,

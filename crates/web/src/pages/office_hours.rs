@@ -10,7 +10,6 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use onramp_app::office_hours::{self as oh, QuestionView, SeriesView};
-use onramp_core::calendar::{Recurrence, parse_local};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -53,22 +52,10 @@ pub async fn board(
     render_board(&state, &user, None).await
 }
 
-#[derive(Deserialize)]
-pub struct SeriesForm {
-    title: String,
-    start: String,
-    time_zone: String,
-    rrule: String,
-    duration_minutes: String,
-    video_url: String,
-    #[serde(default)]
-    host_email: String,
-}
-
 /// `POST /office-hours`: the Enablement team defines a series.
 pub async fn create(
     State(state): State<AppState>,
-    f: VerifiedForm<SeriesForm>,
+    f: VerifiedForm<oh::SeriesInput>,
 ) -> Result<Response, WebError> {
     // Refused before the form is read (the use case checks again).
     if !onramp_core::access::may_run_office_hours(&f.user) {
@@ -76,37 +63,7 @@ pub async fn create(
             "only the Enablement team schedules office hours".into(),
         ));
     }
-    let bad = |m: String| match m.split_once(": ") {
-        Some((field, rest)) => WebError::BadRequest {
-            field: field.into(),
-            message: rest.into(),
-        },
-        None => WebError::BadRequest {
-            field: "request".into(),
-            message: m,
-        },
-    };
-    let recurrence = Recurrence {
-        rrule: f.form.rrule.trim().to_string(),
-        start: parse_local("start", &f.form.start).map_err(bad)?,
-        time_zone: f.form.time_zone.trim().to_string(),
-        duration_minutes: f.form.duration_minutes.trim().parse().map_err(|_| {
-            WebError::BadRequest {
-                field: "duration_minutes".into(),
-                message: "must be a whole number of minutes".into(),
-            }
-        })?,
-        cancelled: Vec::new(),
-    };
-    oh::create_series(
-        &state,
-        &f.user,
-        &f.form.title,
-        &recurrence,
-        &f.form.video_url,
-        &f.form.host_email,
-    )
-    .await?;
+    oh::create_series(&state, onramp_app::Caller::Person(&f.user), &f.form).await?;
     Ok(Redirect::to("/office-hours").into_response())
 }
 

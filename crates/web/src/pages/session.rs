@@ -330,13 +330,13 @@ pub async fn reset(
     Path(secret): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
-    match state
-        .store
-        .reset_password(&secret, &form.password, Utc::now())
-        .await
-    {
+    match onramp_app::account::reset_password(&state, &secret, &form.password).await {
         Ok(_) => Ok(Redirect::to("/login").into_response()),
-        Err(onramp_store::StoreError::Invalid(message)) => {
+        Err(onramp_app::Error::Invalid { field, message }) => {
+            let message = match field.as_str() {
+                "link" => message,
+                _ => format!("{field}: {message}"),
+            };
             let html = ResetPage {
                 nav: None,
                 secret: &secret,
