@@ -90,3 +90,35 @@ test("a buddy sees their buddy's onboarding and not others; signing out ends the
   await page.waitForURL(/\/login\?next=/);
   await context.close();
 });
+
+test('the manager and the buddy land on the tasks that wait for them, and finish one in a click', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.url, 'jordan.lee@example.com');
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Home');
+  const tasks = page.getByRole('region', { name: 'Your tasks' });
+  const rows = tasks.locator('li.task');
+  const count = await rows.count();
+  assert.ok(count > 0, 'the demo manager has tasks');
+  assert.match(await rows.first().textContent(), /as Manager/);
+  // Filter to one onboarding, then finish its first task: the page comes back with the filter.
+  await page.getByLabel('Onboarding', { exact: true }).selectOption({ label: 'Riley Chen' });
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.waitForURL(/onboarding=\d+/);
+  const riley = tasks.locator('li.task');
+  const before = await riley.count();
+  assert.ok(before > 0, 'Riley has manager tasks');
+  const done = tasks.getByRole('button', { name: /^Mark .* done for Riley Chen$/ });
+  assert.ok(await done.count() > 0, 'an open task has a Done button');
+  await done.first().click();
+  await page.waitForURL(/\/home\?(.+&)?onboarding=\d+#task-/);
+  assert.equal(await tasks.locator('li.task').count(), before - 1, 'the finished task leaves the list');
+  await context.close();
+
+  const buddy = await (await browser.newContext()).newPage();
+  await signIn(buddy, server.url, 'diego.alvarez@example.com');
+  const buddyTasks = buddy.getByRole('region', { name: 'Your tasks' });
+  assert.ok(await buddyTasks.locator('li.task').count() > 0, 'Diego is Riley’s buddy');
+  assert.match(await buddyTasks.locator('li.task').first().textContent(), /Riley Chen’s onboarding · as Onboarding buddy/);
+  await buddy.context().close();
+});

@@ -21,6 +21,7 @@ pub mod onboarding;
 pub mod ping;
 pub mod program;
 pub mod webinar;
+pub mod workspace;
 
 pub use caller::Caller;
 pub use error::{Error, Result};

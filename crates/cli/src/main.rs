@@ -15,6 +15,7 @@ mod onboarding;
 mod ping;
 mod program;
 mod serve;
+mod tasks;
 mod user;
 
 use clap::{Args, Parser, Subcommand};
@@ -163,6 +164,19 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// The unfinished tasks that wait for a person in every onboarding they
+    /// take part in, grouped as overdue, this week, later and waiting.
+    Tasks {
+        /// The person's email.
+        #[arg(long)]
+        email: String,
+        /// overdue, week (overdue and due in the next seven days) or all.
+        #[arg(long)]
+        due: Option<String>,
+        /// Only tasks of this role: new-hire, manager, buddy, people-connect, enablement.
+        #[arg(long)]
+        role: Option<String>,
+    },
     /// Escalate overdue compliance-critical tasks and close stale onboardings now (`serve` does it every 10 minutes).
     Sweep {
         /// Close onboardings still open this many days after their last due date.
@@ -281,6 +295,9 @@ async fn run(cli: Cli) -> CliResult<()> {
             rounds,
             verbose,
         } => handbook::search_eval(&settings, &file, rounds, verbose, g.json).await,
+        Command::Tasks { email, due, role } => {
+            tasks::run(&settings, &email, due.as_deref(), role.as_deref(), g.json).await
+        }
         Command::Sweep { auto_close_days } => {
             user::run_sweep(&settings, auto_close_days, g.json).await
         }

@@ -1871,3 +1871,48 @@ fn backup_restores_into_postgresql_and_back_and_refuses_bad_files() {
     let newer = text.replacen("\"schema_version\":", "\"schema_version\":9999,\"was\":", 1);
     assert!(damaged("newer", newer).contains("made by a newer Onramp"));
 }
+
+#[test]
+fn tasks_lists_what_waits_for_a_person_across_onboardings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(onramp(dir.path()).arg("seed-demo"));
+    assert_eq!(code, 0, "{err}");
+    // The demo manager's tasks in their report's onboarding, as JSON.
+    let (code, out, err) =
+        run(onramp(dir.path()).args(["--json", "tasks", "--email", "jordan.lee@example.com"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let all: Vec<&serde_json::Value> = ["overdue", "this_week", "later", "waiting"]
+        .iter()
+        .flat_map(|g| v[*g].as_array().expect("group").iter())
+        .collect();
+    assert!(!all.is_empty(), "the demo manager has tasks: {out}");
+    assert!(all.iter().all(|t| t["role"] == "manager"), "{out}");
+    assert!(
+        all.iter().any(|t| t["new_hire"] == "Alex Morgan"),
+        "in the new hire's onboarding: {out}"
+    );
+    // In words, filtered to the overdue ones.
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "tasks",
+        "--email",
+        "alex.morgan@example.com",
+        "--due",
+        "week",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("Later:"), "only overdue and this week: {out}");
+    // Bad input names the flag.
+    let (code, _, err) = run(onramp(dir.path()).args(["tasks", "--email", "nobody@example.com"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--email: no person has the email"), "{err}");
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "tasks",
+        "--email",
+        "jordan.lee@example.com",
+        "--role",
+        "chef",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--role:"), "{err}");
+}

@@ -33,6 +33,7 @@ mod sessions;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod webinars;
+mod workspace;
 
 pub use access_requests::AccessRequest;
 pub use accounts::Account;
@@ -46,6 +47,7 @@ pub use office_hours::{OfficeHours, Question};
 pub use ping::PingUpload;
 pub use sessions::{ApiToken, Session};
 pub use webinars::{NewWebinar, Webinar};
+pub use workspace::WaitingTask;
 /// A JSON value as stored (TEXT on SQLite, JSONB on PostgreSQL).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use onboardings::OnboardingFilter;

@@ -17,6 +17,7 @@ mod office_hours;
 mod onboarding;
 mod ping;
 mod program;
+mod workspace;
 
 #[derive(OpenApi)]
 #[openapi(info(
@@ -36,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(office_hours::routes())
         .merge(ping::routes())
         .merge(learning::routes())
+        .merge(workspace::routes())
 }
 
 /// An error as the API answers it: an RFC 9457 problem document

@@ -9,6 +9,7 @@ pub mod onboarding;
 pub mod ping;
 pub mod refill;
 pub mod session;
+pub mod workspace;
 
 use crate::auth::CurrentUser;
 use crate::paging::{PAGE_SIZE, page_number};
@@ -267,6 +268,7 @@ pub fn routes(body_limit: usize) -> Router<AppState> {
         .merge(learning::routes())
         .merge(admin::routes())
         .merge(handbook::routes())
+        .merge(workspace::routes())
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Onboarding pages: the detail with its phases and tasks, a task with its
-//! comments and screenshots, the new hire's home, the manager's team, People
+//! comments and screenshots, the manager's team, People
 //! Connect's starts, the inbox, and the forms that change onboardings.
 
 use super::{Nav, PageQuery, onboarding_list};
@@ -379,76 +379,6 @@ pub async fn create(
     Ok(Redirect::to(&format!("/onboardings/{}", o.id)).into_response())
 }
 
-#[derive(Template)]
-#[template(path = "my_home.html")]
-struct MyHome {
-    nav: Option<Nav>,
-    back: String,
-    o: Option<OnboardingView>,
-    due_this_week: Vec<TaskView>,
-    overdue: Vec<TaskView>,
-    next_up: Vec<TaskView>,
-    csrf: String,
-}
-
-/// The new hire's home: what is due this week, overdue, next up, progress
-/// by phase, and their people.
-pub async fn my_home(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> Result<Html<String>, WebError> {
-    let mine = onboarding::own(&state, &user).await?;
-    let nav = Nav::of(&state, &user).await?;
-    let Some(current) = mine.iter().find(|o| o.status == "active").or(mine.first()) else {
-        return Ok(Html(
-            MyHome {
-                nav,
-                back: "/home".into(),
-                o: None,
-                due_this_week: vec![],
-                overdue: vec![],
-                next_up: vec![],
-                csrf: user.csrf().to_string(),
-            }
-            .render()?,
-        ));
-    };
-    let loaded = onboarding::load(&state, &user, current.id, OnboardingAction::Read).await?;
-    let o = onboarding::view(&state, &user, &loaded).await?;
-    let week_end = o.today.checked_add_days(Days::new(7)).unwrap_or(o.today);
-    let to_do: Vec<TaskView> = o
-        .phases
-        .iter()
-        .flat_map(|p| p.tasks.iter())
-        .filter(|t| t.owner == "new-hire" && !matches!(t.status.as_str(), "done" | "skipped"))
-        .cloned()
-        .collect();
-    let overdue = to_do.iter().filter(|t| t.overdue).cloned().collect();
-    let due_this_week = to_do
-        .iter()
-        .filter(|t| !t.overdue && t.due_date <= week_end)
-        .cloned()
-        .collect();
-    let next_up = to_do
-        .iter()
-        .filter(|t| t.due_date > week_end && t.status == "open")
-        .take(5)
-        .cloned()
-        .collect();
-    Ok(Html(
-        MyHome {
-            nav,
-            back: "/home".into(),
-            o: Some(o),
-            due_this_week,
-            overdue,
-            next_up,
-            csrf: user.csrf().to_string(),
-        }
-        .render()?,
-    ))
-}
-
 /// The onboardings of the manager's reports.
 pub async fn team(
     State(state): State<AppState>,
@@ -517,7 +447,6 @@ pub async fn inbox_read(
 /// This module's pages and forms, for `pages::routes`.
 pub fn routes(body_limit: usize) -> Router<AppState> {
     Router::new()
-        .route("/home", get(my_home))
         .route("/team", get(team))
         .route("/starts", get(starts))
         .route("/inbox", get(inbox))

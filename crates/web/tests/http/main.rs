@@ -16,3 +16,4 @@ mod roles;
 mod server;
 mod sessions;
 mod tokens;
+mod workspace;

@@ -139,6 +139,10 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             [200, 200, 200, 200, 200, 200, 200, 200, 401],
         ),
         (
+            "read my tasks",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
             "read unknown onboarding",
             [404, 404, 404, 404, 404, 404, 404, 404, 401],
         ),
@@ -197,6 +201,7 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                         .json(&serde_json::json!({"email": email, "start_date": "2027-01-04"}))
                 }
                 "list onboardings" => app.client.get(app.url("/api/v1/onboardings")),
+                "read my tasks" => app.client.get(app.url("/api/v1/me/tasks")),
                 "read programs" => app.client.get(app.url("/api/v1/programs")),
                 "read audit log" => app.client.get(app.url("/api/v1/audit")),
                 _ => app.client.get(app.url("/api/v1/onboardings/987654")),
