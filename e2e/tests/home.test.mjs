@@ -120,5 +120,13 @@ test('the manager and the buddy land on the tasks that wait for them, and finish
   const buddyTasks = buddy.getByRole('region', { name: 'Your tasks' });
   assert.ok(await buddyTasks.locator('li.task').count() > 0, 'Diego is Riley’s buddy');
   assert.match(await buddyTasks.locator('li.task').first().textContent(), /Riley Chen’s onboarding · as Onboarding buddy/);
+  // The new onboarding reached Diego's inbox; marking it read clears the count.
+  await buddy.getByRole('link', { name: /Inbox/ }).click();
+  const created = () => buddy.locator('.inbox li', { hasText: 'New onboarding' }).filter({ hasText: 'Riley Chen' });
+  assert.equal(await created().count(), 1);
+  assert.match(await created().textContent(), /· new/);
+  await created().getByRole('button', { name: /^Mark .* read$/ }).click();
+  await buddy.waitForURL(/\/inbox#n-\d+$/);
+  assert.doesNotMatch(await created().textContent(), /· new/);
   await buddy.context().close();
 });

@@ -16,6 +16,7 @@ pub mod handbook;
 pub mod learning;
 pub mod limits;
 pub mod markdown;
+pub mod notify;
 pub mod office_hours;
 pub mod onboarding;
 pub mod ping;

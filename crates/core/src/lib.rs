@@ -15,6 +15,7 @@ pub mod gitlab;
 pub mod handbook;
 pub mod learning;
 pub mod meeting;
+pub mod notify;
 pub mod onboarding;
 pub mod people;
 pub mod program;

@@ -2,8 +2,10 @@
 //! (which completes the program task of that system).
 
 use crate::audit::audit;
+use crate::notices::{name_in, notify, parties_in};
 use crate::{Result, Store, StoreError, on_db};
 use chrono::{DateTime, Utc};
+use onramp_core::notify::{Event, audience};
 use onramp_core::onboarding::TaskAction;
 
 const ACCESS_COLUMNS: &str = "id, onboarding_id, playground_id, status, note, requested_by, requested_at, decided_by, decided_at, decision_note, provisioned_by, provisioned_at";
@@ -97,6 +99,17 @@ impl Store {
                 None::<serde_json::Value>,
                 Some(serde_json::json!({"playground": playground_id}))
             );
+            let (parties, hire) = parties_in!(tx, onboarding_id);
+            let playground = playground_title(playground_id);
+            notify!(
+                tx,
+                audience(Event::AccessRequested, &parties, actor),
+                Event::AccessRequested,
+                Some(onboarding_id),
+                None,
+                &format!("{hire} asks for access to {playground}; approve or deny it."),
+                "/access-requests"
+            );
             tx.commit().await?;
             Ok(r)
         })
@@ -105,6 +118,7 @@ impl Store {
     /// Moves a request on: `approved` or `denied` from `requested`,
     /// `provisioned` from `approved`. A provisioned request completes the
     /// program task `task` (if the onboarding has it open).
+    // Long: one transaction moves the request, audits it and notifies the new hire and Enablement.
     pub async fn move_access_request(
         &self,
         actor: Option<i64>,
@@ -157,6 +171,38 @@ impl Store {
                 Some(serde_json::json!({"status": from})),
                 Some(serde_json::json!({"status": to, "note": note}))
             );
+            let (parties, _) = parties_in!(tx, r.onboarding_id);
+            let who = name_in!(tx, actor);
+            let playground = playground_title(&r.playground_id);
+            let told = match to {
+                "approved" => {
+                    format!("{who} approved your access to {playground}; it is being set up.")
+                }
+                "denied" => format!("{who} denied your access to {playground}."),
+                _ => format!("Your access to {playground} is set up."),
+            };
+            notify!(
+                tx,
+                audience(Event::AccessDecided, &parties, actor),
+                Event::AccessDecided,
+                Some(r.onboarding_id),
+                None,
+                &told,
+                &format!("/onboardings/{}/learning", r.onboarding_id)
+            );
+            if to == "approved" {
+                notify!(
+                    tx,
+                    audience(Event::AccessApproved, &parties, actor),
+                    Event::AccessApproved,
+                    Some(r.onboarding_id),
+                    None,
+                    &format!(
+                        "Access to {playground} was approved; set it up and mark it provisioned."
+                    ),
+                    "/access-requests"
+                );
+            }
             tx.commit().await?;
             r
         });
@@ -185,4 +231,11 @@ impl Store {
         }
         Ok(false)
     }
+}
+
+/// A playground's title in the catalogue (its id when it has none).
+fn playground_title(id: &str) -> String {
+    onramp_core::catalogue::Catalogues::builtin()
+        .playground(id)
+        .map_or_else(|| id.to_string(), |p| p.title.clone())
 }

@@ -2,10 +2,12 @@
 //! matching needs; shadowed and led meetings and the feedback on them.
 
 use crate::audit::audit;
+use crate::notices::{name_in, notify, parties_in};
 use crate::{Result, Store, StoreError, on_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_core::buddy::Colleague;
 use onramp_core::meeting::Role as MeetingRole;
+use onramp_core::notify::{Event, audience};
 use onramp_core::onboarding::TaskAction;
 use sqlx::types::Json;
 use std::collections::BTreeMap;
@@ -252,6 +254,24 @@ impl Store {
                 Some(serde_json::json!({ what: old })),
                 Some(serde_json::json!({ what: buddy, "note": note }))
             );
+            if buddy.is_some() {
+                let (parties, hire) = parties_in!(tx, onboarding_id);
+                let name = name_in!(tx, buddy);
+                let role = if backup {
+                    "backup buddy"
+                } else {
+                    "onboarding buddy"
+                };
+                notify!(
+                    tx,
+                    audience(Event::BuddyAssigned, &parties, actor),
+                    Event::BuddyAssigned,
+                    Some(onboarding_id),
+                    None,
+                    &format!("{name} is now {hire}'s {role}."),
+                    &format!("/onboardings/{onboarding_id}/buddy")
+                );
+            }
             tx.commit().await?;
             Ok(())
         })
@@ -310,6 +330,21 @@ impl Store {
                     serde_json::json!({"role": m.role.as_str(), "type": m.meeting_type, "on": m.held_on})
                 )
             );
+            if m.role.as_str() == "led" {
+                let (parties, hire) = parties_in!(tx, onboarding_id);
+                notify!(
+                    tx,
+                    audience(Event::LedMeetingLogged, &parties, actor),
+                    Event::LedMeetingLogged,
+                    Some(onboarding_id),
+                    None,
+                    &format!(
+                        "{hire} led a customer meeting on {}; it waits for your feedback.",
+                        m.held_on
+                    ),
+                    &format!("/onboardings/{onboarding_id}/meetings")
+                );
+            }
             tx.commit().await?;
             id
         });
@@ -440,6 +475,17 @@ impl Store {
                 Some(onboarding_id),
                 None::<serde_json::Value>,
                 Some(serde_json::json!({"ratings": f.ratings}))
+            );
+            let (parties, hire) = parties_in!(tx, onboarding_id);
+            let who = name_in!(tx, Some(observer));
+            notify!(
+                tx,
+                audience(Event::FeedbackGiven, &parties, Some(observer)),
+                Event::FeedbackGiven,
+                Some(onboarding_id),
+                None,
+                &format!("{who} gave feedback on a meeting {hire} led."),
+                &format!("/onboardings/{onboarding_id}/meetings")
             );
             tx.commit().await?;
             Ok(feedback)

@@ -18,22 +18,15 @@ macro_rules! notify_mentions {
         let m = onramp_core::comment::mentions($body);
         let mut unreached: Vec<UnreachedMention> = Vec::new();
         if !m.roles.is_empty() || !m.handles.is_empty() {
-            let (hire, manager, buddy, backup, pc, enablement, hire_name): (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, String) =
-                sqlx::query_as(
-                    "SELECT o.person_id, o.manager_id, o.buddy_id, o.backup_buddy_id, o.people_connect_id, o.enablement_id, p.name
-                     FROM onboardings o JOIN people p ON p.id = o.person_id WHERE o.id = $1",
-                )
-                .bind($onboarding_id)
-                .fetch_one(&mut *$tx)
-                .await?;
-            let parties = onramp_core::access::Parties {
+            let (parties, hire_name) = crate::notices::parties_in!($tx, $onboarding_id);
+            let onramp_core::access::Parties {
                 new_hire: hire,
                 manager,
                 buddy,
                 backup_buddy: backup,
                 people_connect: pc,
                 enablement,
-            };
+            } = parties;
             // (how the person was named, who).
             let mut targets: Vec<(String, i64)> = Vec::new();
             for role in &m.roles {
@@ -93,14 +86,18 @@ macro_rules! notify_mentions {
                     continue;
                 }
                 sqlx::query(
-                    "INSERT INTO notifications (person_id, onboarding_id, task_id, comment_id, kind, message, created_at)
-                     VALUES ($1, $2, $3, $4, 'mention', $5, $6)",
+                    "INSERT INTO notifications (person_id, onboarding_id, task_id, comment_id, kind, message, link, created_at)
+                     VALUES ($1, $2, $3, $4, 'mention', $5, $6, $7)",
                 )
                 .bind(person)
                 .bind($onboarding_id)
                 .bind($task_id)
                 .bind($comment_id)
                 .bind(&message)
+                .bind(match $task_id {
+                    Some(t) => format!("/onboardings/{}/tasks/{t}#comments", $onboarding_id),
+                    None => format!("/onboardings/{}#comments", $onboarding_id),
+                })
                 .bind($now)
                 .execute(&mut *$tx)
                 .await?;
@@ -149,6 +146,35 @@ impl Store {
             .await?;
             let unreached =
                 notify_mentions!(tx, onboarding_id, task_id, comment.id, author_id, body, now);
+            if let Some(task_id) = task_id {
+                // The task's owners hear of comments on it (unless the
+                // comment already mentioned them).
+                let (title, owner_role): (String, String) =
+                    sqlx::query_as("SELECT title, owner_role FROM tasks WHERE id = $1")
+                        .bind(task_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let mentioned: Vec<(i64,)> =
+                    sqlx::query_as("SELECT person_id FROM notifications WHERE comment_id = $1")
+                        .bind(comment.id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let (parties, _) = crate::notices::parties_in!(tx, onboarding_id);
+                let mut people =
+                    onramp_core::notify::owners(&owner_role, &parties, Some(author_id));
+                people.retain(|p| !mentioned.iter().any(|m| m.0 == *p));
+                let who = crate::notices::name_in!(tx, Some(author_id));
+                let excerpt: String = body.chars().take(140).collect();
+                crate::notices::notify!(
+                    tx,
+                    people,
+                    onramp_core::notify::Event::TaskComment,
+                    Some(onboarding_id),
+                    Some(task_id),
+                    &format!("{who} commented on “{title}”: {excerpt}"),
+                    &format!("/onboardings/{onboarding_id}/tasks/{task_id}#comments")
+                );
+            }
             audit!(
                 tx,
                 Some(author_id),

@@ -24,6 +24,7 @@ mod error;
 mod handbook;
 mod learning;
 mod models;
+mod notices;
 mod office_hours;
 mod onboardings;
 mod people;

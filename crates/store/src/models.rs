@@ -211,9 +211,11 @@ pub struct Notification {
     pub onboarding_id: Option<i64>,
     pub task_id: Option<i64>,
     pub comment_id: Option<i64>,
-    /// `mention` or `escalation`.
+    /// The event (`onramp_core::notify::Event`), e.g. `mention`.
     pub kind: String,
     pub message: String,
+    /// Where it leads in Onramp (a path), when it says.
+    pub link: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }

@@ -364,6 +364,30 @@ impl Store {
                 None::<serde_json::Value>,
                 Some(serde_json::json!({"links": links, "duplicate_of": duplicate_of}))
             );
+            // The asker hears of it, also when they asked anonymously: only
+            // they see the notification, and it names nobody.
+            let (author, body): (i64, String) =
+                sqlx::query_as("SELECT author_id, body FROM questions WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if author != actor {
+                let excerpt: String = body.chars().take(80).collect();
+                let said = if duplicate_of.is_some() {
+                    "was answered with an earlier question"
+                } else {
+                    "was answered"
+                };
+                crate::notices::notify!(
+                    tx,
+                    [author],
+                    onramp_core::notify::Event::QuestionAnswered,
+                    None,
+                    None,
+                    &format!("Your office-hours question “{excerpt}” {said}."),
+                    &format!("/office-hours/questions/{id}")
+                );
+            }
             tx.commit().await?;
             Ok((before, before + 1))
         })

@@ -1,8 +1,10 @@
 //! Onboardings, their tasks, comments and attachments.
 
 use crate::audit::audit;
+use crate::notices::{name_in, notify, parties_in};
 use crate::{NewOnboarding, Onboarding, OnboardingSummary, Result, Store, StoreError, Task, on_db};
 use chrono::{NaiveDate, Utc};
+use onramp_core::notify::{Event, audience};
 use onramp_core::onboarding::plan;
 use onramp_core::schedule::WorkCalendar;
 
@@ -149,6 +151,20 @@ impl Store {
                 Some(onboarding.id),
                 None::<serde_json::Value>,
                 Some(summary)
+            );
+            let (parties, hire) = parties_in!(tx, onboarding.id);
+            let who = name_in!(tx, actor_id);
+            notify!(
+                tx,
+                audience(Event::OnboardingCreated, &parties, actor_id),
+                Event::OnboardingCreated,
+                Some(onboarding.id),
+                None,
+                &format!(
+                    "{who} started {hire}'s onboarding ({}); the first day is {}.",
+                    program.title, new.start_date
+                ),
+                &format!("/onboardings/{}", onboarding.id)
             );
             tx.commit().await?;
             onboarding

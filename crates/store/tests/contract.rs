@@ -832,7 +832,10 @@ async fn mentions_reach_the_inbox(store: Store, _db: Database) {
         .expect("reply");
     assert_eq!(store.notifications(hire, 10).await.expect("inbox").len(), 1);
     assert_eq!(
-        store.mark_notifications_read(manager).await.expect("read"),
+        store
+            .mark_notifications_read(manager, None)
+            .await
+            .expect("read"),
         1
     );
     assert!(

@@ -137,12 +137,6 @@ pub async fn upgrade(
         .await?)
 }
 
-/// Marks all of the acting person's notifications read.
-pub async fn read_inbox(app: &App, actor: &Actor) -> Result<(), Error> {
-    app.store.mark_notifications_read(actor.person_id).await?;
-    Ok(())
-}
-
 /// The periodic sweep: escalates overdue compliance-critical tasks and
 /// closes onboardings `auto_close_days` past their last due date. Safe to
 /// run on several servers at once.

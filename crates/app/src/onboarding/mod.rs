@@ -6,11 +6,11 @@ mod comment;
 mod read;
 mod task;
 mod timeline;
-pub use change::{change_task, move_start, read_inbox, start, sweep, upgrade, upgrade_preview};
+pub use change::{change_task, move_start, start, sweep, upgrade, upgrade_preview};
 pub use comment::{CommentInput, CommentLine, comment_lines, save_comment};
 pub use read::{
-    OnboardingList, attachment, export_gitlab, inbox, list, own, person_id_by_email, record,
-    start_choices, timeline, unread,
+    OnboardingList, attachment, export_gitlab, list, own, person_id_by_email, record,
+    start_choices, timeline,
 };
 pub use task::{parse_action, task_for_update};
 pub use timeline::{TimelineLine, timeline_lines};

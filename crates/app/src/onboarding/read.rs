@@ -11,8 +11,7 @@ use onramp_core::people::Role;
 use onramp_core::program::TaskKind;
 use onramp_store::Task;
 use onramp_store::{
-    AttachmentMeta, Notification, Onboarding, OnboardingFilter, OnboardingSummary, Person,
-    ProgramSummary,
+    AttachmentMeta, Onboarding, OnboardingFilter, OnboardingSummary, Person, ProgramSummary,
 };
 use std::collections::BTreeMap;
 
@@ -72,16 +71,6 @@ pub async fn list(
 /// The acting person's own onboardings (as the new hire).
 pub async fn own(app: &App, actor: &Actor) -> Result<Vec<Onboarding>, Error> {
     Ok(app.store.onboardings_of(actor.person_id).await?)
-}
-
-/// The acting person's notifications, newest first.
-pub async fn inbox(app: &App, actor: &Actor, limit: i64) -> Result<Vec<Notification>, Error> {
-    Ok(app.store.notifications(actor.person_id, limit).await?)
-}
-
-/// How many of the acting person's notifications are unread.
-pub async fn unread(app: &App, actor: &Actor) -> Result<i64, Error> {
-    Ok(app.store.unread_notifications(actor.person_id).await?)
 }
 
 /// An onboarding's timeline as people read it.

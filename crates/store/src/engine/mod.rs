@@ -7,9 +7,11 @@ mod upgrades;
 pub use sweep::SweepReport;
 
 use crate::audit::audit;
+use crate::notices::{notify, parties_in};
 use crate::onboardings::{ONBOARDING_COLUMNS, TASK_COLUMNS, insert_planned};
-use crate::{Notification, Onboarding, Result, Store, StoreError, Task, on_db};
+use crate::{Onboarding, Result, Store, StoreError, Task, on_db};
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use onramp_core::notify::{Event, owners};
 use onramp_core::onboarding::{
     ExistingTask, TaskAction, TaskNode, TaskStatus, UpgradeDiff, plan, reblock, transition,
     unfinished_dependencies, upgrade_diff,
@@ -158,6 +160,7 @@ impl Store {
                 n.status = new;
             }
             let mut followed = Vec::new();
+            let mut opened = Vec::new();
             for (key, status) in reblock(&graph) {
                 if let Some(other) = tasks.iter().find(|t| t.task_key == key) {
                     let rows = sqlx::query("UPDATE tasks SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
@@ -169,7 +172,27 @@ impl Store {
                         .await?
                         .rows_affected();
                     one_row(rows, || task_changed(other.id))?;
+                    if status == TaskStatus::Open {
+                        opened.push(other);
+                    }
                     followed.push((key, status.as_str().to_string()));
+                }
+            }
+            if !opened.is_empty() {
+                let (parties, hire) = parties_in!(tx, task.onboarding_id);
+                for other in opened {
+                    notify!(
+                        tx,
+                        owners(&other.owner_role, &parties, actor_id),
+                        Event::TaskOpened,
+                        Some(task.onboarding_id),
+                        Some(other.id),
+                        &format!(
+                            "“{}” in {hire}'s onboarding is ready: the tasks before it are finished.",
+                            other.title
+                        ),
+                        &format!("/onboardings/{}/tasks/{}", task.onboarding_id, other.id)
+                    );
                 }
             }
             sqlx::query("UPDATE onboardings SET updated_at = $1 WHERE id = $2")
@@ -299,47 +322,6 @@ impl Store {
             sqlx::query_as("SELECT region, day, name FROM holidays ORDER BY region, day")
                 .fetch_all(pool)
                 .await?
-        }))
-    }
-
-    /// A person's inbox, newest first.
-    pub async fn notifications(&self, person_id: i64, limit: i64) -> Result<Vec<Notification>> {
-        Ok(on_db!(self, |pool, _begin| {
-            sqlx::query_as(
-                "SELECT id, person_id, onboarding_id, task_id, comment_id, kind, message, created_at, read_at
-                 FROM notifications WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
-            )
-            .bind(person_id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }))
-    }
-
-    /// How many of a person's notifications are unread.
-    pub async fn unread_notifications(&self, person_id: i64) -> Result<i64> {
-        let (n,): (i64,) = on_db!(self, |pool, _begin| {
-            sqlx::query_as(
-                "SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL",
-            )
-            .bind(person_id)
-            .fetch_one(pool)
-            .await?
-        });
-        Ok(n)
-    }
-
-    /// Marks a person's notifications read.
-    pub async fn mark_notifications_read(&self, person_id: i64) -> Result<u64> {
-        Ok(on_db!(self, |pool, _begin| {
-            sqlx::query(
-                "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL",
-            )
-            .bind(Utc::now())
-            .bind(person_id)
-            .execute(pool)
-            .await?
-            .rows_affected()
         }))
     }
 }

@@ -68,13 +68,14 @@ impl Store {
                 if claimed {
                     for person in [manager, people_connect].into_iter().flatten() {
                         sqlx::query(
-                            "INSERT INTO notifications (person_id, onboarding_id, task_id, kind, message, created_at)
-                             VALUES ($1, $2, $3, 'escalation', $4, $5)",
+                            "INSERT INTO notifications (person_id, onboarding_id, task_id, kind, message, link, created_at)
+                             VALUES ($1, $2, $3, 'escalation', $4, $5, $6)",
                         )
                         .bind(person)
                         .bind(onboarding_id)
                         .bind(task_id)
                         .bind(&message)
+                        .bind(format!("/onboardings/{onboarding_id}/tasks/{task_id}"))
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;

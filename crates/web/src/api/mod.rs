@@ -13,6 +13,7 @@ mod account;
 mod buddy;
 mod handbook;
 mod learning;
+mod notify;
 mod office_hours;
 mod onboarding;
 mod ping;
@@ -38,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(ping::routes())
         .merge(learning::routes())
         .merge(workspace::routes())
+        .merge(notify::routes())
 }
 
 /// An error as the API answers it: an RFC 9457 problem document

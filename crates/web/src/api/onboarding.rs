@@ -431,41 +431,6 @@ pub async fn upgrade(
     Ok(Json(diff.into()))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NotificationItem {
-    pub id: i64,
-    pub kind: String,
-    pub message: String,
-    pub onboarding_id: Option<i64>,
-    pub task_id: Option<i64>,
-    pub created_at: chrono::DateTime<Utc>,
-    pub read: bool,
-}
-
-/// The caller's inbox: mentions and escalations, newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "people",
-    responses((status = 200, body = Vec<NotificationItem>), (status = 401, body = ErrorBody)))]
-pub async fn notifications(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Vec<NotificationItem>> {
-    let items = onboarding::inbox(&state, &user, 200).await?;
-    Ok(Json(
-        items
-            .into_iter()
-            .map(|n| NotificationItem {
-                id: n.id,
-                kind: n.kind,
-                message: n.message,
-                onboarding_id: n.onboarding_id,
-                task_id: n.task_id,
-                created_at: n.created_at,
-                read: n.read_at.is_some(),
-            })
-            .collect(),
-    ))
-}
-
 /// This module's endpoints, for `api::router` (documented in the OpenAPI
 /// document from their `#[utoipa::path]`).
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -476,5 +441,4 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(comments, add_comment))
         .routes(routes!(timeline))
         .routes(routes!(upgrade_preview, upgrade))
-        .routes(routes!(notifications))
 }

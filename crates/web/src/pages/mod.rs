@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod buddy;
 pub mod handbook;
+pub mod inbox;
 pub mod learning;
 pub mod office_hours;
 pub mod onboarding;
@@ -43,7 +44,7 @@ impl Nav {
     pub async fn of(state: &AppState, user: &CurrentUser) -> Result<Option<Nav>, WebError> {
         let unread = match &user.via {
             crate::auth::Via::Session { unread, .. } => *unread,
-            crate::auth::Via::Token { .. } => onramp_app::onboarding::unread(state, user).await?,
+            crate::auth::Via::Token { .. } => onramp_app::notify::unread(state, user).await?,
         } as usize;
         let has = |r: Role| user.actor.has(r) || user.actor.is_admin();
         Ok(Some(Nav {
@@ -269,6 +270,7 @@ pub fn routes(body_limit: usize) -> Router<AppState> {
         .merge(admin::routes())
         .merge(handbook::routes())
         .merge(workspace::routes())
+        .merge(inbox::routes())
 }
 
 #[cfg(test)]

@@ -412,45 +412,11 @@ pub async fn starts(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "inbox.html")]
-struct InboxPage {
-    nav: Option<Nav>,
-    items: Vec<onramp_store::Notification>,
-    csrf: String,
-}
-
-pub async fn inbox(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> Result<Html<String>, WebError> {
-    let items = onboarding::inbox(&state, &user, 200).await?;
-    let nav = Nav::of(&state, &user).await?;
-    Ok(Html(
-        InboxPage {
-            nav,
-            items,
-            csrf: user.csrf().to_string(),
-        }
-        .render()?,
-    ))
-}
-
-pub async fn inbox_read(
-    State(state): State<AppState>,
-    f: VerifiedForm<super::session::Empty>,
-) -> Result<Response, WebError> {
-    onboarding::read_inbox(&state, &f.user).await?;
-    Ok(Redirect::to("/inbox").into_response())
-}
-
 /// This module's pages and forms, for `pages::routes`.
 pub fn routes(body_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/team", get(team))
         .route("/starts", get(starts))
-        .route("/inbox", get(inbox))
-        .route("/inbox/read", post(inbox_read))
         .route("/onboardings/new", get(new_form))
         .route("/onboardings", post(create))
         .route("/onboardings/{id}", get(detail))

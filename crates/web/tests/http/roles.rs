@@ -139,6 +139,14 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             [200, 200, 200, 200, 200, 200, 200, 200, 401],
         ),
         (
+            "read notifications",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "mark notifications read",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
             "read my tasks",
             [200, 200, 200, 200, 200, 200, 200, 200, 401],
         ),
@@ -202,6 +210,8 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                 }
                 "list onboardings" => app.client.get(app.url("/api/v1/onboardings")),
                 "read my tasks" => app.client.get(app.url("/api/v1/me/tasks")),
+                "read notifications" => app.client.get(app.url("/api/v1/notifications")),
+                "mark notifications read" => app.client.post(app.url("/api/v1/notifications/read")),
                 "read programs" => app.client.get(app.url("/api/v1/programs")),
                 "read audit log" => app.client.get(app.url("/api/v1/audit")),
                 _ => app.client.get(app.url("/api/v1/onboardings/987654")),

@@ -1,0 +1,212 @@
+//! Notifications: what happened that someone should hear of, and who hears
+//! of it. Only the people of an onboarding are told of it (they may read
+//! it), never the person who did it. See docs/notifications.md.
+
+use crate::access::Parties;
+use serde::Serialize;
+use std::fmt;
+
+/// A kind of event that notifies people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Event {
+    /// Someone @mentioned the person in a comment.
+    Mention,
+    /// A compliance-critical task is overdue.
+    Escalation,
+    /// A new onboarding was created.
+    OnboardingCreated,
+    /// A buddy or backup buddy was assigned.
+    BuddyAssigned,
+    /// A task became open (its dependencies are finished).
+    TaskOpened,
+    /// Someone else commented on a task the person owns.
+    TaskComment,
+    /// The new hire asked for access to a demo system or playground.
+    AccessRequested,
+    /// An access request was approved (it needs provisioning) — for the
+    /// Enablement program manager.
+    AccessApproved,
+    /// An access request was decided or provisioned — for the new hire.
+    AccessDecided,
+    /// The new hire logged a customer meeting they led.
+    LedMeetingLogged,
+    /// The buddy (or manager) gave feedback on a led meeting.
+    FeedbackGiven,
+    /// An office-hours question was answered.
+    QuestionAnswered,
+}
+
+impl Event {
+    pub const ALL: [Event; 12] = [
+        Event::Mention,
+        Event::Escalation,
+        Event::OnboardingCreated,
+        Event::BuddyAssigned,
+        Event::TaskOpened,
+        Event::TaskComment,
+        Event::AccessRequested,
+        Event::AccessApproved,
+        Event::AccessDecided,
+        Event::LedMeetingLogged,
+        Event::FeedbackGiven,
+        Event::QuestionAnswered,
+    ];
+
+    /// The kind as stored and sent in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::Mention => "mention",
+            Event::Escalation => "escalation",
+            Event::OnboardingCreated => "onboarding-created",
+            Event::BuddyAssigned => "buddy-assigned",
+            Event::TaskOpened => "task-opened",
+            Event::TaskComment => "task-comment",
+            Event::AccessRequested => "access-requested",
+            Event::AccessApproved => "access-approved",
+            Event::AccessDecided => "access-decided",
+            Event::LedMeetingLogged => "led-meeting-logged",
+            Event::FeedbackGiven => "feedback-given",
+            Event::QuestionAnswered => "question-answered",
+        }
+    }
+
+    /// The kind in words, for the inbox.
+    pub fn label(self) -> &'static str {
+        match self {
+            Event::Mention => "Mentioned you",
+            Event::Escalation => "Overdue and compliance-critical",
+            Event::OnboardingCreated => "New onboarding",
+            Event::BuddyAssigned => "Buddy assigned",
+            Event::TaskOpened => "Task ready for you",
+            Event::TaskComment => "Comment on your task",
+            Event::AccessRequested => "Access to approve",
+            Event::AccessApproved => "Access to set up",
+            Event::AccessDecided => "Access request answered",
+            Event::LedMeetingLogged => "Meeting waits for feedback",
+            Event::FeedbackGiven => "Feedback on a meeting",
+            Event::QuestionAnswered => "Your question was answered",
+        }
+    }
+
+    /// The kind named by its stored text.
+    pub fn parse(text: &str) -> Option<Event> {
+        Event::ALL.into_iter().find(|e| e.as_str() == text)
+    }
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who of an onboarding's people hears of `event`, without `actor` (who
+/// did it) and without duplicates. Events about one person (a mention, an
+/// answered question, the owners of a task) name them instead.
+pub fn audience(event: Event, parties: &Parties, actor: Option<i64>) -> Vec<i64> {
+    let p = parties;
+    let buddies = [p.buddy, p.backup_buddy];
+    let mut people: Vec<i64> = match event {
+        Event::OnboardingCreated => [p.manager, p.buddy, p.backup_buddy, p.people_connect]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Event::BuddyAssigned => [Some(p.new_hire), p.buddy, p.backup_buddy]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Event::AccessRequested => p.manager.into_iter().collect(),
+        Event::AccessApproved => p.enablement.into_iter().collect(),
+        Event::AccessDecided => vec![p.new_hire],
+        Event::LedMeetingLogged => buddies.into_iter().flatten().collect(),
+        Event::FeedbackGiven => [Some(p.new_hire), p.manager]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Event::Escalation => [p.manager, p.people_connect]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Event::Mention | Event::TaskOpened | Event::TaskComment | Event::QuestionAnswered => {
+            Vec::new()
+        }
+    };
+    people.retain(|&person| Some(person) != actor);
+    people.sort_unstable();
+    people.dedup();
+    people
+}
+
+/// The people who own a task of `owner_role` in an onboarding (both
+/// buddies for a buddy task), without `actor`.
+pub fn owners(owner_role: &str, parties: &Parties, actor: Option<i64>) -> Vec<i64> {
+    let p = parties;
+    let mut people: Vec<i64> = match owner_role {
+        "new-hire" => vec![p.new_hire],
+        "manager" => p.manager.into_iter().collect(),
+        "buddy" => [p.buddy, p.backup_buddy].into_iter().flatten().collect(),
+        "people-connect" => p.people_connect.into_iter().collect(),
+        "enablement" => p.enablement.into_iter().collect(),
+        _ => Vec::new(),
+    };
+    people.retain(|&person| Some(person) != actor);
+    people.sort_unstable();
+    people.dedup();
+    people
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARTIES: Parties = Parties {
+        new_hire: 1,
+        manager: Some(2),
+        buddy: Some(3),
+        backup_buddy: Some(4),
+        people_connect: Some(5),
+        enablement: Some(6),
+    };
+
+    #[test]
+    fn each_event_reaches_its_people_and_never_the_actor() {
+        assert_eq!(
+            audience(Event::OnboardingCreated, &PARTIES, Some(5)),
+            vec![2, 3, 4]
+        );
+        assert_eq!(
+            audience(Event::BuddyAssigned, &PARTIES, Some(2)),
+            vec![1, 3, 4]
+        );
+        assert_eq!(audience(Event::AccessRequested, &PARTIES, Some(1)), vec![2]);
+        assert_eq!(audience(Event::AccessApproved, &PARTIES, Some(2)), vec![6]);
+        assert_eq!(audience(Event::AccessDecided, &PARTIES, Some(2)), vec![1]);
+        assert_eq!(
+            audience(Event::LedMeetingLogged, &PARTIES, Some(1)),
+            vec![3, 4]
+        );
+        assert_eq!(
+            audience(Event::FeedbackGiven, &PARTIES, Some(3)),
+            vec![1, 2]
+        );
+        assert_eq!(audience(Event::FeedbackGiven, &PARTIES, Some(2)), vec![1]);
+        let alone = Parties {
+            new_hire: 1,
+            ..Parties::default()
+        };
+        assert!(audience(Event::AccessRequested, &alone, Some(1)).is_empty());
+        assert_eq!(owners("buddy", &PARTIES, Some(3)), vec![4]);
+        assert_eq!(owners("new-hire", &PARTIES, None), vec![1]);
+        assert!(owners("admin", &PARTIES, None).is_empty());
+    }
+
+    #[test]
+    fn kinds_read_back() {
+        for e in Event::ALL {
+            assert_eq!(Event::parse(e.as_str()), Some(e));
+            assert!(!e.label().is_empty());
+        }
+        assert_eq!(Event::parse("nope"), None);
+    }
+}

@@ -1,0 +1,149 @@
+//! The in-app inbox: notifications are written by the change that causes
+//! them, in the same transaction ([`notify!`]), to the people
+//! `onramp_core::notify` names.
+
+use crate::{Notification, Result, Store, on_db};
+use chrono::Utc;
+
+/// The people of onboarding `$onboarding` and the new hire's name, read in
+/// transaction `$tx`: `(Parties, String)`.
+macro_rules! parties_in {
+    ($tx:expr, $onboarding:expr) => {{
+        let (new_hire, manager, buddy, backup_buddy, people_connect, enablement, name): (
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            String,
+        ) = sqlx::query_as(
+            "SELECT o.person_id, o.manager_id, o.buddy_id, o.backup_buddy_id, o.people_connect_id,
+                    o.enablement_id, p.name
+             FROM onboardings o JOIN people p ON p.id = o.person_id WHERE o.id = $1",
+        )
+        .bind($onboarding)
+        .fetch_one(&mut *$tx)
+        .await?;
+        (
+            onramp_core::access::Parties {
+                new_hire,
+                manager,
+                buddy,
+                backup_buddy,
+                people_connect,
+                enablement,
+            },
+            name,
+        )
+    }};
+}
+pub(crate) use parties_in;
+
+/// A person's name read in transaction `$tx` (`someone` for no person).
+macro_rules! name_in {
+    ($tx:expr, $person:expr) => {{
+        let person: Option<i64> = $person;
+        match person {
+            Some(id) => {
+                let (name,): (String,) = sqlx::query_as("SELECT name FROM people WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *$tx)
+                    .await?;
+                name
+            }
+            None => "Someone".to_string(),
+        }
+    }};
+}
+pub(crate) use name_in;
+
+/// Puts a notification of `$event` (`onramp_core::notify::Event`) in the
+/// inbox of each of `$people`, in transaction `$tx`; `$link` is the path it
+/// leads to.
+macro_rules! notify {
+    ($tx:expr, $people:expr, $event:expr, $onboarding:expr, $task:expr, $message:expr, $link:expr) => {{
+        let now = chrono::Utc::now();
+        let event: onramp_core::notify::Event = $event;
+        let onboarding: Option<i64> = $onboarding;
+        let task: Option<i64> = $task;
+        let message: &str = $message;
+        let link: &str = $link;
+        for person in $people {
+            sqlx::query(
+                "INSERT INTO notifications (person_id, onboarding_id, task_id, kind, message, link, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(person)
+            .bind(onboarding)
+            .bind(task)
+            .bind(event.as_str())
+            .bind(message)
+            .bind(link)
+            .bind(now)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use notify;
+
+const NOTIFICATION_COLUMNS: &str =
+    "id, person_id, onboarding_id, task_id, comment_id, kind, message, link, created_at, read_at";
+
+impl Store {
+    /// A person's notifications, newest first.
+    pub async fn notifications(&self, person_id: i64, limit: i64) -> Result<Vec<Notification>> {
+        let sql = format!(
+            "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE person_id = $1 ORDER BY id DESC LIMIT $2"
+        );
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(person_id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// The person a notification is for, if it exists.
+    pub async fn notification_person(&self, id: i64) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_db!(self, |pool, _begin| {
+            sqlx::query_as("SELECT person_id FROM notifications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(p,)| p))
+    }
+
+    /// How many of a person's notifications are unread.
+    pub async fn unread_notifications(&self, person_id: i64) -> Result<i64> {
+        let (n,): (i64,) = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL",
+            )
+            .bind(person_id)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n)
+    }
+
+    /// Marks a person's notifications read: one (`Some(id)`) or all.
+    /// Answers how many changed; another person's notification is none.
+    pub async fn mark_notifications_read(&self, person_id: i64, id: Option<i64>) -> Result<u64> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $1
+                 WHERE person_id = $2 AND read_at IS NULL AND ($3 IS NULL OR id = $3)",
+            )
+            .bind(Utc::now())
+            .bind(person_id)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        }))
+    }
+}

@@ -1,0 +1,60 @@
+//! The caller's inbox.
+
+use super::{ApiResult, ErrorBody};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use axum::Json;
+use axum::extract::{Path, State};
+use onramp_app::notify::{self, InboxItem};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The caller's notifications, newest first (at most 200): every event of
+/// docs/notifications.md that concerns them, each with its `link`.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "people",
+    responses((status = 200, body = Vec<InboxItem>), (status = 401, body = ErrorBody)))]
+pub async fn notifications(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Vec<InboxItem>> {
+    Ok(Json(notify::inbox(&state, &user, 200).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Marked {
+    /// How many notifications became read.
+    pub marked: u64,
+}
+
+/// Marks all the caller's notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "people",
+    responses((status = 200, body = Marked), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn read_all(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Marked> {
+    Ok(Json(Marked {
+        marked: notify::mark_all_read(&state, &user).await?,
+    }))
+}
+
+/// Marks one of the caller's notifications read (another person's is not
+/// found).
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "people",
+    params(("id" = i64, Path, description = "The notification")),
+    responses((status = 200, body = Marked), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn read_one(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Marked> {
+    notify::mark_read(&state, &user, id).await?;
+    Ok(Json(Marked { marked: 1 }))
+}
+
+/// This module's endpoints, for `api::router`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(notifications))
+        .routes(routes!(read_all))
+        .routes(routes!(read_one))
+}
