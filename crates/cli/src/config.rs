@@ -36,6 +36,10 @@ pub struct FileConfig {
     pub search_cache: Option<bool>,
     /// Search weights to replace, `title=2,body=1,…` (for tuning).
     pub search_weights: Option<String>,
+    /// The mail server: smtp://user:pass@host:587, smtps://host, smtp://host:25.
+    pub smtp_url: Option<String>,
+    /// The sender of notification emails.
+    pub mail_from: Option<String>,
 }
 
 /// What flags and environment variables gave (clap fills these).
@@ -77,6 +81,11 @@ pub struct Settings {
     pub public_url: String,
     /// The search result cache and weights.
     pub search: onramp_handbook::SearchSettings,
+    /// Where notification emails go (checked at start-up; the mail preview
+    /// when no server is configured).
+    pub mailer: onramp_app::notify::deliver::Mailer,
+    /// The mail server as configured, without its password (for messages).
+    pub mail_server: Option<String>,
 }
 
 /// Reads `onramp.toml` (the given file, or `./onramp.toml` when present).
@@ -256,7 +265,27 @@ impl Settings {
             )));
         }
         let search = search_settings(file.search_cache, file.search_weights)?;
+        let smtp_url = std::env::var("ONRAMP_SMTP_URL").ok().or(file.smtp_url);
+        let mail_from = std::env::var("ONRAMP_MAIL_FROM")
+            .ok()
+            .or(file.mail_from)
+            .unwrap_or_else(|| "Onramp <onramp@localhost>".into());
+        let mailer =
+            onramp_app::notify::deliver::Mailer::from_settings(smtp_url.as_deref(), &mail_from)
+                .map_err(|e| match e {
+                    onramp_app::Error::Invalid { field, message } => CliError::Usage(format!(
+                        "ONRAMP_{} / {field}: {message}",
+                        field.to_uppercase()
+                    )),
+                    other => other.into(),
+                })?;
+        let mail_server = match &mailer {
+            onramp_app::notify::deliver::Mailer::Smtp { server, .. } => Some(server.clone()),
+            onramp_app::notify::deliver::Mailer::Preview => None,
+        };
         Ok(Settings {
+            mailer,
+            mail_server,
             search,
             public_url,
             buddy_rules,

@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod handbook;
 mod learning;
+mod notify;
 mod office_hours;
 mod onboarding;
 mod ping;
@@ -164,6 +165,9 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Notifications: send a test email.
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
     /// The unfinished tasks that wait for a person in every onboarding they
     /// take part in, grouped as overdue, this week, later and waiting.
     Tasks {
@@ -223,6 +227,7 @@ fn main() -> ExitCode {
     }
 }
 
+// Long: one match arm per command; each arm is a call.
 async fn run(cli: Cli) -> CliResult<()> {
     let g = &cli.global;
     let overrides = Overrides {
@@ -295,6 +300,7 @@ async fn run(cli: Cli) -> CliResult<()> {
             rounds,
             verbose,
         } => handbook::search_eval(&settings, &file, rounds, verbose, g.json).await,
+        Command::Notify(command) => notify::run(command, &settings, g.json).await,
         Command::Tasks { email, due, role } => {
             tasks::run(&settings, &email, due.as_deref(), role.as_deref(), g.json).await
         }

@@ -87,7 +87,13 @@ pub async fn run(
         settings.analysis_concurrency,
     ));
     app.buddy_rules = Arc::new(settings.buddy_rules.clone());
-    app.public_url = settings.public_url.clone();
+    // Links in mail and feeds are absolute: the configured address, or the
+    // one served on.
+    app.public_url = if settings.public_url.is_empty() {
+        url.trim_end_matches('/').to_string()
+    } else {
+        settings.public_url.clone()
+    };
     let mut state = onramp_web::AppState::with(app);
     state.secure_cookies = settings.secure_cookies;
     state.trusted_proxies = Arc::new(settings.trusted_proxies.clone());
@@ -96,9 +102,14 @@ pub async fn run(
         settings.auto_close_days,
     ));
     let indexer = tokio::spawn(keep_index_current(store.clone(), index));
+    let postman = tokio::spawn(deliver_periodically(
+        state.app.clone(),
+        settings.mailer.clone(),
+    ));
     let served = onramp_web::serve(listener, state, shutdown_signal()).await;
     sweeper.abort();
     indexer.abort();
+    postman.abort();
     tracing::info!("stopped accepting requests; closing the database");
     store.close().await;
     served.map_err(|e| CliError::Failed(format!("server error: {e}")))
@@ -143,6 +154,41 @@ async fn keep_index_current(store: Store, index: Arc<onramp_handbook::SearchInde
             Ok(true) => tracing::debug!(entries = index.len(), "search index brought up to date"),
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "search index update failed"),
+        }
+    }
+}
+
+/// Sends the outbox every few seconds (at once again while batches are
+/// full). Deliveries are claimed with a lease, so several servers share the
+/// work and one stopped mid-send leaves nothing lost.
+async fn deliver_periodically(app: onramp_app::App, mailer: onramp_app::notify::deliver::Mailer) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        loop {
+            let base = app.public_url.clone();
+            match onramp_app::notify::deliver::deliver_due(&app, &mailer, &base, chrono::Utc::now())
+                .await
+            {
+                Ok(round) if round.sent + round.kept + round.retried + round.failed > 0 => {
+                    tracing::info!(
+                        sent = round.sent,
+                        kept = round.kept,
+                        retried = round.retried,
+                        failed = round.failed,
+                        "outbox"
+                    );
+                    let done = round.sent + round.kept + round.retried + round.failed;
+                    if (done as i64) < onramp_app::notify::deliver::BATCH {
+                        break;
+                    }
+                }
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox delivery failed");
+                    break;
+                }
+            }
         }
     }
 }

@@ -1916,3 +1916,60 @@ fn tasks_lists_what_waits_for_a_person_across_onboardings() {
     assert_eq!(code, 2);
     assert!(err.contains("--role:"), "{err}");
 }
+
+#[test]
+fn notify_test_sends_through_the_configured_server_and_a_bad_url_stops_start_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A real SMTP server (aiosmtpd) on a free port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let out = dir.path().join("received.jsonl");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/tests/smtp_sink.py");
+    let mut sink = Command::new("python3")
+        .args([
+            script,
+            &port.to_string(),
+            &out.display().to_string(),
+            "accept",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 with aiosmtpd");
+    let mut ready = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(sink.stdout.take().expect("stdout")),
+        &mut ready,
+    )
+    .expect("ready");
+    assert_eq!(ready.trim(), "ready");
+    let url = format!("smtp://127.0.0.1:{port}?tls=none");
+    let (code, stdout, err) = run(onramp(dir.path())
+        .env("ONRAMP_SMTP_URL", &url)
+        .env("ONRAMP_MAIL_FROM", "Onramp <onramp@example.com>")
+        .args(["notify", "test", "--email", "jordan.lee@example.com"]));
+    sink.kill().ok();
+    sink.wait().ok();
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("250"),
+        "prints the server's answer: {stdout}"
+    );
+    let received = std::fs::read_to_string(&out).expect("received");
+    assert_eq!(received.lines().count(), 1);
+    assert!(received.contains("jordan.lee@example.com") && received.contains("Onramp test email"));
+
+    // Without a server: a clear usage error.
+    let (code, _, err) =
+        run(onramp(dir.path()).args(["notify", "test", "--email", "a@example.com"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("ONRAMP_SMTP_URL"), "{err}");
+    // A bad URL stops the server before it starts.
+    let (code, _, err) = run(onramp(dir.path())
+        .env("ONRAMP_SMTP_URL", "http://mail.example.com")
+        .args(["serve", "--bind", "127.0.0.1:0"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("ONRAMP_SMTP_URL / smtp_url"), "{err}");
+}

@@ -101,6 +101,45 @@ impl fmt::Display for Event {
     }
 }
 
+/// How a person hears of an event on a channel such as email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// A message for each event, sent at once.
+    Now,
+    /// Gathered into the daily digest.
+    Digest,
+    Off,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Now => "now",
+            Mode::Digest => "digest",
+            Mode::Off => "off",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Mode> {
+        [Mode::Now, Mode::Digest, Mode::Off]
+            .into_iter()
+            .find(|m| m.as_str() == text)
+    }
+}
+
+impl Event {
+    /// How the event is emailed when the person chose nothing: what needs
+    /// someone's action or answers them goes at once; news that only helps
+    /// to plan goes in the digest.
+    pub fn email_default(self) -> Mode {
+        match self {
+            Event::TaskOpened => Mode::Digest,
+            _ => Mode::Now,
+        }
+    }
+}
+
 /// Who of an onboarding's people hears of `event`, without `actor` (who
 /// did it) and without duplicates. Events about one person (a mention, an
 /// answered question, the owners of a task) name them instead.
@@ -199,6 +238,15 @@ mod tests {
         assert_eq!(owners("buddy", &PARTIES, Some(3)), vec![4]);
         assert_eq!(owners("new-hire", &PARTIES, None), vec![1]);
         assert!(owners("admin", &PARTIES, None).is_empty());
+    }
+
+    #[test]
+    fn what_needs_action_is_emailed_at_once() {
+        assert_eq!(Event::AccessRequested.email_default(), Mode::Now);
+        assert_eq!(Event::TaskOpened.email_default(), Mode::Digest);
+        for m in [Mode::Now, Mode::Digest, Mode::Off] {
+            assert_eq!(Mode::parse(m.as_str()), Some(m));
+        }
     }
 
     #[test]

@@ -85,9 +85,9 @@ macro_rules! notify_mentions {
                     unreached.push(UnreachedMention { mention, reason });
                     continue;
                 }
-                sqlx::query(
+                let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO notifications (person_id, onboarding_id, task_id, comment_id, kind, message, link, created_at)
-                     VALUES ($1, $2, $3, $4, 'mention', $5, $6, $7)",
+                     VALUES ($1, $2, $3, $4, 'mention', $5, $6, $7) RETURNING id",
                 )
                 .bind(person)
                 .bind($onboarding_id)
@@ -99,8 +99,15 @@ macro_rules! notify_mentions {
                     None => format!("/onboardings/{}#comments", $onboarding_id),
                 })
                 .bind($now)
-                .execute(&mut *$tx)
+                .fetch_one(&mut *$tx)
                 .await?;
+                crate::notices::queue_email!(
+                    $tx,
+                    person,
+                    id,
+                    onramp_core::notify::Event::Mention,
+                    $now
+                );
             }
         }
         unreached

@@ -58,9 +58,47 @@ macro_rules! name_in {
 }
 pub(crate) use name_in;
 
+/// Queues the email of notification `$notification` (of `$event`) to
+/// `$person` in the outbox, in transaction `$tx`, when the person has an
+/// enabled account and wants such emails at once (their setting, or the
+/// event's default).
+macro_rules! queue_email {
+    ($tx:expr, $person:expr, $notification:expr, $event:expr, $now:expr) => {{
+        let event: onramp_core::notify::Event = $event;
+        let account: Option<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, s.mode FROM accounts a
+             LEFT JOIN notification_settings s
+               ON s.person_id = a.person_id AND s.kind = $2 AND s.channel = 'email'
+             WHERE a.person_id = $1 AND a.disabled_at IS NULL",
+        )
+        .bind($person)
+        .bind(event.as_str())
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if let Some((_, chosen)) = account {
+            let mode = chosen
+                .as_deref()
+                .and_then(onramp_core::notify::Mode::parse)
+                .unwrap_or(event.email_default());
+            if mode == onramp_core::notify::Mode::Now {
+                sqlx::query(
+                    "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at)
+                     VALUES ($1, 'email', 'pending', 0, $2, $3, $2)",
+                )
+                .bind($notification)
+                .bind($now)
+                .bind(crate::accounts::new_secret()?)
+                .execute(&mut *$tx)
+                .await?;
+            }
+        }
+    }};
+}
+pub(crate) use queue_email;
+
 /// Puts a notification of `$event` (`onramp_core::notify::Event`) in the
-/// inbox of each of `$people`, in transaction `$tx`; `$link` is the path it
-/// leads to.
+/// inbox of each of `$people`, in transaction `$tx`, and queues its email;
+/// `$link` is the path it leads to.
 macro_rules! notify {
     ($tx:expr, $people:expr, $event:expr, $onboarding:expr, $task:expr, $message:expr, $link:expr) => {{
         let now = chrono::Utc::now();
@@ -70,9 +108,9 @@ macro_rules! notify {
         let message: &str = $message;
         let link: &str = $link;
         for person in $people {
-            sqlx::query(
+            let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO notifications (person_id, onboarding_id, task_id, kind, message, link, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(person)
             .bind(onboarding)
@@ -81,8 +119,9 @@ macro_rules! notify {
             .bind(message)
             .bind(link)
             .bind(now)
-            .execute(&mut *$tx)
+            .fetch_one(&mut *$tx)
             .await?;
+            crate::notices::queue_email!($tx, person, id, event, now);
         }
     }};
 }

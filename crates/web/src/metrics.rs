@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use std::time::Instant;
@@ -25,10 +26,19 @@ struct RouteLabels {
     route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutboxLabels {
+    channel: String,
+    status: String,
+}
+
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RouteLabels, Histogram>,
+    /// Deliveries by channel and status, read from the database at each
+    /// scrape (shared by every server).
+    outbox: Family<OutboxLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -54,10 +64,17 @@ impl Metrics {
             "Time to answer HTTP requests, by method and route",
             durations.clone(),
         );
+        let outbox = Family::<OutboxLabels, Gauge>::default();
+        registry.register(
+            "outbox_deliveries",
+            "Notification deliveries by channel and status (pending is the outbox depth; sent, kept for the mail preview, failed)",
+            outbox.clone(),
+        );
         Self {
             registry,
             requests,
             durations,
+            outbox,
         }
     }
 
@@ -105,6 +122,18 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 pub async fn render(State(state): State<AppState>) -> Response {
+    match onramp_app::notify::outbox_counts(&state).await {
+        Ok(counts) => {
+            for (channel, status, n) in counts.rows {
+                state
+                    .metrics
+                    .outbox
+                    .get_or_create(&OutboxLabels { channel, status })
+                    .set(n);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "outbox counts unavailable"),
+    }
     match state.metrics.encode() {
         Ok(text) => (
             [(

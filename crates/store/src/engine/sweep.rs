@@ -67,9 +67,9 @@ impl Store {
                     == 1;
                 if claimed {
                     for person in [manager, people_connect].into_iter().flatten() {
-                        sqlx::query(
+                        let (id,): (i64,) = sqlx::query_as(
                             "INSERT INTO notifications (person_id, onboarding_id, task_id, kind, message, link, created_at)
-                             VALUES ($1, $2, $3, 'escalation', $4, $5, $6)",
+                             VALUES ($1, $2, $3, 'escalation', $4, $5, $6) RETURNING id",
                         )
                         .bind(person)
                         .bind(onboarding_id)
@@ -77,8 +77,15 @@ impl Store {
                         .bind(&message)
                         .bind(format!("/onboardings/{onboarding_id}/tasks/{task_id}"))
                         .bind(now)
-                        .execute(&mut *tx)
+                        .fetch_one(&mut *tx)
                         .await?;
+                        crate::notices::queue_email!(
+                            tx,
+                            person,
+                            id,
+                            onramp_core::notify::Event::Escalation,
+                            now
+                        );
                     }
                     audit!(
                         tx,

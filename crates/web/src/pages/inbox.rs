@@ -54,10 +54,101 @@ pub async fn read_one(
     Ok(Redirect::to(&format!("/inbox#n-{id}")).into_response())
 }
 
+#[derive(Template)]
+#[template(path = "unsubscribe.html")]
+struct UnsubscribePage {
+    nav: Option<Nav>,
+    token: String,
+    kind: String,
+    done: bool,
+}
+
+/// `GET /unsubscribe/{token}`: asks before it turns anything off (mail
+/// programs and link checkers open links by themselves).
+pub async fn unsubscribe_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let kind = notify::unsubscribe_target(&state, &token).await?;
+    Ok(Html(
+        UnsubscribePage {
+            nav: None,
+            token,
+            kind,
+            done: false,
+        }
+        .render()?,
+    ))
+}
+
+/// `POST /unsubscribe/{token}`: one click, from the page or from a mail
+/// program (RFC 8058); the address is the credential.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let kind = notify::unsubscribe(&state, &token).await?;
+    Ok(Html(
+        UnsubscribePage {
+            nav: None,
+            token,
+            kind,
+            done: true,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "mail.html")]
+struct MailPage {
+    nav: Option<Nav>,
+    kept: Vec<notify::MailView>,
+    failed: Vec<notify::MailView>,
+    csrf: String,
+}
+
+/// `GET /admin/mail`: the mail preview (what would have been sent while no
+/// mail server is configured) and the emails that failed (administrators).
+pub async fn mail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
+    let base = state.public_url.clone();
+    let kept = notify::mails(&state, &user, "kept", &base).await?;
+    let failed = notify::mails(&state, &user, "failed", &base).await?;
+    let nav = Nav::of(&state, &user).await?;
+    Ok(Html(
+        MailPage {
+            nav,
+            kept,
+            failed,
+            csrf: user.csrf().to_string(),
+        }
+        .render()?,
+    ))
+}
+
+/// `POST /admin/mail/{id}/retry`.
+pub async fn retry(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<super::session::Empty>,
+) -> Result<Response, WebError> {
+    notify::retry(&state, &f.user, id).await?;
+    Ok(Redirect::to("/admin/mail").into_response())
+}
+
 /// This module's pages and forms, for `pages::routes`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/inbox", get(inbox))
         .route("/inbox/read", post(read_all))
         .route("/inbox/{id}/read", post(read_one))
+        .route(
+            "/unsubscribe/{token}",
+            get(unsubscribe_form).post(unsubscribe),
+        )
+        .route("/admin/mail", get(mail))
+        .route("/admin/mail/{id}/retry", post(retry))
 }

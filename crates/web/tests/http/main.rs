@@ -8,6 +8,7 @@ mod common;
 mod buddy;
 mod handbook;
 mod learning;
+mod mail;
 mod notify;
 mod office_hours;
 mod onboardings;

@@ -1,0 +1,184 @@
+//! Notifications: the acting person's inbox. The changes that notify people
+//! write them in their own transaction (see `onramp_core::notify` for who
+//! hears of what, and docs/notifications.md).
+
+use crate::{Actor, App, Error};
+use onramp_core::notify::Event;
+use onramp_store::Notification;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One notification as its person reads it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InboxItem {
+    pub id: i64,
+    /// The event, e.g. `access-requested` (docs/notifications.md).
+    pub kind: String,
+    /// The event in words, e.g. "Access to approve".
+    pub label: String,
+    pub message: String,
+    /// Where it leads in Onramp (a path).
+    pub link: Option<String>,
+    pub onboarding_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub read: bool,
+}
+
+impl From<Notification> for InboxItem {
+    fn from(n: Notification) -> Self {
+        let link = n.link.or_else(|| {
+            n.onboarding_id.map(|o| match n.task_id {
+                Some(t) => format!("/onboardings/{o}/tasks/{t}"),
+                None => format!("/onboardings/{o}"),
+            })
+        });
+        InboxItem {
+            label: Event::parse(&n.kind).map_or_else(|| n.kind.clone(), |e| e.label().to_string()),
+            id: n.id,
+            kind: n.kind,
+            message: n.message,
+            link,
+            onboarding_id: n.onboarding_id,
+            task_id: n.task_id,
+            created_at: n.created_at,
+            read: n.read_at.is_some(),
+        }
+    }
+}
+
+/// The acting person's notifications, newest first (at most `limit`).
+pub async fn inbox(app: &App, actor: &Actor, limit: i64) -> Result<Vec<InboxItem>, Error> {
+    Ok(app
+        .store
+        .notifications(actor.person_id, limit)
+        .await?
+        .into_iter()
+        .map(InboxItem::from)
+        .collect())
+}
+
+/// How many of the acting person's notifications are unread.
+pub async fn unread(app: &App, actor: &Actor) -> Result<i64, Error> {
+    Ok(app.store.unread_notifications(actor.person_id).await?)
+}
+
+/// Marks all of the acting person's notifications read; answers how many.
+pub async fn mark_all_read(app: &App, actor: &Actor) -> Result<u64, Error> {
+    Ok(app
+        .store
+        .mark_notifications_read(actor.person_id, None)
+        .await?)
+}
+
+/// Marks one of the acting person's notifications read. Another person's
+/// notification is not found; one already read is fine.
+pub async fn mark_read(app: &App, actor: &Actor, id: i64) -> Result<(), Error> {
+    if app.store.notification_person(id).await? != Some(actor.person_id) {
+        return Err(Error::NotFound);
+    }
+    app.store
+        .mark_notifications_read(actor.person_id, Some(id))
+        .await?;
+    Ok(())
+}
+
+pub mod deliver;
+pub mod mail;
+
+/// What an unsubscribe address turns off: the kind of email, in words.
+pub async fn unsubscribe_target(app: &App, token: &str) -> Result<String, Error> {
+    let (_, kind) = app
+        .store
+        .unsubscribe_target(token)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(Event::parse(&kind).map_or(kind, |e| e.label().to_string()))
+}
+
+/// Turns off the emails of the kind an unsubscribe address was sent with
+/// (the address is the credential: one click in a mail program, RFC 8058).
+pub async fn unsubscribe(app: &App, token: &str) -> Result<String, Error> {
+    let (person, kind) = app
+        .store
+        .unsubscribe_target(token)
+        .await?
+        .ok_or(Error::NotFound)?;
+    app.store
+        .set_notification_mode(
+            person,
+            &kind,
+            "email",
+            onramp_core::notify::Mode::Off.as_str(),
+        )
+        .await?;
+    Ok(Event::parse(&kind).map_or(kind, |e| e.label().to_string()))
+}
+
+/// An email as admins read it in the mail preview or the failed list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MailView {
+    pub delivery_id: i64,
+    pub status: String,
+    pub attempts: i32,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub last_error: Option<String>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn administrator(actor: &Actor) -> Result<(), Error> {
+    if onramp_core::access::may_administer(actor) {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+/// The newest emails in `status` (`kept` for the preview, `failed`), as
+/// they read (administrators).
+pub async fn mails(
+    app: &App,
+    actor: &Actor,
+    status: &str,
+    base: &str,
+) -> Result<Vec<MailView>, Error> {
+    administrator(actor)?;
+    Ok(app
+        .store
+        .deliveries(status, 100)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let m = mail::render(&d.outgoing, base);
+            MailView {
+                delivery_id: d.outgoing.id,
+                status: d.status,
+                attempts: d.outgoing.attempts,
+                to: format!("{} <{}>", m.to_name, m.to),
+                subject: m.subject,
+                text: m.text,
+                last_error: d.last_error,
+                sent_at: d.sent_at,
+            }
+        })
+        .collect())
+}
+
+/// Puts a failed email back in the queue (administrators).
+pub async fn retry(app: &App, actor: &Actor, delivery: i64) -> Result<(), Error> {
+    administrator(actor)?;
+    if app.store.retry_delivery(delivery).await? {
+        Ok(())
+    } else {
+        Err(Error::Conflict(format!(
+            "delivery {delivery} is not a failed one"
+        )))
+    }
+}
+
+/// How many deliveries are in each state (for the metrics).
+pub async fn outbox_counts(app: &App) -> Result<onramp_store::OutboxCounts, Error> {
+    Ok(app.store.outbox_counts().await?)
+}

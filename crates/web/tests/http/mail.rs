@@ -1,0 +1,421 @@
+//! Email over real SMTP (aiosmtpd, started by each test): what is sent, to
+//! whom, with which headers; refusals, retries and failures; one-click
+//! unsubscribe; the mail preview; and two servers sharing one outbox.
+
+use crate::common::{session, start, world};
+use crate::on_both;
+use chrono::Utc;
+use onramp_app::notify::deliver::{Mailer, deliver_due};
+use onramp_store::testing::{Backend, with_store};
+use onramp_store::{Database, Store};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+on_both!(
+    an_event_is_emailed_once_with_both_parts_and_unsubscribe,
+    refusals_fail_busy_servers_are_retried_and_nothing_is_lost,
+    without_a_server_mail_waits_in_the_preview,
+    two_servers_send_each_of_500_emails_exactly_once
+);
+
+const BASE: &str = "https://onramp.example.com";
+
+/// A running aiosmtpd and the file it writes each message to.
+struct Sink {
+    child: Child,
+    port: u16,
+    out: tempfile::NamedTempFile,
+}
+
+impl Sink {
+    fn start(mode: &str) -> Sink {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("free port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let out = tempfile::NamedTempFile::new().expect("file");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
+        let mut child = Command::new("python3")
+            .args([
+                script,
+                &port.to_string(),
+                &out.path().display().to_string(),
+                mode,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 with aiosmtpd (pip install -r requirements-test.txt)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("ready line");
+        assert_eq!(line.trim(), "ready", "aiosmtpd did not start");
+        Sink { child, port, out }
+    }
+
+    fn mailer(&self) -> Mailer {
+        Mailer::plain("127.0.0.1", self.port, "Onramp <onramp@example.com>").expect("mailer")
+    }
+
+    /// Every message received: (recipients, raw message).
+    fn received(&self) -> Vec<(Vec<String>, String)> {
+        std::fs::read_to_string(self.out.path())
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+                (
+                    v["to"]
+                        .as_array()
+                        .expect("to")
+                        .iter()
+                        .map(|t| t.as_str().expect("address").to_string())
+                        .collect(),
+                    v["data"].as_str().expect("data").to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn app_of(store: &Store) -> onramp_app::App {
+    onramp_app::App::without_search(store.clone()).expect("app")
+}
+
+/// One header's value in a raw message (unfolded).
+fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    raw.lines().take_while(|l| !l.is_empty()).find_map(|l| {
+        l.split_once(':')
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    })
+}
+
+/// The new hire asks for access: the manager's email.
+async fn request_access(app: &crate::common::App, w: &crate::common::World) {
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/onboardings/{}/access-requests", w.onboarding),
+            &w.hire.1,
+            serde_json::json!({"playground": "shared-omnibus"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+/// The manager denies the open request and the new hire asks again.
+async fn request_access_again(app: &crate::common::App, w: &crate::common::World) {
+    let (status, list) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/access-requests",
+            &w.manager.1,
+            serde_json::json!(null),
+        )
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let open: serde_json::Value = serde_json::from_str(&list).expect("json");
+    for r in open.as_array().expect("list") {
+        let id = r["id"].as_i64().expect("id");
+        let (status, body) = app
+            .send(
+                reqwest::Method::PATCH,
+                &format!("/api/v1/access-requests/{id}"),
+                &w.manager.1,
+                serde_json::json!({"status": "denied"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    request_access(app, w).await;
+}
+
+/// Sends everything due now (the outbox may hold earlier events).
+async fn drain(store: &Store, mailer: &Mailer) -> onramp_app::notify::deliver::Round {
+    deliver_due(&app_of(store), mailer, BASE, Utc::now())
+        .await
+        .expect("deliver")
+}
+
+async fn an_event_is_emailed_once_with_both_parts_and_unsubscribe(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let sink = Sink::start("accept");
+    let mailer = sink.mailer();
+    drain(&store, &mailer).await; // the onboarding-created emails
+    let before = sink.received().len();
+    request_access(&app, &w).await;
+    let round = drain(&store, &mailer).await;
+    assert_eq!(round.sent, 1, "{round:?}");
+    let received = sink.received();
+    assert_eq!(received.len(), before + 1);
+    let (to, raw) = received.last().expect("one");
+    assert_eq!(to, &vec!["manager@example.com".to_string()]);
+    assert!(
+        header(raw, "Subject").is_some_and(|s| s.starts_with("Access to approve")),
+        "{raw}"
+    );
+    assert!(raw.contains("multipart/alternative"), "{raw}");
+    assert!(
+        raw.contains("text/plain") && raw.contains("text/html"),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("https://onramp.example.com/access-requests"),
+        "absolute link: {raw}"
+    );
+    let unsubscribe = header(raw, "List-Unsubscribe").expect("List-Unsubscribe");
+    assert!(
+        unsubscribe.starts_with("<https://onramp.example.com/unsubscribe/"),
+        "{raw}"
+    );
+    assert_eq!(
+        header(raw, "List-Unsubscribe-Post"),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let message_id = header(raw, "Message-ID").expect("Message-ID");
+    assert!(
+        message_id.starts_with("<delivery-") && message_id.ends_with("@onramp.example.com>"),
+        "{message_id}"
+    );
+    // Sent once: the next round finds nothing.
+    assert_eq!(drain(&store, &mailer).await.sent, 0);
+    assert_eq!(sink.received().len(), before + 1);
+
+    // One click turns this kind of email off (the inbox still has it).
+    let token = unsubscribe
+        .trim_start_matches("<https://onramp.example.com/unsubscribe/")
+        .trim_end_matches('>');
+    let (status, page) = app.get(&format!("/unsubscribe/{token}"), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Access to approve"), "{page}");
+    let res = app
+        .client
+        .post(app.url(&format!("/unsubscribe/{token}")))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(app.get("/unsubscribe/not-a-token", &[]).await.0, 404);
+    // Another request for access: in the inbox, no email.
+    let (status, _) = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/access-requests/1",
+            &w.manager.1,
+            serde_json::json!({"status": "denied"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    request_access(&app, &w).await;
+    drain(&store, &mailer).await;
+    assert!(
+        sink.received()[before + 1..]
+            .iter()
+            .all(|(to, _)| to != &vec!["manager@example.com".to_string()]),
+        "the manager turned these emails off"
+    );
+    let inbox = store.notifications(w.manager.0, 10).await.expect("inbox");
+    assert_eq!(inbox[0].kind, "access-requested", "still in the inbox");
+    app.stop().await;
+}
+
+async fn refusals_fail_busy_servers_are_retried_and_nothing_is_lost(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    // A server that refuses: failed at once, with the server's words.
+    let refusing = Sink::start("refuse");
+    let round = drain(&store, &refusing.mailer()).await;
+    assert!(round.failed >= 1 && round.sent == 0, "{round:?}");
+    let failed = store.deliveries("failed", 10).await.expect("failed");
+    assert!(
+        failed[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("550")),
+        "{failed:?}"
+    );
+    drop(refusing);
+
+    // A busy server (451) and a server that is not there: tried again later.
+    request_access(&app, &w).await;
+    let busy = Sink::start("busy");
+    let round = drain(&store, &busy.mailer()).await;
+    assert_eq!((round.retried, round.failed), (1, 0), "{round:?}");
+    drop(busy);
+    let gone = Mailer::plain("127.0.0.1", 1, "Onramp <onramp@example.com>").expect("mailer");
+    assert_eq!(drain(&store, &gone).await.retried, 0, "not due again yet");
+    let later = Utc::now() + chrono::Duration::hours(2);
+    let round = deliver_due(&app_of(&store), &gone, BASE, later)
+        .await
+        .expect("deliver");
+    assert_eq!(
+        round.retried, 1,
+        "connection refused is worth another try: {round:?}"
+    );
+
+    // An admin sends a failed one again; it reaches a working server.
+    let admin_account = store
+        .account_of_person(w.admin.0)
+        .await
+        .expect("account")
+        .expect("admin")
+        .id;
+    let (cookie, csrf) = session(&store, admin_account).await;
+    let (status, page) = app.get("/admin/mail", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("550"), "the error is shown: {page}");
+    let id = failed[0].outgoing.id;
+    let res = app
+        .client
+        .post(app.url(&format!("/admin/mail/{id}/retry")))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("retry");
+    assert_eq!(res.status().as_u16(), 303);
+    let working = Sink::start("accept");
+    let round = deliver_due(
+        &app_of(&store),
+        &working.mailer(),
+        BASE,
+        later + chrono::Duration::hours(1),
+    )
+    .await
+    .expect("deliver");
+    assert!(
+        round.sent >= 2,
+        "the retried one and the busy one: {round:?}"
+    );
+
+    // A server that dies after claiming (kill -9 before it marks anything):
+    // the lease runs out and another round sends it, with the Message-ID the
+    // first would have used.
+    request_access_again(&app, &w).await;
+    let now = Utc::now();
+    let claimed = store
+        .claim_deliveries(now, chrono::Duration::minutes(5), 50)
+        .await
+        .expect("claim");
+    // The denial (to the new hire) and the new request (to the manager).
+    assert_eq!(claimed.len(), 2);
+    let mut expected: Vec<String> = claimed
+        .iter()
+        .map(|c| onramp_app::notify::mail::render(c, BASE).message_id)
+        .collect();
+    assert_eq!(
+        drain(&store, &working.mailer()).await.sent,
+        0,
+        "still leased"
+    );
+    let after_lease = now + chrono::Duration::minutes(6);
+    let round = deliver_due(&app_of(&store), &working.mailer(), BASE, after_lease)
+        .await
+        .expect("deliver");
+    assert_eq!(round.sent, 2);
+    let received = working.received();
+    let mut ids: Vec<String> = received[received.len() - 2..]
+        .iter()
+        .map(|(_, raw)| header(raw, "Message-ID").expect("id").to_string())
+        .collect();
+    ids.sort();
+    expected.sort();
+    assert_eq!(ids, expected);
+
+    let (hire_cookie, _) = session(&store, w.hire_account).await;
+    assert_eq!(
+        app.get("/admin/mail", &[("cookie", &hire_cookie)]).await.0,
+        404,
+        "the mail page is the admins'"
+    );
+    app.stop().await;
+}
+
+async fn without_a_server_mail_waits_in_the_preview(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    request_access(&app, &w).await;
+    let round = drain(&store, &Mailer::Preview).await;
+    assert!(round.kept >= 1 && round.sent == 0, "{round:?}");
+    let admin_account = store
+        .account_of_person(w.admin.0)
+        .await
+        .expect("account")
+        .expect("admin")
+        .id;
+    let (cookie, _) = session(&store, admin_account).await;
+    let (status, page) = app.get("/admin/mail", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Mail preview") && page.contains("Access to approve"),
+        "{page}"
+    );
+    assert!(page.contains("manager@example.com"), "{page}");
+    let (_, metrics) = app.get("/metrics", &[]).await;
+    assert!(
+        metrics.contains("onramp_outbox_deliveries{channel=\"email\",status=\"kept\"}"),
+        "{metrics}"
+    );
+    app.stop().await;
+}
+
+async fn two_servers_send_each_of_500_emails_exactly_once(store: Store, db: Database) {
+    let w = world(&store).await;
+    let sink = Sink::start("accept");
+    drain(&store, &sink.mailer()).await;
+    let before = sink.received().len();
+    // 500 events: comments by the new hire that mention the manager.
+    let expected = 500;
+    for i in 0..expected {
+        store
+            .add_comment(
+                w.onboarding,
+                None,
+                w.hire.0,
+                &format!("Note {i} for @manager"),
+            )
+            .await
+            .expect("comment");
+    }
+    // Two servers: two stores on the same database, sending at once.
+    let second = Store::open(&db).await.expect("second server");
+    let (a, b) = (store.clone(), second.clone());
+    let (ma, mb) = (sink.mailer(), sink.mailer());
+    let run = |s: Store, m: Mailer| async move {
+        let mut total = 0;
+        loop {
+            let r = deliver_due(&app_of(&s), &m, BASE, Utc::now())
+                .await
+                .expect("deliver");
+            let n = r.sent + r.retried + r.failed;
+            total += r.sent;
+            if n == 0 {
+                break total;
+            }
+        }
+    };
+    let (sent_a, sent_b) = tokio::join!(run(a, ma), run(b, mb));
+    assert_eq!(sent_a + sent_b, expected, "{sent_a} + {sent_b}");
+    let received = &sink.received()[before..];
+    assert_eq!(received.len(), expected);
+    let mut ids: Vec<&str> = received
+        .iter()
+        .map(|(_, raw)| header(raw, "Message-ID").expect("id"))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), expected, "every message once");
+    second.close().await;
+}

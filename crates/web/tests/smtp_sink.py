@@ -1,0 +1,53 @@
+"""A real SMTP server for the tests (aiosmtpd): python3 smtp_sink.py PORT OUT MODE.
+
+Every message it receives is appended to OUT as one JSON line (envelope
+sender, recipients, the raw message). MODE is `accept` (250), `refuse`
+(550, permanent) or `busy` (451, try again later). Prints `ready` once it
+listens.
+"""
+
+import json
+import sys
+import time
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, out, mode):
+        self.out = out
+        self.mode = mode
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.mode == "refuse":
+            return "550 5.7.1 Recipient refused by the test server"
+        if self.mode == "busy":
+            return "451 4.3.0 Try again later"
+        with open(self.out, "a", encoding="utf-8") as f:
+            f.write(
+                json.dumps(
+                    {
+                        "from": envelope.mail_from,
+                        "to": envelope.rcpt_tos,
+                        "data": envelope.content.decode("utf-8", "replace"),
+                    }
+                )
+                + "\n"
+            )
+        return "250 2.0.0 Queued by the test server"
+
+
+def main():
+    port, out, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    controller = Controller(Sink(out, mode), hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
