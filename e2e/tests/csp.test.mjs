@@ -19,10 +19,10 @@ after(async () => {
 
 const pages = {
   'alex.morgan@example.com': ['/home', '/', '/office-hours', '/search?q=EBR', '/webinars', '/inbox', '/ping', '/docs/handbook/customer-success/csm/ebr/'],
-  'jordan.lee@example.com': ['/home', '/team', '/access-requests', '/programs'],
+  'jordan.lee@example.com': ['/home', '/team', '/access-requests', '/programs', '/inbox', '/settings/notifications'],
   'taylor.brooks@example.com': ['/home', '/starts', '/onboardings/new'],
   'chris.okafor@example.com': ['/home', '/content', '/webinars', '/office-hours'],
-  'avery.admin@example.com': ['/home', '/admin/users', '/audit', '/settings/tokens'],
+  'avery.admin@example.com': ['/home', '/admin/users', '/audit', '/settings/tokens', '/admin/mail'],
 };
 
 for (const [email, paths] of Object.entries(pages)) {

@@ -40,6 +40,8 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     /// The sender of notification emails.
     pub mail_from: Option<String>,
+    /// A PEM file with a root certificate to trust for the mail server.
+    pub smtp_ca_file: Option<PathBuf>,
 }
 
 /// What flags and environment variables gave (clap fills these).
@@ -270,15 +272,31 @@ impl Settings {
             .ok()
             .or(file.mail_from)
             .unwrap_or_else(|| "Onramp <onramp@localhost>".into());
-        let mailer =
-            onramp_app::notify::deliver::Mailer::from_settings(smtp_url.as_deref(), &mail_from)
-                .map_err(|e| match e {
-                    onramp_app::Error::Invalid { field, message } => CliError::Usage(format!(
-                        "ONRAMP_{} / {field}: {message}",
-                        field.to_uppercase()
-                    )),
-                    other => other.into(),
-                })?;
+        let ca_file = std::env::var("ONRAMP_SMTP_CA_FILE")
+            .ok()
+            .map(PathBuf::from)
+            .or(file.smtp_ca_file);
+        let ca_pem = match &ca_file {
+            Some(path) => Some(std::fs::read(path).map_err(|e| {
+                CliError::Usage(format!(
+                    "ONRAMP_SMTP_CA_FILE / smtp_ca_file: cannot read {}: {e}",
+                    path.display()
+                ))
+            })?),
+            None => None,
+        };
+        let mailer = onramp_app::notify::deliver::Mailer::from_settings(
+            smtp_url.as_deref(),
+            &mail_from,
+            ca_pem.as_deref(),
+        )
+        .map_err(|e| match e {
+            onramp_app::Error::Invalid { field, message } => CliError::Usage(format!(
+                "ONRAMP_{} / {field}: {message}",
+                field.to_uppercase()
+            )),
+            other => other.into(),
+        })?;
         let mail_server = match &mailer {
             onramp_app::notify::deliver::Mailer::Smtp { server, .. } => Some(server.clone()),
             onramp_app::notify::deliver::Mailer::Preview => None,

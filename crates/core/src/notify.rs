@@ -107,8 +107,7 @@ impl fmt::Display for Event {
 pub enum Mode {
     /// A message for each event, sent at once.
     Now,
-    /// Gathered into the daily digest.
-    Digest,
+    /// In the inbox only.
     Off,
 }
 
@@ -116,13 +115,12 @@ impl Mode {
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Now => "now",
-            Mode::Digest => "digest",
             Mode::Off => "off",
         }
     }
 
     pub fn parse(text: &str) -> Option<Mode> {
-        [Mode::Now, Mode::Digest, Mode::Off]
+        [Mode::Now, Mode::Off]
             .into_iter()
             .find(|m| m.as_str() == text)
     }
@@ -131,11 +129,31 @@ impl Mode {
 impl Event {
     /// How the event is emailed when the person chose nothing: what needs
     /// someone's action or answers them goes at once; news that only helps
-    /// to plan goes in the digest.
+    /// to plan stays in the inbox (`/home` lists the open tasks anyway).
     pub fn email_default(self) -> Mode {
         match self {
-            Event::TaskOpened => Mode::Digest,
+            Event::TaskOpened => Mode::Off,
             _ => Mode::Now,
+        }
+    }
+
+    /// What the event is about, for the preferences page.
+    pub fn description(self) -> &'static str {
+        match self {
+            Event::Mention => "Someone @mentions you in a comment.",
+            Event::Escalation => {
+                "A compliance-critical task of an onboarding you look after is overdue."
+            }
+            Event::OnboardingCreated => "An onboarding you take part in is created.",
+            Event::BuddyAssigned => "A buddy or backup buddy is assigned in your onboarding.",
+            Event::TaskOpened => "A task of yours can start: the tasks before it are finished.",
+            Event::TaskComment => "Someone comments on a task of yours.",
+            Event::AccessRequested => "A new hire you manage asks for access to a demo system.",
+            Event::AccessApproved => "Access you set up was approved.",
+            Event::AccessDecided => "Your access request is approved, denied or set up.",
+            Event::LedMeetingLogged => "A new hire you are buddy for led a customer meeting.",
+            Event::FeedbackGiven => "Feedback is given on a meeting the new hire led.",
+            Event::QuestionAnswered => "Your office-hours question is answered.",
         }
     }
 }
@@ -243,8 +261,8 @@ mod tests {
     #[test]
     fn what_needs_action_is_emailed_at_once() {
         assert_eq!(Event::AccessRequested.email_default(), Mode::Now);
-        assert_eq!(Event::TaskOpened.email_default(), Mode::Digest);
-        for m in [Mode::Now, Mode::Digest, Mode::Off] {
+        assert_eq!(Event::TaskOpened.email_default(), Mode::Off);
+        for m in [Mode::Now, Mode::Off] {
             assert_eq!(Mode::parse(m.as_str()), Some(m));
         }
     }

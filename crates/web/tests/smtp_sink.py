@@ -1,12 +1,15 @@
-"""A real SMTP server for the tests (aiosmtpd): python3 smtp_sink.py PORT OUT MODE.
+"""A real SMTP server for the tests (aiosmtpd):
+python3 smtp_sink.py PORT OUT MODE [CERT KEY].
 
 Every message it receives is appended to OUT as one JSON line (envelope
 sender, recipients, the raw message). MODE is `accept` (250), `refuse`
-(550, permanent) or `busy` (451, try again later). Prints `ready` once it
-listens.
+(550, permanent), `busy` (451, try again later), `starttls` (accepts, and
+requires STARTTLS with the certificate CERT and key KEY) or `tls` (accepts,
+TLS from the first byte). Prints `ready` once it listens.
 """
 
 import json
+import ssl
 import sys
 import time
 
@@ -39,7 +42,20 @@ class Sink:
 
 def main():
     port, out, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    controller = Controller(Sink(out, mode), hostname="127.0.0.1", port=port)
+    options = {}
+    if mode in ("starttls", "tls"):
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[4], sys.argv[5])
+        if mode == "starttls":
+            options = {"tls_context": context, "require_starttls": True}
+        else:
+            options = {"ssl_context": context}
+    controller = Controller(
+        Sink(out, "accept" if mode in ("starttls", "tls") else mode),
+        hostname="127.0.0.1",
+        port=port,
+        **options,
+    )
     controller.start()
     print("ready", flush=True)
     try:

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
 
@@ -139,7 +140,13 @@ impl Mailer {
     /// from the start, port 465 by default), `smtp://host:25` (plain, for a
     /// local relay; `?tls=none` for one on another port). No URL: the mail
     /// preview.
-    pub fn from_settings(url: Option<&str>, from: &str) -> Result<Mailer, Error> {
+    /// `ca_pem` adds a trusted root certificate (a company's own CA, or a
+    /// test server's certificate); `None` trusts the usual public roots.
+    pub fn from_settings(
+        url: Option<&str>,
+        from: &str,
+        ca_pem: Option<&[u8]>,
+    ) -> Result<Mailer, Error> {
         let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
             return Ok(Mailer::Preview);
         };
@@ -157,19 +164,31 @@ impl Mailer {
             port,
             plain,
         } = SmtpUrl::parse(url)?;
+        let tls = || -> Result<TlsParameters, Error> {
+            let mut params = TlsParameters::builder(host.to_string());
+            if let Some(pem) = ca_pem {
+                params = params.add_root_certificate(
+                    Certificate::from_pem(pem)
+                        .map_err(|e| bad("smtp_ca_file", format!("not a PEM certificate: {e}")))?,
+                );
+            }
+            params
+                .build_rustls()
+                .map_err(|e| bad("smtp_url", e.to_string()))
+        };
         let builder = match (scheme, port) {
-            ("smtps", p) => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
-                .map_err(|e| bad("smtp_url", e.to_string()))?
-                .port(p.unwrap_or(465)),
+            ("smtps", p) => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                .port(p.unwrap_or(465))
+                .tls(Tls::Wrapper(tls()?)),
             ("smtp", Some(25)) => {
                 AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(25)
             }
             ("smtp", p) if plain => {
                 AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(p.unwrap_or(25))
             }
-            ("smtp", p) => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
-                .map_err(|e| bad("smtp_url", e.to_string()))?
-                .port(p.unwrap_or(587)),
+            ("smtp", p) => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                .port(p.unwrap_or(587))
+                .tls(Tls::Required(tls()?)),
             (other, _) => {
                 return Err(bad(
                     "smtp_url",
@@ -372,14 +391,16 @@ mod tests {
     #[test]
     fn settings_pick_the_transport_and_name_what_is_wrong() {
         assert!(matches!(
-            Mailer::from_settings(None, "x"),
+            Mailer::from_settings(None, "x", None),
             Ok(Mailer::Preview)
         ));
-        let ok = |url: &str| match Mailer::from_settings(Some(url), "Onramp <onramp@example.com>") {
-            Ok(Mailer::Smtp { server, .. }) => server,
-            Ok(Mailer::Preview) => "preview".into(),
-            Err(e) => panic!("{url}: {e}"),
-        };
+        let ok =
+            |url: &str| match Mailer::from_settings(Some(url), "Onramp <onramp@example.com>", None)
+            {
+                Ok(Mailer::Smtp { server, .. }) => server,
+                Ok(Mailer::Preview) => "preview".into(),
+                Err(e) => panic!("{url}: {e}"),
+            };
         assert_eq!(
             ok("smtp://user:p%40ss@mail.example.com:587"),
             "smtp://mail.example.com:587"
@@ -390,7 +411,7 @@ mod tests {
             ok("smtp://localhost:2525?tls=none"),
             "smtp://localhost:2525"
         );
-        let field = |url: &str, from: &str| match Mailer::from_settings(Some(url), from) {
+        let field = |url: &str, from: &str| match Mailer::from_settings(Some(url), from, None) {
             Err(Error::Invalid { field, .. }) => field,
             Err(other) => panic!("{other}"),
             Ok(_) => panic!("{url} accepted"),

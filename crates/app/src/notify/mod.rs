@@ -182,3 +182,63 @@ pub async fn retry(app: &App, actor: &Actor, delivery: i64) -> Result<(), Error>
 pub async fn outbox_counts(app: &App) -> Result<onramp_store::OutboxCounts, Error> {
     Ok(app.store.outbox_counts().await?)
 }
+
+/// How a person hears of one kind of event by email.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Preference {
+    /// The event, e.g. `access-requested`.
+    pub kind: String,
+    pub label: String,
+    /// What it is about.
+    pub description: String,
+    /// `now` (an email at once) or `off` (the inbox only).
+    pub email: String,
+    /// What applies when the person chose nothing.
+    pub default: String,
+}
+
+/// The acting person's email preference for every kind of event.
+pub async fn preferences(app: &App, actor: &Actor) -> Result<Vec<Preference>, Error> {
+    let chosen = app.store.notification_modes(actor.person_id).await?;
+    Ok(Event::ALL
+        .into_iter()
+        .map(|e| {
+            let default = e.email_default();
+            let email = chosen
+                .iter()
+                .find(|(k, c, _)| k == e.as_str() && c == "email")
+                .and_then(|(_, _, m)| onramp_core::notify::Mode::parse(m))
+                .unwrap_or(default);
+            Preference {
+                kind: e.as_str().to_string(),
+                label: e.label().to_string(),
+                description: e.description().to_string(),
+                email: email.as_str().to_string(),
+                default: default.as_str().to_string(),
+            }
+        })
+        .collect())
+}
+
+/// Sets the acting person's email preferences: (kind, mode) pairs, each
+/// checked (a bad one names its kind and changes nothing).
+pub async fn set_preferences(
+    app: &App,
+    actor: &Actor,
+    changes: &[(String, String)],
+) -> Result<Vec<Preference>, Error> {
+    let mut checked = Vec::with_capacity(changes.len());
+    for (kind, mode) in changes {
+        let event = Event::parse(kind)
+            .ok_or_else(|| Error::bad(kind, format!("`{kind}` is not a kind of notification")))?;
+        let mode = onramp_core::notify::Mode::parse(mode)
+            .ok_or_else(|| Error::bad(kind, format!("`{mode}` is not one of now, off")))?;
+        checked.push((event, mode));
+    }
+    for (event, mode) in checked {
+        app.store
+            .set_notification_mode(actor.person_id, event.as_str(), "email", mode.as_str())
+            .await?;
+    }
+    preferences(app, actor).await
+}

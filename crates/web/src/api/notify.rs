@@ -1,11 +1,11 @@
 //! The caller's inbox.
 
-use super::{ApiResult, ErrorBody};
+use super::{ApiJson, ApiResult, ErrorBody};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use axum::Json;
 use axum::extract::{Path, State};
-use onramp_app::notify::{self, InboxItem};
+use onramp_app::notify::{self, InboxItem, Preference};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -51,10 +51,43 @@ pub async fn read_one(
     Ok(Json(Marked { marked: 1 }))
 }
 
+/// The caller's email preference for every kind of notification.
+#[utoipa::path(get, path = "/api/v1/me/notification-settings", tag = "people",
+    responses((status = 200, body = Vec<Preference>), (status = 401, body = ErrorBody)))]
+pub async fn settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Vec<Preference>> {
+    Ok(Json(notify::preferences(&state, &user).await?))
+}
+
+/// Changes the caller's email preferences: `{"email": {"KIND": "now"|"off", …}}`
+/// (kinds left out keep theirs); answers all of them.
+#[utoipa::path(put, path = "/api/v1/me/notification-settings", tag = "people", request_body = SettingsChange,
+    responses((status = 200, body = Vec<Preference>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn change_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<SettingsChange>,
+) -> ApiResult<Vec<Preference>> {
+    let changes: Vec<(String, String)> = body.email.into_iter().collect();
+    Ok(Json(
+        notify::set_preferences(&state, &user, &changes).await?,
+    ))
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsChange {
+    /// Kind of notification → `now` (an email at once) or `off` (inbox only).
+    pub email: std::collections::BTreeMap<String, String>,
+}
+
 /// This module's endpoints, for `api::router`.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(notifications))
         .routes(routes!(read_all))
         .routes(routes!(read_one))
+        .routes(routes!(settings, change_settings))
 }

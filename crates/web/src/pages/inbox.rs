@@ -139,6 +139,55 @@ pub async fn retry(
     Ok(Redirect::to("/admin/mail").into_response())
 }
 
+#[derive(Template)]
+#[template(path = "notification_settings.html")]
+struct SettingsPage {
+    nav: Option<Nav>,
+    preferences: Vec<notify::Preference>,
+    saved: bool,
+    csrf: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// `GET /settings/notifications`: which kinds of notification also come by
+/// email.
+pub async fn settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<SavedQuery>,
+) -> Result<Html<String>, WebError> {
+    let preferences = notify::preferences(&state, &user).await?;
+    let nav = Nav::of(&state, &user).await?;
+    Ok(Html(
+        SettingsPage {
+            nav,
+            preferences,
+            saved: q.saved.is_some(),
+            csrf: user.csrf().to_string(),
+        }
+        .render()?,
+    ))
+}
+
+/// `POST /settings/notifications`: fields `email.KIND` = `now` or `off`.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    f: VerifiedForm<std::collections::BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let changes: Vec<(String, String)> = f
+        .form
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("email.").map(|k| (k.to_string(), v.clone())))
+        .collect();
+    notify::set_preferences(&state, &f.user, &changes).await?;
+    Ok(Redirect::to("/settings/notifications?saved=1").into_response())
+}
+
 /// This module's pages and forms, for `pages::routes`.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -150,5 +199,6 @@ pub fn routes() -> Router<AppState> {
             get(unsubscribe_form).post(unsubscribe),
         )
         .route("/admin/mail", get(mail))
+        .route("/settings/notifications", get(settings).post(save_settings))
         .route("/admin/mail/{id}/retry", post(retry))
 }

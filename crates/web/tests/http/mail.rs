@@ -15,7 +15,9 @@ on_both!(
     an_event_is_emailed_once_with_both_parts_and_unsubscribe,
     refusals_fail_busy_servers_are_retried_and_nothing_is_lost,
     without_a_server_mail_waits_in_the_preview,
-    two_servers_send_each_of_500_emails_exactly_once
+    two_servers_send_each_of_500_emails_exactly_once,
+    starttls_and_implicit_tls_with_the_servers_certificate,
+    email_settings_choose_what_comes_by_email
 );
 
 const BASE: &str = "https://onramp.example.com";
@@ -29,6 +31,10 @@ struct Sink {
 
 impl Sink {
     fn start(mode: &str) -> Sink {
+        Sink::start_with(mode, &[])
+    }
+
+    fn start_with(mode: &str, extra: &[&str]) -> Sink {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("free port")
             .local_addr()
@@ -43,6 +49,7 @@ impl Sink {
                 &out.path().display().to_string(),
                 mode,
             ])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -418,4 +425,229 @@ async fn two_servers_send_each_of_500_emails_exactly_once(store: Store, db: Data
     ids.dedup();
     assert_eq!(ids.len(), expected, "every message once");
     second.close().await;
+}
+
+/// A throw-away CA and a certificate for 127.0.0.1 signed by it (openssl):
+/// (directory, CA PEM, server certificate, server key).
+fn throw_away_certificates() -> (tempfile::TempDir, Vec<u8>, String, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    std::fs::write(path("ext.cnf"), "subjectAltName=IP:127.0.0.1\n").expect("ext");
+    for args in [
+        vec![
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &path("ca.key"),
+            "-out",
+            &path("ca.pem"),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Onramp test CA",
+        ],
+        vec![
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &path("server.key"),
+            "-out",
+            &path("server.csr"),
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        vec![
+            "x509",
+            "-req",
+            "-in",
+            &path("server.csr"),
+            "-CA",
+            &path("ca.pem"),
+            "-CAkey",
+            &path("ca.key"),
+            "-CAcreateserial",
+            "-out",
+            &path("server.pem"),
+            "-days",
+            "2",
+            "-extfile",
+            &path("ext.cnf"),
+        ],
+    ] {
+        let done = Command::new("openssl")
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl");
+        assert!(done.success(), "openssl {args:?}");
+    }
+    let ca = std::fs::read(path("ca.pem")).expect("ca");
+    let (cert, key) = (path("server.pem"), path("server.key"));
+    (dir, ca, cert, key)
+}
+
+async fn starttls_and_implicit_tls_with_the_servers_certificate(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let (_dir, ca, cert, key) = throw_away_certificates();
+    let from = "Onramp <onramp@example.com>";
+    // STARTTLS, required: the server demands it, the client insists on it.
+    let starttls = Sink::start_with("starttls", &[&cert, &key]);
+    let url = format!("smtp://127.0.0.1:{}", starttls.port);
+    let mailer = Mailer::from_settings(Some(&url), from, Some(&ca)).expect("mailer");
+    let round = drain(&store, &mailer).await;
+    assert!(round.sent >= 1 && round.retried == 0, "{round:?}");
+    assert!(!starttls.received().is_empty());
+    // A certificate nobody vouches for is not accepted: tried again later.
+    request_access(&app, &w).await;
+    let untrusted = Mailer::from_settings(Some(&url), from, None).expect("mailer");
+    let round = drain(&store, &untrusted).await;
+    assert_eq!((round.sent, round.retried), (0, 1), "{round:?}");
+    drop(starttls);
+    // TLS from the first byte (smtps://).
+    let tls = Sink::start_with("tls", &[&cert, &key]);
+    let url = format!("smtps://127.0.0.1:{}", tls.port);
+    let mailer = Mailer::from_settings(Some(&url), from, Some(&ca)).expect("mailer");
+    let later = Utc::now() + chrono::Duration::hours(2);
+    let round = deliver_due(&app_of(&store), &mailer, BASE, later)
+        .await
+        .expect("deliver");
+    assert_eq!(round.sent, 1, "{round:?}");
+    let (to, raw) = tls.received().pop().expect("received");
+    assert_eq!(to, vec!["manager@example.com".to_string()]);
+    assert!(header(&raw, "Subject").is_some_and(|s| s.starts_with("Access to approve")));
+    app.stop().await;
+}
+
+/// Pending email deliveries.
+async fn pending(store: &Store) -> i64 {
+    store
+        .outbox_counts()
+        .await
+        .expect("counts")
+        .rows
+        .iter()
+        .filter(|(c, s, _)| c == "email" && s == "pending")
+        .map(|(_, _, n)| n)
+        .sum()
+}
+
+async fn email_settings_choose_what_comes_by_email(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let get = |token: String| {
+        let app = &app;
+        async move {
+            app.send(
+                reqwest::Method::GET,
+                "/api/v1/me/notification-settings",
+                &token,
+                serde_json::json!(null),
+            )
+            .await
+        }
+    };
+    let (status, body) = get(w.manager.1.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    let all: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let of = |v: &serde_json::Value, kind: &str| {
+        v.as_array()
+            .expect("list")
+            .iter()
+            .find(|p| p["kind"] == kind)
+            .expect("kind")["email"]
+            .as_str()
+            .expect("mode")
+            .to_string()
+    };
+    assert_eq!(all.as_array().expect("list").len(), 12, "every kind");
+    assert_eq!(of(&all, "access-requested"), "now");
+    assert_eq!(of(&all, "task-opened"), "off", "the default: inbox only");
+
+    // Bad input names the kind and changes nothing.
+    let put = |token: String, body: serde_json::Value| {
+        let app = &app;
+        async move {
+            app.send(
+                reqwest::Method::PUT,
+                "/api/v1/me/notification-settings",
+                &token,
+                body,
+            )
+            .await
+        }
+    };
+    let (status, body) = put(
+        w.manager.1.clone(),
+        serde_json::json!({"email": {"access-requested": "off", "weather": "now"}}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("\"field\":\"weather\""), "{body}");
+    let (status, body) = put(
+        w.manager.1.clone(),
+        serde_json::json!({"email": {"access-requested": "sometimes"}}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        of(
+            &serde_json::from_str(&get(w.manager.1.clone()).await.1).expect("json"),
+            "access-requested"
+        ),
+        "now"
+    );
+
+    // Off: the inbox gets it, no email is queued.
+    let (status, body) = put(
+        w.manager.1.clone(),
+        serde_json::json!({"email": {"access-requested": "off"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let before = pending(&store).await;
+    request_access(&app, &w).await;
+    assert_eq!(pending(&store).await, before, "no email for the manager");
+    assert_eq!(
+        store.notifications(w.manager.0, 1).await.expect("inbox")[0].kind,
+        "access-requested"
+    );
+
+    // The page: one choice per kind; saving a form turns it back on.
+    let manager_account = store
+        .account_of_person(w.manager.0)
+        .await
+        .expect("account")
+        .expect("has one")
+        .id;
+    let (cookie, csrf) = session(&store, manager_account).await;
+    let (status, page) = app
+        .get("/settings/notifications", &[("cookie", &cookie)])
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("name=\"email.access-requested\""), "{page}");
+    let res = app
+        .client
+        .post(app.url("/settings/notifications"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("email.access-requested", "now")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, body) = get(w.manager.1.clone()).await;
+    assert_eq!(
+        of(
+            &serde_json::from_str(&body).expect("json"),
+            "access-requested"
+        ),
+        "now"
+    );
+    app.stop().await;
 }

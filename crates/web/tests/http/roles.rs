@@ -147,6 +147,10 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             [200, 200, 200, 200, 200, 200, 200, 200, 401],
         ),
         (
+            "read email settings",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
             "read my tasks",
             [200, 200, 200, 200, 200, 200, 200, 200, 401],
         ),
@@ -210,6 +214,9 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                 }
                 "list onboardings" => app.client.get(app.url("/api/v1/onboardings")),
                 "read my tasks" => app.client.get(app.url("/api/v1/me/tasks")),
+                "read email settings" => {
+                    app.client.get(app.url("/api/v1/me/notification-settings"))
+                }
                 "read notifications" => app.client.get(app.url("/api/v1/notifications")),
                 "mark notifications read" => app.client.post(app.url("/api/v1/notifications/read")),
                 "read programs" => app.client.get(app.url("/api/v1/programs")),
