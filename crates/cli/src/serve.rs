@@ -165,6 +165,11 @@ async fn deliver_periodically(app: onramp_app::App, mailer: onramp_app::notify::
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
     loop {
         tick.tick().await;
+        match onramp_app::notify::deliver::make_digests(&app, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(made) => tracing::info!(made, "daily digests"),
+            Err(e) => tracing::warn!(error = %e, "daily digests failed"),
+        }
         loop {
             let base = app.public_url.clone();
             match onramp_app::notify::deliver::deliver_due(&app, &mailer, &base, chrono::Utc::now())

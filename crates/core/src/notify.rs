@@ -107,6 +107,9 @@ impl fmt::Display for Event {
 pub enum Mode {
     /// A message for each event, sent at once.
     Now,
+    /// Gathered into one email a day (working days, in the morning of the
+    /// person's time zone).
+    Digest,
     /// In the inbox only.
     Off,
 }
@@ -115,12 +118,13 @@ impl Mode {
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Now => "now",
+            Mode::Digest => "digest",
             Mode::Off => "off",
         }
     }
 
     pub fn parse(text: &str) -> Option<Mode> {
-        [Mode::Now, Mode::Off]
+        [Mode::Now, Mode::Digest, Mode::Off]
             .into_iter()
             .find(|m| m.as_str() == text)
     }
@@ -129,10 +133,10 @@ impl Mode {
 impl Event {
     /// How the event is emailed when the person chose nothing: what needs
     /// someone's action or answers them goes at once; news that only helps
-    /// to plan stays in the inbox (`/home` lists the open tasks anyway).
+    /// to plan goes in the daily digest.
     pub fn email_default(self) -> Mode {
         match self {
-            Event::TaskOpened => Mode::Off,
+            Event::TaskOpened => Mode::Digest,
             _ => Mode::Now,
         }
     }
@@ -156,6 +160,28 @@ impl Event {
             Event::QuestionAnswered => "Your office-hours question is answered.",
         }
     }
+}
+
+/// The kind of the notification that gathers a day's digest (not an event
+/// anyone chooses; not listed in the inbox).
+pub const DIGEST: &str = "digest";
+
+/// The local hour from which a person's daily digest is made.
+pub const DIGEST_HOUR: u32 = 8;
+
+/// `now` as a wall-clock time in `zone` (UTC for an unknown zone).
+pub fn local_time(now: chrono::DateTime<chrono::Utc>, zone: &str) -> chrono::NaiveDateTime {
+    match zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => now.with_timezone(&tz).naive_local(),
+        Err(_) => now.naive_utc(),
+    }
+}
+
+/// Whether a person's digest for their local date is due at their local
+/// time `local`: working days (Monday to Friday) from [`DIGEST_HOUR`].
+pub fn digest_due(local: chrono::NaiveDateTime) -> bool {
+    use chrono::{Datelike, Timelike, Weekday};
+    !matches!(local.weekday(), Weekday::Sat | Weekday::Sun) && local.hour() >= DIGEST_HOUR
 }
 
 /// Who of an onboarding's people hears of `event`, without `actor` (who
@@ -261,10 +287,23 @@ mod tests {
     #[test]
     fn what_needs_action_is_emailed_at_once() {
         assert_eq!(Event::AccessRequested.email_default(), Mode::Now);
-        assert_eq!(Event::TaskOpened.email_default(), Mode::Off);
-        for m in [Mode::Now, Mode::Off] {
+        assert_eq!(Event::TaskOpened.email_default(), Mode::Digest);
+        for m in [Mode::Now, Mode::Digest, Mode::Off] {
             assert_eq!(Mode::parse(m.as_str()), Some(m));
         }
+    }
+
+    #[test]
+    fn digests_go_on_working_days_from_eight() {
+        let at = |d: u32, h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, d)
+                .and_then(|d| d.and_hms_opt(h, 0, 0))
+                .expect("time")
+        };
+        assert!(digest_due(at(7, 8)), "Monday 08:00");
+        assert!(!digest_due(at(7, 7)), "Monday 07:00");
+        assert!(!digest_due(at(12, 9)), "Saturday");
+        assert!(!digest_due(at(13, 9)), "Sunday");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod audit;
 pub mod backup;
 mod buddies;
 mod comments;
+mod digest;
 mod engine;
 mod error;
 mod handbook;

@@ -80,12 +80,21 @@ macro_rules! queue_email {
                 .as_deref()
                 .and_then(onramp_core::notify::Mode::parse)
                 .unwrap_or(event.email_default());
-            if mode == onramp_core::notify::Mode::Now {
+            // At once: an email to send. Digest: waiting for the day's
+            // digest, which takes it.
+            let queued = match mode {
+                onramp_core::notify::Mode::Now => Some(("email", "pending")),
+                onramp_core::notify::Mode::Digest => Some(("digest", "waiting")),
+                onramp_core::notify::Mode::Off => None,
+            };
+            if let Some((channel, status)) = queued {
                 sqlx::query(
                     "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at)
-                     VALUES ($1, 'email', 'pending', 0, $2, $3, $2)",
+                     VALUES ($1, $2, $3, 0, $4, $5, $4)",
                 )
                 .bind($notification)
+                .bind(channel)
+                .bind(status)
                 .bind($now)
                 .bind(crate::accounts::new_secret()?)
                 .execute(&mut *$tx)
@@ -134,7 +143,8 @@ impl Store {
     /// A person's notifications, newest first.
     pub async fn notifications(&self, person_id: i64, limit: i64) -> Result<Vec<Notification>> {
         let sql = format!(
-            "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE person_id = $1 ORDER BY id DESC LIMIT $2"
+            "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE person_id = $1 AND kind <> 'digest'
+             ORDER BY id DESC LIMIT $2"
         );
         Ok(on_db!(self, |pool, _begin| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
@@ -160,7 +170,7 @@ impl Store {
     pub async fn unread_notifications(&self, person_id: i64) -> Result<i64> {
         let (n,): (i64,) = on_db!(self, |pool, _begin| {
             sqlx::query_as(
-                "SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL",
+                "SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL AND kind <> 'digest'",
             )
             .bind(person_id)
             .fetch_one(pool)
@@ -175,7 +185,7 @@ impl Store {
         Ok(on_db!(self, |pool, _begin| {
             sqlx::query(
                 "UPDATE notifications SET read_at = $1
-                 WHERE person_id = $2 AND read_at IS NULL AND ($3 IS NULL OR id = $3)",
+                 WHERE person_id = $2 AND read_at IS NULL AND kind <> 'digest' AND ($3 IS NULL OR id = $3)",
             )
             .bind(Utc::now())
             .bind(person_id)

@@ -335,7 +335,12 @@ pub async fn deliver_due(
         .claim_deliveries(now, Duration::minutes(LEASE_MINUTES), BATCH)
         .await?;
     for o in claimed {
-        let mail = render(&o, base);
+        let mail = if o.kind == onramp_core::notify::DIGEST {
+            let items = app.store.digest_items(o.notification_id).await?;
+            super::mail::render_digest(&o, &items, base)
+        } else {
+            render(&o, base)
+        };
         match mailer.send(&mail).await {
             Ok(_) => {
                 let status = match mailer {
@@ -362,6 +367,29 @@ pub async fn deliver_due(
         }
     }
     Ok(round)
+}
+
+/// Makes the daily digests that are due at `now`: for each person with
+/// notifications waiting, once per local day, on working days from the
+/// morning of their time zone. Answers how many were made (each server may
+/// run this; a day's digest is made once).
+pub async fn make_digests(app: &App, now: DateTime<Utc>) -> Result<usize, Error> {
+    let mut made = 0;
+    for (person, zone) in app.store.digest_candidates().await? {
+        let local = onramp_core::notify::local_time(now, &zone);
+        if !onramp_core::notify::digest_due(local) {
+            continue;
+        }
+        if app
+            .store
+            .make_digest(person, local.date(), now)
+            .await?
+            .is_some()
+        {
+            made += 1;
+        }
+    }
+    Ok(made)
 }
 
 /// Sends a test email to `to` now: the server's answer.

@@ -86,6 +86,56 @@ pub fn render(o: &Outgoing, base: &str) -> Mail {
     }
 }
 
+/// The daily digest `o`: one email listing the notifications it gathered.
+pub fn render_digest(o: &Outgoing, items: &[onramp_store::Notification], base: &str) -> Mail {
+    let mut mail = render(o, base);
+    let base = base.trim_end_matches('/');
+    mail.subject = format!("Your Onramp digest: {}", o.message);
+    let line = |n: &onramp_store::Notification| {
+        let label = Event::parse(&n.kind).map_or(n.kind.as_str(), |e| e.label());
+        let link = format!("{base}{}", n.link.as_deref().unwrap_or("/inbox"));
+        (
+            label.to_string(),
+            n.message.clone(),
+            link,
+            in_zone(n.created_at, &o.time_zone),
+        )
+    };
+    let lines: Vec<_> = items.iter().map(line).collect();
+    let text_items: Vec<String> = lines
+        .iter()
+        .map(|(label, message, link, when)| format!("- {label}: {message}\n  {link} ({when})"))
+        .collect();
+    let html_items: Vec<String> = lines
+        .iter()
+        .map(|(label, message, link, when)| {
+            format!(
+                "<li><strong>{}</strong>: <a href=\"{}\">{}</a> <span style=\"color:#555\">({})</span></li>",
+                escape(label),
+                escape(link),
+                escape(message),
+                escape(when)
+            )
+        })
+        .collect();
+    mail.text = format!(
+        "Hello {name},\n\n{count}:\n\n{items}\n\n-- \nOnramp. Stop the daily digest: {unsubscribe}\nYour inbox: {base}/inbox\n",
+        name = o.name,
+        count = o.message,
+        items = text_items.join("\n"),
+        unsubscribe = mail.unsubscribe_url,
+    );
+    mail.html = format!(
+        "<!doctype html><html><body><p>Hello {name},</p><p>{count}:</p><ul>{items}</ul><hr><p style=\"color:#555;font-size:small\"><a href=\"{unsubscribe}\">Stop the daily digest</a> · <a href=\"{inbox}\">Your inbox</a></p></body></html>",
+        name = escape(&o.name),
+        count = escape(&o.message),
+        items = html_items.join(""),
+        unsubscribe = escape(&mail.unsubscribe_url),
+        inbox = escape(&format!("{base}/inbox")),
+    );
+    mail
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,6 +86,9 @@ pub async fn mark_read(app: &App, actor: &Actor, id: i64) -> Result<(), Error> {
 pub mod deliver;
 pub mod mail;
 
+/// The daily digest in words.
+const DIGEST_LABEL: &str = "Daily digest";
+
 /// What an unsubscribe address turns off: the kind of email, in words.
 pub async fn unsubscribe_target(app: &App, token: &str) -> Result<String, Error> {
     let (_, kind) = app
@@ -93,6 +96,9 @@ pub async fn unsubscribe_target(app: &App, token: &str) -> Result<String, Error>
         .unsubscribe_target(token)
         .await?
         .ok_or(Error::NotFound)?;
+    if kind == onramp_core::notify::DIGEST {
+        return Ok(DIGEST_LABEL.to_string());
+    }
     Ok(Event::parse(&kind).map_or(kind, |e| e.label().to_string()))
 }
 
@@ -104,13 +110,24 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<String, Error> {
         .unsubscribe_target(token)
         .await?
         .ok_or(Error::NotFound)?;
+    let off = onramp_core::notify::Mode::Off.as_str();
+    if kind == onramp_core::notify::DIGEST {
+        // The digest's address stops the digest: every kind it gathers.
+        let actor = Actor {
+            person_id: person,
+            roles: Vec::new(),
+        };
+        for p in preferences(app, &actor).await? {
+            if p.email == onramp_core::notify::Mode::Digest.as_str() {
+                app.store
+                    .set_notification_mode(person, &p.kind, "email", off)
+                    .await?;
+            }
+        }
+        return Ok(DIGEST_LABEL.to_string());
+    }
     app.store
-        .set_notification_mode(
-            person,
-            &kind,
-            "email",
-            onramp_core::notify::Mode::Off.as_str(),
-        )
+        .set_notification_mode(person, &kind, "email", off)
         .await?;
     Ok(Event::parse(&kind).map_or(kind, |e| e.label().to_string()))
 }
@@ -191,7 +208,8 @@ pub struct Preference {
     pub label: String,
     /// What it is about.
     pub description: String,
-    /// `now` (an email at once) or `off` (the inbox only).
+    /// `now` (an email at once), `digest` (in the daily digest) or `off`
+    /// (the inbox only).
     pub email: String,
     /// What applies when the person chose nothing.
     pub default: String,
@@ -232,7 +250,7 @@ pub async fn set_preferences(
         let event = Event::parse(kind)
             .ok_or_else(|| Error::bad(kind, format!("`{kind}` is not a kind of notification")))?;
         let mode = onramp_core::notify::Mode::parse(mode)
-            .ok_or_else(|| Error::bad(kind, format!("`{mode}` is not one of now, off")))?;
+            .ok_or_else(|| Error::bad(kind, format!("`{mode}` is not one of now, digest, off")))?;
         checked.push((event, mode));
     }
     for (event, mode) in checked {

@@ -61,7 +61,7 @@ pub async fn settings(
     Ok(Json(notify::preferences(&state, &user).await?))
 }
 
-/// Changes the caller's email preferences: `{"email": {"KIND": "now"|"off", …}}`
+/// Changes the caller's email preferences: `{"email": {"KIND": "now"|"digest"|"off", …}}`
 /// (kinds left out keep theirs); answers all of them.
 #[utoipa::path(put, path = "/api/v1/me/notification-settings", tag = "people", request_body = SettingsChange,
     responses((status = 200, body = Vec<Preference>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
@@ -79,7 +79,8 @@ pub async fn change_settings(
 #[derive(Debug, serde::Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsChange {
-    /// Kind of notification → `now` (an email at once) or `off` (inbox only).
+    /// Kind of notification → `now` (an email at once), `digest` (the daily
+    /// digest) or `off` (inbox only).
     pub email: std::collections::BTreeMap<String, String>,
 }
 

@@ -17,7 +17,8 @@ on_both!(
     without_a_server_mail_waits_in_the_preview,
     two_servers_send_each_of_500_emails_exactly_once,
     starttls_and_implicit_tls_with_the_servers_certificate,
-    email_settings_choose_what_comes_by_email
+    email_settings_choose_what_comes_by_email,
+    the_daily_digest_gathers_a_day_once_on_working_days
 );
 
 const BASE: &str = "https://onramp.example.com";
@@ -568,7 +569,11 @@ async fn email_settings_choose_what_comes_by_email(store: Store, _db: Database) 
     };
     assert_eq!(all.as_array().expect("list").len(), 12, "every kind");
     assert_eq!(of(&all, "access-requested"), "now");
-    assert_eq!(of(&all, "task-opened"), "off", "the default: inbox only");
+    assert_eq!(
+        of(&all, "task-opened"),
+        "digest",
+        "the default: the daily digest"
+    );
 
     // Bad input names the kind and changes nothing.
     let put = |token: String, body: serde_json::Value| {
@@ -648,6 +653,131 @@ async fn email_settings_choose_what_comes_by_email(store: Store, _db: Database) 
             "access-requested"
         ),
         "now"
+    );
+    app.stop().await;
+}
+
+/// A UTC time on a day of December 2026 (the 7th is a Monday).
+fn december(day: u32, hour: u32) -> chrono::DateTime<Utc> {
+    use chrono::TimeZone;
+    Utc.with_ymd_and_hms(2026, 12, day, hour, 0, 0)
+        .single()
+        .expect("time")
+}
+
+async fn the_daily_digest_gathers_a_day_once_on_working_days(store: Store, db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let sink = Sink::start("accept");
+    drain(&store, &sink.mailer()).await;
+    // The manager wants comments on their tasks in the digest.
+    let (status, body) = app
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/me/notification-settings",
+            &w.manager.1,
+            serde_json::json!({"email": {"task-comment": "digest"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (m, _) = crate::common::task(&store, w.onboarding, "m").await;
+    for text in ["Is the laptop ordered?", "The welcome call is booked"] {
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/onboardings/{}/comments", w.onboarding)))
+            .header("authorization", crate::common::bearer(&w.hire.1))
+            .multipart(
+                reqwest::multipart::Form::new()
+                    .text("body", text)
+                    .text("task_id", m.to_string()),
+            )
+            .send()
+            .await
+            .expect("comment");
+        assert_eq!(res.status().as_u16(), 201);
+    }
+    assert_eq!(
+        drain(&store, &sink.mailer()).await.sent,
+        0,
+        "nothing at once"
+    );
+    let app_state = app_of(&store);
+    let digests = |at| {
+        let app_state = app_state.clone();
+        async move {
+            onramp_app::notify::deliver::make_digests(&app_state, at)
+                .await
+                .expect("digests")
+        }
+    };
+    // Not on a Saturday, not before 08:00 London time.
+    assert_eq!(digests(december(12, 10)).await, 0, "Saturday");
+    assert_eq!(digests(december(14, 7)).await, 0, "Monday 07:00");
+    // Monday 09:00: one digest, whichever of two servers makes it.
+    let second = Store::open(&db).await.expect("second server");
+    let other = app_of(&second);
+    let (a, b) = tokio::join!(
+        digests(december(14, 9)),
+        onramp_app::notify::deliver::make_digests(&other, december(14, 9))
+    );
+    assert_eq!(a + b.expect("digests"), 1);
+    assert_eq!(digests(december(14, 10)).await, 0, "once a day");
+    second.close().await;
+
+    let round = deliver_due(&app_state, &sink.mailer(), BASE, december(14, 9))
+        .await
+        .expect("deliver");
+    assert_eq!(round.sent, 1, "{round:?}");
+    let (to, raw) = sink.received().pop().expect("digest");
+    assert_eq!(to, vec!["manager@example.com".to_string()]);
+    assert_eq!(
+        header(&raw, "Subject"),
+        Some("Your Onramp digest: 2 updates since your last digest")
+    );
+    // The body is quoted-printable: join its soft line breaks to read it.
+    let body = raw.replace("=\r\n", "").replace("=\n", "");
+    assert!(
+        body.contains("Is the laptop ordered?") && body.contains("The welcome call is booked"),
+        "{raw}"
+    );
+    assert!(body.contains(&format!(
+        "https://onramp.example.com/onboardings/{}/tasks/{m}",
+        w.onboarding
+    )));
+    // The digest is not an item of the inbox.
+    let inbox = store.notifications(w.manager.0, 50).await.expect("inbox");
+    assert!(inbox.iter().all(|n| n.kind != "digest"));
+
+    // Its unsubscribe address stops the digest.
+    let token = header(&raw, "List-Unsubscribe")
+        .expect("header")
+        .trim_start_matches("<https://onramp.example.com/unsubscribe/")
+        .trim_end_matches('>')
+        .to_string();
+    let res = app
+        .client
+        .post(app.url(&format!("/unsubscribe/{token}")))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 200);
+    let page = res.text().await.expect("page");
+    assert!(page.contains("Daily digest"), "{page}");
+    let (_, body) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/me/notification-settings",
+            &w.manager.1,
+            serde_json::json!(null),
+        )
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert!(
+        v.as_array()
+            .expect("list")
+            .iter()
+            .all(|p| p["email"] != "digest"),
+        "no kind goes to the digest any more: {body}"
     );
     app.stop().await;
 }

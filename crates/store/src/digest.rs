@@ -1,0 +1,120 @@
+//! The daily digest: the notifications a person wants gathered wait as
+//! `digest` deliveries until their day's digest takes them, once per person
+//! and local day whichever server makes it (the `digests` key).
+
+use crate::{Notification, Result, Store, on_db};
+use chrono::{DateTime, NaiveDate, Utc};
+
+impl Store {
+    /// The people with notifications waiting for a digest, with their time
+    /// zones.
+    pub async fn digest_candidates(&self) -> Result<Vec<(i64, String)>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT DISTINCT n.person_id, p.time_zone
+                 FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+                 JOIN people p ON p.id = n.person_id
+                 WHERE d.channel = 'digest' AND d.status = 'waiting'
+                 ORDER BY n.person_id",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Makes `person`'s digest for their local `day`: a `digest`
+    /// notification that takes every waiting one, and its email. `None`
+    /// when that day's digest exists already (another server made it) or
+    /// nothing waits.
+    pub async fn make_digest(
+        &self,
+        person: i64,
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        Ok(on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let claimed = sqlx::query(
+                "INSERT INTO digests (person_id, day, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (person_id, day) DO NOTHING",
+            )
+            .bind(person)
+            .bind(day)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                return Ok(None);
+            }
+            let (waiting,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+                 WHERE d.channel = 'digest' AND d.status = 'waiting' AND n.person_id = $1",
+            )
+            .bind(person)
+            .fetch_one(&mut *tx)
+            .await?;
+            if waiting == 0 {
+                // Nothing to gather: no digest today (the claim rolls back).
+                return Ok(None);
+            }
+            let message = if waiting == 1 {
+                "1 update since your last digest".to_string()
+            } else {
+                format!("{waiting} updates since your last digest")
+            };
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO notifications (person_id, kind, message, link, created_at, read_at)
+                 VALUES ($1, 'digest', $2, '/inbox', $3, $3) RETURNING id",
+            )
+            .bind(person)
+            .bind(&message)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE deliveries SET status = 'digested', digest_id = $1
+                 WHERE channel = 'digest' AND status = 'waiting'
+                   AND notification_id IN (SELECT id FROM notifications WHERE person_id = $2)",
+            )
+            .bind(id)
+            .bind(person)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE digests SET notification_id = $1 WHERE person_id = $2 AND day = $3",
+            )
+            .bind(id)
+            .bind(person)
+            .bind(day)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at)
+                 VALUES ($1, 'email', 'pending', 0, $2, $3, $2)",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(crate::accounts::new_secret()?)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Some(id)
+        }))
+    }
+
+    /// The notifications a digest gathered, oldest first.
+    pub async fn digest_items(&self, digest: i64) -> Result<Vec<Notification>> {
+        Ok(on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT n.id, n.person_id, n.onboarding_id, n.task_id, n.comment_id, n.kind, n.message,
+                        n.link, n.created_at, n.read_at
+                 FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+                 WHERE d.digest_id = $1 ORDER BY n.id",
+            )
+            .bind(digest)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
