@@ -96,6 +96,9 @@ test('the manager and the buddy land on the tasks that wait for them, and finish
   const page = await context.newPage();
   await signIn(page, server.url, 'jordan.lee@example.com');
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Home');
+  const team = page.getByRole('region', { name: 'Your team' });
+  assert.equal(await team.getByRole('link', { name: 'Riley Chen' }).count(), 1, 'the team panel lists the report');
+  assert.equal(await team.getByRole('link', { name: 'Alex Morgan' }).count(), 1);
   const tasks = page.getByRole('region', { name: 'Your tasks' });
   const rows = tasks.locator('li.task');
   const count = await rows.count();

@@ -118,6 +118,13 @@ pub struct OnboardingSummary {
     pub total_tasks: i64,
     pub finished_tasks: i64,
     pub overdue_tasks: i64,
+    /// The last change to the onboarding or one of its tasks.
+    pub last_activity: DateTime<Utc>,
+    pub manager_id: Option<i64>,
+    pub buddy_id: Option<i64>,
+    pub backup_buddy_id: Option<i64>,
+    /// The last due date of its tasks.
+    pub due_date: Option<NaiveDate>,
 }
 
 impl OnboardingSummary {

@@ -261,7 +261,9 @@ impl Store {
                     (SELECT COUNT(*) FROM tasks t WHERE t.onboarding_id = o.id
                         AND t.status IN ('done', 'skipped')) AS finished_tasks,
                     (SELECT COUNT(*) FROM tasks t WHERE t.onboarding_id = o.id
-                        AND t.status IN ('open', 'blocked') AND t.due_date < $1) AS overdue_tasks
+                        AND t.status IN ('open', 'blocked') AND t.due_date < $1) AS overdue_tasks,
+                    o.updated_at AS last_activity, o.manager_id, o.buddy_id, o.backup_buddy_id,
+                    o.due_date
              FROM onboardings o
              JOIN people p ON p.id = o.person_id
              JOIN program_versions pv ON pv.id = o.program_version_id

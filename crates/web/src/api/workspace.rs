@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use axum::Json;
 use axum::extract::{Query, State};
-use onramp_app::workspace::{self, MyTasks, TaskFilter};
+use onramp_app::workspace::{self, MyTasks, Panels, TaskFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -39,7 +39,19 @@ pub async fn my_tasks(
     Ok(Json(workspace::my_tasks(&state, &user, &filter).await?))
 }
 
+/// The caller's panels: their team (as manager), the new hires they are
+/// buddy for with the led meetings that wait for feedback, and (People
+/// Connect) the onboardings starting in the next 30 days with what is
+/// missing.
+#[utoipa::path(get, path = "/api/v1/me/panels", tag = "onboardings",
+    responses((status = 200, body = Panels), (status = 401, body = ErrorBody)))]
+pub async fn my_panels(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Panels> {
+    Ok(Json(workspace::panels(&state, &user).await?))
+}
+
 /// This module's endpoints, for `api::router`.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(my_tasks))
+    OpenApiRouter::new()
+        .routes(routes!(my_tasks))
+        .routes(routes!(my_panels))
 }

@@ -66,6 +66,8 @@ struct MyHome {
     next_up: Vec<TaskView>,
     /// Tasks waiting for this person in other people's onboardings.
     tasks: MyTasks,
+    /// The panels of the person's roles (team, buddy, People Connect).
+    panels: workspace::Panels,
     filtered: bool,
     due: String,
     role: String,
@@ -123,6 +125,7 @@ pub async fn my_home(
     let mine = onboarding::own(&state, &user).await?;
     let nav = Nav::of(&state, &user).await?;
     let mut tasks = workspace::my_tasks(&state, &user, &filter).await?;
+    let panels = workspace::panels(&state, &user).await?;
     let own = mine.iter().find(|o| o.status == "active").or(mine.first());
     let o = match own {
         Some(current) => {
@@ -158,6 +161,7 @@ pub async fn my_home(
         role: q.role.unwrap_or_default(),
         onboarding: q.onboarding.unwrap_or_default(),
         tasks,
+        panels,
         csrf: user.csrf().to_string(),
     };
     Ok(Html(page.render()?))

@@ -147,6 +147,10 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             [200, 200, 200, 200, 200, 200, 200, 200, 401],
         ),
         (
+            "read my panels",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
             "read email settings",
             [200, 200, 200, 200, 200, 200, 200, 200, 401],
         ),
@@ -214,6 +218,7 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                 }
                 "list onboardings" => app.client.get(app.url("/api/v1/onboardings")),
                 "read my tasks" => app.client.get(app.url("/api/v1/me/tasks")),
+                "read my panels" => app.client.get(app.url("/api/v1/me/panels")),
                 "read email settings" => {
                     app.client.get(app.url("/api/v1/me/notification-settings"))
                 }

@@ -1,14 +1,16 @@
 //! The workspace: each person's tasks across the onboardings they take part
 //! in, on `/home` and at `GET /api/v1/me/tasks`.
 
-use crate::common::{session, start, task, world};
+use crate::common::{person, session, start, task, world};
 use crate::on_both;
+use onramp_core::people::Role;
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
 on_both!(
     each_role_sees_the_tasks_that_wait_for_it,
-    home_lists_the_tasks_and_a_click_finishes_one
+    home_lists_the_tasks_and_a_click_finishes_one,
+    panels_show_the_team_the_buddy_and_the_coming_starts
 );
 
 /// The titles of every task in a `/api/v1/me/tasks` answer, by group.
@@ -184,6 +186,145 @@ async fn home_lists_the_tasks_and_a_click_finishes_one(store: Store, _db: Databa
     assert!(
         !body.contains("Your tasks in other onboardings"),
         "no other onboarding has tasks for them"
+    );
+    app.stop().await;
+}
+
+async fn panels_show_the_team_the_buddy_and_the_coming_starts(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let o = w.onboarding;
+    let panels = |token: String| {
+        let app = &app;
+        async move {
+            let (status, body) = app
+                .send(
+                    reqwest::Method::GET,
+                    "/api/v1/me/panels",
+                    &token,
+                    serde_json::json!(null),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            serde_json::from_str::<serde_json::Value>(&body).expect("json")
+        }
+    };
+    // The manager's team: their report only.
+    let p = panels(w.manager.1.clone()).await;
+    let team = p["team"].as_array().expect("team");
+    assert_eq!(team.len(), 1, "{p}");
+    assert_eq!(team[0]["new_hire"], "hire");
+    assert_eq!(team[0]["approvals"], 0);
+    assert!(team[0]["latest_feedback"].is_null());
+    assert!(p["buddy_for"].as_array().expect("buddy").is_empty());
+    assert_eq!(p["people_connect"], false);
+
+    // The new hire asks for access and leads a meeting.
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/onboardings/{o}/access-requests"),
+            &w.hire.1,
+            serde_json::json!({"playground": "shared-omnibus"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/onboardings/{o}/meetings"),
+            &w.hire.1,
+            serde_json::json!({"role": "led", "held_on": today, "duration_minutes": 30,
+                "meeting_type": "onboarding-call"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let meeting = serde_json::from_str::<serde_json::Value>(&body).expect("json")["meeting"]["id"]
+        .as_i64()
+        .expect("id");
+    assert_eq!(panels(w.manager.1.clone()).await["team"][0]["approvals"], 1);
+    // The buddy sees the meeting that waits for their feedback…
+    let p = panels(w.buddy.1.clone()).await;
+    let buddy = &p["buddy_for"][0];
+    assert_eq!(buddy["new_hire"], "hire");
+    assert_eq!(buddy["led"], 1);
+    assert_eq!(buddy["waiting_feedback"][0]["meeting_id"], meeting);
+    assert!(p["team"].as_array().expect("team").is_empty());
+    // …gives it, and the manager reads what to improve.
+    let (status, _) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/onboardings/{o}/meetings/{meeting}/feedback"),
+            &w.buddy.1,
+            serde_json::json!({"went_well": "Clear agenda", "to_improve": "Summarise next steps",
+                "ratings": {"agenda": 4}}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let p = panels(w.buddy.1.clone()).await;
+    assert!(
+        p["buddy_for"][0]["waiting_feedback"]
+            .as_array()
+            .expect("list")
+            .is_empty()
+    );
+    let p = panels(w.manager.1.clone()).await;
+    assert_eq!(
+        p["team"][0]["latest_feedback"]["to_improve"],
+        "Summarise next steps"
+    );
+
+    // People Connect: a start in five days with no manager and no buddy.
+    person(&store, "soon@example.com", &[Role::NewHire], None).await;
+    let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(5)).to_string();
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/onboardings",
+            &w.people_connect.1,
+            serde_json::json!({"email": "soon@example.com", "start_date": soon}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let p = panels(w.people_connect.1.clone()).await;
+    assert_eq!(p["people_connect"], true);
+    let starts = p["starts"].as_array().expect("starts");
+    assert_eq!(
+        starts.len(),
+        1,
+        "the world's onboardings started days ago: {p}"
+    );
+    assert_eq!(starts[0]["new_hire"], "soon");
+    assert_eq!(
+        starts[0]["missing"],
+        serde_json::json!(["no manager", "no buddy"])
+    );
+
+    // Nobody else gets these panels.
+    for token in [&w.hire.1, &w.enablement.1, &w.admin.1, &w.other_hire.1] {
+        let p = panels(token.clone()).await;
+        assert!(p["team"].as_array().expect("team").is_empty(), "{p}");
+        assert!(p["buddy_for"].as_array().expect("buddy").is_empty(), "{p}");
+        assert!(p["starts"].as_array().expect("starts").is_empty(), "{p}");
+    }
+    assert!(
+        panels(w.other_manager.1.clone()).await["team"][0]["new_hire"] == "other hire",
+        "the other manager sees their own report"
+    );
+
+    // The manager's home shows the team.
+    let manager_account = store
+        .account_of_person(w.manager.0)
+        .await
+        .expect("account")
+        .expect("has one")
+        .id;
+    let (cookie, _) = session(&store, manager_account).await;
+    let (_, page) = app.get("/home", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains("Your team") && page.contains("Summarise next steps"),
+        "{page}"
     );
     app.stop().await;
 }

@@ -1,6 +1,9 @@
 //! A person's workspace: what waits for them across every onboarding they
 //! take part in, whatever roles they hold there.
 
+mod panels;
+pub use panels::{BuddyRow, FeedbackNote, Panels, StartRow, TeamRow, WaitingMeeting, panels};
+
 use crate::{Actor, App, Caller, Error};
 use chrono::{Days, NaiveDate, Utc};
 use onramp_core::access::{OnboardingAction, Parties, may};
