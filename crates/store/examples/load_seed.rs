@@ -1,6 +1,8 @@
 //! Seeds a database for load tests: the default program, COUNT new hires
-//! with active onboardings, and a signed-in session for the first of them.
-//! Prints shell variables: COOKIE, ONBOARDING and CREATE_SECONDS.
+//! with active onboardings, a signed-in session for the first of them, and
+//! one for a manager whose team is the first 20 of them (the others report
+//! to another manager). Prints shell variables: COOKIE, MANAGER_COOKIE,
+//! ONBOARDING and CREATE_SECONDS.
 //!
 //! cargo run --release -p onramp-store --example load_seed -- DATABASE_URL COUNT
 
@@ -9,6 +11,9 @@ use onramp_core::people::Role;
 use onramp_core::program::{SourceFile, content_hash, parse_program};
 use onramp_store::{Database, NewOnboarding, NewPerson, Store};
 use std::time::Instant;
+
+/// The reports of the manager whose home is measured.
+const TEAM: usize = 20;
 
 fn content_pack() -> Vec<SourceFile> {
     onramp_core::program_dir::read(&onramp_core::program_dir::default_program_path())
@@ -45,6 +50,17 @@ async fn main() {
         )
         .await
         .expect("manager");
+    let (team_manager, _) = store
+        .upsert_person(
+            None,
+            &NewPerson {
+                email: "team.manager@example.com".into(),
+                name: "Team Manager".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("team manager");
     let mut people = Vec::with_capacity(count);
     for i in 0..count {
         let p = NewPerson {
@@ -65,7 +81,8 @@ async fn main() {
         .expect("date");
     let began = Instant::now();
     let mut first = None;
-    for person in &people {
+    for (i, person) in people.iter().enumerate() {
+        let manager_id = if i < TEAM { team_manager.id } else { manager.id };
         let o = store
             .create_onboarding_for(
                 None,
@@ -74,7 +91,7 @@ async fn main() {
                     person_id: person.id,
                     program_version_id: version,
                     start_date: start,
-                    manager_id: Some(manager.id),
+                    manager_id: Some(manager_id),
                     people_connect_id: None,
                     enablement_id: None,
                     buddy_id: None,
@@ -94,7 +111,16 @@ async fn main() {
         .create_session(account.id, chrono::Duration::hours(2))
         .await
         .expect("session");
+    let team_account = store
+        .upsert_account(None, team_manager.id, &[Role::Manager], None)
+        .await
+        .expect("team manager's account");
+    let (team_secret, _) = store
+        .create_session(team_account.id, chrono::Duration::hours(2))
+        .await
+        .expect("session");
     println!("COOKIE='onramp_session={secret}'");
+    println!("MANAGER_COOKIE='onramp_session={team_secret}'");
     println!("ONBOARDING={}", first.expect("at least one"));
     println!("CREATE_SECONDS={seconds:.3}");
     store.close().await;

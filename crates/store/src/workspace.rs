@@ -38,14 +38,26 @@ impl Store {
     pub async fn tasks_waiting_for(&self, person: i64, limit: i64) -> Result<Vec<WaitingTask>> {
         Ok(on_db!(self, |pool, _begin| {
             sqlx::query_as(
+                // The person's onboardings first (one index lookup per role),
+                // then their tasks by onboarding: never a scan of all tasks.
+                // CROSS JOIN keeps that order on SQLite, whose planner would
+                // otherwise start from every open task (PostgreSQL plans it
+                // as an ordinary join).
                 "SELECT t.id, t.onboarding_id, t.title, t.owner_role, t.phase, t.kind, t.due_date,
                         t.status, t.status_note, t.compliance_critical, t.version,
                         o.person_id AS new_hire_id, p.name AS new_hire_name, o.manager_id,
                         o.buddy_id, o.backup_buddy_id, o.people_connect_id, o.enablement_id
-                 FROM onboardings o
-                 JOIN tasks t ON t.onboarding_id = o.id
-                 JOIN people p ON p.id = o.person_id
-                 WHERE o.status = 'active' AND t.status IN ('open', 'blocked')
+                 FROM (SELECT id FROM onboardings WHERE person_id = $1
+                       UNION SELECT id FROM onboardings WHERE manager_id = $1
+                       UNION SELECT id FROM onboardings WHERE buddy_id = $1
+                       UNION SELECT id FROM onboardings WHERE backup_buddy_id = $1
+                       UNION SELECT id FROM onboardings WHERE people_connect_id = $1
+                       UNION SELECT id FROM onboardings WHERE enablement_id = $1) mine
+                 CROSS JOIN onboardings o
+                 CROSS JOIN tasks t
+                 CROSS JOIN people p
+                 WHERE o.id = mine.id AND t.onboarding_id = o.id AND p.id = o.person_id
+                   AND o.status = 'active' AND t.status IN ('open', 'blocked')
                    AND ((t.owner_role = 'new-hire' AND o.person_id = $1)
                      OR (t.owner_role = 'manager' AND o.manager_id = $1)
                      OR (t.owner_role = 'buddy' AND (o.buddy_id = $1 OR o.backup_buddy_id = $1))
