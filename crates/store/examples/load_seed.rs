@@ -82,7 +82,11 @@ async fn main() {
     let began = Instant::now();
     let mut first = None;
     for (i, person) in people.iter().enumerate() {
-        let manager_id = if i < TEAM { team_manager.id } else { manager.id };
+        let manager_id = if i < TEAM {
+            team_manager.id
+        } else {
+            manager.id
+        };
         let o = store
             .create_onboarding_for(
                 None,
