@@ -219,27 +219,6 @@ impl Mailer {
         })
     }
 
-    /// A plain SMTP mailer without TLS for a server on this machine (tests
-    /// and a local relay on another port than 25).
-    pub fn plain(host: &str, port: u16, from: &str) -> Result<Mailer, Error> {
-        let from: Mailbox = from.parse().map_err(|e| {
-            bad(
-                "mail_from",
-                format!("`{from}` is not an email address: {e}"),
-            )
-        })?;
-        Ok(Mailer::Smtp {
-            transport: Box::new(
-                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-                    .port(port)
-                    .timeout(Some(std::time::Duration::from_secs(10)))
-                    .build(),
-            ),
-            from,
-            server: format!("smtp://{host}:{port}"),
-        })
-    }
-
     /// Sends one mail: the server's answer, or the error and whether trying
     /// again may help.
     pub async fn send(&self, mail: &Mail) -> Result<String, (String, bool)> {

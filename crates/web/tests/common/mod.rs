@@ -153,6 +153,17 @@ pub async fn token(store: &Store, account_id: i64, scope: &str) -> String {
 }
 
 /// A session cookie header and its CSRF token.
+/// A session for the account of person `person_id` (cookie, CSRF token).
+pub async fn session_of(store: &Store, person_id: i64) -> (String, String) {
+    let account = store
+        .account_of_person(person_id)
+        .await
+        .expect("account")
+        .expect("the person has an account")
+        .id;
+    session(store, account).await
+}
+
 pub async fn session(store: &Store, account_id: i64) -> (String, String) {
     let (secret, s) = store
         .create_session(account_id, chrono::Duration::hours(1))

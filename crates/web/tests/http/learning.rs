@@ -1,6 +1,6 @@
 //! Learning and resources over HTTP, per role.
 
-use crate::common::{bearer, session, start, world};
+use crate::common::{bearer, session, session_of, start, world};
 use crate::on_both;
 use chrono::Utc;
 use onramp_store::testing::{Backend, with_store};
@@ -611,13 +611,7 @@ async fn learning_resources_per_role(store: Store, _db: Database) {
             && !page.contains("Add a webinar"),
         "{page}"
     );
-    let enablement_account = store
-        .account_of_person(w.enablement.0)
-        .await
-        .expect("account")
-        .expect("exists")
-        .id;
-    let (en_cookie, _) = session(&store, enablement_account).await;
+    let (en_cookie, _) = session_of(&store, w.enablement.0).await;
     let (_, page) = app.get("/webinars", &[("cookie", &en_cookie)]).await;
     assert!(
         page.contains("Add a webinar") && page.contains("Recording link"),

@@ -2,7 +2,7 @@
 //! whom, with which headers; refusals, retries and failures; one-click
 //! unsubscribe; the mail preview; and two servers sharing one outbox.
 
-use crate::common::{session, start, world};
+use crate::common::{session, session_of, start, world};
 use crate::on_both;
 use chrono::Utc;
 use onramp_app::notify::deliver::{Mailer, deliver_due};
@@ -64,7 +64,8 @@ impl Sink {
     }
 
     fn mailer(&self) -> Mailer {
-        Mailer::plain("127.0.0.1", self.port, "Onramp <onramp@example.com>").expect("mailer")
+        let url = format!("smtp://127.0.0.1:{}?tls=none", self.port);
+        Mailer::from_settings(Some(&url), "Onramp <onramp@example.com>", None).expect("mailer")
     }
 
     /// Every message received: (recipients, raw message).
@@ -262,7 +263,12 @@ async fn refusals_fail_busy_servers_are_retried_and_nothing_is_lost(store: Store
     let round = drain(&store, &busy.mailer()).await;
     assert_eq!((round.retried, round.failed), (1, 0), "{round:?}");
     drop(busy);
-    let gone = Mailer::plain("127.0.0.1", 1, "Onramp <onramp@example.com>").expect("mailer");
+    let gone = Mailer::from_settings(
+        Some("smtp://127.0.0.1:1?tls=none"),
+        "Onramp <onramp@example.com>",
+        None,
+    )
+    .expect("mailer");
     assert_eq!(drain(&store, &gone).await.retried, 0, "not due again yet");
     let later = Utc::now() + chrono::Duration::hours(2);
     let round = deliver_due(&app_of(&store), &gone, BASE, later)
@@ -274,13 +280,7 @@ async fn refusals_fail_busy_servers_are_retried_and_nothing_is_lost(store: Store
     );
 
     // An admin sends a failed one again; it reaches a working server.
-    let admin_account = store
-        .account_of_person(w.admin.0)
-        .await
-        .expect("account")
-        .expect("admin")
-        .id;
-    let (cookie, csrf) = session(&store, admin_account).await;
+    let (cookie, csrf) = session_of(&store, w.admin.0).await;
     let (status, page) = app.get("/admin/mail", &[("cookie", &cookie)]).await;
     assert_eq!(status, 200);
     assert!(page.contains("550"), "the error is shown: {page}");
@@ -357,13 +357,7 @@ async fn without_a_server_mail_waits_in_the_preview(store: Store, _db: Database)
     request_access(&app, &w).await;
     let round = drain(&store, &Mailer::Preview).await;
     assert!(round.kept >= 1 && round.sent == 0, "{round:?}");
-    let admin_account = store
-        .account_of_person(w.admin.0)
-        .await
-        .expect("account")
-        .expect("admin")
-        .id;
-    let (cookie, _) = session(&store, admin_account).await;
+    let (cookie, _) = session_of(&store, w.admin.0).await;
     let (status, page) = app.get("/admin/mail", &[("cookie", &cookie)]).await;
     assert_eq!(status, 200);
     assert!(
@@ -625,13 +619,7 @@ async fn email_settings_choose_what_comes_by_email(store: Store, _db: Database) 
     );
 
     // The page: one choice per kind; saving a form turns it back on.
-    let manager_account = store
-        .account_of_person(w.manager.0)
-        .await
-        .expect("account")
-        .expect("has one")
-        .id;
-    let (cookie, csrf) = session(&store, manager_account).await;
+    let (cookie, csrf) = session_of(&store, w.manager.0).await;
     let (status, page) = app
         .get("/settings/notifications", &[("cookie", &cookie)])
         .await;

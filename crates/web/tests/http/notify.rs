@@ -1,7 +1,7 @@
 //! Notifications: each event of docs/notifications.md reaches the people it
 //! names (and only them) in their inbox, written with the change.
 
-use crate::common::{session, start, task, world};
+use crate::common::{session_of, start, task, world};
 use crate::on_both;
 use chrono::Utc;
 use onramp_store::testing::{Backend, with_store};
@@ -212,13 +212,7 @@ async fn events_reach_the_people_they_concern_and_nobody_else(store: Store, _db:
 async fn the_inbox_page_links_and_marks_read(store: Store, _db: Database) {
     let w = world(&store).await;
     let app = start(store.clone()).await;
-    let manager_account = store
-        .account_of_person(w.manager.0)
-        .await
-        .expect("account")
-        .expect("has one")
-        .id;
-    let (cookie, csrf) = session(&store, manager_account).await;
+    let (cookie, csrf) = session_of(&store, w.manager.0).await;
     let (status, body) = app.get("/inbox", &[("cookie", &cookie)]).await;
     assert_eq!(status, 200);
     assert!(body.contains("New onboarding"), "the kind in words: {body}");

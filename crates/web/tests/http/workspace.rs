@@ -1,7 +1,7 @@
 //! The workspace: each person's tasks across the onboardings they take part
 //! in, on `/home` and at `GET /api/v1/me/tasks`.
 
-use crate::common::{person, session, start, task, world};
+use crate::common::{person, session, session_of, start, task, world};
 use crate::on_both;
 use onramp_core::people::Role;
 use onramp_store::testing::{Backend, with_store};
@@ -122,13 +122,7 @@ async fn each_role_sees_the_tasks_that_wait_for_it(store: Store, _db: Database) 
 async fn home_lists_the_tasks_and_a_click_finishes_one(store: Store, _db: Database) {
     let w = world(&store).await;
     let app = start(store.clone()).await;
-    let manager_account = store
-        .account_of_person(w.manager.0)
-        .await
-        .expect("account")
-        .expect("manager has one")
-        .id;
-    let (cookie, csrf) = session(&store, manager_account).await;
+    let (cookie, csrf) = session_of(&store, w.manager.0).await;
     let (status, body) = app.get("/home", &[("cookie", &cookie)]).await;
     assert_eq!(status, 200);
     assert!(body.contains("<h1>Home</h1>"), "{body}");
@@ -314,13 +308,7 @@ async fn panels_show_the_team_the_buddy_and_the_coming_starts(store: Store, _db:
     );
 
     // The manager's home shows the team.
-    let manager_account = store
-        .account_of_person(w.manager.0)
-        .await
-        .expect("account")
-        .expect("has one")
-        .id;
-    let (cookie, _) = session(&store, manager_account).await;
+    let (cookie, _) = session_of(&store, w.manager.0).await;
     let (_, page) = app.get("/home", &[("cookie", &cookie)]).await;
     assert!(
         page.contains("Your team") && page.contains("Summarise next steps"),
