@@ -31,13 +31,16 @@ ONRAMP_LOG=warn ./target/release/onramp serve --data-dir "$DATA" --database-url 
 SERVER=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
+# measure WHO COOKIE PATH [CONNECTIONS]: 32 connections saturate the server
+# (throughput); 4 are a busy office's load (latency).
 measure() {
-  local who=$1 cookie=$2 path=$3
+  local who=$1 cookie=$2 path=$3 connections=${4:-32}
   curl -fs -o /dev/null -H "Cookie: $cookie" "http://127.0.0.1:$PORT$path" || { echo "GET $path failed" >&2; exit 1; }
-  echo "== GET $path as $who (wrk -t2 -c32 -d$DURATION)"
-  wrk -t2 -c32 -d"$DURATION" --latency -H "Cookie: $cookie" "http://127.0.0.1:$PORT$path" \
+  echo "== GET $path as $who (wrk -t2 -c$connections -d$DURATION)"
+  wrk -t2 -c"$connections" -d"$DURATION" --latency -H "Cookie: $cookie" "http://127.0.0.1:$PORT$path" \
     | grep -E "Requests/sec|Latency  |  50%|  99%|Non-2xx|Socket errors"
 }
 measure "the new hire" "$COOKIE" /home
 measure "the new hire" "$COOKIE" "/onboardings/$ONBOARDING"
 measure "a manager of 20" "$MANAGER_COOKIE" /home
+measure "a manager of 20" "$MANAGER_COOKIE" /home 4

@@ -37,14 +37,26 @@ impl Store {
         self.rows_by_id(&sql, onboarding_id).await
     }
 
-    /// Requests waiting for someone: `requested` (the manager decides) and
-    /// `approved` (the Enablement team provisions), oldest first.
-    pub async fn open_access_requests(&self) -> Result<Vec<AccessRequest>> {
+    /// Requests waiting for someone, oldest first: `requested` ones wait for
+    /// the manager's decision, `approved` ones for the Enablement team to
+    /// provision. `decider` limits the first to the onboardings that person
+    /// manages (`None`: every onboarding); `provisioner` adds the second.
+    pub async fn open_access_requests(
+        &self,
+        decider: Option<i64>,
+        provisioner: bool,
+    ) -> Result<Vec<AccessRequest>> {
         let sql = format!(
-            "SELECT {ACCESS_COLUMNS} FROM access_requests WHERE status IN ('requested', 'approved') ORDER BY id LIMIT 500"
+            "SELECT {ACCESS_COLUMNS} FROM access_requests
+             WHERE (status = 'requested'
+                    AND ($1 IS NULL OR onboarding_id IN (SELECT id FROM onboardings WHERE manager_id = $1)))
+                OR (status = 'approved' AND $2)
+             ORDER BY id LIMIT 500"
         );
         Ok(on_db!(self, |pool, begin| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(decider)
+                .bind(provisioner)
                 .fetch_all(pool)
                 .await?
         }))

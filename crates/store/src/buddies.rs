@@ -76,6 +76,14 @@ pub struct Feedback {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The latest feedback given in one onboarding.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct LatestFeedback {
+    pub onboarding_id: i64,
+    pub to_improve: String,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// Feedback to record.
 #[derive(Clone, Debug)]
 pub struct NewFeedback {
@@ -493,6 +501,34 @@ impl Store {
     }
 
     /// The feedback on an onboarding's led meetings.
+    /// The latest feedback in each active onboarding a manager oversees, in
+    /// one query for the team panel.
+    pub async fn latest_feedback_managed_by(&self, manager: i64) -> Result<Vec<LatestFeedback>> {
+        let rows: Vec<LatestFeedback> = on_db!(self, |pool, _b| {
+            sqlx::query_as(
+                "SELECT m.onboarding_id, f.to_improve, f.updated_at
+                 FROM onboardings o
+                 JOIN meetings m ON m.onboarding_id = o.id
+                 JOIN meeting_feedback f ON f.meeting_id = m.id
+                 WHERE o.manager_id = $1 AND o.status = 'active'
+                 ORDER BY m.onboarding_id, f.updated_at DESC, f.meeting_id DESC",
+            )
+            .bind(manager)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut latest: Vec<LatestFeedback> = Vec::new();
+        for row in rows {
+            if latest
+                .last()
+                .is_none_or(|l| l.onboarding_id != row.onboarding_id)
+            {
+                latest.push(row);
+            }
+        }
+        Ok(latest)
+    }
+
     pub async fn feedback_of(&self, onboarding_id: i64) -> Result<Vec<Feedback>> {
         Ok(on_db!(self, |pool, _b| {
             sqlx::query_as(

@@ -40,7 +40,7 @@ mod workspace;
 
 pub use access_requests::AccessRequest;
 pub use accounts::Account;
-pub use buddies::{BuddyAssignment, Feedback, Meeting, NewFeedback, NewMeeting};
+pub use buddies::{BuddyAssignment, Feedback, LatestFeedback, Meeting, NewFeedback, NewMeeting};
 pub use engine::{StartRequest, SweepReport, TaskUpdate};
 pub use error::StoreError;
 pub use handbook::{HandbookPage, HandbookPageInput, HandbookState, HandbookUrls};

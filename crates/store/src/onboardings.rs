@@ -360,6 +360,8 @@ pub enum OnboardingFilter {
     Involving(i64),
     /// The onboardings of a manager's reports.
     ManagedBy(i64),
+    /// Where the person is the buddy or the backup buddy.
+    BuddyOf(i64),
     /// Starting within these dates (inclusive).
     StartingBetween(NaiveDate, NaiveDate),
 }
@@ -377,8 +379,22 @@ impl OnboardingFilter {
     ) {
         match self {
             OnboardingFilter::All => ("1 = 1", None, None, None),
+            // One index lookup per role: SQLite (without statistics) would
+            // otherwise read every onboarding to test six columns.
             OnboardingFilter::Involving(id) => (
-                "$4 IN (o.person_id, o.manager_id, o.buddy_id, o.backup_buddy_id, o.people_connect_id, o.enablement_id)",
+                "o.id IN (SELECT id FROM onboardings WHERE person_id = $4
+                          UNION SELECT id FROM onboardings WHERE manager_id = $4
+                          UNION SELECT id FROM onboardings WHERE buddy_id = $4
+                          UNION SELECT id FROM onboardings WHERE backup_buddy_id = $4
+                          UNION SELECT id FROM onboardings WHERE people_connect_id = $4
+                          UNION SELECT id FROM onboardings WHERE enablement_id = $4)",
+                Some(*id),
+                None,
+                None,
+            ),
+            OnboardingFilter::BuddyOf(id) => (
+                "o.id IN (SELECT id FROM onboardings WHERE buddy_id = $4
+                          UNION SELECT id FROM onboardings WHERE backup_buddy_id = $4)",
                 Some(*id),
                 None,
                 None,

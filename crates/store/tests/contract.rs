@@ -940,6 +940,25 @@ async fn listings_filter_by_person_manager_and_start(store: Store, _db: Database
         .await
         .expect("find");
     assert_eq!(rows[0].id, o);
+
+    // Buddy and backup buddy: each finds the onboarding as theirs, the
+    // manager does not find it as a buddy's.
+    let buddy = person(&store, "buddy@example.com", "Scale", None).await;
+    let backup = person(&store, "backup@example.com", "Scale", None).await;
+    assert_eq!(count(OnboardingFilter::BuddyOf(buddy)).await, (0, 0));
+    store
+        .assign_buddy(None, o, Some(buddy), false, "")
+        .await
+        .expect("buddy");
+    store
+        .assign_buddy(None, o, Some(backup), true, "")
+        .await
+        .expect("backup");
+    for p in [buddy, backup] {
+        assert_eq!(count(OnboardingFilter::BuddyOf(p)).await, (1, 1));
+        assert_eq!(count(OnboardingFilter::Involving(p)).await, (1, 1));
+    }
+    assert_eq!(count(OnboardingFilter::BuddyOf(manager)).await, (0, 0));
 }
 
 async fn accounts_sessions_and_tokens(store: Store, _db: Database) {
@@ -1584,6 +1603,21 @@ async fn access_requests_move_through_their_states(store: Store, _db: Database) 
         store.access_request(r.id).await.expect("request").status,
         "requested"
     );
+    // Waiting for the manager of that onboarding (or anyone's, with no
+    // decider), not for someone else's manager nor for provisioning.
+    let open = |decider: Option<i64>, provisioner: bool| {
+        let store = store.clone();
+        async move {
+            store
+                .open_access_requests(decider, provisioner)
+                .await
+                .expect("open")
+                .len()
+        }
+    };
+    assert_eq!(open(Some(manager), false).await, 1);
+    assert_eq!(open(None, false).await, 1);
+    assert_eq!(open(Some(hire), true).await, 0);
     assert!(matches!(
         store
             .move_access_request(Some(manager), r.id, "lost", "", None)
@@ -1604,7 +1638,8 @@ async fn access_requests_move_through_their_states(store: Store, _db: Database) 
         (approved.status.as_str(), approved.decided_by),
         ("approved", Some(manager))
     );
-    assert_eq!(store.open_access_requests().await.expect("open").len(), 1);
+    assert_eq!(open(Some(hire), true).await, 1);
+    assert_eq!(open(Some(manager), false).await, 0);
     assert_eq!(task_status(&store, o, "request-demo-space").await, "open");
     let done = store
         .move_access_request(
@@ -1618,7 +1653,7 @@ async fn access_requests_move_through_their_states(store: Store, _db: Database) 
         .expect("provision");
     assert!(done.provisioned_at.is_some());
     assert_eq!(task_status(&store, o, "request-demo-space").await, "done");
-    assert!(store.open_access_requests().await.expect("open").is_empty());
+    assert_eq!(open(None, true).await, 0);
     // A denied request may be asked again.
     let other = store
         .request_access(Some(hire), o, "shared-omnibus", "")

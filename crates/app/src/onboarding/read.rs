@@ -31,9 +31,9 @@ fn may_list(by: Caller<'_>, filter: &OnboardingFilter) -> bool {
         return true;
     };
     match filter {
-        OnboardingFilter::Involving(p) | OnboardingFilter::ManagedBy(p) => {
-            *p == actor.person_id || sees_all_onboardings(actor)
-        }
+        OnboardingFilter::Involving(p)
+        | OnboardingFilter::ManagedBy(p)
+        | OnboardingFilter::BuddyOf(p) => *p == actor.person_id || sees_all_onboardings(actor),
         OnboardingFilter::All | OnboardingFilter::StartingBetween(..) => {
             sees_all_onboardings(actor)
         }

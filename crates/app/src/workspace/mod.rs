@@ -206,9 +206,8 @@ async fn tasks_for(
     person: i64,
     viewer: Option<&Actor>,
     filter: &TaskFilter,
+    today: NaiveDate,
 ) -> Result<MyTasks, Error> {
-    let zone = app.store.person(person).await?.time_zone;
-    let today = today_in(&zone, Utc::now());
     let rows = app.store.tasks_waiting_for(person, MAX_TASKS).await?;
     let mut all = Vec::with_capacity(rows.len());
     for t in rows {
@@ -273,9 +272,29 @@ async fn tasks_for(
     Ok(out)
 }
 
+/// Today in the person's time zone.
+pub async fn today_for(app: &App, person: i64) -> Result<NaiveDate, Error> {
+    let zone = app.store.person(person).await?.time_zone;
+    Ok(today_in(&zone, Utc::now()))
+}
+
 /// The acting person's tasks across every onboarding they take part in.
 pub async fn my_tasks(app: &App, actor: &Actor, filter: &TaskFilter) -> Result<MyTasks, Error> {
-    tasks_for(app, actor.person_id, Some(actor), filter).await
+    let today = today_for(app, actor.person_id).await?;
+    tasks_for(app, actor.person_id, Some(actor), filter, today).await
+}
+
+/// The acting person's tasks and the panels of their roles, read together.
+pub async fn home(
+    app: &App,
+    actor: &Actor,
+    filter: &TaskFilter,
+) -> Result<(MyTasks, Panels), Error> {
+    let today = today_for(app, actor.person_id).await?;
+    tokio::try_join!(
+        tasks_for(app, actor.person_id, Some(actor), filter, today),
+        panels(app, actor, today)
+    )
 }
 
 /// The tasks of the person with this email (the operator, and
@@ -291,15 +310,15 @@ pub async fn tasks_of(
         .person_by_email(email.trim())
         .await?
         .ok_or_else(|| Error::bad("email", format!("no person has the email {email}")))?;
+    let today = today_in(&person.time_zone, Utc::now());
     match by {
-        Caller::Person(actor) if actor.person_id == person.id => {
-            tasks_for(app, person.id, Some(actor), filter).await
-        }
-        Caller::Person(actor) if onramp_core::access::may_administer(actor) => {
-            tasks_for(app, person.id, Some(actor), filter).await
+        Caller::Person(actor)
+            if actor.person_id == person.id || onramp_core::access::may_administer(actor) =>
+        {
+            tasks_for(app, person.id, Some(actor), filter, today).await
         }
         Caller::Person(_) => Err(Error::NotFound),
-        Caller::Operator => tasks_for(app, person.id, None, filter).await,
+        Caller::Operator => tasks_for(app, person.id, None, filter, today).await,
     }
 }
 

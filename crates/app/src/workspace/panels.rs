@@ -3,8 +3,7 @@
 //! People Connect's coming starts with what is still missing.
 
 use crate::{Actor, App, Error};
-use chrono::{Days, NaiveDate, Utc};
-use onramp_core::onboarding::today_in;
+use chrono::{Days, NaiveDate};
 use onramp_core::people::Role;
 use onramp_store::{OnboardingFilter, OnboardingSummary};
 use serde::Serialize;
@@ -96,19 +95,23 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
             0,
         )
         .await?;
-    let waiting = crate::learning::actionable(app, actor).await?;
+    if reports.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (waiting, feedback) = tokio::try_join!(
+        app.store.open_access_requests(Some(actor.person_id), false),
+        app.store.latest_feedback_managed_by(actor.person_id),
+    )?;
     let mut rows = Vec::new();
     for o in active(reports) {
-        let latest_feedback = app
-            .store
-            .feedback_of(o.id)
-            .await?
-            .into_iter()
-            .max_by_key(|f| f.updated_at)
-            .map(|f| FeedbackNote {
-                on: f.updated_at.date_naive(),
-                to_improve: f.to_improve,
-            });
+        let latest_feedback =
+            feedback
+                .iter()
+                .find(|f| f.onboarding_id == o.id)
+                .map(|f| FeedbackNote {
+                    on: f.updated_at.date_naive(),
+                    to_improve: f.to_improve.clone(),
+                });
         rows.push(TeamRow {
             onboarding_id: o.id,
             new_hire: o.person_name.clone(),
@@ -133,7 +136,7 @@ async fn buddy_for(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<Bud
     let involving = app
         .store
         .find_onboardings(
-            &OnboardingFilter::Involving(actor.person_id),
+            &OnboardingFilter::BuddyOf(actor.person_id),
             today,
             PANEL_LIMIT,
             0,
@@ -207,19 +210,25 @@ async fn starts(app: &App, today: NaiveDate) -> Result<Vec<StartRow>, Error> {
     Ok(rows)
 }
 
-/// The panels of the acting person's roles.
-pub async fn panels(app: &App, actor: &Actor) -> Result<Panels, Error> {
-    let zone = app.store.person(actor.person_id).await?.time_zone;
-    let today = today_in(&zone, Utc::now());
+/// The panels of the acting person's roles, on `today` in their time zone.
+pub async fn panels(app: &App, actor: &Actor, today: NaiveDate) -> Result<Panels, Error> {
     let people_connect = actor.has(Role::PeopleConnect);
-    Ok(Panels {
-        team: team(app, actor, today).await?,
-        buddy_for: buddy_for(app, actor, today).await?,
-        starts: if people_connect {
-            starts(app, today).await?
+    let starts = async {
+        if people_connect {
+            starts(app, today).await
         } else {
-            Vec::new()
-        },
+            Ok(Vec::new())
+        }
+    };
+    let (team, buddy_for, starts) = tokio::try_join!(
+        team(app, actor, today),
+        buddy_for(app, actor, today),
+        starts
+    )?;
+    Ok(Panels {
+        team,
+        buddy_for,
+        starts,
         people_connect,
     })
 }

@@ -46,7 +46,8 @@ pub async fn my_tasks(
 #[utoipa::path(get, path = "/api/v1/me/panels", tag = "onboardings",
     responses((status = 200, body = Panels), (status = 401, body = ErrorBody)))]
 pub async fn my_panels(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Panels> {
-    Ok(Json(workspace::panels(&state, &user).await?))
+    let today = workspace::today_for(&state, user.person_id).await?;
+    Ok(Json(workspace::panels(&state, &user, today).await?))
 }
 
 /// This module's endpoints, for `api::router`.

@@ -122,19 +122,21 @@ pub async fn my_home(
     Query(q): Query<TaskQuery>,
 ) -> Result<Html<String>, WebError> {
     let filter = q.filter()?;
-    let mine = onboarding::own(&state, &user).await?;
-    let nav = Nav::of(&state, &user).await?;
-    let mut tasks = workspace::my_tasks(&state, &user, &filter).await?;
-    let panels = workspace::panels(&state, &user).await?;
-    let own = mine.iter().find(|o| o.status == "active").or(mine.first());
-    let o = match own {
-        Some(current) => {
-            let loaded =
-                onboarding::load(&state, &user, current.id, OnboardingAction::Read).await?;
-            Some(onboarding::view(&state, &user, &loaded).await?)
-        }
-        None => None,
+    let own_view = async {
+        let mine = onboarding::own(&state, &user).await?;
+        let own = mine.iter().find(|o| o.status == "active").or(mine.first());
+        Ok::<_, onramp_app::Error>(match own {
+            Some(current) => {
+                let loaded =
+                    onboarding::load(&state, &user, current.id, OnboardingAction::Read).await?;
+                Some(onboarding::view(&state, &user, &loaded).await?)
+            }
+            None => None,
+        })
     };
+    let (o, (mut tasks, panels)) =
+        tokio::try_join!(own_view, workspace::home(&state, &user, &filter))?;
+    let nav = Nav::of(&state, &user).await?;
     let (overdue, due_this_week, next_up) = o.as_ref().map(own_groups).unwrap_or_default();
     if let Some(o) = &o {
         // The new hire's own tasks are listed above; here only the others'.
