@@ -49,6 +49,9 @@ pub struct App {
     /// The address people reach Onramp at (links in calendar feeds); empty
     /// when not configured.
     pub public_url: String,
+    /// Whether a person's own chat hook may point at this machine or a
+    /// private network (`ONRAMP_CHAT_ALLOW_LOCAL`; off: public https only).
+    pub chat_local_hooks: bool,
 }
 
 impl App {
@@ -61,6 +64,7 @@ impl App {
             meetings: Arc::new(onramp_core::meeting::MeetingCatalogue::shipped()),
             limits: Arc::new(Limits::default()),
             public_url: String::new(),
+            chat_local_hooks: false,
         }
     }
 

@@ -42,6 +42,8 @@ pub struct FileConfig {
     pub mail_from: Option<String>,
     /// A PEM file with a root certificate to trust for the mail server.
     pub smtp_ca_file: Option<PathBuf>,
+    /// Let people connect chat hooks on this machine or a private network.
+    pub chat_allow_local: Option<bool>,
 }
 
 /// What flags and environment variables gave (clap fills these).
@@ -88,6 +90,21 @@ pub struct Settings {
     pub mailer: onramp_app::notify::deliver::Mailer,
     /// The mail server as configured, without its password (for messages).
     pub mail_server: Option<String>,
+    /// People's own chat hooks may point inside the network.
+    pub chat_allow_local: bool,
+}
+
+/// A true/false setting: the environment variable, else the file's, else
+/// false.
+fn yes_no(variable: &str, from_file: Option<bool>) -> CliResult<bool> {
+    match std::env::var(variable).ok().as_deref() {
+        Some("1" | "true" | "yes") => Ok(true),
+        Some("0" | "false" | "no") => Ok(false),
+        Some(other) => Err(CliError::Usage(format!(
+            "{variable}: `{other}` is not true or false"
+        ))),
+        None => Ok(from_file.unwrap_or(false)),
+    }
 }
 
 /// Reads `onramp.toml` (the given file, or `./onramp.toml` when present).
@@ -216,16 +233,8 @@ impl Settings {
             })?,
             None => file.auto_close_days.unwrap_or(60),
         };
-        let secure_cookies = match std::env::var("ONRAMP_SECURE_COOKIES").ok().as_deref() {
-            Some("1" | "true" | "yes") => true,
-            Some("0" | "false" | "no") => false,
-            Some(other) => {
-                return Err(CliError::Usage(format!(
-                    "ONRAMP_SECURE_COOKIES: `{other}` is not true or false"
-                )));
-            }
-            None => file.secure_cookies.unwrap_or(false),
-        };
+        let secure_cookies = yes_no("ONRAMP_SECURE_COOKIES", file.secure_cookies)?;
+        let chat_allow_local = yes_no("ONRAMP_CHAT_ALLOW_LOCAL", file.chat_allow_local)?;
         let trusted_proxies = match std::env::var("ONRAMP_TRUSTED_PROXIES").ok() {
             Some(v) => onramp_web::client::TrustedProxies::parse(&v)
                 .map_err(|e| CliError::Usage(format!("ONRAMP_TRUSTED_PROXIES: {e}")))?,
@@ -302,6 +311,7 @@ impl Settings {
             onramp_app::notify::deliver::Mailer::Preview => None,
         };
         Ok(Settings {
+            chat_allow_local,
             mailer,
             mail_server,
             search,

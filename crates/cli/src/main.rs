@@ -3,6 +3,7 @@
 mod backup;
 mod buddy;
 mod cert;
+mod chat;
 mod config;
 mod content;
 mod content_check;
@@ -168,6 +169,9 @@ enum Command {
     /// Notifications: send a test email.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
+    /// Chat channels of programs and teams: add, list, remove.
+    #[command(subcommand)]
+    Chat(chat::ChatCommand),
     /// The unfinished tasks that wait for a person in every onboarding they
     /// take part in, grouped as overdue, this week, later and waiting.
     Tasks {
@@ -301,6 +305,7 @@ async fn run(cli: Cli) -> CliResult<()> {
             verbose,
         } => handbook::search_eval(&settings, &file, rounds, verbose, g.json).await,
         Command::Notify(command) => notify::run(command, &settings, g.json).await,
+        Command::Chat(command) => chat::run(command, &settings, g.json).await,
         Command::Tasks { email, due, role } => {
             tasks::run(&settings, &email, due.as_deref(), role.as_deref(), g.json).await
         }

@@ -87,6 +87,7 @@ pub async fn run(
         settings.analysis_concurrency,
     ));
     app.buddy_rules = Arc::new(settings.buddy_rules.clone());
+    app.chat_local_hooks = settings.chat_allow_local;
     // Links in mail and feeds are absolute: the configured address, or the
     // one served on.
     app.public_url = if settings.public_url.is_empty() {

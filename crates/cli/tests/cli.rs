@@ -1973,3 +1973,106 @@ fn notify_test_sends_through_the_configured_server_and_a_bad_url_stops_start_up(
     assert_eq!(code, 2);
     assert!(err.contains("ONRAMP_SMTP_URL / smtp_url"), "{err}");
 }
+
+#[test]
+fn chat_channels_are_added_listed_and_removed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(onramp(dir.path()).arg("seed-demo"));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(onramp(dir.path()).args(["chat", "list"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("No chat channels"), "{out}");
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "--json",
+        "chat",
+        "add",
+        "--program",
+        "csm-onboarding",
+        "--format",
+        "json",
+        "--url",
+        "https://tools.example.com/hooks/onramp-secret",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let added: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(added["secret"].as_str().map(str::len), Some(64), "{out}");
+    assert_eq!(added["url"], "https://tools.example.com/hooks/…");
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "chat",
+        "add",
+        "--team",
+        "jordan.lee@example.com",
+        "--format",
+        "slack",
+        "--url",
+        "https://hooks.slack.com/services/T0/B0/x",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("team jordan.lee@example.com"), "{out}");
+    let (code, out, _) = run(onramp(dir.path()).args(["chat", "list"]));
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        !out.contains("onramp-secret"),
+        "addresses are shown masked: {out}"
+    );
+    // Bad input names the flag and adds nothing.
+    for (args, flag) in [
+        (
+            vec![
+                "--program",
+                "nope",
+                "--format",
+                "slack",
+                "--url",
+                "https://x.example/h",
+            ],
+            "--program",
+        ),
+        (
+            vec![
+                "--team",
+                "nobody@example.com",
+                "--format",
+                "slack",
+                "--url",
+                "https://x.example/h",
+            ],
+            "--team",
+        ),
+        (
+            vec![
+                "--program",
+                "csm-onboarding",
+                "--format",
+                "irc",
+                "--url",
+                "https://x.example/h",
+            ],
+            "--format",
+        ),
+        (
+            vec![
+                "--program",
+                "csm-onboarding",
+                "--format",
+                "slack",
+                "--url",
+                "ftp://x.example/h",
+            ],
+            "--url",
+        ),
+    ] {
+        let (code, _, err) = run(onramp(dir.path()).args(["chat", "add"]).args(&args));
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(flag), "{args:?}: {err}");
+    }
+    let id = added["id"].as_i64().expect("id").to_string();
+    let (code, _, err) = run(onramp(dir.path()).args(["chat", "remove", &id]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(onramp(dir.path()).args(["chat", "remove", &id]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no chat channel has the id"), "{err}");
+    let (_, out, _) = run(onramp(dir.path()).args(["chat", "list"]));
+    assert_eq!(out.lines().count(), 1, "{out}");
+}

@@ -141,6 +141,24 @@ impl Event {
         }
     }
 
+    /// How the event goes to a person's own chat when they chose nothing
+    /// (only once they have connected one): the same as email, except that
+    /// planning news stays out of the chat.
+    pub fn chat_default(self) -> Mode {
+        match self {
+            Event::TaskOpened => Mode::Off,
+            _ => Mode::Now,
+        }
+    }
+
+    /// Whether a shared program or team channel hears of the event. Only
+    /// news the whole team may read: who starts and who their buddy is.
+    /// Feedback, access, questions, escalations and comments stay with the
+    /// people of the onboarding.
+    pub fn is_announcement(self) -> bool {
+        matches!(self, Event::OnboardingCreated | Event::BuddyAssigned)
+    }
+
     /// What the event is about, for the preferences page.
     pub fn description(self) -> &'static str {
         match self {
@@ -239,6 +257,82 @@ pub fn owners(owner_role: &str, parties: &Parties, actor: Option<i64>) -> Vec<i6
     people
 }
 
+/// A channel a person hears on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    Email,
+    Chat,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 2] = [Channel::Email, Channel::Chat];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// The mode of `event` on this channel when the person chose nothing.
+    pub fn default_mode(self, event: Event) -> Mode {
+        match self {
+            Channel::Email => event.email_default(),
+            Channel::Chat => event.chat_default(),
+        }
+    }
+}
+
+/// What a chat webhook expects to receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChatFormat {
+    /// Slack incoming webhook: `{"text": …}` with `<url|label>` links.
+    Slack,
+    /// Mattermost incoming webhook: `{"text": …}` with Markdown links.
+    Mattermost,
+    /// Microsoft Teams incoming webhook: a message card.
+    Teams,
+    /// Onramp's own JSON, signed with HMAC-SHA256, for other tools.
+    Json,
+}
+
+impl ChatFormat {
+    pub const ALL: [ChatFormat; 4] = [
+        ChatFormat::Slack,
+        ChatFormat::Mattermost,
+        ChatFormat::Teams,
+        ChatFormat::Json,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatFormat::Slack => "slack",
+            ChatFormat::Mattermost => "mattermost",
+            ChatFormat::Teams => "teams",
+            ChatFormat::Json => "json",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ChatFormat::Slack => "Slack",
+            ChatFormat::Mattermost => "Mattermost",
+            ChatFormat::Teams => "Microsoft Teams",
+            ChatFormat::Json => "Signed JSON (other tools)",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ChatFormat> {
+        ChatFormat::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +398,30 @@ mod tests {
         assert!(!digest_due(at(7, 7)), "Monday 07:00");
         assert!(!digest_due(at(12, 9)), "Saturday");
         assert!(!digest_due(at(13, 9)), "Sunday");
+    }
+
+    #[test]
+    fn chat_is_quieter_than_email_and_channels_hear_only_announcements() {
+        assert_eq!(Channel::Chat.default_mode(Event::TaskOpened), Mode::Off);
+        assert_eq!(Channel::Chat.default_mode(Event::Mention), Mode::Now);
+        assert_eq!(Channel::Email.default_mode(Event::TaskOpened), Mode::Digest);
+        assert!(Event::OnboardingCreated.is_announcement());
+        for private in [
+            Event::FeedbackGiven,
+            Event::AccessRequested,
+            Event::QuestionAnswered,
+            Event::Escalation,
+            Event::TaskComment,
+            Event::Mention,
+        ] {
+            assert!(!private.is_announcement(), "{private}");
+        }
+        for f in ChatFormat::ALL {
+            assert_eq!(ChatFormat::parse(f.as_str()), Some(f));
+        }
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.as_str()), Some(c));
+        }
     }
 
     #[test]

@@ -101,7 +101,7 @@ macro_rules! notify_mentions {
                 .bind($now)
                 .fetch_one(&mut *$tx)
                 .await?;
-                crate::notices::queue_email!(
+                crate::notices::queue_deliveries!(
                     $tx,
                     person,
                     id,

@@ -23,7 +23,8 @@ impl Store {
     }
 
     /// Makes `person`'s digest for their local `day`: a `digest`
-    /// notification that takes every waiting one, and its email. `None`
+    /// notification that takes every waiting one, and its email and (when
+    /// some waited for it) its chat message. `None`
     /// when that day's digest exists already (another server made it) or
     /// nothing waits.
     pub async fn make_digest(
@@ -47,8 +48,12 @@ impl Store {
             if claimed == 0 {
                 return Ok(None);
             }
-            let (waiting,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+            // A notification may wait twice: for the email digest (no hook)
+            // and for the chat digest (the person's hook).
+            let (waiting, email, hook): (i64, i64, Option<i64>) = sqlx::query_as(
+                "SELECT COUNT(DISTINCT d.notification_id),
+                        COUNT(*) - COUNT(d.hook_id), MAX(d.hook_id)
+                 FROM deliveries d JOIN notifications n ON n.id = d.notification_id
                  WHERE d.channel = 'digest' AND d.status = 'waiting' AND n.person_id = $1",
             )
             .bind(person)
@@ -89,15 +94,29 @@ impl Store {
             .bind(day)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at)
-                 VALUES ($1, 'email', 'pending', 0, $2, $3, $2)",
-            )
-            .bind(id)
-            .bind(now)
-            .bind(crate::accounts::new_secret()?)
-            .execute(&mut *tx)
-            .await?;
+            let channels =
+                [("email", None), ("chat", hook)]
+                    .into_iter()
+                    .filter(|(channel, hook)| {
+                        if *channel == "email" {
+                            email > 0
+                        } else {
+                            hook.is_some()
+                        }
+                    });
+            for (channel, hook) in channels {
+                sqlx::query(
+                    "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at, hook_id)
+                     VALUES ($1, $2, 'pending', 0, $3, $4, $3, $5)",
+                )
+                .bind(id)
+                .bind(channel)
+                .bind(now)
+                .bind(crate::accounts::new_secret()?)
+                .bind(hook)
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             Some(id)
         }))
@@ -109,8 +128,9 @@ impl Store {
             sqlx::query_as(
                 "SELECT n.id, n.person_id, n.onboarding_id, n.task_id, n.comment_id, n.kind, n.message,
                         n.link, n.created_at, n.read_at
-                 FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-                 WHERE d.digest_id = $1 ORDER BY n.id",
+                 FROM notifications n
+                 WHERE n.id IN (SELECT notification_id FROM deliveries WHERE digest_id = $1)
+                 ORDER BY n.id",
             )
             .bind(digest)
             .fetch_all(pool)

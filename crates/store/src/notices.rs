@@ -58,52 +58,112 @@ macro_rules! name_in {
 }
 pub(crate) use name_in;
 
-/// Queues the email of notification `$notification` (of `$event`) to
+/// Queues the deliveries of notification `$notification` (of `$event`) to
 /// `$person` in the outbox, in transaction `$tx`, when the person has an
-/// enabled account and wants such emails at once (their setting, or the
-/// event's default).
-macro_rules! queue_email {
+/// enabled account: by email, and by chat when they connected one, each as
+/// they chose (or the event's default for that channel). At once: a
+/// delivery to send; digest: a `digest` delivery waiting for the day's
+/// digest (`hook_id` set when the digest also goes to their chat).
+macro_rules! queue_deliveries {
     ($tx:expr, $person:expr, $notification:expr, $event:expr, $now:expr) => {{
+        use onramp_core::notify::{Channel, Mode};
         let event: onramp_core::notify::Event = $event;
-        let account: Option<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT a.id, s.mode FROM accounts a
-             LEFT JOIN notification_settings s
-               ON s.person_id = a.person_id AND s.kind = $2 AND s.channel = 'email'
+        let account: Option<(i64, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT a.id, se.mode, sc.mode, h.id FROM accounts a
+             LEFT JOIN notification_settings se
+               ON se.person_id = a.person_id AND se.kind = $2 AND se.channel = 'email'
+             LEFT JOIN notification_settings sc
+               ON sc.person_id = a.person_id AND sc.kind = $2 AND sc.channel = 'chat'
+             LEFT JOIN chat_hooks h ON h.person_id = a.person_id AND h.scope = 'person'
              WHERE a.person_id = $1 AND a.disabled_at IS NULL",
         )
         .bind($person)
         .bind(event.as_str())
         .fetch_optional(&mut *$tx)
         .await?;
-        if let Some((_, chosen)) = account {
-            let mode = chosen
-                .as_deref()
-                .and_then(onramp_core::notify::Mode::parse)
-                .unwrap_or(event.email_default());
-            // At once: an email to send. Digest: waiting for the day's
-            // digest, which takes it.
-            let queued = match mode {
-                onramp_core::notify::Mode::Now => Some(("email", "pending")),
-                onramp_core::notify::Mode::Digest => Some(("digest", "waiting")),
-                onramp_core::notify::Mode::Off => None,
+        if let Some((_, email, chat, hook)) = account {
+            let mode = |chosen: Option<String>, channel: Channel| {
+                chosen
+                    .as_deref()
+                    .and_then(Mode::parse)
+                    .unwrap_or(channel.default_mode(event))
             };
-            if let Some((channel, status)) = queued {
+            let mut queued: Vec<(&str, &str, Option<i64>)> = Vec::new();
+            match mode(email, Channel::Email) {
+                Mode::Now => queued.push(("email", "pending", None)),
+                Mode::Digest => queued.push(("digest", "waiting", None)),
+                Mode::Off => {}
+            }
+            if let Some(hook) = hook {
+                match mode(chat, Channel::Chat) {
+                    Mode::Now => queued.push(("chat", "pending", Some(hook))),
+                    Mode::Digest => queued.push(("digest", "waiting", Some(hook))),
+                    Mode::Off => {}
+                }
+            }
+            for (channel, status, hook) in queued {
                 sqlx::query(
-                    "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at)
-                     VALUES ($1, $2, $3, 0, $4, $5, $4)",
+                    "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at, hook_id)
+                     VALUES ($1, $2, $3, 0, $4, $5, $4, $6)",
                 )
                 .bind($notification)
                 .bind(channel)
                 .bind(status)
                 .bind($now)
                 .bind(crate::accounts::new_secret()?)
+                .bind(hook)
                 .execute(&mut *$tx)
                 .await?;
             }
         }
     }};
 }
-pub(crate) use queue_email;
+pub(crate) use queue_deliveries;
+
+/// Announces `$event` of onboarding `$onboarding` to the channel hooks of its
+/// program and of its manager's team, in transaction `$tx`: one notification
+/// about the new hire that no inbox lists, and a chat delivery per hook.
+macro_rules! announce {
+    ($tx:expr, $event:expr, $onboarding:expr, $message:expr, $link:expr, $now:expr) => {{
+        let hooks: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT h.id, o.person_id FROM onboardings o
+             JOIN program_versions pv ON pv.id = o.program_version_id
+             JOIN chat_hooks h ON (h.scope = 'program' AND h.program_id = pv.program_id)
+                               OR (h.scope = 'team' AND h.person_id = o.manager_id)
+             WHERE o.id = $1 ORDER BY h.id",
+        )
+        .bind($onboarding)
+        .fetch_all(&mut *$tx)
+        .await?;
+        if let Some((_, new_hire)) = hooks.first() {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO notifications (person_id, onboarding_id, kind, message, link, created_at, read_at, for_channel)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, TRUE) RETURNING id",
+            )
+            .bind(*new_hire)
+            .bind($onboarding)
+            .bind($event.as_str())
+            .bind($message)
+            .bind($link)
+            .bind($now)
+            .fetch_one(&mut *$tx)
+            .await?;
+            for (hook, _) in &hooks {
+                sqlx::query(
+                    "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at, hook_id)
+                     VALUES ($1, 'chat', 'pending', 0, $2, $3, $2, $4)",
+                )
+                .bind(id)
+                .bind($now)
+                .bind(crate::accounts::new_secret()?)
+                .bind(*hook)
+                .execute(&mut *$tx)
+                .await?;
+            }
+        }
+    }};
+}
+pub(crate) use announce;
 
 /// Puts a notification of `$event` (`onramp_core::notify::Event`) in the
 /// inbox of each of `$people`, in transaction `$tx`, and queues its email;
@@ -130,7 +190,10 @@ macro_rules! notify {
             .bind(now)
             .fetch_one(&mut *$tx)
             .await?;
-            crate::notices::queue_email!($tx, person, id, event, now);
+            crate::notices::queue_deliveries!($tx, person, id, event, now);
+        }
+        if let (true, Some(onboarding)) = (event.is_announcement(), onboarding) {
+            crate::notices::announce!($tx, event, onboarding, message, link, now);
         }
     }};
 }
@@ -143,7 +206,7 @@ impl Store {
     /// A person's notifications, newest first.
     pub async fn notifications(&self, person_id: i64, limit: i64) -> Result<Vec<Notification>> {
         let sql = format!(
-            "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE person_id = $1 AND kind <> 'digest'
+            "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE person_id = $1 AND kind <> 'digest' AND NOT for_channel
              ORDER BY id DESC LIMIT $2"
         );
         Ok(on_db!(self, |pool, _begin| {

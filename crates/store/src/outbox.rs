@@ -1,4 +1,4 @@
-//! The outbox: deliveries of notifications on a channel (email), written by
+//! The outbox: deliveries of notifications on a channel (email, chat), written by
 //! [`crate::notices`] in the change's transaction and sent by a worker that
 //! claims them with a lease. Several servers share the table: a claim takes
 //! rows nobody holds (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite writes
@@ -24,6 +24,14 @@ pub struct Outgoing {
     pub name: String,
     pub time_zone: String,
     pub unsubscribe_token: String,
+    /// Where a chat delivery goes: the hook's format and address.
+    pub hook_format: Option<String>,
+    pub hook_url: Option<String>,
+    /// Signs the `json` format.
+    #[serde(skip)]
+    pub hook_secret: Option<String>,
+    /// Whether the hook is a program's or team's channel (not the person's).
+    pub for_channel: bool,
 }
 
 /// A delivery as admins see it (failed ones, or kept for the preview).
@@ -45,9 +53,10 @@ pub struct OutboxCounts {
 }
 
 const OUTGOING: &str = "d.id, d.notification_id, d.channel, d.attempts, n.kind, n.message, n.link,
-        n.created_at, p.email, p.name, p.time_zone, d.unsubscribe_token";
+        n.created_at, p.email, p.name, p.time_zone, d.unsubscribe_token,
+        h.format AS hook_format, h.url AS hook_url, h.secret AS hook_secret, n.for_channel";
 const FROM: &str = "FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-        JOIN people p ON p.id = n.person_id";
+        JOIN people p ON p.id = n.person_id LEFT JOIN chat_hooks h ON h.id = d.hook_id";
 
 impl Store {
     /// What a claim appends to its inner `SELECT`: ` FOR UPDATE SKIP LOCKED`
@@ -189,12 +198,14 @@ impl Store {
         Ok(OutboxCounts { rows })
     }
 
-    /// The person and event kind of a delivery's unsubscribe token.
-    pub async fn unsubscribe_target(&self, token: &str) -> Result<Option<(i64, String)>> {
+    /// The person, event kind and channel of a delivery's unsubscribe token
+    /// (none for a channel's announcement: it is nobody's to turn off).
+    pub async fn unsubscribe_target(&self, token: &str) -> Result<Option<(i64, String, String)>> {
         Ok(on_db!(self, |pool, _begin| {
             sqlx::query_as(
-                "SELECT n.person_id, n.kind FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-                 WHERE d.unsubscribe_token = $1",
+                "SELECT n.person_id, n.kind, CASE WHEN d.hook_id IS NULL THEN 'email' ELSE 'chat' END
+                 FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+                 WHERE d.unsubscribe_token = $1 AND NOT n.for_channel",
             )
             .bind(token)
             .fetch_optional(pool)

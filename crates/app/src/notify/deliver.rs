@@ -314,28 +314,39 @@ pub async fn deliver_due(
         .claim_deliveries(now, Duration::minutes(LEASE_MINUTES), BATCH)
         .await?;
     for o in claimed {
-        let mail = if o.kind == onramp_core::notify::DIGEST {
-            let items = app.store.digest_items(o.notification_id).await?;
-            super::mail::render_digest(&o, &items, base)
+        let items = if o.kind == onramp_core::notify::DIGEST {
+            app.store.digest_items(o.notification_id).await?
         } else {
-            render(&o, base)
+            Vec::new()
         };
-        match mailer.send(&mail).await {
+        let (outcome, kept) = if o.channel == "chat" {
+            let sent = match super::chat::render(&o, &items, base, Utc::now()) {
+                Ok(message) => super::chat::post(&message).await,
+                Err(e) => Err((e, false)),
+            };
+            (sent, false)
+        } else {
+            let mail = if o.kind == onramp_core::notify::DIGEST {
+                super::mail::render_digest(&o, &items, base)
+            } else {
+                render(&o, base)
+            };
+            (mailer.send(&mail).await, matches!(mailer, Mailer::Preview))
+        };
+        match outcome {
             Ok(_) => {
-                let status = match mailer {
-                    Mailer::Preview => "kept",
-                    Mailer::Smtp { .. } => "sent",
-                };
+                let status = if kept { "kept" } else { "sent" };
                 app.store.delivery_sent(o.id, status, Utc::now()).await?;
-                match mailer {
-                    Mailer::Preview => round.kept += 1,
-                    Mailer::Smtp { .. } => round.sent += 1,
+                if kept {
+                    round.kept += 1;
+                } else {
+                    round.sent += 1;
                 }
             }
             Err((error, transient)) => {
                 let again = (transient && o.attempts < MAX_ATTEMPTS)
                     .then(|| retry_at(now, o.attempts, o.id));
-                tracing::warn!(delivery = o.id, attempts = o.attempts, %error, retry = again.is_some(), "mail not sent");
+                tracing::warn!(delivery = o.id, channel = %o.channel, attempts = o.attempts, %error, retry = again.is_some(), "not delivered");
                 app.store.delivery_not_sent(o.id, &error, again).await?;
                 if again.is_some() {
                     round.retried += 1;

@@ -3,7 +3,7 @@
 //! hears of what, and docs/notifications.md).
 
 use crate::{Actor, App, Error};
-use onramp_core::notify::Event;
+use onramp_core::notify::{Channel, Event};
 use onramp_store::Notification;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -83,6 +83,7 @@ pub async fn mark_read(app: &App, actor: &Actor, id: i64) -> Result<(), Error> {
     Ok(())
 }
 
+pub mod chat;
 pub mod deliver;
 pub mod mail;
 
@@ -91,7 +92,7 @@ const DIGEST_LABEL: &str = "Daily digest";
 
 /// What an unsubscribe address turns off: the kind of email, in words.
 pub async fn unsubscribe_target(app: &App, token: &str) -> Result<String, Error> {
-    let (_, kind) = app
+    let (_, kind, _) = app
         .store
         .unsubscribe_target(token)
         .await?
@@ -105,11 +106,13 @@ pub async fn unsubscribe_target(app: &App, token: &str) -> Result<String, Error>
 /// Turns off the emails of the kind an unsubscribe address was sent with
 /// (the address is the credential: one click in a mail program, RFC 8058).
 pub async fn unsubscribe(app: &App, token: &str) -> Result<String, Error> {
-    let (person, kind) = app
+    let (person, kind, channel) = app
         .store
         .unsubscribe_target(token)
         .await?
         .ok_or(Error::NotFound)?;
+    // A chat message's address turns off that chat; an email's, email.
+    let channel = Channel::parse(&channel).unwrap_or(Channel::Email);
     let off = onramp_core::notify::Mode::Off.as_str();
     if kind == onramp_core::notify::DIGEST {
         // The digest's address stops the digest: every kind it gathers.
@@ -118,16 +121,16 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<String, Error> {
             roles: Vec::new(),
         };
         for p in preferences(app, &actor).await? {
-            if p.email == onramp_core::notify::Mode::Digest.as_str() {
+            if p.mode(channel) == onramp_core::notify::Mode::Digest.as_str() {
                 app.store
-                    .set_notification_mode(person, &p.kind, "email", off)
+                    .set_notification_mode(person, &p.kind, channel.as_str(), off)
                     .await?;
             }
         }
         return Ok(DIGEST_LABEL.to_string());
     }
     app.store
-        .set_notification_mode(person, &kind, "email", off)
+        .set_notification_mode(person, &kind, channel.as_str(), off)
         .await?;
     Ok(Event::parse(&kind).map_or(kind, |e| e.label().to_string()))
 }
@@ -136,6 +139,8 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<String, Error> {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MailView {
     pub delivery_id: i64,
+    /// `email` or `chat`.
+    pub channel: String,
     pub status: String,
     pub attempts: i32,
     pub to: String,
@@ -169,11 +174,21 @@ pub async fn mails(
         .into_iter()
         .map(|d| {
             let m = mail::render(&d.outgoing, base);
+            let to = match &d.outgoing.hook_url {
+                // A chat message: its hook, the credential part hidden.
+                Some(url) if d.outgoing.channel == "chat" => format!(
+                    "{} chat {}",
+                    d.outgoing.hook_format.as_deref().unwrap_or_default(),
+                    chat::masked(url)
+                ),
+                _ => format!("{} <{}>", m.to_name, m.to),
+            };
             MailView {
                 delivery_id: d.outgoing.id,
+                channel: d.outgoing.channel.clone(),
                 status: d.status,
                 attempts: d.outgoing.attempts,
-                to: format!("{} <{}>", m.to_name, m.to),
+                to,
                 subject: m.subject,
                 text: m.text,
                 last_error: d.last_error,
@@ -200,7 +215,7 @@ pub async fn outbox_counts(app: &App) -> Result<onramp_store::OutboxCounts, Erro
     Ok(app.store.outbox_counts().await?)
 }
 
-/// How a person hears of one kind of event by email.
+/// How a person hears of one kind of event by email and in their chat.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Preference {
     /// The event, e.g. `access-requested`.
@@ -211,51 +226,75 @@ pub struct Preference {
     /// `now` (an email at once), `digest` (in the daily digest) or `off`
     /// (the inbox only).
     pub email: String,
-    /// What applies when the person chose nothing.
+    /// What applies to email when the person chose nothing.
     pub default: String,
+    /// The same for the person's own chat (used once they connect one).
+    pub chat: String,
+    pub chat_default: String,
 }
 
-/// The acting person's email preference for every kind of event.
+impl Preference {
+    /// The mode on `channel`.
+    pub fn mode(&self, channel: Channel) -> &str {
+        match channel {
+            Channel::Email => &self.email,
+            Channel::Chat => &self.chat,
+        }
+    }
+}
+
+/// The acting person's preference for every kind of event.
 pub async fn preferences(app: &App, actor: &Actor) -> Result<Vec<Preference>, Error> {
     let chosen = app.store.notification_modes(actor.person_id).await?;
+    let mode = |e: Event, channel: Channel| {
+        chosen
+            .iter()
+            .find(|(k, c, _)| k == e.as_str() && c == channel.as_str())
+            .and_then(|(_, _, m)| onramp_core::notify::Mode::parse(m))
+            .unwrap_or(channel.default_mode(e))
+            .as_str()
+            .to_string()
+    };
     Ok(Event::ALL
         .into_iter()
-        .map(|e| {
-            let default = e.email_default();
-            let email = chosen
-                .iter()
-                .find(|(k, c, _)| k == e.as_str() && c == "email")
-                .and_then(|(_, _, m)| onramp_core::notify::Mode::parse(m))
-                .unwrap_or(default);
-            Preference {
-                kind: e.as_str().to_string(),
-                label: e.label().to_string(),
-                description: e.description().to_string(),
-                email: email.as_str().to_string(),
-                default: default.as_str().to_string(),
-            }
+        .map(|e| Preference {
+            kind: e.as_str().to_string(),
+            label: e.label().to_string(),
+            description: e.description().to_string(),
+            email: mode(e, Channel::Email),
+            default: Channel::Email.default_mode(e).as_str().to_string(),
+            chat: mode(e, Channel::Chat),
+            chat_default: Channel::Chat.default_mode(e).as_str().to_string(),
         })
         .collect())
 }
 
-/// Sets the acting person's email preferences: (kind, mode) pairs, each
-/// checked (a bad one names its kind and changes nothing).
+/// Sets the acting person's preferences: (channel, kind, mode), each
+/// checked first (a bad one names its field, `email.KIND` or `chat.KIND`,
+/// and changes nothing).
 pub async fn set_preferences(
     app: &App,
     actor: &Actor,
-    changes: &[(String, String)],
+    changes: &[(Channel, String, String)],
 ) -> Result<Vec<Preference>, Error> {
     let mut checked = Vec::with_capacity(changes.len());
-    for (kind, mode) in changes {
+    for (channel, kind, mode) in changes {
+        let field = format!("{}.{kind}", channel.as_str());
         let event = Event::parse(kind)
-            .ok_or_else(|| Error::bad(kind, format!("`{kind}` is not a kind of notification")))?;
-        let mode = onramp_core::notify::Mode::parse(mode)
-            .ok_or_else(|| Error::bad(kind, format!("`{mode}` is not one of now, digest, off")))?;
-        checked.push((event, mode));
+            .ok_or_else(|| Error::bad(&field, format!("`{kind}` is not a kind of notification")))?;
+        let mode = onramp_core::notify::Mode::parse(mode).ok_or_else(|| {
+            Error::bad(&field, format!("`{mode}` is not one of now, digest, off"))
+        })?;
+        checked.push((*channel, event, mode));
     }
-    for (event, mode) in checked {
+    for (channel, event, mode) in checked {
         app.store
-            .set_notification_mode(actor.person_id, event.as_str(), "email", mode.as_str())
+            .set_notification_mode(
+                actor.person_id,
+                event.as_str(),
+                channel.as_str(),
+                mode.as_str(),
+            )
             .await?;
     }
     preferences(app, actor).await

@@ -79,7 +79,7 @@ impl Store {
                         .bind(now)
                         .fetch_one(&mut *tx)
                         .await?;
-                        crate::notices::queue_email!(
+                        crate::notices::queue_deliveries!(
                             tx,
                             person,
                             id,

@@ -5,7 +5,9 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use axum::Json;
 use axum::extract::{Path, State};
+use onramp_app::notify::chat::{self, MyChat};
 use onramp_app::notify::{self, InboxItem, Preference};
+use onramp_core::notify::Channel;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -70,7 +72,12 @@ pub async fn change_settings(
     user: CurrentUser,
     ApiJson(body): ApiJson<SettingsChange>,
 ) -> ApiResult<Vec<Preference>> {
-    let changes: Vec<(String, String)> = body.email.into_iter().collect();
+    let changes: Vec<(Channel, String, String)> = body
+        .email
+        .into_iter()
+        .map(|(k, m)| (Channel::Email, k, m))
+        .chain(body.chat.into_iter().map(|(k, m)| (Channel::Chat, k, m)))
+        .collect();
     Ok(Json(
         notify::set_preferences(&state, &user, &changes).await?,
     ))
@@ -81,7 +88,60 @@ pub async fn change_settings(
 pub struct SettingsChange {
     /// Kind of notification → `now` (an email at once), `digest` (the daily
     /// digest) or `off` (inbox only).
+    #[serde(default)]
     pub email: std::collections::BTreeMap<String, String>,
+    /// The same for the caller's own chat.
+    #[serde(default)]
+    pub chat: std::collections::BTreeMap<String, String>,
+}
+
+/// The caller's connected chat; 404 when none is.
+#[utoipa::path(get, path = "/api/v1/me/chat", tag = "people",
+    responses((status = 200, body = MyChat), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn my_chat(State(state): State<AppState>, user: CurrentUser) -> ApiResult<MyChat> {
+    Ok(Json(
+        chat::mine(&state, &user)
+            .await?
+            .ok_or(onramp_app::Error::NotFound)?,
+    ))
+}
+
+/// A chat to connect.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChatConnect {
+    /// `slack`, `mattermost`, `teams` or `json` (signed; the answer holds
+    /// the signing secret, shown this once).
+    pub format: String,
+    /// The incoming-webhook address (public `https://`).
+    pub url: String,
+}
+
+/// Connects the caller's own chat, replacing the one connected before.
+#[utoipa::path(put, path = "/api/v1/me/chat", tag = "people", request_body = ChatConnect,
+    responses((status = 200, body = MyChat), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn connect_chat(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<ChatConnect>,
+) -> ApiResult<MyChat> {
+    Ok(Json(
+        chat::connect(&state, &user, &body.format, &body.url).await?,
+    ))
+}
+
+/// Disconnects the caller's chat.
+#[utoipa::path(delete, path = "/api/v1/me/chat", tag = "people",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn disconnect_chat(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<axum::http::StatusCode, super::ApiError> {
+    if chat::disconnect(&state, &user).await? {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(onramp_app::Error::NotFound.into())
+    }
 }
 
 /// This module's endpoints, for `api::router`.
@@ -91,4 +151,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(read_all))
         .routes(routes!(read_one))
         .routes(routes!(settings, change_settings))
+        .routes(routes!(my_chat, connect_chat, disconnect_chat))
 }

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use onramp_app::notify::{self, InboxItem};
+use onramp_core::notify::{Channel, ChatFormat};
 
 #[derive(Template)]
 #[template(path = "inbox.html")]
@@ -144,6 +145,9 @@ pub async fn retry(
 struct SettingsPage {
     nav: Option<Nav>,
     preferences: Vec<notify::Preference>,
+    /// The person's connected chat, if any.
+    chat: Option<notify::chat::MyChat>,
+    formats: Vec<(&'static str, &'static str)>,
     saved: bool,
     csrf: String,
 }
@@ -162,11 +166,17 @@ pub async fn settings(
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> Result<Html<String>, WebError> {
     let preferences = notify::preferences(&state, &user).await?;
+    let chat = notify::chat::mine(&state, &user).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         SettingsPage {
             nav,
             preferences,
+            chat,
+            formats: ChatFormat::ALL
+                .into_iter()
+                .map(|f| (f.as_str(), f.label()))
+                .collect(),
             saved: q.saved.is_some(),
             csrf: user.csrf().to_string(),
         }
@@ -179,12 +189,63 @@ pub async fn save_settings(
     State(state): State<AppState>,
     f: VerifiedForm<std::collections::BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let changes: Vec<(String, String)> = f
+    let changes: Vec<(Channel, String, String)> = f
         .form
         .iter()
-        .filter_map(|(k, v)| k.strip_prefix("email.").map(|k| (k.to_string(), v.clone())))
+        .filter_map(|(k, v)| {
+            let (channel, kind) = k.split_once('.')?;
+            Some((Channel::parse(channel)?, kind.to_string(), v.clone()))
+        })
         .collect();
     notify::set_preferences(&state, &f.user, &changes).await?;
+    Ok(Redirect::to("/settings/notifications?saved=1").into_response())
+}
+
+/// The chat form's fields.
+#[derive(serde::Deserialize)]
+pub struct ChatForm {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// `POST /settings/chat`: connects the person's chat. The signing secret
+/// of the `json` format is shown on the page that answers, this once.
+pub async fn connect_chat(
+    State(state): State<AppState>,
+    f: VerifiedForm<ChatForm>,
+) -> Result<Response, WebError> {
+    let connected = notify::chat::connect(&state, &f.user, &f.form.format, &f.form.url).await?;
+    let Some(secret) = connected.secret else {
+        return Ok(Redirect::to("/settings/notifications?saved=1").into_response());
+    };
+    let nav = Nav::of(&state, &f.user).await?;
+    Ok(Html(
+        ChatSecretPage {
+            nav,
+            secret,
+            url: connected.url,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "chat_secret.html")]
+struct ChatSecretPage {
+    nav: Option<Nav>,
+    secret: String,
+    url: String,
+}
+
+/// `POST /settings/chat/disconnect`.
+pub async fn disconnect_chat(
+    State(state): State<AppState>,
+    f: VerifiedForm<std::collections::BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    notify::chat::disconnect(&state, &f.user).await?;
     Ok(Redirect::to("/settings/notifications?saved=1").into_response())
 }
 
@@ -200,5 +261,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/mail", get(mail))
         .route("/settings/notifications", get(settings).post(save_settings))
+        .route("/settings/chat", post(connect_chat))
+        .route("/settings/chat/disconnect", post(disconnect_chat))
         .route("/admin/mail/{id}/retry", post(retry))
 }

@@ -123,7 +123,7 @@ async fn request_access(app: &crate::common::App, w: &crate::common::World) {
 }
 
 /// The manager denies the open request and the new hire asks again.
-async fn request_access_again(app: &crate::common::App, w: &crate::common::World) {
+pub(crate) async fn request_access_again(app: &crate::common::App, w: &crate::common::World) {
     let (status, list) = app
         .send(
             reqwest::Method::GET,

@@ -6,6 +6,7 @@
 mod common;
 
 mod buddy;
+mod chat;
 mod handbook;
 mod learning;
 mod mail;

@@ -158,6 +158,23 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             "read my tasks",
             [200, 200, 200, 200, 200, 200, 200, 200, 401],
         ),
+        // Each person's own chat: connect, read (theirs only), disconnect.
+        (
+            "connect my chat",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "read my chat",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "disconnect my chat",
+            [204, 204, 204, 204, 204, 204, 204, 204, 401],
+        ),
+        (
+            "read my chat when none",
+            [404, 404, 404, 404, 404, 404, 404, 404, 401],
+        ),
         (
             "read unknown onboarding",
             [404, 404, 404, 404, 404, 404, 404, 404, 401],
@@ -219,6 +236,13 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                 "list onboardings" => app.client.get(app.url("/api/v1/onboardings")),
                 "read my tasks" => app.client.get(app.url("/api/v1/me/tasks")),
                 "read my panels" => app.client.get(app.url("/api/v1/me/panels")),
+                "connect my chat" => app.client.put(app.url("/api/v1/me/chat")).json(
+                    &serde_json::json!({"format": "slack", "url": format!("https://hooks.example.com/{role}")}),
+                ),
+                "read my chat" | "read my chat when none" => {
+                    app.client.get(app.url("/api/v1/me/chat"))
+                }
+                "disconnect my chat" => app.client.delete(app.url("/api/v1/me/chat")),
                 "read email settings" => {
                     app.client.get(app.url("/api/v1/me/notification-settings"))
                 }
