@@ -35,10 +35,16 @@ pub enum Event {
     FeedbackGiven,
     /// An office-hours question was answered.
     QuestionAnswered,
+    /// An onboarding's first day moved.
+    StartMoved,
+    /// The last task of an onboarding was finished.
+    OnboardingCompleted,
+    /// A question was asked for an office-hours session.
+    QuestionAsked,
 }
 
 impl Event {
-    pub const ALL: [Event; 12] = [
+    pub const ALL: [Event; 15] = [
         Event::Mention,
         Event::Escalation,
         Event::OnboardingCreated,
@@ -51,6 +57,9 @@ impl Event {
         Event::LedMeetingLogged,
         Event::FeedbackGiven,
         Event::QuestionAnswered,
+        Event::StartMoved,
+        Event::OnboardingCompleted,
+        Event::QuestionAsked,
     ];
 
     /// The kind as stored and sent in the API.
@@ -68,6 +77,9 @@ impl Event {
             Event::LedMeetingLogged => "led-meeting-logged",
             Event::FeedbackGiven => "feedback-given",
             Event::QuestionAnswered => "question-answered",
+            Event::StartMoved => "start-moved",
+            Event::OnboardingCompleted => "onboarding-completed",
+            Event::QuestionAsked => "question-asked",
         }
     }
 
@@ -86,6 +98,9 @@ impl Event {
             Event::LedMeetingLogged => "Meeting waits for feedback",
             Event::FeedbackGiven => "Feedback on a meeting",
             Event::QuestionAnswered => "Your question was answered",
+            Event::StartMoved => "First day moved",
+            Event::OnboardingCompleted => "Onboarding complete",
+            Event::QuestionAsked => "New office-hours question",
         }
     }
 
@@ -152,11 +167,15 @@ impl Event {
     }
 
     /// Whether a shared program or team channel hears of the event. Only
-    /// news the whole team may read: who starts and who their buddy is.
+    /// news the whole team may read: who starts, who their buddy is, who
+    /// finished.
     /// Feedback, access, questions, escalations and comments stay with the
     /// people of the onboarding.
     pub fn is_announcement(self) -> bool {
-        matches!(self, Event::OnboardingCreated | Event::BuddyAssigned)
+        matches!(
+            self,
+            Event::OnboardingCreated | Event::BuddyAssigned | Event::OnboardingCompleted
+        )
     }
 
     /// What the event is about, for the preferences page.
@@ -176,6 +195,13 @@ impl Event {
             Event::LedMeetingLogged => "A new hire you are buddy for led a customer meeting.",
             Event::FeedbackGiven => "Feedback is given on a meeting the new hire led.",
             Event::QuestionAnswered => "Your office-hours question is answered.",
+            Event::StartMoved => "The first day of an onboarding you take part in moves.",
+            Event::OnboardingCompleted => {
+                "The last task of an onboarding you take part in is finished."
+            }
+            Event::QuestionAsked => {
+                "Someone asks a question for office hours you host (or, without a host, any you run)."
+            }
         }
     }
 }
@@ -229,9 +255,23 @@ pub fn audience(event: Event, parties: &Parties, actor: Option<i64>) -> Vec<i64>
             .into_iter()
             .flatten()
             .collect(),
-        Event::Mention | Event::TaskOpened | Event::TaskComment | Event::QuestionAnswered => {
-            Vec::new()
-        }
+        Event::StartMoved | Event::OnboardingCompleted => [
+            Some(p.new_hire),
+            p.manager,
+            p.buddy,
+            p.backup_buddy,
+            p.people_connect,
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        // Decided where they happen: the people named, the task's owners,
+        // the asker, the hosts.
+        Event::Mention
+        | Event::TaskOpened
+        | Event::TaskComment
+        | Event::QuestionAnswered
+        | Event::QuestionAsked => Vec::new(),
     };
     people.retain(|&person| Some(person) != actor);
     people.sort_unstable();
@@ -368,6 +408,14 @@ mod tests {
             vec![1, 2]
         );
         assert_eq!(audience(Event::FeedbackGiven, &PARTIES, Some(2)), vec![1]);
+        assert_eq!(
+            audience(Event::StartMoved, &PARTIES, Some(5)),
+            vec![1, 2, 3, 4]
+        );
+        assert_eq!(
+            audience(Event::OnboardingCompleted, &PARTIES, Some(1)),
+            vec![2, 3, 4, 5]
+        );
         let alone = Parties {
             new_hire: 1,
             ..Parties::default()

@@ -196,6 +196,36 @@ impl Store {
             .bind(Utc::now())
             .fetch_one(&mut *tx)
             .await?;
+            // The series' host hears of it; without a host, everyone who
+            // runs office hours. The message never names the asker.
+            let (title, host): (String, Option<i64>) =
+                sqlx::query_as("SELECT title, host_id FROM office_hours WHERE id = $1")
+                    .bind(series_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let hosts: Vec<i64> = match host {
+                Some(h) => vec![h],
+                None => sqlx::query_as::<_, (i64,)>(
+                    "SELECT person_id FROM accounts
+                     WHERE disabled_at IS NULL AND (',' || roles || ',') LIKE '%,enablement,%'
+                     ORDER BY person_id",
+                )
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|(p,)| p)
+                .collect(),
+            };
+            let excerpt: String = body.chars().take(80).collect();
+            crate::notices::notify!(
+                tx,
+                hosts.into_iter().filter(|&p| p != author),
+                onramp_core::notify::Event::QuestionAsked,
+                None,
+                None,
+                &format!("A new question for “{title}”: “{excerpt}”"),
+                &format!("/office-hours/questions/{id}")
+            );
             // An anonymous question names no actor: nobody, admins included,
             // can read the asker from the audit log or its exports.
             audit!(

@@ -7,11 +7,11 @@ mod upgrades;
 pub use sweep::SweepReport;
 
 use crate::audit::audit;
-use crate::notices::{notify, parties_in};
+use crate::notices::{name_in, notify, parties_in};
 use crate::onboardings::{ONBOARDING_COLUMNS, TASK_COLUMNS, insert_planned};
 use crate::{Onboarding, Result, Store, StoreError, Task, on_db};
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use onramp_core::notify::{Event, owners};
+use onramp_core::notify::{Event, audience, owners};
 use onramp_core::onboarding::{
     ExistingTask, TaskAction, TaskNode, TaskStatus, UpgradeDiff, plan, reblock, transition,
     unfinished_dependencies, upgrade_diff,
@@ -200,6 +200,27 @@ impl Store {
                 .bind(task.onboarding_id)
                 .execute(&mut *tx)
                 .await?;
+            // Finishing the last unfinished task completes the onboarding.
+            if !old.is_finished() && new.is_finished() {
+                let (unfinished,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM tasks WHERE onboarding_id = $1 AND status NOT IN ('done', 'skipped')",
+                )
+                .bind(task.onboarding_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if unfinished == 0 {
+                    let (parties, hire) = parties_in!(tx, task.onboarding_id);
+                    notify!(
+                        tx,
+                        audience(Event::OnboardingCompleted, &parties, actor_id),
+                        Event::OnboardingCompleted,
+                        Some(task.onboarding_id),
+                        None,
+                        &format!("{hire} finished every task of their onboarding."),
+                        &format!("/onboardings/{}", task.onboarding_id)
+                    );
+                }
+            }
             let task: Task = sqlx::query_as(sqlx::AssertSqlSafe(reread))
                 .bind(task_id)
                 .fetch_one(&mut *tx)
@@ -283,6 +304,22 @@ impl Store {
                 Some(serde_json::json!({"start_date": onboarding.start_date})),
                 Some(serde_json::json!({"start_date": new_start, "tasks_rebased": moved}))
             );
+            if onboarding.start_date != new_start {
+                let (parties, hire) = parties_in!(tx, onboarding_id);
+                let who = name_in!(tx, actor_id);
+                notify!(
+                    tx,
+                    audience(Event::StartMoved, &parties, actor_id),
+                    Event::StartMoved,
+                    Some(onboarding_id),
+                    None,
+                    &format!(
+                        "{who} moved {hire}'s first day from {} to {new_start}; {moved} due date(s) moved with it.",
+                        onboarding.start_date
+                    ),
+                    &format!("/onboardings/{onboarding_id}")
+                );
+            }
             let o: Onboarding = sqlx::query_as(sqlx::AssertSqlSafe(reread))
                 .bind(onboarding_id)
                 .fetch_one(&mut *tx)

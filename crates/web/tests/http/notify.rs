@@ -9,7 +9,8 @@ use onramp_store::{Database, Store};
 
 on_both!(
     events_reach_the_people_they_concern_and_nobody_else,
-    the_inbox_page_links_and_marks_read
+    the_inbox_page_links_and_marks_read,
+    start_moves_completions_and_questions_reach_their_people
 );
 
 /// A person's inbox as (kind, message, link), newest first.
@@ -265,5 +266,117 @@ async fn the_inbox_page_links_and_marks_read(store: Store, _db: Database) {
         )
         .await;
     assert_eq!((status, body.as_str()), (200, "{\"marked\":0}"));
+    app.stop().await;
+}
+
+async fn start_moves_completions_and_questions_reach_their_people(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let o = w.onboarding;
+    let latest = |token: String| {
+        let app = &app;
+        async move { inbox(app, &token).await.into_iter().next() }
+    };
+
+    // The manager moves the first day: the new hire, the buddy and People
+    // Connect hear of it, the manager (who did it) does not.
+    let current = store.onboarding(o).await.expect("onboarding");
+    let later = current.start_date + chrono::Days::new(7);
+    let (status, body) = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/onboardings/{o}"),
+            &w.manager.1,
+            serde_json::json!({"version": current.version, "start_date": later}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for token in [&w.hire.1, &w.buddy.1, &w.people_connect.1] {
+        let (kind, message, link) = latest(token.clone()).await.expect("notice");
+        assert_eq!(kind, "start-moved");
+        assert!(message.contains(&later.to_string()), "{message}");
+        assert_eq!(link, format!("/onboardings/{o}"));
+    }
+    assert_ne!(
+        latest(w.manager.1.clone()).await.map(|n| n.0),
+        Some("start-moved".to_string())
+    );
+    assert!(inbox(&app, &w.other_hire.1).await.is_empty());
+
+    // Finishing every task completes the onboarding: its people hear of
+    // it once, not at each task.
+    let tasks = store.tasks(o).await.expect("tasks");
+    for (i, t) in tasks.iter().enumerate() {
+        let (id, version) = task(&store, o, &t.task_key).await;
+        let (status, body) = app
+            .send(
+                reqwest::Method::POST,
+                &format!("/api/v1/onboardings/{o}/tasks/{id}"),
+                &w.admin.1,
+                serde_json::json!({"action": "skip", "version": version, "note": "test"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{}: {body}", t.task_key);
+        let completed = inbox(&app, &w.manager.1)
+            .await
+            .iter()
+            .filter(|n| n.0 == "onboarding-completed")
+            .count();
+        assert_eq!(
+            completed,
+            usize::from(i + 1 == tasks.len()),
+            "after {}",
+            t.task_key
+        );
+    }
+    for token in [&w.hire.1, &w.buddy.1, &w.people_connect.1, &w.manager.1] {
+        assert_eq!(
+            latest(token.clone()).await.map(|n| n.0),
+            Some("onboarding-completed".to_string())
+        );
+    }
+
+    // A question for office hours reaches the host, never naming the asker.
+    let series = store
+        .create_office_hours(
+            Some(w.enablement.0),
+            "CSM office hours",
+            &onramp_core::calendar::Recurrence {
+                rrule: "FREQ=WEEKLY".into(),
+                start: (Utc::now() + chrono::Duration::days(1))
+                    .naive_utc()
+                    .date()
+                    .and_hms_opt(15, 0, 0)
+                    .expect("time"),
+                time_zone: "UTC".into(),
+                duration_minutes: 30,
+                cancelled: vec![],
+            },
+            "https://meet.example.com/oh",
+            Some(w.enablement.0),
+        )
+        .await
+        .expect("series");
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/office-hours/{}/questions", series.id),
+            &w.hire.1,
+            serde_json::json!({"body": "How do I read a Service Ping payload?", "anonymous": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (kind, message, link) = latest(w.enablement.1.clone()).await.expect("notice");
+    assert_eq!(kind, "question-asked");
+    assert!(
+        message.contains("CSM office hours") && message.contains("Service Ping"),
+        "{message}"
+    );
+    assert!(!message.contains("hire"), "names nobody: {message}");
+    assert!(link.starts_with("/office-hours/questions/"), "{link}");
+    assert_ne!(
+        latest(w.hire.1.clone()).await.map(|n| n.0),
+        Some("question-asked".to_string())
+    );
     app.stop().await;
 }
