@@ -466,6 +466,99 @@ mod tests {
         assert_eq!(masked("nonsense"), "…");
     }
 
+    fn outgoing(format: &str, for_channel: bool) -> Outgoing {
+        use chrono::TimeZone;
+        Outgoing {
+            id: 9,
+            notification_id: 4,
+            channel: "chat".into(),
+            attempts: 1,
+            kind: "buddy-assigned".into(),
+            message: "Sam is now Riley <Chen>'s *backup* buddy.".into(),
+            link: Some("/onboardings/3/buddy".into()),
+            created_at: chrono::Utc
+                .with_ymd_and_hms(2026, 12, 7, 15, 0, 0)
+                .single()
+                .expect("time"),
+            email: "riley@example.com".into(),
+            name: "Riley".into(),
+            time_zone: "Europe/Berlin".into(),
+            unsubscribe_token: "t".into(),
+            hook_format: Some(format.into()),
+            hook_url: Some("https://hooks.example.com/x".into()),
+            hook_secret: Some("s3cret".into()),
+            for_channel,
+        }
+    }
+
+    fn body(format: &str, for_channel: bool) -> serde_json::Value {
+        let now = chrono::Utc::now();
+        let m = render(
+            &outgoing(format, for_channel),
+            &[],
+            "https://o.example/",
+            now,
+        )
+        .expect("render");
+        serde_json::from_str(&m.body).expect("json")
+    }
+
+    #[test]
+    fn each_format_carries_the_message_and_an_absolute_link() {
+        let slack = body("slack", false)["text"]
+            .as_str()
+            .expect("text")
+            .to_string();
+        assert!(
+            slack.starts_with("*Buddy assigned*: Sam is now Riley &lt;Chen&gt;"),
+            "{slack}"
+        );
+        assert!(slack.ends_with("<https://o.example/onboardings/3/buddy|Open in Onramp>"));
+        let mattermost = body("mattermost", false)["text"]
+            .as_str()
+            .expect("text")
+            .to_string();
+        assert!(mattermost.contains("\\*backup\\*"), "{mattermost}");
+        assert!(mattermost.ends_with("[Open in Onramp](https://o.example/onboardings/3/buddy)"));
+        let teams = body("teams", false);
+        assert_eq!(teams["title"], "Buddy assigned");
+        assert_eq!(
+            teams["potentialAction"][0]["targets"][0]["uri"],
+            "https://o.example/onboardings/3/buddy"
+        );
+        let json = body("json", false);
+        assert_eq!(json["recipient"]["email"], "riley@example.com");
+        assert_eq!(json["local_time"], "Mon 7 Dec 2026, 16:00 CET");
+        // A channel's message names no recipient.
+        let channel = body("json", true);
+        assert_eq!(channel["channel"], "channel");
+        assert!(channel.get("recipient").is_none(), "{channel}");
+    }
+
+    #[test]
+    fn json_is_signed_over_the_time_and_the_body() {
+        let at = chrono::DateTime::from_timestamp(1_765_000_000, 0).expect("time");
+        let m = render(&outgoing("json", false), &[], "https://o.example", at).expect("render");
+        let header = |name: &str| {
+            m.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .expect("header")
+        };
+        assert_eq!(header("X-Onramp-Timestamp"), "1765000000");
+        assert_eq!(header("X-Onramp-Delivery"), "9");
+        assert_eq!(
+            header("X-Onramp-Signature"),
+            signature("s3cret", 1_765_000_000, &m.body)
+        );
+        assert_ne!(signature("s3cret", 1, "a"), signature("s3cret", 2, "a"));
+        // Other formats carry no signature.
+        let slack =
+            render(&outgoing("slack", false), &[], "https://o.example", at).expect("render");
+        assert!(slack.headers.is_empty());
+    }
+
     #[test]
     fn text_cannot_break_out_of_its_markup() {
         assert_eq!(slack_escape("<!channel> & co"), "&lt;!channel&gt; &amp; co");

@@ -158,6 +158,10 @@ mod tests {
             name: "Jordan".into(),
             time_zone: "Europe/Berlin".into(),
             unsubscribe_token: "abc".into(),
+            hook_format: None,
+            hook_url: None,
+            hook_secret: None,
+            for_channel: false,
         }
     }
 
