@@ -25,6 +25,7 @@ pub mod program_writer;
 pub mod rules;
 pub mod schedule;
 pub mod text;
+mod webhook;
 mod yaml;
 
 pub use error::{Diagnostic, Error};

@@ -27,6 +27,7 @@ impl Store {
     /// some waited for it) its chat message. `None`
     /// when that day's digest exists already (another server made it) or
     /// nothing waits.
+    // Long: one transaction claims the day, gathers what waits and queues the digest on each channel it waited for.
     pub async fn make_digest(
         &self,
         person: i64,

@@ -222,6 +222,94 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!("sha256={hex}")
 }
 
+/// What a message says, with absolute links.
+struct Said<'a> {
+    label: &'a str,
+    message: &'a str,
+    link: String,
+    /// A digest's items: (message, absolute link).
+    items: Vec<(&'a str, String)>,
+}
+
+fn slack_body(said: &Said<'_>) -> serde_json::Value {
+    let mut text = format!(
+        "*{}*: {} <{}|Open in Onramp>",
+        slack_escape(said.label),
+        slack_escape(said.message),
+        said.link
+    );
+    for (message, link) in &said.items {
+        text.push_str(&format!("\n• {} <{link}|Open>", slack_escape(message)));
+    }
+    json!({ "text": text })
+}
+
+fn mattermost_body(said: &Said<'_>) -> serde_json::Value {
+    let mut text = format!(
+        "**{}**: {} [Open in Onramp]({})",
+        markdown_escape(said.label),
+        markdown_escape(said.message),
+        said.link
+    );
+    for (message, link) in &said.items {
+        text.push_str(&format!("\n- {} [Open]({link})", markdown_escape(message)));
+    }
+    json!({ "text": text, "username": "Onramp" })
+}
+
+fn teams_body(said: &Said<'_>) -> serde_json::Value {
+    let mut text = markdown_escape(said.message);
+    for (message, link) in &said.items {
+        text.push_str(&format!(
+            "\n\n- {} [Open]({link})",
+            markdown_escape(message)
+        ));
+    }
+    json!({
+        "@type": "MessageCard",
+        "@context": "https://schema.org/extensions",
+        "summary": said.label,
+        "title": said.label,
+        "text": text,
+        "potentialAction": [{
+            "@type": "OpenUri",
+            "name": "Open in Onramp",
+            "targets": [{ "os": "default", "uri": said.link }],
+        }],
+    })
+}
+
+fn json_body(o: &Outgoing, said: &Said<'_>, items: &[Notification]) -> serde_json::Value {
+    let mut payload = json!({
+        "delivery_id": o.id,
+        "event": o.kind,
+        "label": said.label,
+        "message": o.message,
+        "link": said.link,
+        "created_at": o.created_at,
+        "local_time": in_zone(o.created_at, &o.time_zone),
+        "channel": if o.for_channel { "channel" } else { "person" },
+    });
+    if !o.for_channel {
+        payload["recipient"] = json!({ "name": o.name, "email": o.email });
+    }
+    if o.kind == DIGEST {
+        payload["items"] = items
+            .iter()
+            .zip(&said.items)
+            .map(|(n, (_, link))| {
+                json!({
+                    "event": n.kind,
+                    "message": n.message,
+                    "link": link,
+                    "created_at": n.created_at,
+                })
+            })
+            .collect();
+    }
+    payload
+}
+
 /// The message of chat delivery `o` (with the items of a digest); links are
 /// absolute under `base`; `now` is the signing time.
 pub fn render(
@@ -237,100 +325,28 @@ pub fn render(
     ) else {
         return Err("the delivery has no chat hook".into());
     };
-    let label = if o.kind == DIGEST {
-        "Daily digest"
-    } else {
-        Event::parse(&o.kind).map_or(o.kind.as_str(), |e| e.label())
+    let absolute = |link: Option<&str>| format!("{base}{}", link.unwrap_or("/inbox"));
+    let said = Said {
+        label: if o.kind == DIGEST {
+            "Daily digest"
+        } else {
+            Event::parse(&o.kind).map_or(o.kind.as_str(), |e| e.label())
+        },
+        message: &o.message,
+        link: absolute(o.link.as_deref()),
+        items: items
+            .iter()
+            .map(|n| (n.message.as_str(), absolute(n.link.as_deref())))
+            .collect(),
     };
-    let link = format!("{base}{}", o.link.as_deref().unwrap_or("/inbox"));
-    let absolute = |n: &Notification| format!("{base}{}", n.link.as_deref().unwrap_or("/inbox"));
-    let when = in_zone(o.created_at, &o.time_zone);
-    let mut headers = Vec::new();
     let body = match format {
-        ChatFormat::Slack => {
-            let mut text = format!(
-                "*{}*: {} <{}|Open in Onramp>",
-                slack_escape(label),
-                slack_escape(&o.message),
-                link
-            );
-            for n in items {
-                text.push_str(&format!(
-                    "\n• {} <{}|Open>",
-                    slack_escape(&n.message),
-                    absolute(n)
-                ));
-            }
-            json!({ "text": text })
-        }
-        ChatFormat::Mattermost => {
-            let mut text = format!(
-                "**{}**: {} [Open in Onramp]({link})",
-                markdown_escape(label),
-                markdown_escape(&o.message)
-            );
-            for n in items {
-                text.push_str(&format!(
-                    "\n- {} [Open]({})",
-                    markdown_escape(&n.message),
-                    absolute(n)
-                ));
-            }
-            json!({ "text": text, "username": "Onramp" })
-        }
-        ChatFormat::Teams => {
-            let mut text = markdown_escape(&o.message);
-            for n in items {
-                text.push_str(&format!(
-                    "\n\n- {} [Open]({})",
-                    markdown_escape(&n.message),
-                    absolute(n)
-                ));
-            }
-            json!({
-                "@type": "MessageCard",
-                "@context": "https://schema.org/extensions",
-                "summary": label,
-                "title": label,
-                "text": text,
-                "potentialAction": [{
-                    "@type": "OpenUri",
-                    "name": "Open in Onramp",
-                    "targets": [{ "os": "default", "uri": link }],
-                }],
-            })
-        }
-        ChatFormat::Json => {
-            let mut payload = json!({
-                "delivery_id": o.id,
-                "event": o.kind,
-                "label": label,
-                "message": o.message,
-                "link": link,
-                "created_at": o.created_at,
-                "local_time": when,
-                "channel": if o.for_channel { "channel" } else { "person" },
-            });
-            if !o.for_channel {
-                payload["recipient"] = json!({ "name": o.name, "email": o.email });
-            }
-            if o.kind == DIGEST {
-                payload["items"] = items
-                    .iter()
-                    .map(|n| {
-                        json!({
-                            "event": n.kind,
-                            "message": n.message,
-                            "link": absolute(n),
-                            "created_at": n.created_at,
-                        })
-                    })
-                    .collect();
-            }
-            payload
-        }
-    };
-    let body = body.to_string();
+        ChatFormat::Slack => slack_body(&said),
+        ChatFormat::Mattermost => mattermost_body(&said),
+        ChatFormat::Teams => teams_body(&said),
+        ChatFormat::Json => json_body(o, &said, items),
+    }
+    .to_string();
+    let mut headers = Vec::new();
     if format == ChatFormat::Json {
         let timestamp = now.timestamp();
         let secret = o.hook_secret.as_deref().unwrap_or_default();

@@ -232,6 +232,7 @@ impl Store {
 
     /// Moves an onboarding's start date: the due dates of unfinished tasks are
     /// counted again from the new date; finished tasks keep theirs.
+    // Long: one transaction moves the start, rebases the unfinished tasks, audits and notifies.
     pub async fn move_start_date(
         &self,
         actor_id: Option<i64>,
