@@ -166,7 +166,7 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Notifications: send a test email.
+    /// Notifications: send a test email, make the due digests, send the outbox now.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
     /// Chat channels of programs and teams: add, list, remove.

@@ -108,9 +108,12 @@ pub async fn run(
         settings.mailer.clone(),
     ));
     let served = onramp_web::serve(listener, state, shutdown_signal()).await;
-    sweeper.abort();
-    indexer.abort();
-    postman.abort();
+    // Stop the background work and wait until it has stopped: a round still
+    // running would otherwise meet the closed database.
+    for task in [sweeper, indexer, postman] {
+        task.abort();
+        let _ = task.await;
+    }
     tracing::info!("stopped accepting requests; closing the database");
     store.close().await;
     served.map_err(|e| CliError::Failed(format!("server error: {e}")))

@@ -22,104 +22,114 @@ impl Store {
         }))
     }
 
-    /// Makes `person`'s digest for their local `day`: a `digest`
-    /// notification that takes every waiting one, and its email and (when
-    /// some waited for it) its chat message. `None`
-    /// when that day's digest exists already (another server made it) or
-    /// nothing waits.
-    // Long: one transaction claims the day, gathers what waits and queues the digest on each channel it waited for.
-    pub async fn make_digest(
+    /// Makes the digests of `people`, each for their local day: per person
+    /// a `digest` notification that takes every waiting one, and its email
+    /// and (when some waited for it) its chat message. One transaction for
+    /// the whole batch (one commit, not one per person). Answers the digests
+    /// made; a person whose digest for that day exists already (another
+    /// server made it) or who has nothing waiting gets none.
+    // Long: one transaction claims each person's day, gathers what waits and queues the digest on each channel it waited for.
+    pub async fn make_digests(
         &self,
-        person: i64,
-        day: NaiveDate,
+        people: &[(i64, NaiveDate)],
         now: DateTime<Utc>,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Vec<i64>> {
         Ok(on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
-            let claimed = sqlx::query(
-                "INSERT INTO digests (person_id, day, created_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (person_id, day) DO NOTHING",
-            )
-            .bind(person)
-            .bind(day)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if claimed == 0 {
-                return Ok(None);
-            }
-            // A notification may wait twice: for the email digest (no hook)
-            // and for the chat digest (the person's hook).
-            let (waiting, email, hook): (i64, i64, Option<i64>) = sqlx::query_as(
-                "SELECT COUNT(DISTINCT d.notification_id),
-                        COUNT(*) - COUNT(d.hook_id), MAX(d.hook_id)
-                 FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-                 WHERE d.channel = 'digest' AND d.status = 'waiting' AND n.person_id = $1",
-            )
-            .bind(person)
-            .fetch_one(&mut *tx)
-            .await?;
-            if waiting == 0 {
-                // Nothing to gather: no digest today (the claim rolls back).
-                return Ok(None);
-            }
-            let message = if waiting == 1 {
-                "1 update since your last digest".to_string()
-            } else {
-                format!("{waiting} updates since your last digest")
-            };
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO notifications (person_id, kind, message, link, created_at, read_at)
-                 VALUES ($1, 'digest', $2, '/inbox', $3, $3) RETURNING id",
-            )
-            .bind(person)
-            .bind(&message)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE deliveries SET status = 'digested', digest_id = $1
-                 WHERE channel = 'digest' AND status = 'waiting'
-                   AND notification_id IN (SELECT id FROM notifications WHERE person_id = $2)",
-            )
-            .bind(id)
-            .bind(person)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE digests SET notification_id = $1 WHERE person_id = $2 AND day = $3",
-            )
-            .bind(id)
-            .bind(person)
-            .bind(day)
-            .execute(&mut *tx)
-            .await?;
-            let channels =
-                [("email", None), ("chat", hook)]
-                    .into_iter()
-                    .filter(|(channel, hook)| {
-                        if *channel == "email" {
-                            email > 0
-                        } else {
-                            hook.is_some()
-                        }
-                    });
-            for (channel, hook) in channels {
+            let mut made = Vec::new();
+            for &(person, day) in people {
+                let claimed = sqlx::query(
+                    "INSERT INTO digests (person_id, day, created_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (person_id, day) DO NOTHING",
+                )
+                .bind(person)
+                .bind(day)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if claimed == 0 {
+                    continue;
+                }
+                // A notification may wait twice: for the email digest (no
+                // hook) and for the chat digest (the person's hook).
+                let (waiting, email, hook): (i64, i64, Option<i64>) = sqlx::query_as(
+                    "SELECT COUNT(DISTINCT d.notification_id),
+                            COUNT(*) - COUNT(d.hook_id), MAX(d.hook_id)
+                     FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+                     WHERE d.channel = 'digest' AND d.status = 'waiting' AND n.person_id = $1",
+                )
+                .bind(person)
+                .fetch_one(&mut *tx)
+                .await?;
+                if waiting == 0 {
+                    // Nothing to gather: no digest today, and the day stays
+                    // open for one.
+                    sqlx::query("DELETE FROM digests WHERE person_id = $1 AND day = $2")
+                        .bind(person)
+                        .bind(day)
+                        .execute(&mut *tx)
+                        .await?;
+                    continue;
+                }
+                let message = if waiting == 1 {
+                    "1 update since your last digest".to_string()
+                } else {
+                    format!("{waiting} updates since your last digest")
+                };
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO notifications (person_id, kind, message, link, created_at, read_at)
+                     VALUES ($1, 'digest', $2, '/inbox', $3, $3) RETURNING id",
+                )
+                .bind(person)
+                .bind(&message)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
                 sqlx::query(
-                    "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at, hook_id)
-                     VALUES ($1, $2, 'pending', 0, $3, $4, $3, $5)",
+                    "UPDATE deliveries SET status = 'digested', digest_id = $1
+                     WHERE channel = 'digest' AND status = 'waiting'
+                       AND notification_id IN (SELECT id FROM notifications WHERE person_id = $2)",
                 )
                 .bind(id)
-                .bind(channel)
-                .bind(now)
-                .bind(crate::accounts::new_secret()?)
-                .bind(hook)
+                .bind(person)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query(
+                    "UPDATE digests SET notification_id = $1 WHERE person_id = $2 AND day = $3",
+                )
+                .bind(id)
+                .bind(person)
+                .bind(day)
+                .execute(&mut *tx)
+                .await?;
+                let channels =
+                    [("email", None), ("chat", hook)]
+                        .into_iter()
+                        .filter(|(channel, hook)| {
+                            if *channel == "email" {
+                                email > 0
+                            } else {
+                                hook.is_some()
+                            }
+                        });
+                for (channel, hook) in channels {
+                    sqlx::query(
+                        "INSERT INTO deliveries (notification_id, channel, status, attempts, run_at, unsubscribe_token, created_at, hook_id)
+                         VALUES ($1, $2, 'pending', 0, $3, $4, $3, $5)",
+                    )
+                    .bind(id)
+                    .bind(channel)
+                    .bind(now)
+                    .bind(crate::accounts::new_secret()?)
+                    .bind(hook)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                made.push(id);
             }
             tx.commit().await?;
-            Some(id)
+            made
         }))
     }
 

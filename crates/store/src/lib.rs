@@ -56,7 +56,7 @@ pub use workspace::WaitingTask;
 /// A JSON value as stored (TEXT on SQLite, JSONB on PostgreSQL).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use onboardings::OnboardingFilter;
-pub use outbox::{DeliveryRow, OutboxCounts, Outgoing};
+pub use outbox::{Delivered, DeliveryRow, OutboxCounts, Outgoing};
 pub use programs::ImportOutcome;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -45,6 +45,24 @@ pub struct DeliveryRow {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+/// What became of one claimed delivery.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivered {
+    /// Sent (`sent`), or kept for the mail preview (`kept`) when no mail
+    /// server is configured.
+    Sent {
+        id: i64,
+        status: &'static str,
+        at: DateTime<Utc>,
+    },
+    /// Not sent: tried again at `retry_at`, or (`None`) failed for good.
+    NotSent {
+        id: i64,
+        error: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
+}
+
 /// How many deliveries are in each state, per channel.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OutboxCounts {
@@ -113,45 +131,46 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))
     }
 
-    /// Marks a claimed delivery sent (`kept` for the mail preview when no
-    /// mail server is configured).
-    pub async fn delivery_sent(&self, id: i64, status: &str, at: DateTime<Utc>) -> Result<()> {
-        on_db!(self, |pool, _begin| {
-            sqlx::query(
-                "UPDATE deliveries SET status = $1, sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $3",
-            )
-            .bind(status)
-            .bind(at)
-            .bind(id)
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
-    }
-
-    /// A claimed delivery that could not be sent: tried again at `retry_at`,
-    /// or (`None`) failed for good.
-    pub async fn delivery_not_sent(
-        &self,
-        id: i64,
-        error: &str,
-        retry_at: Option<DateTime<Utc>>,
-    ) -> Result<()> {
-        let status = if retry_at.is_some() {
-            "pending"
-        } else {
-            "failed"
-        };
-        on_db!(self, |pool, _begin| {
-            sqlx::query(
-                "UPDATE deliveries SET status = $1, run_at = COALESCE($2, run_at), locked_until = NULL, last_error = $3 WHERE id = $4",
-            )
-            .bind(status)
-            .bind(retry_at)
-            .bind(error)
-            .bind(id)
-            .execute(pool)
-            .await?;
+    /// Records what became of claimed deliveries, all in one transaction
+    /// (one commit for a whole round, not one per message).
+    pub async fn record_deliveries(&self, results: &[Delivered]) -> Result<()> {
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            for result in results {
+                match result {
+                    Delivered::Sent { id, status, at } => {
+                        sqlx::query(
+                            "UPDATE deliveries SET status = $1, sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $3",
+                        )
+                        .bind(*status)
+                        .bind(at)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Delivered::NotSent {
+                        id,
+                        error,
+                        retry_at,
+                    } => {
+                        let status = if retry_at.is_some() {
+                            "pending"
+                        } else {
+                            "failed"
+                        };
+                        sqlx::query(
+                            "UPDATE deliveries SET status = $1, run_at = COALESCE($2, run_at), locked_until = NULL, last_error = $3 WHERE id = $4",
+                        )
+                        .bind(status)
+                        .bind(retry_at)
+                        .bind(error)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+            }
+            tx.commit().await?;
         });
         Ok(())
     }

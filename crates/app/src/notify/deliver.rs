@@ -10,6 +10,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use onramp_store::{Delivered, Outgoing};
 use serde::Serialize;
 
 /// Attempts before a delivery fails for good.
@@ -18,6 +19,8 @@ pub const MAX_ATTEMPTS: i32 = 8;
 const LEASE_MINUTES: i64 = 5;
 /// Deliveries claimed at once.
 pub const BATCH: i64 = 50;
+/// People whose digests are made in one transaction.
+const DIGEST_BATCH: usize = 250;
 
 /// Where mail goes.
 #[derive(Clone)]
@@ -301,59 +304,86 @@ pub struct Round {
     pub failed: usize,
 }
 
-/// Sends the deliveries due at `now` (one batch); `base` starts the links.
+/// Messages sent at once (each on its own connection).
+const SEND_AT_ONCE: usize = 8;
+
+/// Renders and sends one claimed delivery: what became of it.
+async fn deliver_one(
+    app: &App,
+    mailer: &Mailer,
+    base: &str,
+    now: DateTime<Utc>,
+    o: Outgoing,
+) -> Result<Delivered, Error> {
+    let items = if o.kind == onramp_core::notify::DIGEST {
+        app.store.digest_items(o.notification_id).await?
+    } else {
+        Vec::new()
+    };
+    let (outcome, kept) = if o.channel == "chat" {
+        let sent = match super::chat::render(&o, &items, base, Utc::now()) {
+            Ok(message) => super::chat::post(&message).await,
+            Err(e) => Err((e, false)),
+        };
+        (sent, false)
+    } else {
+        let mail = if o.kind == onramp_core::notify::DIGEST {
+            super::mail::render_digest(&o, &items, base)
+        } else {
+            render(&o, base)
+        };
+        (mailer.send(&mail).await, matches!(mailer, Mailer::Preview))
+    };
+    Ok(match outcome {
+        Ok(_) => Delivered::Sent {
+            id: o.id,
+            status: if kept { "kept" } else { "sent" },
+            at: Utc::now(),
+        },
+        Err((error, transient)) => {
+            let again =
+                (transient && o.attempts < MAX_ATTEMPTS).then(|| retry_at(now, o.attempts, o.id));
+            tracing::warn!(delivery = o.id, channel = %o.channel, attempts = o.attempts, %error, retry = again.is_some(), "not delivered");
+            Delivered::NotSent {
+                id: o.id,
+                error,
+                retry_at: again,
+            }
+        }
+    })
+}
+
+/// Sends the deliveries due at `now` (one batch, a few at once) and records
+/// what became of them in one transaction; `base` starts the links. A crash
+/// between sending and recording sends those again after the lease, with
+/// the same Message-ID (and the same `X-Onramp-Delivery`).
 pub async fn deliver_due(
     app: &App,
     mailer: &Mailer,
     base: &str,
     now: DateTime<Utc>,
 ) -> Result<Round, Error> {
-    let mut round = Round::default();
+    use futures_util::StreamExt;
     let claimed = app
         .store
         .claim_deliveries(now, Duration::minutes(LEASE_MINUTES), BATCH)
         .await?;
-    for o in claimed {
-        let items = if o.kind == onramp_core::notify::DIGEST {
-            app.store.digest_items(o.notification_id).await?
-        } else {
-            Vec::new()
-        };
-        let (outcome, kept) = if o.channel == "chat" {
-            let sent = match super::chat::render(&o, &items, base, Utc::now()) {
-                Ok(message) => super::chat::post(&message).await,
-                Err(e) => Err((e, false)),
-            };
-            (sent, false)
-        } else {
-            let mail = if o.kind == onramp_core::notify::DIGEST {
-                super::mail::render_digest(&o, &items, base)
-            } else {
-                render(&o, base)
-            };
-            (mailer.send(&mail).await, matches!(mailer, Mailer::Preview))
-        };
-        match outcome {
-            Ok(_) => {
-                let status = if kept { "kept" } else { "sent" };
-                app.store.delivery_sent(o.id, status, Utc::now()).await?;
-                if kept {
-                    round.kept += 1;
-                } else {
-                    round.sent += 1;
-                }
-            }
-            Err((error, transient)) => {
-                let again = (transient && o.attempts < MAX_ATTEMPTS)
-                    .then(|| retry_at(now, o.attempts, o.id));
-                tracing::warn!(delivery = o.id, channel = %o.channel, attempts = o.attempts, %error, retry = again.is_some(), "not delivered");
-                app.store.delivery_not_sent(o.id, &error, again).await?;
-                if again.is_some() {
-                    round.retried += 1;
-                } else {
-                    round.failed += 1;
-                }
-            }
+    let results: Vec<Result<Delivered, Error>> = futures_util::stream::iter(claimed)
+        .map(|o| deliver_one(app, mailer, base, now, o))
+        .buffer_unordered(SEND_AT_ONCE)
+        .collect()
+        .await;
+    let results: Vec<Delivered> = results.into_iter().collect::<Result<_, _>>()?;
+    app.store.record_deliveries(&results).await?;
+    let mut round = Round::default();
+    for r in &results {
+        match r {
+            Delivered::Sent { status: "kept", .. } => round.kept += 1,
+            Delivered::Sent { .. } => round.sent += 1,
+            Delivered::NotSent {
+                retry_at: Some(_), ..
+            } => round.retried += 1,
+            Delivered::NotSent { .. } => round.failed += 1,
         }
     }
     Ok(round)
@@ -364,20 +394,21 @@ pub async fn deliver_due(
 /// morning of their time zone. Answers how many were made (each server may
 /// run this; a day's digest is made once).
 pub async fn make_digests(app: &App, now: DateTime<Utc>) -> Result<usize, Error> {
+    let due: Vec<(i64, chrono::NaiveDate)> = app
+        .store
+        .digest_candidates()
+        .await?
+        .into_iter()
+        .filter_map(|(person, zone)| {
+            let local = onramp_core::notify::local_time(now, &zone);
+            onramp_core::notify::digest_due(local).then(|| (person, local.date()))
+        })
+        .collect();
     let mut made = 0;
-    for (person, zone) in app.store.digest_candidates().await? {
-        let local = onramp_core::notify::local_time(now, &zone);
-        if !onramp_core::notify::digest_due(local) {
-            continue;
-        }
-        if app
-            .store
-            .make_digest(person, local.date(), now)
-            .await?
-            .is_some()
-        {
-            made += 1;
-        }
+    // A few hundred people per transaction: one commit each, and short
+    // enough that requests are not kept waiting for the write lock.
+    for batch in due.chunks(DIGEST_BATCH) {
+        made += app.store.make_digests(batch, now).await?.len();
     }
     Ok(made)
 }

@@ -561,7 +561,11 @@ async fn email_settings_choose_what_comes_by_email(store: Store, _db: Database) 
             .expect("mode")
             .to_string()
     };
-    assert_eq!(all.as_array().expect("list").len(), 12, "every kind");
+    assert_eq!(
+        all.as_array().expect("list").len(),
+        onramp_core::notify::Event::ALL.len(),
+        "every kind"
+    );
     assert_eq!(of(&all, "access-requested"), "now");
     assert_eq!(
         of(&all, "task-opened"),
@@ -588,7 +592,7 @@ async fn email_settings_choose_what_comes_by_email(store: Store, _db: Database) 
     )
     .await;
     assert_eq!(status, 400);
-    assert!(body.contains("\"field\":\"weather\""), "{body}");
+    assert!(body.contains("\"field\":\"email.weather\""), "{body}");
     let (status, body) = put(
         w.manager.1.clone(),
         serde_json::json!({"email": {"access-requested": "sometimes"}}),
