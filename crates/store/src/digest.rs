@@ -52,12 +52,14 @@ impl Store {
                     continue;
                 }
                 // A notification may wait twice: for the email digest (no
-                // hook) and for the chat digest (the person's hook).
+                // hook) and for the chat digest (the person's hook). From the
+                // person's notifications: CROSS JOIN keeps SQLite (which has
+                // no statistics) on that order instead of every waiting row.
                 let (waiting, email, hook): (i64, i64, Option<i64>) = sqlx::query_as(
                     "SELECT COUNT(DISTINCT d.notification_id),
                             COUNT(*) - COUNT(d.hook_id), MAX(d.hook_id)
-                     FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-                     WHERE d.channel = 'digest' AND d.status = 'waiting' AND n.person_id = $1",
+                     FROM notifications n CROSS JOIN deliveries d ON d.notification_id = n.id
+                     WHERE n.person_id = $1 AND d.channel = 'digest' AND d.status = 'waiting'",
                 )
                 .bind(person)
                 .fetch_one(&mut *tx)
@@ -88,8 +90,10 @@ impl Store {
                 .await?;
                 sqlx::query(
                     "UPDATE deliveries SET status = 'digested', digest_id = $1
-                     WHERE channel = 'digest' AND status = 'waiting'
-                       AND notification_id IN (SELECT id FROM notifications WHERE person_id = $2)",
+                     WHERE id IN (SELECT d.id FROM notifications n
+                                  CROSS JOIN deliveries d ON d.notification_id = n.id
+                                  WHERE n.person_id = $2 AND d.channel = 'digest'
+                                    AND d.status = 'waiting')",
                 )
                 .bind(id)
                 .bind(person)
