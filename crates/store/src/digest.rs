@@ -58,8 +58,9 @@ impl Store {
                 let (waiting, email, hook): (i64, i64, Option<i64>) = sqlx::query_as(
                     "SELECT COUNT(DISTINCT d.notification_id),
                             COUNT(*) - COUNT(d.hook_id), MAX(d.hook_id)
-                     FROM notifications n CROSS JOIN deliveries d ON d.notification_id = n.id
-                     WHERE n.person_id = $1 AND d.channel = 'digest' AND d.status = 'waiting'",
+                     FROM notifications n CROSS JOIN deliveries d
+                     WHERE n.person_id = $1 AND d.notification_id = n.id
+                       AND d.channel = 'digest' AND d.status = 'waiting'",
                 )
                 .bind(person)
                 .fetch_one(&mut *tx)
@@ -91,8 +92,9 @@ impl Store {
                 sqlx::query(
                     "UPDATE deliveries SET status = 'digested', digest_id = $1
                      WHERE id IN (SELECT d.id FROM notifications n
-                                  CROSS JOIN deliveries d ON d.notification_id = n.id
-                                  WHERE n.person_id = $2 AND d.channel = 'digest'
+                                  CROSS JOIN deliveries d
+                                  WHERE n.person_id = $2 AND d.notification_id = n.id
+                                    AND d.channel = 'digest'
                                     AND d.status = 'waiting')",
                 )
                 .bind(id)

@@ -145,6 +145,7 @@ impl Mailer {
     /// preview.
     /// `ca_pem` adds a trusted root certificate (a company's own CA, or a
     /// test server's certificate); `None` trusts the usual public roots.
+    /// Call it inside a Tokio runtime: the SMTP connection pool starts a task.
     pub fn from_settings(
         url: Option<&str>,
         from: &str,
@@ -437,8 +438,8 @@ pub async fn send_test(mailer: &Mailer, to: &str, name: &str, base: &str) -> Res
 mod tests {
     use super::*;
 
-    #[test]
-    fn settings_pick_the_transport_and_name_what_is_wrong() {
+    #[tokio::test]
+    async fn settings_pick_the_transport_and_name_what_is_wrong() {
         assert!(matches!(
             Mailer::from_settings(None, "x", None),
             Ok(Mailer::Preview)
