@@ -3,7 +3,7 @@
 //! channels that hear announcements only, preferences, and receivers that
 //! fail (retried, then failed, nothing lost).
 
-use crate::common::{App, World, person, start_configured, world};
+use crate::common::{App, person, start_configured, world};
 use crate::on_both;
 use axum::http::HeaderMap;
 use chrono::Utc;
@@ -145,19 +145,6 @@ async fn connect(app: &App, token: &str, format: &str, url: &str) -> (u16, serde
     )
 }
 
-/// The new hire asks for access: an event for the manager only.
-async fn request_access(app: &App, w: &World) {
-    let (status, body) = app
-        .send(
-            reqwest::Method::POST,
-            &format!("/api/v1/onboardings/{}/access-requests", w.onboarding),
-            &w.hire.1,
-            serde_json::json!({"playground": "shared-omnibus"}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-}
-
 /// Whether Python's own hmac finds `signature` right for `timestamp.body`.
 fn python_verifies(secret: &str, timestamp: &str, body: &str, signature: &str) -> bool {
     let script = "import hmac, hashlib, sys\n\
@@ -178,6 +165,14 @@ fn python_verifies(secret: &str, timestamp: &str, body: &str, signature: &str) -
         .write_all(body.as_bytes())
         .expect("write");
     child.wait().expect("wait").success()
+}
+
+/// The `text` of a Slack or Mattermost message.
+fn text_of(r: &Received) -> String {
+    serde_json::from_str::<serde_json::Value>(&r.body).expect("json")["text"]
+        .as_str()
+        .expect("text")
+        .to_string()
 }
 
 fn header<'a>(r: &'a Received, name: &str) -> &'a str {
@@ -219,7 +214,7 @@ async fn a_persons_chat_hears_what_they_chose_signed(store: Store, _db: Database
     assert_eq!(status, 200);
     assert!(!mine.contains(&secret), "the secret is shown once: {mine}");
 
-    request_access(&app, &w).await;
+    crate::mail::request_access(&app, &w).await;
     let round = drain(&store).await;
     assert_eq!(
         round.sent, 1,
@@ -325,10 +320,7 @@ async fn a_persons_chat_hears_what_they_chose_signed(store: Store, _db: Database
     drain(&store).await;
     let got = hooks.got("/hire");
     assert_eq!(got.len(), 1, "{got:?}");
-    let text = serde_json::from_str::<serde_json::Value>(&got[0].body).expect("json")["text"]
-        .as_str()
-        .expect("text")
-        .to_string();
+    let text = text_of(&got[0]);
     assert!(text.starts_with("*Access request answered*"), "{text}");
     assert!(
         text.contains("<https://onramp.example.com/") && text.contains("|Open in Onramp>"),
@@ -417,7 +409,7 @@ async fn channels_hear_announcements_and_nothing_private(store: Store, _db: Data
     ));
 
     // A private event (access to approve) reaches no channel.
-    request_access(&app, &w).await;
+    crate::mail::request_access(&app, &w).await;
     drain(&store).await;
     assert!(hooks.got("/program").is_empty());
     assert!(hooks.got("/team").is_empty());
@@ -437,10 +429,7 @@ async fn channels_hear_announcements_and_nothing_private(store: Store, _db: Data
     drain(&store).await;
     let program = hooks.got("/program");
     assert_eq!(program.len(), 1, "{program:?}");
-    let text = serde_json::from_str::<serde_json::Value>(&program[0].body).expect("json")["text"]
-        .as_str()
-        .expect("text")
-        .to_string();
+    let text = text_of(&program[0]);
     assert!(text.starts_with("**Buddy assigned**"), "{text}");
     assert!(text.contains("backup buddy"), "{text}");
     let team = hooks.got("/team");
@@ -500,7 +489,7 @@ async fn a_failing_hook_is_retried_then_failed_and_nothing_is_lost(store: Store,
     assert_eq!(status, 200);
     // Busy twice (503, 429), then accepted: retried with back-off.
     hooks.answer_with(&[503, 429]);
-    request_access(&app, &w).await;
+    crate::mail::request_access(&app, &w).await;
     let first = drain(&store).await;
     assert_eq!((first.retried, first.sent), (1, 0), "{first:?}");
     // Not due again yet.
@@ -616,7 +605,7 @@ async fn the_chat_digest_goes_with_or_without_the_email_digest(store: Store, _db
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    request_access(&app, &w).await;
+    crate::mail::request_access(&app, &w).await;
     crate::mail::request_access_again(&app, &w).await;
     assert_eq!(drain(&store).await.sent, 0, "nothing at once");
     // Monday 09:00 in London.
@@ -636,10 +625,7 @@ async fn the_chat_digest_goes_with_or_without_the_email_digest(store: Store, _db
     );
     let got = hooks.got("/m");
     assert_eq!(got.len(), 1);
-    let text = serde_json::from_str::<serde_json::Value>(&got[0].body).expect("json")["text"]
-        .as_str()
-        .expect("text")
-        .to_string();
+    let text = text_of(&got[0]);
     assert!(text.starts_with("*Daily digest*: 2 updates"), "{text}");
     assert_eq!(text.matches("\n• ").count(), 2, "{text}");
 }

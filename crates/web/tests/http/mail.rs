@@ -110,7 +110,7 @@ fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// The new hire asks for access: the manager's email.
-async fn request_access(app: &crate::common::App, w: &crate::common::World) {
+pub(crate) async fn request_access(app: &crate::common::App, w: &crate::common::World) {
     let (status, body) = app
         .send(
             reqwest::Method::POST,
