@@ -265,8 +265,8 @@ pub async fn run_sweep(settings: &Settings, auto_close_days: u32, json: bool) ->
         crate::print_json(&report)
     } else {
         println!(
-            "Escalated {} overdue compliance-critical task(s); closed {} onboarding(s).",
-            report.escalated_tasks, report.closed_onboardings
+            "Escalated {} overdue compliance-critical task(s); closed {} onboarding(s); reminded the owners of {} task(s) due tomorrow.",
+            report.escalated_tasks, report.closed_onboardings, report.reminded_tasks
         );
         Ok(())
     }

@@ -41,10 +41,12 @@ pub enum Event {
     OnboardingCompleted,
     /// A question was asked for an office-hours session.
     QuestionAsked,
+    /// An open task of the person's is due tomorrow.
+    TaskDueTomorrow,
 }
 
 impl Event {
-    pub const ALL: [Event; 15] = [
+    pub const ALL: [Event; 16] = [
         Event::Mention,
         Event::Escalation,
         Event::OnboardingCreated,
@@ -60,6 +62,7 @@ impl Event {
         Event::StartMoved,
         Event::OnboardingCompleted,
         Event::QuestionAsked,
+        Event::TaskDueTomorrow,
     ];
 
     /// The kind as stored and sent in the API.
@@ -80,6 +83,7 @@ impl Event {
             Event::StartMoved => "start-moved",
             Event::OnboardingCompleted => "onboarding-completed",
             Event::QuestionAsked => "question-asked",
+            Event::TaskDueTomorrow => "task-due-tomorrow",
         }
     }
 
@@ -101,6 +105,7 @@ impl Event {
             Event::StartMoved => "First day moved",
             Event::OnboardingCompleted => "Onboarding complete",
             Event::QuestionAsked => "New office-hours question",
+            Event::TaskDueTomorrow => "Due tomorrow",
         }
     }
 
@@ -151,7 +156,7 @@ impl Event {
     /// to plan goes in the daily digest.
     pub fn email_default(self) -> Mode {
         match self {
-            Event::TaskOpened => Mode::Digest,
+            Event::TaskOpened | Event::TaskDueTomorrow => Mode::Digest,
             _ => Mode::Now,
         }
     }
@@ -161,7 +166,7 @@ impl Event {
     /// planning news stays out of the chat.
     pub fn chat_default(self) -> Mode {
         match self {
-            Event::TaskOpened => Mode::Off,
+            Event::TaskOpened | Event::TaskDueTomorrow => Mode::Off,
             _ => Mode::Now,
         }
     }
@@ -202,6 +207,7 @@ impl Event {
             Event::QuestionAsked => {
                 "Someone asks a question for office hours you host (or, without a host, any you run)."
             }
+            Event::TaskDueTomorrow => "A task of yours is due tomorrow.",
         }
     }
 }
@@ -271,7 +277,8 @@ pub fn audience(event: Event, parties: &Parties, actor: Option<i64>) -> Vec<i64>
         | Event::TaskOpened
         | Event::TaskComment
         | Event::QuestionAnswered
-        | Event::QuestionAsked => Vec::new(),
+        | Event::QuestionAsked
+        | Event::TaskDueTomorrow => Vec::new(),
     };
     people.retain(|&person| Some(person) != actor);
     people.sort_unstable();

@@ -9,6 +9,17 @@ use super::*;
 pub struct SweepReport {
     pub escalated_tasks: usize,
     pub closed_onboardings: usize,
+    /// Open tasks due tomorrow whose owners were reminded.
+    pub reminded_tasks: usize,
+}
+
+/// An open task due tomorrow.
+#[derive(sqlx::FromRow)]
+struct DueTask {
+    id: i64,
+    onboarding_id: i64,
+    title: String,
+    owner_role: String,
 }
 
 /// An overdue compliance-critical task and whom to tell.
@@ -169,6 +180,61 @@ impl Store {
             });
             report.closed_onboardings += usize::from(closed);
         }
+        report.reminded_tasks = self.remind_due_tomorrow(now).await?;
         Ok(report)
+    }
+}
+
+impl Store {
+    /// Reminds the owners of open tasks due tomorrow (by the date of `now`
+    /// in UTC), once per task: each reminder is claimed with a conditional
+    /// update, so with several servers one sends it. Answers how many tasks.
+    pub(crate) async fn remind_due_tomorrow(&self, now: DateTime<Utc>) -> Result<usize> {
+        let tomorrow = now
+            .date_naive()
+            .checked_add_days(Days::new(1))
+            .unwrap_or(now.date_naive());
+        let due: Vec<DueTask> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT t.id, t.onboarding_id, t.title, t.owner_role
+                 FROM tasks t JOIN onboardings o ON o.id = t.onboarding_id
+                 WHERE t.status = 'open' AND t.due_date = $1 AND t.reminded_at IS NULL
+                   AND o.status = 'active'",
+            )
+            .bind(tomorrow)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut reminded = 0;
+        for task in due {
+            let claimed = on_db!(self, |pool, begin| {
+                let mut tx = pool.begin_with(begin).await?;
+                let claimed = sqlx::query(
+                    "UPDATE tasks SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL",
+                )
+                .bind(now)
+                .bind(task.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if claimed {
+                    let (parties, hire) = parties_in!(tx, task.onboarding_id);
+                    notify!(
+                        tx,
+                        owners(&task.owner_role, &parties, None),
+                        Event::TaskDueTomorrow,
+                        Some(task.onboarding_id),
+                        Some(task.id),
+                        &format!("“{}” in {hire}'s onboarding is due tomorrow.", task.title),
+                        &format!("/onboardings/{}/tasks/{}", task.onboarding_id, task.id)
+                    );
+                }
+                tx.commit().await?;
+                claimed
+            });
+            reminded += usize::from(claimed);
+        }
+        Ok(reminded)
     }
 }

@@ -10,7 +10,8 @@ use onramp_store::{Database, Store};
 on_both!(
     events_reach_the_people_they_concern_and_nobody_else,
     the_inbox_page_links_and_marks_read,
-    start_moves_completions_and_questions_reach_their_people
+    start_moves_completions_and_questions_reach_their_people,
+    owners_hear_the_day_before_a_task_is_due_once
 );
 
 /// A person's inbox as (kind, message, link), newest first.
@@ -378,5 +379,63 @@ async fn start_moves_completions_and_questions_reach_their_people(store: Store, 
         latest(w.hire.1.clone()).await.map(|n| n.0),
         Some("question-asked".to_string())
     );
+    app.stop().await;
+}
+
+async fn owners_hear_the_day_before_a_task_is_due_once(store: Store, _db: Database) {
+    use chrono::TimeZone;
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let o = w.onboarding;
+    // Task c (the buddy's) is open; the sweep on the day before its due
+    // date reminds the buddy, once, whichever server sweeps.
+    let c = store
+        .tasks(o)
+        .await
+        .expect("tasks")
+        .into_iter()
+        .find(|t| t.task_key == "c")
+        .expect("task c");
+    assert_eq!(c.status, "open");
+    let day_before = c.due_date.pred_opt().expect("day");
+    let noon = Utc.from_utc_datetime(&day_before.and_hms_opt(12, 0, 0).expect("time"));
+    let reminders = |token: String| {
+        let app = &app;
+        async move {
+            inbox(app, &token)
+                .await
+                .into_iter()
+                .filter(|n| n.0 == "task-due-tomorrow")
+                .collect::<Vec<_>>()
+        }
+    };
+    let two_days_before = noon - chrono::Duration::days(1);
+    store.sweep(two_days_before, 60).await.expect("sweep");
+    assert!(
+        reminders(w.buddy.1.clone()).await.is_empty(),
+        "not two days before"
+    );
+    let (first, second) = tokio::join!(store.sweep(noon, 60), store.sweep(noon, 60));
+    let reminded = first.expect("sweep").reminded_tasks + second.expect("sweep").reminded_tasks;
+    assert!(reminded >= 1, "{reminded}");
+    let buddy = reminders(w.buddy.1.clone()).await;
+    assert_eq!(buddy.len(), 1, "{buddy:?}");
+    assert!(
+        buddy[0].1.contains("Task c") && buddy[0].1.contains("due tomorrow"),
+        "{buddy:?}"
+    );
+    assert_eq!(buddy[0].2, format!("/onboardings/{o}/tasks/{}", c.id));
+    assert!(
+        !reminders(w.manager.1.clone())
+            .await
+            .iter()
+            .any(|n| n.1.contains("Task c")),
+        "not their task"
+    );
+    assert_eq!(
+        store.sweep(noon, 60).await.expect("again").reminded_tasks,
+        0
+    );
+    assert_eq!(reminders(w.buddy.1.clone()).await.len(), 1, "once");
     app.stop().await;
 }
