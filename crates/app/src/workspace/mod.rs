@@ -2,7 +2,9 @@
 //! take part in, whatever roles they hold there.
 
 mod panels;
-pub use panels::{BuddyRow, FeedbackNote, Panels, StartRow, TeamRow, WaitingMeeting, panels};
+pub use panels::{
+    BuddyRow, DeliveryHealth, FeedbackNote, Panels, StartRow, TeamRow, WaitingMeeting, panels,
+};
 
 use crate::{Actor, App, Caller, Error};
 use chrono::{Days, NaiveDate, Utc};

@@ -79,6 +79,34 @@ pub struct Panels {
     pub starts: Vec<StartRow>,
     /// Whether to show People Connect's panel (they hold the role).
     pub people_connect: bool,
+    /// For administrators: the outbox's state.
+    pub delivery: Option<DeliveryHealth>,
+}
+
+/// How the outbox stands, all channels together (administrators).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct DeliveryHealth {
+    /// Waiting to be sent (or to be tried again).
+    pub pending: i64,
+    /// Failed for good: shown with their errors at `/admin/mail`.
+    pub failed: i64,
+    pub sent: i64,
+    /// Kept for the mail preview (no mail server configured).
+    pub kept: i64,
+}
+
+async fn delivery(app: &App) -> Result<DeliveryHealth, Error> {
+    let mut health = DeliveryHealth::default();
+    for (_, status, n) in app.store.outbox_counts().await?.rows {
+        match status.as_str() {
+            "pending" => health.pending += n,
+            "failed" => health.failed += n,
+            "sent" => health.sent += n,
+            "kept" => health.kept += n,
+            _ => {}
+        }
+    }
+    Ok(health)
 }
 
 fn active(list: Vec<OnboardingSummary>) -> impl Iterator<Item = OnboardingSummary> {
@@ -220,15 +248,24 @@ pub async fn panels(app: &App, actor: &Actor, today: NaiveDate) -> Result<Panels
             Ok(Vec::new())
         }
     };
-    let (team, buddy_for, starts) = tokio::try_join!(
+    let health = async {
+        if actor.is_admin() {
+            delivery(app).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (team, buddy_for, starts, delivery) = tokio::try_join!(
         team(app, actor, today),
         buddy_for(app, actor, today),
-        starts
+        starts,
+        health
     )?;
     Ok(Panels {
         team,
         buddy_for,
         starts,
         people_connect,
+        delivery,
     })
 }
