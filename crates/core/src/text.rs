@@ -141,9 +141,52 @@ pub fn check_all_strings(value: &serde_json::Value) -> Result<(), Error> {
     walk("", value)
 }
 
+/// The first words of `text`, at most `max` characters, cut at a word
+/// boundary and ended with "…" when shortened; whitespace runs become one
+/// space.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let whole = words.join(" ");
+    if whole.chars().count() <= max {
+        return whole;
+    }
+    let mut out = String::new();
+    for word in words {
+        let len = out.chars().count() + usize::from(!out.is_empty()) + word.chars().count();
+        if len + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = whole.chars().take(max.saturating_sub(1)).collect();
+    }
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_end_on_a_word() {
+        assert_eq!(excerpt("short  question\n here", 40), "short question here");
+        assert_eq!(
+            excerpt("how do I export a service ping", 16),
+            "how do I export…"
+        );
+        assert!(
+            excerpt("how do I export a service ping", 16)
+                .chars()
+                .count()
+                <= 16
+        );
+        assert_eq!(excerpt("Supercalifragilistic", 6), "Super…");
+    }
 
     fn message(r: Result<(), Error>) -> String {
         r.expect_err("refused").to_string()

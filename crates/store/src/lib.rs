@@ -30,6 +30,7 @@ mod notices;
 mod office_hours;
 mod onboardings;
 mod outbox;
+mod panels;
 mod people;
 mod ping;
 mod programs;
@@ -49,6 +50,7 @@ pub use handbook::{HandbookPage, HandbookPageInput, HandbookState, HandbookUrls}
 pub use learning::{CertificationChange, ModuleRecord};
 pub use models::*;
 pub use office_hours::{OfficeHours, Question};
+pub use panels::{AccountCounts, MissedTask, OpenQuestion, OpenTask, PhaseCount};
 pub use ping::PingUpload;
 pub use sessions::{ApiToken, Session};
 pub use webinars::{NewWebinar, Webinar};

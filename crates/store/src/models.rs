@@ -125,6 +125,7 @@ pub struct OnboardingSummary {
     pub backup_buddy_id: Option<i64>,
     /// The last due date of its tasks.
     pub due_date: Option<NaiveDate>,
+    pub program_version_id: i64,
 }
 
 impl OnboardingSummary {

@@ -263,7 +263,7 @@ impl Store {
                     (SELECT COUNT(*) FROM tasks t WHERE t.onboarding_id = o.id
                         AND t.status IN ('open', 'blocked') AND t.due_date < $1) AS overdue_tasks,
                     o.updated_at AS last_activity, o.manager_id, o.buddy_id, o.backup_buddy_id,
-                    o.due_date
+                    o.due_date, o.program_version_id
              FROM onboardings o
              JOIN people p ON p.id = o.person_id
              JOIN program_versions pv ON pv.id = o.program_version_id
@@ -364,6 +364,8 @@ pub enum OnboardingFilter {
     BuddyOf(i64),
     /// Starting within these dates (inclusive).
     StartingBetween(NaiveDate, NaiveDate),
+    /// Whose last task is due within these dates (inclusive).
+    EndingBetween(NaiveDate, NaiveDate),
 }
 
 impl OnboardingFilter {
@@ -402,6 +404,12 @@ impl OnboardingFilter {
             OnboardingFilter::ManagedBy(id) => ("o.manager_id = $4", Some(*id), None, None),
             OnboardingFilter::StartingBetween(from, to) => (
                 "o.start_date >= $5 AND o.start_date <= $6",
+                None,
+                Some(*from),
+                Some(*to),
+            ),
+            OnboardingFilter::EndingBetween(from, to) => (
+                "o.due_date >= $5 AND o.due_date <= $6",
                 None,
                 Some(*from),
                 Some(*to),

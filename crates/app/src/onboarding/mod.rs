@@ -5,7 +5,7 @@ mod change;
 mod comment;
 mod read;
 mod task;
-mod timeline;
+pub(crate) mod timeline;
 pub use change::{change_task, move_start, start, sweep, upgrade, upgrade_preview};
 pub use comment::{CommentInput, CommentLine, comment_lines, save_comment};
 pub use read::{

@@ -34,9 +34,9 @@ fn may_list(by: Caller<'_>, filter: &OnboardingFilter) -> bool {
         OnboardingFilter::Involving(p)
         | OnboardingFilter::ManagedBy(p)
         | OnboardingFilter::BuddyOf(p) => *p == actor.person_id || sees_all_onboardings(actor),
-        OnboardingFilter::All | OnboardingFilter::StartingBetween(..) => {
-            sees_all_onboardings(actor)
-        }
+        OnboardingFilter::All
+        | OnboardingFilter::StartingBetween(..)
+        | OnboardingFilter::EndingBetween(..) => sees_all_onboardings(actor),
     }
 }
 

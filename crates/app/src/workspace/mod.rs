@@ -1,9 +1,15 @@
 //! A person's workspace: what waits for them across every onboarding they
 //! take part in, whatever roles they hold there.
 
+mod oversight;
 mod panels;
+pub use oversight::{
+    AdminPanel, DeliveryHealth, EnablementPanel, QuestionRow, RecentChange, WebinarRow,
+    since_last_visit,
+};
 pub use panels::{
-    BuddyRow, DeliveryHealth, FeedbackNote, Panels, StartRow, TeamRow, WaitingMeeting, panels,
+    BuddyRow, ComingTask, EndingRow, FeedbackNote, Milestone, OpenPreboarding, Pace, Panels,
+    PhaseProgress, StartRow, TeamRow, WaitingMeeting, panels,
 };
 
 use crate::{Actor, App, Caller, Error};

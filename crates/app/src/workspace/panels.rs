@@ -1,11 +1,15 @@
 //! The panels of `/home` for the roles around new hires: the manager's team,
 //! the buddy's people and the meetings that wait for their feedback, and
-//! People Connect's coming starts with what is still missing.
+//! People Connect's coming starts with what is still missing and the
+//! onboardings that end soon. Enablement's and administrators' panels are in
+//! `oversight`.
 
+use super::oversight::{self, AdminPanel, EnablementPanel};
 use crate::{Actor, App, Error};
 use chrono::{Days, NaiveDate};
+use onramp_core::meeting::{last_shortfall, quota_weeks};
 use onramp_core::people::Role;
-use onramp_store::{OnboardingFilter, OnboardingSummary};
+use onramp_store::{OnboardingFilter, OnboardingSummary, PhaseCount};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -13,6 +17,29 @@ use utoipa::ToSchema;
 const PANEL_LIMIT: i64 = 200;
 /// How far ahead People Connect looks for starts.
 const STARTS_DAYS: u64 = 30;
+/// How far ahead People Connect looks for onboardings that end.
+const ENDING_DAYS: u64 = 14;
+/// How far ahead a buddy sees the new hire's shadowing tasks.
+const COMING_UP_DAYS: u64 = 14;
+/// The phase whose open tasks People Connect sees for coming starts.
+const PRE_BOARDING: &str = "pre-boarding";
+
+/// One phase of an onboarding: its tasks finished and in all.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PhaseProgress {
+    pub title: String,
+    pub finished: i64,
+    pub total: i64,
+}
+
+/// The next milestone of an onboarding: the end of its first unfinished
+/// phase.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Milestone {
+    /// In words, e.g. "End of Days 1–30".
+    pub label: String,
+    pub on: NaiveDate,
+}
 
 /// One report of a manager.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -23,6 +50,9 @@ pub struct TeamRow {
     pub percent: i64,
     pub finished: i64,
     pub total: i64,
+    /// Progress per phase, in the program's order.
+    pub phases: Vec<PhaseProgress>,
+    pub next_milestone: Option<Milestone>,
     pub overdue: i64,
     /// Days since the onboarding or one of its tasks last changed.
     pub days_quiet: i64,
@@ -58,6 +88,29 @@ pub struct BuddyRow {
     pub waiting_feedback: Vec<WaitingMeeting>,
     pub shadowed: u32,
     pub led: u32,
+    /// The program's weekly shadowing pace, when it sets one.
+    pub pace: Option<Pace>,
+    /// The new hire's shadowing tasks due in the next two weeks (or overdue).
+    pub coming_up: Vec<ComingTask>,
+}
+
+/// The weekly shadowing pace of a new hire.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Pace {
+    /// The week of the onboarding that runs now (1 is the first).
+    pub week: u32,
+    pub shadowed: u32,
+    pub required: u32,
+    /// How many meetings the last ended week fell short, if it did.
+    pub short_last_week: Option<u32>,
+}
+
+/// A task coming up.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComingTask {
+    pub task_id: i64,
+    pub title: String,
+    pub due_date: NaiveDate,
 }
 
 /// An onboarding that starts soon, with what it still lacks.
@@ -68,6 +121,29 @@ pub struct StartRow {
     pub start_date: NaiveDate,
     /// What is missing, in words ("no manager", "no buddy").
     pub missing: Vec<String>,
+    /// Pre-boarding tasks still open (laptop and accounts, buddy, invitations).
+    pub open_preboarding: Vec<OpenPreboarding>,
+}
+
+/// An unfinished pre-boarding task and whose it is.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OpenPreboarding {
+    pub title: String,
+    /// The owner role in words.
+    pub owner: String,
+    pub due_date: NaiveDate,
+    pub overdue: bool,
+}
+
+/// An onboarding whose last task is due soon.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EndingRow {
+    pub onboarding_id: i64,
+    pub new_hire: String,
+    pub ends_on: NaiveDate,
+    /// Tasks not finished yet.
+    pub unfinished: i64,
+    pub overdue: i64,
 }
 
 /// The panels for the person's roles; a panel is empty when they hold no
@@ -77,42 +153,64 @@ pub struct Panels {
     pub team: Vec<TeamRow>,
     pub buddy_for: Vec<BuddyRow>,
     pub starts: Vec<StartRow>,
+    /// Onboardings whose last task is due in the next 14 days (People Connect).
+    pub ending: Vec<EndingRow>,
     /// Whether to show People Connect's panel (they hold the role).
     pub people_connect: bool,
-    /// For administrators: the outbox's state.
-    pub delivery: Option<DeliveryHealth>,
-}
-
-/// How the outbox stands, all channels together (administrators).
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct DeliveryHealth {
-    /// Waiting to be sent (or to be tried again).
-    pub pending: i64,
-    /// Failed for good: shown with their errors at `/admin/mail`.
-    pub failed: i64,
-    pub sent: i64,
-    /// Kept for the mail preview (no mail server configured).
-    pub kept: i64,
-}
-
-async fn delivery(app: &App) -> Result<DeliveryHealth, Error> {
-    let mut health = DeliveryHealth::default();
-    for (_, status, n) in app.store.outbox_counts().await?.rows {
-        match status.as_str() {
-            "pending" => health.pending += n,
-            "failed" => health.failed += n,
-            "sent" => health.sent += n,
-            "kept" => health.kept += n,
-            _ => {}
-        }
-    }
-    Ok(health)
+    /// For the Enablement team: questions, content, missed tasks, webinars.
+    pub enablement: Option<EnablementPanel>,
+    /// For administrators: delivery, accounts and tokens, recent audit.
+    pub admin: Option<AdminPanel>,
 }
 
 fn active(list: Vec<OnboardingSummary>) -> impl Iterator<Item = OnboardingSummary> {
     list.into_iter().filter(|o| o.status == "active")
 }
 
+/// Progress per phase in the program's order, and the end of the first
+/// unfinished phase.
+async fn phases_of(
+    app: &App,
+    counts: &[&PhaseCount],
+) -> Result<(Vec<PhaseProgress>, Option<Milestone>), Error> {
+    let Some(first) = counts.first() else {
+        return Ok((Vec::new(), None));
+    };
+    let version = app.store.program_version(first.program_version_id).await?;
+    let program = &version.definition.0;
+    let mut ordered: Vec<(usize, &PhaseCount, String)> = counts
+        .iter()
+        .map(|c| {
+            let (position, title) = program
+                .phases
+                .iter()
+                .enumerate()
+                .find(|(_, p)| p.id == c.phase)
+                .map_or((usize::MAX, c.phase.clone()), |(i, p)| (i, p.title.clone()));
+            (position, *c, title)
+        })
+        .collect();
+    ordered.sort_by_key(|(position, c, _)| (*position, c.last_due));
+    let next_milestone =
+        ordered
+            .iter()
+            .find(|(_, c, _)| c.finished < c.total)
+            .map(|(_, c, title)| Milestone {
+                label: format!("End of {title}"),
+                on: c.last_due,
+            });
+    let phases = ordered
+        .into_iter()
+        .map(|(_, c, title)| PhaseProgress {
+            title,
+            finished: c.finished,
+            total: c.total,
+        })
+        .collect();
+    Ok((phases, next_milestone))
+}
+
+// Long: one row per report assembled from four reads made once for the team.
 async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>, Error> {
     let reports = app
         .store
@@ -126,9 +224,10 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
     if reports.is_empty() {
         return Ok(Vec::new());
     }
-    let (waiting, feedback) = tokio::try_join!(
+    let (waiting, feedback, counts) = tokio::try_join!(
         app.store.open_access_requests(Some(actor.person_id), false),
         app.store.latest_feedback_managed_by(actor.person_id),
+        app.store.phase_counts_managed_by(actor.person_id),
     )?;
     let mut rows = Vec::new();
     for o in active(reports) {
@@ -140,6 +239,8 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
                     on: f.updated_at.date_naive(),
                     to_improve: f.to_improve.clone(),
                 });
+        let own: Vec<&PhaseCount> = counts.iter().filter(|c| c.onboarding_id == o.id).collect();
+        let (phases, next_milestone) = phases_of(app, &own).await?;
         rows.push(TeamRow {
             onboarding_id: o.id,
             new_hire: o.person_name.clone(),
@@ -147,6 +248,8 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
             percent: o.percent(),
             finished: o.finished_tasks,
             total: o.total_tasks,
+            phases,
+            next_milestone,
             overdue: o.overdue_tasks,
             days_quiet: (today - o.last_activity.date_naive()).num_days().max(0),
             approvals: waiting
@@ -160,6 +263,56 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
     Ok(rows)
 }
 
+/// The shadowing pace of an onboarding on `today`, when its program sets one.
+async fn pace_of(
+    app: &App,
+    o: &OnboardingSummary,
+    shadowed_on: &[NaiveDate],
+    today: NaiveDate,
+) -> Result<Option<Pace>, Error> {
+    let version = app.store.program_version(o.program_version_id).await?;
+    let Some(quota) = &version.definition.0.shadowing else {
+        return Ok(None);
+    };
+    let weeks = quota_weeks(quota, o.start_date, shadowed_on, today);
+    let Some(current) = weeks.last() else {
+        return Ok(None);
+    };
+    Ok(Some(Pace {
+        week: current.week,
+        shadowed: current.shadowed,
+        required: current.required,
+        short_last_week: last_shortfall(&weeks, today)
+            .filter(|w| w.week + 1 >= current.week)
+            .map(|w| w.short_by()),
+    }))
+}
+
+/// The new hire's open shadowing tasks due by `until`.
+async fn coming_up(
+    app: &App,
+    onboarding_id: i64,
+    until: NaiveDate,
+) -> Result<Vec<ComingTask>, Error> {
+    Ok(app
+        .store
+        .tasks(onboarding_id)
+        .await?
+        .into_iter()
+        .filter(|t| {
+            t.kind == "shadow"
+                && matches!(t.status.as_str(), "open" | "blocked")
+                && t.due_date <= until
+        })
+        .map(|t| ComingTask {
+            task_id: t.id,
+            title: t.title,
+            due_date: t.due_date,
+        })
+        .collect())
+}
+
+// Long: each row joins meetings, feedback, pace and coming tasks of one new hire.
 async fn buddy_for(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<BuddyRow>, Error> {
     let involving = app
         .store
@@ -170,6 +323,9 @@ async fn buddy_for(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<Bud
             0,
         )
         .await?;
+    let until = today
+        .checked_add_days(Days::new(COMING_UP_DAYS))
+        .unwrap_or(today);
     let mut rows = Vec::new();
     for o in active(involving) {
         let main = o.buddy_id == Some(actor.person_id);
@@ -177,8 +333,11 @@ async fn buddy_for(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<Bud
         if !main && !backup {
             continue;
         }
-        let meetings = app.store.meetings_of(o.id).await?;
-        let feedback = app.store.feedback_of(o.id).await?;
+        let (meetings, feedback, coming_up) = tokio::try_join!(
+            async { Ok::<_, Error>(app.store.meetings_of(o.id).await?) },
+            async { Ok::<_, Error>(app.store.feedback_of(o.id).await?) },
+            coming_up(app, o.id, until),
+        )?;
         let waiting_feedback = meetings
             .iter()
             .filter(|m| m.role == "led" && !feedback.iter().any(|f| f.meeting_id == m.id))
@@ -191,6 +350,12 @@ async fn buddy_for(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<Bud
             u32::try_from(meetings.iter().filter(|m| m.role == role).count()).unwrap_or(u32::MAX)
         };
         let (shadowed, led) = (count("shadowed"), count("led"));
+        let shadowed_on: Vec<NaiveDate> = meetings
+            .iter()
+            .filter(|m| m.role == "shadowed")
+            .map(|m| m.held_on)
+            .collect();
+        let pace = pace_of(app, &o, &shadowed_on, today).await?;
         rows.push(BuddyRow {
             onboarding_id: o.id,
             new_hire: o.person_name.clone(),
@@ -199,6 +364,8 @@ async fn buddy_for(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<Bud
             waiting_feedback,
             shadowed,
             led,
+            pace,
+            coming_up,
         });
     }
     Ok(rows)
@@ -208,15 +375,27 @@ async fn starts(app: &App, today: NaiveDate) -> Result<Vec<StartRow>, Error> {
     let until = today
         .checked_add_days(Days::new(STARTS_DAYS))
         .unwrap_or(today);
-    let soon = app
-        .store
-        .find_onboardings(
-            &OnboardingFilter::StartingBetween(today, until),
-            today,
-            PANEL_LIMIT,
-            0,
-        )
-        .await?;
+    let (soon, open) = tokio::try_join!(
+        async {
+            Ok::<_, Error>(
+                app.store
+                    .find_onboardings(
+                        &OnboardingFilter::StartingBetween(today, until),
+                        today,
+                        PANEL_LIMIT,
+                        0,
+                    )
+                    .await?,
+            )
+        },
+        async {
+            Ok::<_, Error>(
+                app.store
+                    .open_tasks_starting_between(today, until, PRE_BOARDING)
+                    .await?,
+            )
+        },
+    )?;
     let mut rows: Vec<StartRow> = active(soon)
         .map(|o| {
             let mut missing = Vec::new();
@@ -226,11 +405,25 @@ async fn starts(app: &App, today: NaiveDate) -> Result<Vec<StartRow>, Error> {
             if o.buddy_id.is_none() {
                 missing.push("no buddy".to_string());
             }
+            let open_preboarding = open
+                .iter()
+                .filter(|t| t.onboarding_id == o.id)
+                .map(|t| OpenPreboarding {
+                    title: t.title.clone(),
+                    owner: t
+                        .owner_role
+                        .parse::<Role>()
+                        .map_or_else(|_| t.owner_role.clone(), |r| r.label().to_string()),
+                    due_date: t.due_date,
+                    overdue: t.due_date < today,
+                })
+                .collect();
             StartRow {
                 onboarding_id: o.id,
                 new_hire: o.person_name,
                 start_date: o.start_date,
                 missing,
+                open_preboarding,
             }
         })
         .collect();
@@ -238,34 +431,64 @@ async fn starts(app: &App, today: NaiveDate) -> Result<Vec<StartRow>, Error> {
     Ok(rows)
 }
 
+async fn ending(app: &App, today: NaiveDate) -> Result<Vec<EndingRow>, Error> {
+    let until = today
+        .checked_add_days(Days::new(ENDING_DAYS))
+        .unwrap_or(today);
+    let soon = app
+        .store
+        .find_onboardings(
+            &OnboardingFilter::EndingBetween(today, until),
+            today,
+            PANEL_LIMIT,
+            0,
+        )
+        .await?;
+    let mut rows: Vec<EndingRow> = active(soon)
+        .filter_map(|o| {
+            Some(EndingRow {
+                onboarding_id: o.id,
+                ends_on: o.due_date?,
+                unfinished: o.total_tasks - o.finished_tasks,
+                overdue: o.overdue_tasks,
+                new_hire: o.person_name,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| (r.ends_on, r.onboarding_id));
+    Ok(rows)
+}
+
+/// Runs `read` when `wanted`, else answers the empty value.
+async fn when<T: Default>(
+    wanted: bool,
+    read: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    if wanted { read.await } else { Ok(T::default()) }
+}
+
 /// The panels of the acting person's roles, on `today` in their time zone.
 pub async fn panels(app: &App, actor: &Actor, today: NaiveDate) -> Result<Panels, Error> {
     let people_connect = actor.has(Role::PeopleConnect);
-    let starts = async {
-        if people_connect {
-            starts(app, today).await
-        } else {
-            Ok(Vec::new())
-        }
-    };
-    let health = async {
-        if actor.is_admin() {
-            delivery(app).await.map(Some)
-        } else {
-            Ok(None)
-        }
-    };
-    let (team, buddy_for, starts, delivery) = tokio::try_join!(
+    let (team, buddy_for, starts, ending, enablement, admin) = tokio::try_join!(
         team(app, actor, today),
         buddy_for(app, actor, today),
-        starts,
-        health
+        when(people_connect, starts(app, today)),
+        when(people_connect, ending(app, today)),
+        when(actor.has(Role::Enablement), async {
+            oversight::enablement(app, actor, today).await.map(Some)
+        }),
+        when(actor.is_admin(), async {
+            oversight::admin(app, actor).await.map(Some)
+        }),
     )?;
     Ok(Panels {
         team,
         buddy_for,
         starts,
+        ending,
         people_connect,
-        delivery,
+        enablement,
+        admin,
     })
 }

@@ -66,8 +66,12 @@ struct MyHome {
     next_up: Vec<TaskView>,
     /// Tasks waiting for this person in other people's onboardings.
     tasks: MyTasks,
-    /// The panels of the person's roles (team, buddy, People Connect).
+    /// The panels of the person's roles (team, buddy, People Connect,
+    /// Enablement, administrators).
     panels: workspace::Panels,
+    /// For a new hire: when their last visit was, and what others changed
+    /// in their onboarding since (not on the first visit).
+    since_visit: Option<(String, Vec<workspace::RecentChange>)>,
     filtered: bool,
     due: String,
     role: String,
@@ -136,6 +140,10 @@ pub async fn my_home(
     };
     let (o, (mut tasks, panels)) =
         tokio::try_join!(own_view, workspace::home(&state, &user, &filter))?;
+    let since_visit = match &o {
+        Some(o) => workspace::since_last_visit(&state, &user, o.id).await?,
+        None => None,
+    };
     let nav = Nav::of(&state, &user).await?;
     let (overdue, due_this_week, next_up) = o.as_ref().map(own_groups).unwrap_or_default();
     if let Some(o) = &o {
@@ -164,6 +172,7 @@ pub async fn my_home(
         onboarding: q.onboarding.unwrap_or_default(),
         tasks,
         panels,
+        since_visit,
         csrf: user.csrf().to_string(),
     };
     Ok(Html(page.render()?))

@@ -13,6 +13,7 @@ mod mail;
 mod notify;
 mod office_hours;
 mod onboardings;
+mod panels;
 mod ping;
 mod programs;
 mod roles;

@@ -212,14 +212,16 @@ async fn panels_show_the_team_the_buddy_and_the_coming_starts(store: Store, _db:
     assert!(team[0]["latest_feedback"].is_null());
     assert!(p["buddy_for"].as_array().expect("buddy").is_empty());
     assert_eq!(p["people_connect"], false);
-    assert!(p["delivery"].is_null(), "the outbox is for administrators");
+    assert!(p["admin"].is_null(), "the outbox is for administrators");
     // An administrator sees the outbox: the set-up's emails wait to be sent.
     let admin = panels(w.admin.1.clone()).await;
     assert!(
-        admin["delivery"]["pending"].as_i64().is_some_and(|n| n > 0),
+        admin["admin"]["delivery"]["pending"]
+            .as_i64()
+            .is_some_and(|n| n > 0),
         "{admin}"
     );
-    assert_eq!(admin["delivery"]["failed"], 0);
+    assert_eq!(admin["admin"]["delivery"]["failed"], 0);
 
     // The new hire asks for access and leads a meeting.
     let (status, _) = app
