@@ -21,6 +21,7 @@ pub mod office_hours;
 pub mod onboarding;
 pub mod ping;
 pub mod program;
+pub mod reminders;
 pub mod webinar;
 pub mod workspace;
 

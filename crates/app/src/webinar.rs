@@ -22,6 +22,8 @@ pub struct WebinarView {
     /// `attended`, `watched` or absent.
     pub mine: Option<String>,
     pub past: bool,
+    /// The viewer asked to be reminded an hour before it starts.
+    pub reminded: bool,
 }
 
 /// Upcoming and past webinars.
@@ -39,17 +41,19 @@ const PAST_DAYS: i64 = 365;
 pub async fn list(state: &App, user: &Actor) -> Result<WebinarList, Error> {
     let now = Utc::now();
     let zone = state.store.person(user.person_id).await?.time_zone;
-    let (upcoming, past, mine) = tokio::try_join!(
+    let (upcoming, past, mine, reminders) = tokio::try_join!(
         state.store.webinars(now, now + Duration::days(365), 100),
         state
             .store
             .webinars(now - Duration::days(PAST_DAYS), now, 200),
-        state.store.attendance_of(user.person_id)
+        state.store.attendance_of(user.person_id),
+        state.store.reminders_of(user.person_id, now)
     )?;
     let view = |w: Webinar, mine: &BTreeMap<i64, String>| WebinarView {
         local_start: in_zone(w.starts_at, &zone),
         mine: mine.get(&w.id).cloned(),
         past: w.starts_at <= now,
+        reminded: reminders.iter().any(|r| r.webinar_id == Some(w.id)),
         webinar: w,
     };
     Ok(WebinarList {

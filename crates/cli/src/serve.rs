@@ -207,14 +207,14 @@ async fn sweep_periodically(app: onramp_app::App, auto_close_days: u32) {
     loop {
         tick.tick().await;
         match onramp_app::onboarding::sweep(&app, chrono::Utc::now(), auto_close_days).await {
-            Ok(report)
-                if report.escalated_tasks + report.closed_onboardings + report.reminded_tasks
-                    > 0 =>
-            {
+            Ok(report) if report != onramp_store::SweepReport::default() => {
                 tracing::info!(
                     escalated = report.escalated_tasks,
                     closed = report.closed_onboardings,
                     reminded = report.reminded_tasks,
+                    sessions = report.reminded_sessions,
+                    rolled_over = report.rolled_over_questions,
+                    summaries = report.weekly_summaries,
                     "sweep"
                 )
             }

@@ -140,8 +140,8 @@ fn seed_demo_is_idempotent_and_speaks_json() {
     assert_eq!(first["program"], "csm-onboarding");
     assert_eq!(
         first["people"].as_array().map(Vec::len),
-        Some(12),
-        "eleven people (the new hires, their team and colleagues) and an admin"
+        Some(13),
+        "twelve people (the new hires, one starting soon, their team and colleagues) and an admin"
     );
     assert!(
         dir.path().join("onramp-data/onramp.db").exists(),

@@ -83,6 +83,8 @@ pub enum OnboardingAction {
     RequestAccess,
     /// Approve or deny such a request.
     DecideAccess,
+    /// Approve or return the evidence of a passed certification.
+    ReviewCertification,
 }
 
 /// Whether `actor` may vote for an office-hours question asked by `asker`:
@@ -126,7 +128,7 @@ pub fn may(actor: &Actor, parties: &Parties, action: OnboardingAction) -> bool {
         OnboardingAction::LogMeeting => is(Role::NewHire) || is(Role::Buddy) || is(Role::Manager),
         OnboardingAction::RecordLearning => is(Role::NewHire),
         OnboardingAction::RequestAccess => is(Role::NewHire) || is(Role::Manager),
-        OnboardingAction::DecideAccess => is(Role::Manager),
+        OnboardingAction::DecideAccess | OnboardingAction::ReviewCertification => is(Role::Manager),
         OnboardingAction::ReadFeedback | OnboardingAction::GiveFeedback => false,
     }
 }
@@ -304,6 +306,18 @@ mod tests {
             (actor(MANAGER, &[Role::Manager]), DecideAccess, true),
             (actor(ENABLEMENT, &[Role::Enablement]), DecideAccess, false),
             (actor(STRANGER, &[Role::Manager]), DecideAccess, false),
+            (actor(HIRE, &[Role::NewHire]), ReviewCertification, false),
+            (actor(MANAGER, &[Role::Manager]), ReviewCertification, true),
+            (
+                actor(ENABLEMENT, &[Role::Enablement]),
+                ReviewCertification,
+                false,
+            ),
+            (
+                actor(STRANGER, &[Role::Manager]),
+                ReviewCertification,
+                false,
+            ),
             (actor(ADMIN, &[Role::Admin]), Edit, true),
             (
                 actor(ADMIN, &[Role::Admin]),

@@ -292,6 +292,11 @@ pub struct CertificationStatus {
     pub passed_on: Option<NaiveDate>,
     pub expires_on: Option<NaiveDate>,
     pub evidence_url: Option<String>,
+    /// The manager's review of the evidence: `submitted` (waiting),
+    /// `approved` or `returned`; none before evidence of a pass is given.
+    pub review: Option<String>,
+    /// What the manager wrote when reviewing.
+    pub review_note: String,
 }
 
 /// A certification that expires soon (or has expired).
@@ -441,6 +446,8 @@ mod tests {
             passed_on: passed.then(|| day("2025-01-10")),
             expires_on: expires.map(day),
             evidence_url: None,
+            review: None,
+            review_note: String::new(),
         };
         let records = vec![
             rec("far", true, Some("2027-06-01")),

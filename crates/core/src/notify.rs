@@ -43,10 +43,24 @@ pub enum Event {
     QuestionAsked,
     /// An open task of the person's is due tomorrow.
     TaskDueTomorrow,
+    /// The new hire gave evidence of a passed certification — for the
+    /// manager, who reviews it.
+    CertificationSubmitted,
+    /// The manager approved or returned that evidence — for the new hire.
+    CertificationReviewed,
+    /// A webinar or office-hours session the person asked to be reminded
+    /// of starts within the hour.
+    StartsSoon,
+    /// An office-hours question the person asked was not reached in its
+    /// session and stays on the agenda of the next one.
+    QuestionRolledOver,
+    /// The Monday summary of a manager's team or of People Connect's
+    /// starts and endings.
+    WeeklySummary,
 }
 
 impl Event {
-    pub const ALL: [Event; 16] = [
+    pub const ALL: [Event; 21] = [
         Event::Mention,
         Event::Escalation,
         Event::OnboardingCreated,
@@ -63,6 +77,11 @@ impl Event {
         Event::OnboardingCompleted,
         Event::QuestionAsked,
         Event::TaskDueTomorrow,
+        Event::CertificationSubmitted,
+        Event::CertificationReviewed,
+        Event::StartsSoon,
+        Event::QuestionRolledOver,
+        Event::WeeklySummary,
     ];
 
     /// The kind as stored and sent in the API.
@@ -84,6 +103,11 @@ impl Event {
             Event::OnboardingCompleted => "onboarding-completed",
             Event::QuestionAsked => "question-asked",
             Event::TaskDueTomorrow => "task-due-tomorrow",
+            Event::CertificationSubmitted => "certification-submitted",
+            Event::CertificationReviewed => "certification-reviewed",
+            Event::StartsSoon => "starts-soon",
+            Event::QuestionRolledOver => "question-rolled-over",
+            Event::WeeklySummary => "weekly-summary",
         }
     }
 
@@ -106,6 +130,11 @@ impl Event {
             Event::OnboardingCompleted => "Onboarding complete",
             Event::QuestionAsked => "New office-hours question",
             Event::TaskDueTomorrow => "Due tomorrow",
+            Event::CertificationSubmitted => "Certification to review",
+            Event::CertificationReviewed => "Certification reviewed",
+            Event::StartsSoon => "Starts within the hour",
+            Event::QuestionRolledOver => "Question carried over",
+            Event::WeeklySummary => "Your week",
         }
     }
 
@@ -156,7 +185,7 @@ impl Event {
     /// to plan goes in the daily digest.
     pub fn email_default(self) -> Mode {
         match self {
-            Event::TaskOpened | Event::TaskDueTomorrow => Mode::Digest,
+            Event::TaskOpened | Event::TaskDueTomorrow | Event::QuestionRolledOver => Mode::Digest,
             _ => Mode::Now,
         }
     }
@@ -166,7 +195,10 @@ impl Event {
     /// planning news stays out of the chat.
     pub fn chat_default(self) -> Mode {
         match self {
-            Event::TaskOpened | Event::TaskDueTomorrow => Mode::Off,
+            Event::TaskOpened
+            | Event::TaskDueTomorrow
+            | Event::QuestionRolledOver
+            | Event::WeeklySummary => Mode::Off,
             _ => Mode::Now,
         }
     }
@@ -208,6 +240,21 @@ impl Event {
                 "Someone asks a question for office hours you host (or, without a host, any you run)."
             }
             Event::TaskDueTomorrow => "A task of yours is due tomorrow.",
+            Event::CertificationSubmitted => {
+                "A new hire you manage gives evidence of a passed certification."
+            }
+            Event::CertificationReviewed => {
+                "Your manager approves or returns the evidence of your certification."
+            }
+            Event::StartsSoon => {
+                "A webinar or office-hours session you asked to be reminded of starts within the hour."
+            }
+            Event::QuestionRolledOver => {
+                "Your office-hours question was not reached and moves to the next session."
+            }
+            Event::WeeklySummary => {
+                "On Mondays: your team's progress (managers), or the coming starts and endings (People Connect)."
+            }
         }
     }
 }
@@ -228,10 +275,18 @@ pub fn local_time(now: chrono::DateTime<chrono::Utc>, zone: &str) -> chrono::Nai
 }
 
 /// Whether a person's digest for their local date is due at their local
-/// time `local`: working days (Monday to Friday) from [`DIGEST_HOUR`].
-pub fn digest_due(local: chrono::NaiveDateTime) -> bool {
+/// time `local`: working days (Monday to Friday) from their `hour`
+/// ([`DIGEST_HOUR`] unless they chose another).
+pub fn digest_due(local: chrono::NaiveDateTime, hour: u32) -> bool {
     use chrono::{Datelike, Timelike, Weekday};
-    !matches!(local.weekday(), Weekday::Sat | Weekday::Sun) && local.hour() >= DIGEST_HOUR
+    !matches!(local.weekday(), Weekday::Sat | Weekday::Sun) && local.hour() >= hour
+}
+
+/// The Monday that starts the week of a weekly summary due at local time
+/// `local`: Mondays from the person's `hour`.
+pub fn summary_week(local: chrono::NaiveDateTime, hour: u32) -> Option<chrono::NaiveDate> {
+    use chrono::{Datelike, Timelike, Weekday};
+    (local.weekday() == Weekday::Mon && local.hour() >= hour).then(|| local.date())
 }
 
 /// Who of an onboarding's people hears of `event`, without `actor` (who
@@ -249,9 +304,9 @@ pub fn audience(event: Event, parties: &Parties, actor: Option<i64>) -> Vec<i64>
             .into_iter()
             .flatten()
             .collect(),
-        Event::AccessRequested => p.manager.into_iter().collect(),
+        Event::AccessRequested | Event::CertificationSubmitted => p.manager.into_iter().collect(),
         Event::AccessApproved => p.enablement.into_iter().collect(),
-        Event::AccessDecided => vec![p.new_hire],
+        Event::AccessDecided | Event::CertificationReviewed => vec![p.new_hire],
         Event::LedMeetingLogged => buddies.into_iter().flatten().collect(),
         Event::FeedbackGiven => [Some(p.new_hire), p.manager]
             .into_iter()
@@ -278,7 +333,10 @@ pub fn audience(event: Event, parties: &Parties, actor: Option<i64>) -> Vec<i64>
         | Event::TaskComment
         | Event::QuestionAnswered
         | Event::QuestionAsked
-        | Event::TaskDueTomorrow => Vec::new(),
+        | Event::TaskDueTomorrow
+        | Event::StartsSoon
+        | Event::QuestionRolledOver
+        | Event::WeeklySummary => Vec::new(),
     };
     people.retain(|&person| Some(person) != actor);
     people.sort_unstable();
@@ -407,6 +465,14 @@ mod tests {
         assert_eq!(audience(Event::AccessApproved, &PARTIES, Some(2)), vec![6]);
         assert_eq!(audience(Event::AccessDecided, &PARTIES, Some(2)), vec![1]);
         assert_eq!(
+            audience(Event::CertificationSubmitted, &PARTIES, Some(1)),
+            vec![2]
+        );
+        assert_eq!(
+            audience(Event::CertificationReviewed, &PARTIES, Some(2)),
+            vec![1]
+        );
+        assert_eq!(
             audience(Event::LedMeetingLogged, &PARTIES, Some(1)),
             vec![3, 4]
         );
@@ -449,10 +515,18 @@ mod tests {
                 .and_then(|d| d.and_hms_opt(h, 0, 0))
                 .expect("time")
         };
-        assert!(digest_due(at(7, 8)), "Monday 08:00");
-        assert!(!digest_due(at(7, 7)), "Monday 07:00");
-        assert!(!digest_due(at(12, 9)), "Saturday");
-        assert!(!digest_due(at(13, 9)), "Sunday");
+        assert!(digest_due(at(7, 8), 8), "Monday 08:00");
+        assert!(!digest_due(at(7, 7), 8), "Monday 07:00");
+        assert!(digest_due(at(7, 7), 6), "Monday 07:00 for someone at 06:00");
+        assert!(
+            !digest_due(at(8, 9), 10),
+            "Tuesday 09:00 for someone at 10:00"
+        );
+        assert!(!digest_due(at(12, 9), 8), "Saturday");
+        assert!(!digest_due(at(13, 9), 8), "Sunday");
+        assert_eq!(summary_week(at(7, 8), 8), Some(at(7, 0).date()), "Monday");
+        assert_eq!(summary_week(at(7, 7), 8), None, "before the hour");
+        assert_eq!(summary_week(at(8, 9), 8), None, "Tuesday");
     }
 
     #[test]

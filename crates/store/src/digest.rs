@@ -7,16 +7,19 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 impl Store {
     /// The people with notifications waiting for a digest, with their time
-    /// zones.
-    pub async fn digest_candidates(&self) -> Result<Vec<(i64, String)>> {
+    /// zones and digest hours.
+    pub async fn digest_candidates(&self) -> Result<Vec<(i64, String, i32)>> {
         Ok(on_db!(self, |pool, _begin| {
             sqlx::query_as(
-                "SELECT DISTINCT n.person_id, p.time_zone
-                 FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-                 JOIN people p ON p.id = n.person_id
-                 WHERE d.channel = 'digest' AND d.status = 'waiting'
-                 ORDER BY n.person_id",
+                "SELECT waiting.person_id, p.time_zone, COALESCE(h.digest_hour, $1)
+                 FROM (SELECT DISTINCT n.person_id
+                       FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+                       WHERE d.channel = 'digest' AND d.status = 'waiting') waiting
+                 JOIN people p ON p.id = waiting.person_id
+                 LEFT JOIN notification_hours h ON h.person_id = waiting.person_id
+                 ORDER BY waiting.person_id",
             )
+            .bind(i32::try_from(onramp_core::notify::DIGEST_HOUR).unwrap_or(8))
             .fetch_all(pool)
             .await?
         }))

@@ -1,12 +1,12 @@
 //! Learning and resources per person: pathway enrolments and module
-//! completions, certification records, joined channels, reading receipts,
+//! completions, joined channels, reading receipts,
 //! demo and playground access requests, webinars and who attended them.
 
 use crate::audit::audit;
 use crate::{Result, Store, on_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_core::catalogue::Catalogues;
-use onramp_core::learning::{CertificationStatus, Completion};
+use onramp_core::learning::Completion;
 use std::collections::BTreeMap;
 
 /// A module completion to store (recorded by the new hire or imported).
@@ -19,18 +19,6 @@ pub struct ModuleRecord {
     pub evidence_url: Option<String>,
     /// `self` or `import`.
     pub source: &'static str,
-}
-
-/// A change to a person's record of one certification; `None` leaves a
-/// field as it is.
-#[derive(Clone, Debug, Default)]
-pub struct CertificationChange {
-    pub planned_on: Option<NaiveDate>,
-    /// Count one more attempt.
-    pub attempt: bool,
-    pub passed_on: Option<NaiveDate>,
-    pub expires_on: Option<NaiveDate>,
-    pub evidence_url: Option<String>,
 }
 
 impl Store {
@@ -249,94 +237,6 @@ impl Store {
             }
             tx.commit().await?;
             Ok(done)
-        })
-    }
-
-    /// A person's certification records.
-    pub async fn certification_records(&self, person_id: i64) -> Result<Vec<CertificationStatus>> {
-        type Row = (
-            String,
-            Option<NaiveDate>,
-            i32,
-            Option<NaiveDate>,
-            Option<NaiveDate>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = on_db!(self, |pool, begin| {
-            sqlx::query_as(
-                "SELECT certification_id, planned_on, attempts, passed_on, expires_on, evidence_url FROM certification_records WHERE person_id = $1 ORDER BY certification_id",
-            )
-            .bind(person_id)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(certification_id, planned_on, attempts, passed_on, expires_on, evidence_url)| {
-                    CertificationStatus {
-                        certification_id,
-                        planned_on,
-                        attempts: u32::try_from(attempts).unwrap_or(0),
-                        passed_on,
-                        expires_on,
-                        evidence_url,
-                    }
-                },
-            )
-            .collect())
-    }
-
-    /// Changes a person's record of one certification (made on first use).
-    pub async fn save_certification(
-        &self,
-        actor: Option<i64>,
-        person_id: i64,
-        certification_id: &str,
-        change: &CertificationChange,
-    ) -> Result<()> {
-        let now = Utc::now();
-        on_db!(self, |pool, begin| {
-            let mut tx = pool.begin_with(begin).await?;
-            sqlx::query(
-                "INSERT INTO certification_records (person_id, certification_id, attempts, updated_at) VALUES ($1, $2, 0, $3)
-                 ON CONFLICT (person_id, certification_id) DO NOTHING",
-            )
-            .bind(person_id)
-            .bind(certification_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE certification_records SET planned_on = COALESCE($3, planned_on), attempts = attempts + $4,
-                    passed_on = COALESCE($5, passed_on), expires_on = COALESCE($6, expires_on),
-                    evidence_url = COALESCE($7, evidence_url), updated_at = $8
-                 WHERE person_id = $1 AND certification_id = $2",
-            )
-            .bind(person_id)
-            .bind(certification_id)
-            .bind(change.planned_on)
-            .bind(i32::from(change.attempt))
-            .bind(change.passed_on)
-            .bind(change.expires_on)
-            .bind(&change.evidence_url)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            audit!(
-                tx,
-                actor,
-                "update",
-                "certification",
-                Some(person_id),
-                None::<serde_json::Value>,
-                Some(
-                    serde_json::json!({"certification": certification_id, "planned_on": change.planned_on, "attempt": change.attempt,
-                    "passed_on": change.passed_on, "expires_on": change.expires_on, "evidence_url": change.evidence_url})
-                )
-            );
-            tx.commit().await?;
-            Ok(())
         })
     }
 

@@ -1466,12 +1466,17 @@ async fn pathways_certifications_channels_and_reading(store: Store, _db: Databas
     );
 
     // Certifications: plan, attempts, pass with expiry; a bad expiry changes nothing.
+    let git_associate = onramp_store::CertificationOf {
+        person_id: hire,
+        certification_id: "git-associate",
+        title: "Git associate",
+        onboarding_id: None,
+    };
     let change = |c: CertificationChange| c;
     store
         .save_certification(
             Some(hire),
-            hire,
-            "git-associate",
+            git_associate,
             &change(CertificationChange {
                 planned_on: Some(date("2026-12-01")),
                 ..Default::default()
@@ -1482,8 +1487,7 @@ async fn pathways_certifications_channels_and_reading(store: Store, _db: Databas
     store
         .save_certification(
             Some(hire),
-            hire,
-            "git-associate",
+            git_associate,
             &CertificationChange {
                 attempt: true,
                 ..Default::default()
@@ -1494,8 +1498,7 @@ async fn pathways_certifications_channels_and_reading(store: Store, _db: Databas
     store
         .save_certification(
             Some(hire),
-            hire,
-            "git-associate",
+            git_associate,
             &CertificationChange {
                 attempt: true,
                 passed_on: Some(date("2026-12-05")),
@@ -1517,6 +1520,55 @@ async fn pathways_certifications_channels_and_reading(store: Store, _db: Databas
             Some(date("2026-12-05")),
             Some(date("2028-12-05"))
         )
+    );
+    // A pass with evidence waits for the manager's review; a review is
+    // made once; saving the same evidence again does not submit it again,
+    // new evidence does.
+    assert_eq!(r.review.as_deref(), Some("submitted"));
+    store
+        .review_certification(Some(hire), git_associate, true, "")
+        .await
+        .expect("approve");
+    assert!(matches!(
+        store
+            .review_certification(Some(hire), git_associate, false, "again")
+            .await,
+        Err(onramp_store::StoreError::Conflict(_))
+    ));
+    let review =
+        |records: Vec<onramp_core::learning::CertificationStatus>| records[0].review.clone();
+    assert_eq!(
+        review(store.certification_records(hire).await.expect("records")).as_deref(),
+        Some("approved")
+    );
+    let evidence = |url: &str| CertificationChange {
+        passed_on: Some(date("2026-12-05")),
+        evidence_url: Some(url.into()),
+        ..Default::default()
+    };
+    store
+        .save_certification(
+            Some(hire),
+            git_associate,
+            &evidence("https://credly.example.com/b/1"),
+        )
+        .await
+        .expect("same");
+    assert_eq!(
+        review(store.certification_records(hire).await.expect("records")).as_deref(),
+        Some("approved")
+    );
+    store
+        .save_certification(
+            Some(hire),
+            git_associate,
+            &evidence("https://credly.example.com/b/2"),
+        )
+        .await
+        .expect("new evidence");
+    assert_eq!(
+        review(store.certification_records(hire).await.expect("records")).as_deref(),
+        Some("submitted")
     );
 
     // Channels: the set is replaced as a whole.

@@ -429,7 +429,7 @@ fn store_calls_are_found_across_lines() {
 const CLI_MAY_USE_STORE: &[&str] = &[
     "crates/cli/src/serve.rs",
     "crates/cli/src/backup.rs",
-    "crates/cli/src/demo.rs",
+    "crates/cli/src/demo/mod.rs",
 ];
 
 /// The methods called on a value named `store` (or a `.store` field) in

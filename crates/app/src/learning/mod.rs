@@ -18,7 +18,7 @@ use onramp_core::learning::{
 };
 use onramp_core::onboarding::today_in;
 use onramp_core::people::region_matches;
-use onramp_store::{AccessRequest, CertificationChange, ModuleRecord};
+use onramp_store::{AccessRequest, CertificationChange, CertificationOf, ModuleRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -108,6 +108,8 @@ pub struct LearningView {
     pub can_request_access: bool,
     pub can_decide_access: bool,
     pub can_provision_access: bool,
+    /// Whether the viewer reviews certification evidence (the manager).
+    pub can_review_certifications: bool,
 }
 
 /// The short form shown on the onboarding, the home page and in lists.
@@ -288,6 +290,7 @@ pub async fn view(state: &App, user: &Actor, loaded: &Loaded) -> Result<Learning
         can_request_access: may(user, parties, OnboardingAction::RequestAccess),
         can_decide_access: may(user, parties, OnboardingAction::DecideAccess),
         can_provision_access: may_provision_access(user),
+        can_review_certifications: may(user, parties, OnboardingAction::ReviewCertification),
     })
 }
 
@@ -436,9 +439,9 @@ pub async fn save_certification(
     input: &CertificationInput,
 ) -> Result<Vec<CertificationStatus>, Error> {
     let loaded = onboarding::load(state, user, id, OnboardingAction::RecordLearning).await?;
-    if catalogues().certification(certification).is_none() {
+    let Some(known) = catalogues().certification(certification) else {
         return Err(Error::NotFound);
-    }
+    };
     let today = today_in(&loaded.person.time_zone, Utc::now());
     let passed_on = optional_date("passed_on", input.passed_on.as_deref())?;
     if passed_on.is_some_and(|d| d > today) {
@@ -471,9 +474,73 @@ pub async fn save_certification(
         .store
         .save_certification(
             Some(user.person_id),
-            loaded.person.id,
-            certification,
+            CertificationOf {
+                person_id: loaded.person.id,
+                certification_id: certification,
+                title: &known.title,
+                onboarding_id: Some(loaded.onboarding.id),
+            },
             &change,
+        )
+        .await?;
+    Ok(state.store.certification_records(loaded.person.id).await?)
+}
+
+/// The manager's review of certification evidence, as the form or the API
+/// sends it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewInput {
+    /// `approve` or `return`.
+    pub decision: String,
+    /// Why it is returned (required then), or a word of thanks.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Approves or returns the evidence of a passed certification (the
+/// manager); the new hire is told.
+pub async fn review_certification(
+    state: &App,
+    user: &Actor,
+    id: i64,
+    certification: &str,
+    input: &ReviewInput,
+) -> Result<Vec<CertificationStatus>, Error> {
+    let loaded = onboarding::load(state, user, id, OnboardingAction::ReviewCertification).await?;
+    let Some(known) = catalogues().certification(certification) else {
+        return Err(Error::NotFound);
+    };
+    let approve = match input.decision.trim() {
+        "approve" => true,
+        "return" => false,
+        other => {
+            return Err(Error::bad(
+                "decision",
+                format!("`{other}` is not one of approve, return"),
+            ));
+        }
+    };
+    let note = input.note.as_deref().unwrap_or("").trim();
+    onramp_core::text::check("note", note, onramp_core::text::SHORT_TEXT)?;
+    if !approve && note.is_empty() {
+        return Err(Error::bad(
+            "note",
+            "say what to change when returning the evidence",
+        ));
+    }
+    state
+        .store
+        .review_certification(
+            Some(user.person_id),
+            CertificationOf {
+                person_id: loaded.person.id,
+                certification_id: certification,
+                title: &known.title,
+                onboarding_id: Some(loaded.onboarding.id),
+            },
+            approve,
+            note,
         )
         .await?;
     Ok(state.store.certification_records(loaded.person.id).await?)

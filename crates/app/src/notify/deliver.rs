@@ -391,8 +391,8 @@ pub async fn deliver_due(
 }
 
 /// Makes the daily digests that are due at `now`: for each person with
-/// notifications waiting, once per local day, on working days from the
-/// morning of their time zone. Answers how many were made (each server may
+/// notifications waiting, once per local day, on working days from their
+/// chosen hour (08:00 unless they chose) in their time zone. Answers how many were made (each server may
 /// run this; a day's digest is made once).
 pub async fn make_digests(app: &App, now: DateTime<Utc>) -> Result<usize, Error> {
     let due: Vec<(i64, chrono::NaiveDate)> = app
@@ -400,9 +400,10 @@ pub async fn make_digests(app: &App, now: DateTime<Utc>) -> Result<usize, Error>
         .digest_candidates()
         .await?
         .into_iter()
-        .filter_map(|(person, zone)| {
+        .filter_map(|(person, zone, hour)| {
             let local = onramp_core::notify::local_time(now, &zone);
-            onramp_core::notify::digest_due(local).then(|| (person, local.date()))
+            let hour = u32::try_from(hour).unwrap_or(onramp_core::notify::DIGEST_HOUR);
+            onramp_core::notify::digest_due(local, hour).then(|| (person, local.date()))
         })
         .collect();
     let mut made = 0;

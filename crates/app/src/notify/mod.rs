@@ -86,6 +86,7 @@ pub async fn mark_read(app: &App, actor: &Actor, id: i64) -> Result<(), Error> {
 pub mod chat;
 pub mod deliver;
 pub mod mail;
+pub mod summary;
 
 /// The daily digest in words.
 const DIGEST_LABEL: &str = "Daily digest";
@@ -267,6 +268,22 @@ pub async fn preferences(app: &App, actor: &Actor) -> Result<Vec<Preference>, Er
             chat_default: Channel::Chat.default_mode(e).as_str().to_string(),
         })
         .collect())
+}
+
+/// The local hour at which the acting person's daily digest (and, for
+/// managers and People Connect, Monday's weekly summary) is made.
+pub async fn digest_hour(app: &App, actor: &Actor) -> Result<u32, Error> {
+    Ok(app.store.digest_hour(actor.person_id).await?)
+}
+
+/// Sets that hour, 0 to 23 (`hour` names the field at fault).
+pub async fn set_digest_hour(app: &App, actor: &Actor, hour: i64) -> Result<u32, Error> {
+    let hour = u32::try_from(hour)
+        .ok()
+        .filter(|h| *h <= 23)
+        .ok_or_else(|| Error::bad("hour", format!("{hour} is not an hour from 0 to 23")))?;
+    app.store.set_digest_hour(actor.person_id, hour).await?;
+    Ok(hour)
 }
 
 /// Sets the acting person's preferences: (channel, kind, mode), each

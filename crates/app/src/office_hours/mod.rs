@@ -29,6 +29,8 @@ pub struct SessionView {
     /// In the viewer's time zone, e.g. `Wed 2 Dec 2026, 16:00 CET`.
     pub local: String,
     pub ics_url: String,
+    /// The viewer asked to be reminded an hour before it starts.
+    pub reminded: bool,
 }
 
 /// A question as the viewer may see it: the author only for the author
@@ -130,6 +132,7 @@ fn session_view(series: &OfficeHours, start: DateTime<Utc>, zone: &str) -> Sessi
             series.id,
             start.timestamp()
         ),
+        reminded: false,
     }
 }
 
@@ -170,6 +173,7 @@ pub async fn board(state: &App, user: &Actor, tz: &str) -> Result<Vec<SeriesView
     let now = Utc::now();
     let zone = viewer_zone(tz);
     let voted = state.store.votes_by(user.person_id).await?;
+    let reminders = state.store.reminders_of(user.person_id, now).await?;
     let mut out = Vec::new();
     for series in state.store.office_hours_list().await? {
         let up = upcoming(&series, now, 4)?;
@@ -194,7 +198,15 @@ pub async fn board(state: &App, user: &Actor, tz: &str) -> Result<Vec<SeriesView
             rrule: series.rrule.clone(),
             time_zone: series.time_zone.clone(),
             duration_minutes: series.duration_minutes,
-            upcoming: up.iter().map(|s| session_view(&series, *s, zone)).collect(),
+            upcoming: up
+                .iter()
+                .map(|s| SessionView {
+                    reminded: reminders
+                        .iter()
+                        .any(|r| r.series_id == Some(series.id) && r.starts_at == *s),
+                    ..session_view(&series, *s, zone)
+                })
+                .collect(),
             past: past(&series, now, 4)?
                 .into_iter()
                 .map(|s| session_view(&series, s, zone))

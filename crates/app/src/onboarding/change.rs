@@ -137,13 +137,20 @@ pub async fn upgrade(
         .await?)
 }
 
-/// The periodic sweep: escalates overdue compliance-critical tasks and
-/// closes onboardings `auto_close_days` past their last due date. Safe to
-/// run on several servers at once.
+/// The periodic sweep: escalates overdue compliance-critical tasks, closes
+/// onboardings `auto_close_days` past their last due date, reminds owners of
+/// tasks due tomorrow, sends the reminders of sessions starting within the
+/// hour, tells askers whose questions move to the next session, and makes
+/// Monday's weekly summaries. Safe to run on several servers at once.
 pub async fn sweep(
     app: &App,
     now: chrono::DateTime<chrono::Utc>,
     auto_close_days: u32,
 ) -> Result<onramp_store::SweepReport, Error> {
-    Ok(app.store.sweep(now, auto_close_days).await?)
+    let mut report = app.store.sweep(now, auto_close_days).await?;
+    let sent = crate::reminders::sweep(app, now).await?;
+    report.reminded_sessions = sent.reminders;
+    report.rolled_over_questions = sent.rolled_over;
+    report.weekly_summaries = crate::notify::summary::make_weekly(app, now).await?;
+    Ok(report)
 }

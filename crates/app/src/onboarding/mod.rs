@@ -145,6 +145,9 @@ fn describe(action: OnboardingAction) -> String {
         OnboardingAction::DecideAccess => {
             "approve or deny access requests (the manager decides)".into()
         }
+        OnboardingAction::ReviewCertification => {
+            "review certification evidence (the manager reviews)".into()
+        }
     }
 }
 

@@ -58,6 +58,8 @@ pub struct TeamRow {
     pub days_quiet: i64,
     /// Access requests that wait for the manager's decision.
     pub approvals: usize,
+    /// Certification evidence that waits for the manager's review.
+    pub evidence: usize,
     /// The buddy's latest feedback on a meeting the new hire led.
     pub latest_feedback: Option<FeedbackNote>,
     pub has_buddy: bool,
@@ -210,7 +212,7 @@ async fn phases_of(
     Ok((phases, next_milestone))
 }
 
-// Long: one row per report assembled from four reads made once for the team.
+// Long: one row per report assembled from five reads made once for the team.
 async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>, Error> {
     let reports = app
         .store
@@ -224,10 +226,11 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
     if reports.is_empty() {
         return Ok(Vec::new());
     }
-    let (waiting, feedback, counts) = tokio::try_join!(
+    let (waiting, feedback, counts, evidence) = tokio::try_join!(
         app.store.open_access_requests(Some(actor.person_id), false),
         app.store.latest_feedback_managed_by(actor.person_id),
         app.store.phase_counts_managed_by(actor.person_id),
+        app.store.evidence_to_review(actor.person_id),
     )?;
     let mut rows = Vec::new();
     for o in active(reports) {
@@ -256,6 +259,7 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
                 .iter()
                 .filter(|r| r.onboarding_id == o.id && r.status == "requested")
                 .count(),
+            evidence: evidence.iter().filter(|e| e.onboarding_id == o.id).count(),
             latest_feedback,
             has_buddy: o.buddy_id.is_some(),
         });

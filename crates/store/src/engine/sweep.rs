@@ -11,6 +11,12 @@ pub struct SweepReport {
     pub closed_onboardings: usize,
     /// Open tasks due tomorrow whose owners were reminded.
     pub reminded_tasks: usize,
+    /// Webinars and office-hours sessions whose reminders went out.
+    pub reminded_sessions: usize,
+    /// Askers told that their question moves to the next session.
+    pub rolled_over_questions: usize,
+    /// Weekly summaries made (Mondays).
+    pub weekly_summaries: usize,
 }
 
 /// An open task due tomorrow.

@@ -7,7 +7,7 @@ use crate::auth::CurrentUser;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use onramp_app::learning::{self, CertificationInput, LearningView, ModuleInput};
+use onramp_app::learning::{self, CertificationInput, LearningView, ModuleInput, ReviewInput};
 use onramp_app::onboarding;
 use onramp_app::webinar::{self, WebinarInput, WebinarList};
 use onramp_core::access::OnboardingAction;
@@ -70,6 +70,22 @@ pub async fn save_certification(
 ) -> ApiResult<Vec<CertificationStatus>> {
     Ok(Json(
         learning::save_certification(&state, &user, id, &certification, &body).await?,
+    ))
+}
+
+/// Approves or returns the evidence of a passed certification (the new
+/// hire's manager); the new hire is told. Returning needs a `note`.
+#[utoipa::path(post, path = "/api/v1/onboardings/{id}/learning/certifications/{certification}/review", tag = "learning",
+    params(("id" = i64, Path), ("certification" = String, Path)), request_body = ReviewInput,
+    responses((status = 200, body = Vec<Object>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn review_certification(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, certification)): Path<(i64, String)>,
+    ApiJson(body): ApiJson<ReviewInput>,
+) -> ApiResult<Vec<CertificationStatus>> {
+    Ok(Json(
+        learning::review_certification(&state, &user, id, &certification, &body).await?,
     ))
 }
 
@@ -267,6 +283,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complete_module))
         .routes(routes!(undo_module))
         .routes(routes!(save_certification))
+        .routes(routes!(review_certification))
         .routes(routes!(set_channels))
         .routes(routes!(set_read))
         .routes(routes!(request_access))

@@ -18,6 +18,7 @@ mod office_hours;
 mod onboarding;
 mod ping;
 mod program;
+mod reminders;
 mod workspace;
 
 #[derive(OpenApi)]
@@ -38,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(office_hours::routes())
         .merge(ping::routes())
         .merge(learning::routes())
+        .merge(reminders::routes())
         .merge(workspace::routes())
         .merge(notify::routes())
 }

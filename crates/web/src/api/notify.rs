@@ -95,6 +95,39 @@ pub struct SettingsChange {
     pub chat: std::collections::BTreeMap<String, String>,
 }
 
+/// When the caller's daily digest is made.
+#[derive(Debug, serde::Deserialize, serde::Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DigestHour {
+    /// The local hour, 0 to 23 (8 unless chosen); on working days, and
+    /// Mondays for the weekly summary.
+    pub hour: i64,
+}
+
+/// The local hour of the caller's daily digest.
+#[utoipa::path(get, path = "/api/v1/me/digest", tag = "people",
+    responses((status = 200, body = DigestHour), (status = 401, body = ErrorBody)))]
+pub async fn digest(State(state): State<AppState>, user: CurrentUser) -> ApiResult<DigestHour> {
+    let hour = notify::digest_hour(&state, &user).await?;
+    Ok(Json(DigestHour {
+        hour: i64::from(hour),
+    }))
+}
+
+/// Sets the local hour of the caller's daily digest (0 to 23).
+#[utoipa::path(put, path = "/api/v1/me/digest", tag = "people", request_body = DigestHour,
+    responses((status = 200, body = DigestHour), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn set_digest(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<DigestHour>,
+) -> ApiResult<DigestHour> {
+    let hour = notify::set_digest_hour(&state, &user, body.hour).await?;
+    Ok(Json(DigestHour {
+        hour: i64::from(hour),
+    }))
+}
+
 /// The caller's connected chat; 404 when none is.
 #[utoipa::path(get, path = "/api/v1/me/chat", tag = "people",
     responses((status = 200, body = MyChat), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -151,5 +184,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(read_all))
         .routes(routes!(read_one))
         .routes(routes!(settings, change_settings))
+        .routes(routes!(digest, set_digest))
         .routes(routes!(my_chat, connect_chat, disconnect_chat))
 }

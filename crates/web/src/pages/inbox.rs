@@ -148,6 +148,8 @@ struct SettingsPage {
     /// The person's connected chat, if any.
     chat: Option<notify::chat::MyChat>,
     formats: Vec<(&'static str, &'static str)>,
+    /// The local hour of the daily digest.
+    digest_hour: u32,
     saved: bool,
     csrf: String,
 }
@@ -167,6 +169,7 @@ pub async fn settings(
 ) -> Result<Html<String>, WebError> {
     let preferences = notify::preferences(&state, &user).await?;
     let chat = notify::chat::mine(&state, &user).await?;
+    let digest_hour = notify::digest_hour(&state, &user).await?;
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         SettingsPage {
@@ -177,6 +180,7 @@ pub async fn settings(
                 .into_iter()
                 .map(|f| (f.as_str(), f.label()))
                 .collect(),
+            digest_hour,
             saved: q.saved.is_some(),
             csrf: user.csrf().to_string(),
         }
@@ -184,7 +188,8 @@ pub async fn settings(
     ))
 }
 
-/// `POST /settings/notifications`: fields `email.KIND` = `now` or `off`.
+/// `POST /settings/notifications`: fields `email.KIND` and `chat.KIND` =
+/// `now`, `digest` or `off`, and `digest_hour` (0–23).
 pub async fn save_settings(
     State(state): State<AppState>,
     f: VerifiedForm<std::collections::BTreeMap<String, String>>,
@@ -197,6 +202,13 @@ pub async fn save_settings(
             Some((Channel::parse(channel)?, kind.to_string(), v.clone()))
         })
         .collect();
+    if let Some(hour) = f.form.get("digest_hour") {
+        let hour = hour
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| onramp_app::Error::bad("hour", format!("`{hour}` is not an hour")))?;
+        notify::set_digest_hour(&state, &f.user, hour).await?;
+    }
     notify::set_preferences(&state, &f.user, &changes).await?;
     Ok(Redirect::to("/settings/notifications?saved=1").into_response())
 }

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use onramp_app::learning::{self, CertificationInput, LearningView, ModuleInput};
+use onramp_app::learning::{self, CertificationInput, LearningView, ModuleInput, ReviewInput};
 use onramp_app::onboarding;
 use onramp_app::webinar::{self, WebinarInput, WebinarList};
 use onramp_core::access::OnboardingAction;
@@ -172,6 +172,34 @@ pub async fn certification(
     )
     .await?;
     Ok(back(id, "certifications-h"))
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /onboardings/{id}/learning/certifications/{certification}/review`.
+pub async fn review_certification(
+    State(state): State<AppState>,
+    Path((id, certification)): Path<(i64, String)>,
+    f: VerifiedForm<ReviewForm>,
+) -> Result<Response, WebError> {
+    learning::review_certification(
+        &state,
+        &f.user,
+        id,
+        &certification,
+        &ReviewInput {
+            decision: f.form.decision.clone(),
+            note: Some(f.form.note.clone()),
+        },
+    )
+    .await?;
+    Ok(back(id, &format!("certification-{certification}")))
 }
 
 /// `POST /onboardings/{id}/learning/channels`: the ticked `channel` boxes.
@@ -366,6 +394,24 @@ pub async fn attend(
 }
 
 #[derive(Deserialize)]
+pub struct RemindForm {
+    #[serde(default)]
+    remind: String,
+}
+
+/// `POST /webinars/{id}/reminder`: `remind=1` asks for a reminder an hour
+/// before, anything else drops it.
+pub async fn remind(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<RemindForm>,
+) -> Result<Response, WebError> {
+    let on = matches!(f.form.remind.as_str(), "1" | "on" | "true");
+    onramp_app::reminders::webinar(&state, &f.user, id, on).await?;
+    Ok(Redirect::to(&format!("/webinars#webinar-{id}")).into_response())
+}
+
+#[derive(Deserialize)]
 pub struct RecordingForm {
     #[serde(default)]
     recording_url: String,
@@ -413,6 +459,10 @@ pub fn routes() -> Router<AppState> {
             "/onboardings/{id}/learning/certifications/{certification}",
             post(certification),
         )
+        .route(
+            "/onboardings/{id}/learning/certifications/{certification}/review",
+            post(review_certification),
+        )
         .route("/onboardings/{id}/learning/channels", post(channels))
         .route("/onboardings/{id}/learning/reading", post(reading))
         .route("/onboardings/{id}/learning/access", post(request_access))
@@ -420,6 +470,7 @@ pub fn routes() -> Router<AppState> {
         .route("/access-requests/{id}", post(move_access))
         .route("/webinars", get(webinar_list).post(add_webinar))
         .route("/webinars/{id}/attendance", post(attend))
+        .route("/webinars/{id}/reminder", post(remind))
         .route("/webinars/{id}/recording", post(recording))
         .route("/content", get(content))
 }

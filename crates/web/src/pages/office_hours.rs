@@ -221,6 +221,29 @@ pub async fn cancel(
     Ok(Redirect::to("/office-hours").into_response())
 }
 
+#[derive(Deserialize)]
+pub struct RemindForm {
+    /// The session's start, Unix seconds.
+    session: i64,
+    #[serde(default)]
+    remind: String,
+}
+
+/// `POST /office-hours/{id}/reminder`: a reminder of one session an hour
+/// before it starts (`remind=1`), or none.
+pub async fn remind(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<RemindForm>,
+) -> Result<Response, WebError> {
+    let session = chrono::DateTime::from_timestamp(f.form.session, 0).ok_or_else(|| {
+        WebError::from(onramp_app::Error::bad("session", "is not a session start"))
+    })?;
+    let on = matches!(f.form.remind.as_str(), "1" | "on" | "true");
+    onramp_app::reminders::session(&state, &f.user, id, session, on).await?;
+    Ok(Redirect::to(&format!("/office-hours#series-{id}")).into_response())
+}
+
 /// `POST /calendar/token`: a new feed address, shown once.
 pub async fn rotate_feed(
     State(state): State<AppState>,
@@ -272,6 +295,7 @@ pub fn routes() -> Router<AppState> {
         .route("/office-hours/{id}/questions", post(ask))
         .route("/office-hours/{id}/sessions/{file}", get(session_ics))
         .route("/office-hours/{id}/cancel/{start}", post(cancel))
+        .route("/office-hours/{id}/reminder", post(remind))
         .route("/office-hours/questions/{id}", get(question))
         .route("/office-hours/questions/{id}/vote", post(vote))
         .route("/office-hours/questions/{id}/answer", post(answer))

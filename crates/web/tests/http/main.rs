@@ -6,6 +6,7 @@
 mod common;
 
 mod buddy;
+mod certifications;
 mod chat;
 mod handbook;
 mod learning;
@@ -16,6 +17,7 @@ mod onboardings;
 mod panels;
 mod ping;
 mod programs;
+mod reminders;
 mod roles;
 mod server;
 mod sessions;

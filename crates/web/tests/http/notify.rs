@@ -15,7 +15,7 @@ on_both!(
 );
 
 /// A person's inbox as (kind, message, link), newest first.
-async fn inbox(app: &crate::common::App, token: &str) -> Vec<(String, String, String)> {
+pub(crate) async fn inbox(app: &crate::common::App, token: &str) -> Vec<(String, String, String)> {
     let (status, body) = app
         .send(
             reqwest::Method::GET,

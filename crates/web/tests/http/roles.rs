@@ -175,12 +175,71 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             "read my chat when none",
             [404, 404, 404, 404, 404, 404, 404, 404, 401],
         ),
+        // Reminders and the digest hour: everyone signed in, for themselves.
+        (
+            "remind me of a webinar",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "remind me of office hours",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "read my reminders",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "read my digest hour",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "set my digest hour",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        // Certification evidence is reviewed by the manager (and admins).
+        (
+            "review certification evidence",
+            [403, 403, 200, 403, 403, 200, 404, 404, 401],
+        ),
         (
             "read unknown onboarding",
             [404, 404, 404, 404, 404, 404, 404, 404, 401],
         ),
     ];
     let version_id = store.onboarding(o).await.expect("o").program_version_id;
+    let soon = chrono::Utc::now() + chrono::Duration::days(2);
+    let webinar = store
+        .add_webinar(
+            None,
+            &onramp_store::NewWebinar {
+                title: "Matrix webinar".into(),
+                starts_at: soon,
+                duration_minutes: 30,
+                host: "Enablement".into(),
+                registration_url: None,
+            },
+        )
+        .await
+        .expect("webinar")
+        .id;
+    let session = soon.date_naive().and_hms_opt(15, 0, 0).expect("time");
+    let series = store
+        .create_office_hours(
+            None,
+            "Matrix hours",
+            &onramp_core::calendar::Recurrence {
+                rrule: "FREQ=WEEKLY".into(),
+                start: session,
+                time_zone: "UTC".into(),
+                duration_minutes: 30,
+                cancelled: vec![],
+            },
+            "https://meet.example.com/oh",
+            None,
+        )
+        .await
+        .expect("series")
+        .id;
     let mut failures = Vec::new();
     let mut extra_hires = 0;
     for (case, expected) in &cases {
@@ -236,6 +295,48 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                 "list onboardings" => app.client.get(app.url("/api/v1/onboardings")),
                 "read my tasks" => app.client.get(app.url("/api/v1/me/tasks")),
                 "read my panels" => app.client.get(app.url("/api/v1/me/panels")),
+                "remind me of a webinar" => app
+                    .client
+                    .put(app.url(&format!("/api/v1/webinars/{webinar}/reminder")))
+                    .json(&serde_json::json!({"remind": true})),
+                "remind me of office hours" => app
+                    .client
+                    .put(app.url(&format!("/api/v1/office-hours/{series}/reminder")))
+                    .json(&serde_json::json!({"session": session.and_utc(), "remind": true})),
+                "read my reminders" => app.client.get(app.url("/api/v1/me/reminders")),
+                "read my digest hour" => app.client.get(app.url("/api/v1/me/digest")),
+                "set my digest hour" => app
+                    .client
+                    .put(app.url("/api/v1/me/digest"))
+                    .json(&serde_json::json!({"hour": 9})),
+                "review certification evidence" => {
+                    // Fresh evidence from the new hire before each role tries.
+                    store
+                        .save_certification(
+                            Some(w.hire.0),
+                            onramp_store::CertificationOf {
+                                person_id: w.hire.0,
+                                certification_id: "git-associate",
+                                title: "Git associate",
+                                onboarding_id: None,
+                            },
+                            &onramp_store::CertificationChange {
+                                passed_on: Some(chrono::Utc::now().date_naive()),
+                                evidence_url: Some(format!(
+                                    "https://credly.example.com/{}",
+                                    role.replace(' ', "-")
+                                )),
+                                ..Default::default()
+                            },
+                        )
+                        .await
+                        .expect("evidence");
+                    app.client
+                        .post(app.url(&format!(
+                            "/api/v1/onboardings/{o}/learning/certifications/git-associate/review"
+                        )))
+                        .json(&serde_json::json!({"decision": "approve"}))
+                }
                 "connect my chat" => app.client.put(app.url("/api/v1/me/chat")).json(
                     &serde_json::json!({"format": "slack", "url": format!("https://hooks.example.com/{role}")}),
                 ),

@@ -33,151 +33,8 @@ pub struct SeedReport {
     pub handbook_pages: usize,
 }
 
-struct Spec {
-    email: &'static str,
-    name: &'static str,
-    job_role: &'static str,
-    segment: Option<&'static str>,
-    region: &'static str,
-    time_zone: &'static str,
-    /// Days before today (negative: after).
-    started_days_ago: i64,
-    roles: &'static [Role],
-}
-
-const NEW_HIRE: &str = "alex.morgan@example.com";
-const MANAGER: &str = "jordan.lee@example.com";
-const PEOPLE_CONNECT: &str = "taylor.brooks@example.com";
-const ENABLEMENT: &str = "chris.okafor@example.com";
-
-const ADMIN: &str = "avery.admin@example.com";
-const PRIYA: &str = "priya.nair@example.com";
-const SAM: &str = "sam.fischer@example.com";
-const MARIA: &str = "maria.costa@example.com";
-
-const PEOPLE: [Spec; 12] = [
-    Spec {
-        email: MANAGER,
-        name: "Jordan Lee",
-        job_role: "CSM Manager",
-        segment: Some("Mid-Touch"),
-        region: "EMEA",
-        time_zone: "Europe/London",
-        started_days_ago: 1400,
-        roles: &[Role::Manager],
-    },
-    Spec {
-        email: SAM,
-        name: "Sam Fischer",
-        job_role: "CSM",
-        segment: Some("Mid-Touch"),
-        region: "DACH",
-        time_zone: "Europe/Berlin",
-        started_days_ago: 800,
-        roles: &[Role::Buddy],
-    },
-    Spec {
-        email: MARIA,
-        name: "Maria Costa",
-        job_role: "CSM",
-        segment: Some("Scale"),
-        region: "EMEA",
-        time_zone: "Europe/Lisbon",
-        started_days_ago: 300,
-        roles: &[Role::Buddy],
-    },
-    Spec {
-        email: PEOPLE_CONNECT,
-        name: "Taylor Brooks",
-        job_role: "People Connect Specialist",
-        segment: None,
-        region: "AMER",
-        time_zone: "America/New_York",
-        started_days_ago: 1000,
-        roles: &[Role::PeopleConnect],
-    },
-    Spec {
-        email: ENABLEMENT,
-        name: "Chris Okafor",
-        job_role: "Enablement Program Manager",
-        segment: None,
-        region: "AMER",
-        time_zone: "America/Chicago",
-        started_days_ago: 1200,
-        roles: &[Role::Enablement],
-    },
-    Spec {
-        email: NEW_HIRE,
-        name: "Alex Morgan",
-        job_role: "CSM",
-        segment: Some("Mid-Touch"),
-        region: "DACH",
-        time_zone: "Europe/Berlin",
-        started_days_ago: 9,
-        roles: &[Role::NewHire],
-    },
-    // Colleagues who show why someone is not suggested as a buddy.
-    Spec {
-        email: "noah.becker@example.com",
-        name: "Noah Becker",
-        job_role: "CSM",
-        segment: Some("Mid-Touch"),
-        region: "DACH",
-        time_zone: "Europe/Berlin",
-        started_days_ago: 49,
-        roles: &[Role::Buddy],
-    },
-    Spec {
-        email: PRIYA,
-        name: "Priya Nair",
-        job_role: "CSM",
-        segment: Some("Mid-Touch"),
-        region: "EMEA",
-        time_zone: "Europe/Dublin",
-        started_days_ago: 900,
-        roles: &[Role::Buddy],
-    },
-    Spec {
-        email: "diego.alvarez@example.com",
-        name: "Diego Alvarez",
-        job_role: "CSM",
-        segment: Some("Mid-Touch"),
-        region: "AMER",
-        time_zone: "America/Los_Angeles",
-        started_days_ago: 700,
-        roles: &[Role::Buddy],
-    },
-    Spec {
-        email: "kim.park@example.com",
-        name: "Kim Park",
-        job_role: "CSM",
-        segment: Some("Scale"),
-        region: "EMEA",
-        time_zone: "Europe/London",
-        started_days_ago: 20,
-        roles: &[Role::NewHire],
-    },
-    Spec {
-        email: "lee.wong@example.com",
-        name: "Lee Wong",
-        job_role: "CSM",
-        segment: Some("Scale"),
-        region: "EMEA",
-        time_zone: "Europe/Amsterdam",
-        started_days_ago: 5,
-        roles: &[Role::NewHire],
-    },
-    Spec {
-        email: ADMIN,
-        name: "Avery Admin",
-        job_role: "IT Administrator",
-        segment: None,
-        region: "AMER",
-        time_zone: "UTC",
-        started_days_ago: 2000,
-        roles: &[Role::Admin],
-    },
-];
+mod people;
+use people::*;
 
 fn days_ago(today: NaiveDate, days: i64) -> NaiveDate {
     if days >= 0 {
@@ -391,6 +248,23 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
             )
             .await?;
     }
+    if let Some(robin) = id(ROBIN) {
+        store
+            .create_onboarding(
+                id(PEOPLE_CONNECT),
+                &NewOnboarding {
+                    person_id: robin,
+                    program_version_id: imported.version_id,
+                    start_date: days_ago(today, -12),
+                    manager_id: id(MANAGER),
+                    people_connect_id: id(PEOPLE_CONNECT),
+                    enablement_id: id(ENABLEMENT),
+                    buddy_id: None,
+                },
+                &store.calendar_for(Some("DACH")).await?,
+            )
+            .await?;
+    }
     for (lead, days, kind, account) in [
         (SAM, 6, "cadence-call", "Globex (renewal in Q2)"),
         (MARIA, 3, "account-planning", "Initech"),
@@ -535,8 +409,12 @@ async fn seed_learning(
         store
             .save_certification(
                 Some(hire),
-                hire,
-                cert,
+                onramp_store::CertificationOf {
+                    person_id: hire,
+                    certification_id: cert,
+                    title: cert,
+                    onboarding_id: None,
+                },
                 &onramp_store::CertificationChange {
                     planned_on: Some(today + chrono::Duration::days(days)),
                     ..Default::default()
