@@ -43,6 +43,8 @@ pub enum Event {
     QuestionAsked,
     /// An open task of the person's is due tomorrow.
     TaskDueTomorrow,
+    /// An open task of the person's went past its due date.
+    TaskOverdue,
     /// The new hire gave evidence of a passed certification — for the
     /// manager, who reviews it.
     CertificationSubmitted,
@@ -60,7 +62,7 @@ pub enum Event {
 }
 
 impl Event {
-    pub const ALL: [Event; 21] = [
+    pub const ALL: [Event; 22] = [
         Event::Mention,
         Event::Escalation,
         Event::OnboardingCreated,
@@ -77,6 +79,7 @@ impl Event {
         Event::OnboardingCompleted,
         Event::QuestionAsked,
         Event::TaskDueTomorrow,
+        Event::TaskOverdue,
         Event::CertificationSubmitted,
         Event::CertificationReviewed,
         Event::StartsSoon,
@@ -103,6 +106,7 @@ impl Event {
             Event::OnboardingCompleted => "onboarding-completed",
             Event::QuestionAsked => "question-asked",
             Event::TaskDueTomorrow => "task-due-tomorrow",
+            Event::TaskOverdue => "task-overdue",
             Event::CertificationSubmitted => "certification-submitted",
             Event::CertificationReviewed => "certification-reviewed",
             Event::StartsSoon => "starts-soon",
@@ -130,6 +134,7 @@ impl Event {
             Event::OnboardingCompleted => "Onboarding complete",
             Event::QuestionAsked => "New office-hours question",
             Event::TaskDueTomorrow => "Due tomorrow",
+            Event::TaskOverdue => "Overdue",
             Event::CertificationSubmitted => "Certification to review",
             Event::CertificationReviewed => "Certification reviewed",
             Event::StartsSoon => "Starts within the hour",
@@ -185,7 +190,10 @@ impl Event {
     /// to plan goes in the daily digest.
     pub fn email_default(self) -> Mode {
         match self {
-            Event::TaskOpened | Event::TaskDueTomorrow | Event::QuestionRolledOver => Mode::Digest,
+            Event::TaskOpened
+            | Event::TaskDueTomorrow
+            | Event::TaskOverdue
+            | Event::QuestionRolledOver => Mode::Digest,
             _ => Mode::Now,
         }
     }
@@ -197,6 +205,7 @@ impl Event {
         match self {
             Event::TaskOpened
             | Event::TaskDueTomorrow
+            | Event::TaskOverdue
             | Event::QuestionRolledOver
             | Event::WeeklySummary => Mode::Off,
             _ => Mode::Now,
@@ -240,6 +249,7 @@ impl Event {
                 "Someone asks a question for office hours you host (or, without a host, any you run)."
             }
             Event::TaskDueTomorrow => "A task of yours is due tomorrow.",
+            Event::TaskOverdue => "A task of yours is past its due date.",
             Event::CertificationSubmitted => {
                 "A new hire you manage gives evidence of a passed certification."
             }
@@ -334,6 +344,7 @@ pub fn audience(event: Event, parties: &Parties, actor: Option<i64>) -> Vec<i64>
         | Event::QuestionAnswered
         | Event::QuestionAsked
         | Event::TaskDueTomorrow
+        | Event::TaskOverdue
         | Event::StartsSoon
         | Event::QuestionRolledOver
         | Event::WeeklySummary => Vec::new(),

@@ -285,7 +285,7 @@ impl Store {
             }
             for (id, version, due) in &updates {
                 // Only tasks still as they were read: one finished meanwhile keeps its date.
-                let rows = sqlx::query("UPDATE tasks SET due_date = $1, version = version + 1, updated_at = $2, escalated_at = NULL, reminded_at = NULL WHERE id = $3 AND version = $4")
+                let rows = sqlx::query("UPDATE tasks SET due_date = $1, version = version + 1, updated_at = $2, escalated_at = NULL, reminded_at = NULL, overdue_noted_at = NULL WHERE id = $3 AND version = $4")
                     .bind(due)
                     .bind(now)
                     .bind(id)

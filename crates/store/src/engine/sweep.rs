@@ -11,6 +11,8 @@ pub struct SweepReport {
     pub closed_onboardings: usize,
     /// Open tasks due tomorrow whose owners were reminded.
     pub reminded_tasks: usize,
+    /// Open tasks past their due date whose owners were told.
+    pub overdue_tasks: usize,
     /// Webinars and office-hours sessions whose reminders went out.
     pub reminded_sessions: usize,
     /// Askers told that their question moves to the next session.
@@ -34,6 +36,7 @@ pub(super) struct OverdueTask {
     task_id: i64,
     onboarding_id: i64,
     title: String,
+    owner_role: String,
     manager: Option<i64>,
     people_connect: Option<i64>,
     hire: String,
@@ -51,7 +54,7 @@ impl Store {
         let mut report = SweepReport::default();
         let overdue: Vec<OverdueTask> = on_db!(self, |pool, _begin| {
             sqlx::query_as(
-                "SELECT t.id AS task_id, t.onboarding_id, t.title, o.manager_id AS manager,
+                "SELECT t.id AS task_id, t.onboarding_id, t.title, t.owner_role, o.manager_id AS manager,
                         o.people_connect_id AS people_connect, p.name AS hire
                  FROM tasks t JOIN onboardings o ON o.id = t.onboarding_id JOIN people p ON p.id = o.person_id
                  WHERE t.compliance_critical AND t.status IN ('open', 'blocked') AND t.due_date < $1
@@ -65,6 +68,7 @@ impl Store {
             task_id,
             onboarding_id,
             title,
+            owner_role,
             manager,
             people_connect,
             hire,
@@ -83,7 +87,14 @@ impl Store {
                 .rows_affected()
                     == 1;
                 if claimed {
-                    for person in [manager, people_connect].into_iter().flatten() {
+                    // The manager and People Connect, and the task's own people.
+                    let (parties, _) = parties_in!(tx, onboarding_id);
+                    let mut told: Vec<i64> =
+                        [manager, people_connect].into_iter().flatten().collect();
+                    told.extend(owners(&owner_role, &parties, None));
+                    told.sort_unstable();
+                    told.dedup();
+                    for person in told.iter().copied() {
                         let (id,): (i64,) = sqlx::query_as(
                             "INSERT INTO notifications (person_id, onboarding_id, task_id, kind, message, link, created_at)
                              VALUES ($1, $2, $3, 'escalation', $4, $5, $6) RETURNING id",
@@ -112,7 +123,7 @@ impl Store {
                         Some(task_id),
                         Some(onboarding_id),
                         None::<serde_json::Value>,
-                        Some(serde_json::json!({"notified": [manager, people_connect]}))
+                        Some(serde_json::json!({"notified": told}))
                     );
                 }
                 tx.commit().await?;
@@ -187,6 +198,7 @@ impl Store {
             report.closed_onboardings += usize::from(closed);
         }
         report.reminded_tasks = self.remind_due_tomorrow(now).await?;
+        report.overdue_tasks = self.tell_overdue(now).await?;
         Ok(report)
     }
 }
@@ -242,5 +254,61 @@ impl Store {
             reminded += usize::from(claimed);
         }
         Ok(reminded)
+    }
+
+    /// Tells the owners of open tasks that went past their due date in the
+    /// last week (by the UTC date of `now`), once per task; compliance-
+    /// critical ones are escalated instead. Claimed per task, like the
+    /// reminders. Answers how many tasks.
+    pub(crate) async fn tell_overdue(&self, now: DateTime<Utc>) -> Result<usize> {
+        let today = now.date_naive();
+        let week_ago = today.checked_sub_days(Days::new(7)).unwrap_or(today);
+        let late: Vec<DueTask> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT t.id, t.onboarding_id, t.title, t.owner_role
+                 FROM tasks t JOIN onboardings o ON o.id = t.onboarding_id
+                 WHERE t.status = 'open' AND t.due_date < $1 AND t.due_date >= $2
+                   AND NOT t.compliance_critical AND t.overdue_noted_at IS NULL
+                   AND o.status = 'active'",
+            )
+            .bind(today)
+            .bind(week_ago)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut told = 0;
+        for task in late {
+            let claimed = on_db!(self, |pool, begin| {
+                let mut tx = pool.begin_with(begin).await?;
+                let claimed = sqlx::query(
+                    "UPDATE tasks SET overdue_noted_at = $1 WHERE id = $2 AND overdue_noted_at IS NULL",
+                )
+                .bind(now)
+                .bind(task.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if claimed {
+                    let (parties, hire) = parties_in!(tx, task.onboarding_id);
+                    notify!(
+                        tx,
+                        owners(&task.owner_role, &parties, None),
+                        Event::TaskOverdue,
+                        Some(task.onboarding_id),
+                        Some(task.id),
+                        &format!(
+                            "“{}” in {hire}'s onboarding is past its due date.",
+                            task.title
+                        ),
+                        &format!("/onboardings/{}/tasks/{}", task.onboarding_id, task.id)
+                    );
+                }
+                tx.commit().await?;
+                claimed
+            });
+            told += usize::from(claimed);
+        }
+        Ok(told)
     }
 }

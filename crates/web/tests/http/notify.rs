@@ -437,5 +437,45 @@ async fn owners_hear_the_day_before_a_task_is_due_once(store: Store, _db: Databa
         0
     );
     assert_eq!(reminders(w.buddy.1.clone()).await.len(), 1, "once");
+
+    // The day after its due date the buddy hears it is overdue (once, even
+    // with two servers); the compliance-critical task m is escalated
+    // instead, to the manager (its owner) and People Connect.
+    let day_after = noon + chrono::Duration::days(2);
+    let (first, second) = tokio::join!(store.sweep(day_after, 60), store.sweep(day_after, 60));
+    let (first, second) = (first.expect("sweep"), second.expect("sweep"));
+    assert!(first.overdue_tasks + second.overdue_tasks >= 1);
+    let overdue = |token: String| {
+        let app = &app;
+        async move {
+            inbox(app, &token)
+                .await
+                .into_iter()
+                .filter(|n| n.0 == "task-overdue")
+                .collect::<Vec<_>>()
+        }
+    };
+    let late = overdue(w.buddy.1.clone()).await;
+    assert_eq!(
+        late.iter().filter(|n| n.1.contains("Task c")).count(),
+        1,
+        "{late:?}"
+    );
+    assert!(late[0].1.contains("past its due date"), "{late:?}");
+    assert!(
+        overdue(w.manager.1.clone())
+            .await
+            .iter()
+            .all(|n| !n.1.contains("Task m")),
+        "a compliance-critical task is escalated, not told as overdue"
+    );
+    assert_eq!(
+        store
+            .sweep(day_after, 60)
+            .await
+            .expect("again")
+            .overdue_tasks,
+        0
+    );
     app.stop().await;
 }
