@@ -160,6 +160,9 @@ pub struct Store {
     >,
     /// The newest version of each program, briefly remembered (see `newest_version_of`).
     newest: std::sync::Arc<std::sync::Mutex<NewestVersions>>,
+    /// Progress per phase of onboardings, with the `updated_at` it was read
+    /// at (see `phase_counts_of`).
+    phases: std::sync::Arc<std::sync::Mutex<panels::PhaseCache>>,
 }
 
 /// Program id → when it was read, and the newest (version id, version number).
@@ -367,6 +370,7 @@ impl Store {
             pool,
             versions: Default::default(),
             newest: Default::default(),
+            phases: Default::default(),
         }
     }
 

@@ -11,7 +11,6 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct PhaseCount {
     pub onboarding_id: i64,
-    pub program_version_id: i64,
     pub phase: String,
     pub total: i64,
     pub finished: i64,
@@ -64,28 +63,81 @@ pub struct AccountCounts {
     pub idle_tokens: i64,
 }
 
+/// Phase counts remembered per onboarding: the `updated_at` they were read
+/// at, and the counts.
+pub(crate) type PhaseCache = std::collections::HashMap<i64, (DateTime<Utc>, Vec<PhaseCount>)>;
+/// Past this many onboardings the remembered counts start over.
+const PHASE_CACHE_LIMIT: usize = 50_000;
+
 /// A home visit counts as new after this long away.
 const NEW_VISIT: Duration = Duration::hours(1);
 /// Visits are recorded at most this often (a page view is not a write).
 const RECORD_EVERY: Duration = Duration::minutes(5);
 
 impl Store {
-    /// Tasks per phase of the running onboardings of a manager's reports.
-    pub async fn phase_counts_managed_by(&self, manager: i64) -> Result<Vec<PhaseCount>> {
-        Ok(on_db!(self, |pool, _begin| {
-            sqlx::query_as(
-                "SELECT t.onboarding_id, o.program_version_id, t.phase, COUNT(*) AS total,
-                        SUM(CASE WHEN t.status IN ('done', 'skipped') THEN 1 ELSE 0 END) AS finished,
-                        MAX(t.due_date) AS last_due
-                 FROM onboardings o CROSS JOIN tasks t
-                 WHERE o.manager_id = $1 AND o.status = 'active' AND t.onboarding_id = o.id
-                 GROUP BY t.onboarding_id, o.program_version_id, t.phase
-                 ORDER BY t.onboarding_id, MIN(t.due_date)",
-            )
-            .bind(manager)
-            .fetch_all(pool)
-            .await?
-        }))
+    /// Tasks per phase of these onboardings, each given with its
+    /// `updated_at` (which every change to the onboarding or its tasks
+    /// moves). Counts read before are reused while that time is unchanged,
+    /// so several servers stay correct: the time comes from the database.
+    /// Only the others are read, in one query.
+    pub async fn phase_counts_of(
+        &self,
+        onboardings: &[(i64, DateTime<Utc>)],
+    ) -> Result<Vec<PhaseCount>> {
+        let mut out = Vec::new();
+        let mut missing = Vec::new();
+        if let Ok(cache) = self.phases.lock() {
+            for (id, at) in onboardings {
+                match cache.get(id) {
+                    Some((seen, counts)) if seen == at => out.extend(counts.iter().cloned()),
+                    _ => missing.push(*id),
+                }
+            }
+        } else {
+            missing = onboardings.iter().map(|(id, _)| *id).collect();
+        }
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        // Grouped in the order of `tasks_onboarding_phase`, which holds every
+        // column read: no table rows, no sorting.
+        let columns = "SELECT t.onboarding_id, t.phase, COUNT(*) AS total,
+                    SUM(CASE WHEN t.status IN ('done', 'skipped') THEN 1 ELSE 0 END) AS finished,
+                    MAX(t.due_date) AS last_due
+             FROM tasks t";
+        let read: Vec<PhaseCount> =
+            match &self.pool {
+                crate::Pool::Sqlite(pool) => {
+                    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "{columns} WHERE t.onboarding_id IN (SELECT value FROM json_each($1))
+                     GROUP BY t.onboarding_id, t.phase"
+                    )))
+                    .bind(serde_json::to_string(&missing).unwrap_or_else(|_| "[]".into()))
+                    .fetch_all(pool)
+                    .await?
+                }
+                crate::Pool::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "{columns} WHERE t.onboarding_id = ANY($1) GROUP BY t.onboarding_id, t.phase"
+                )))
+                .bind(&missing)
+                .fetch_all(pool)
+                .await?,
+            };
+        if let Ok(mut cache) = self.phases.lock() {
+            if cache.len() > PHASE_CACHE_LIMIT {
+                cache.clear();
+            }
+            for (id, at) in onboardings.iter().filter(|(id, _)| missing.contains(id)) {
+                let counts: Vec<PhaseCount> = read
+                    .iter()
+                    .filter(|c| c.onboarding_id == *id)
+                    .cloned()
+                    .collect();
+                cache.insert(*id, (*at, counts));
+            }
+        }
+        out.extend(read);
+        Ok(out)
     }
 
     /// Unfinished tasks of one phase in the running onboardings that start

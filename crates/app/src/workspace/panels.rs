@@ -6,7 +6,7 @@
 
 use super::oversight::{self, AdminPanel, EnablementPanel};
 use crate::{Actor, App, Error};
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use onramp_core::meeting::{last_shortfall, quota_weeks};
 use onramp_core::people::Role;
 use onramp_store::{OnboardingFilter, OnboardingSummary, PhaseCount};
@@ -173,12 +173,13 @@ fn active(list: Vec<OnboardingSummary>) -> impl Iterator<Item = OnboardingSummar
 /// unfinished phase.
 async fn phases_of(
     app: &App,
+    program_version_id: i64,
     counts: &[&PhaseCount],
 ) -> Result<(Vec<PhaseProgress>, Option<Milestone>), Error> {
-    let Some(first) = counts.first() else {
+    if counts.is_empty() {
         return Ok((Vec::new(), None));
-    };
-    let version = app.store.program_version(first.program_version_id).await?;
+    }
+    let version = app.store.program_version(program_version_id).await?;
     let program = &version.definition.0;
     let mut ordered: Vec<(usize, &PhaseCount, String)> = counts
         .iter()
@@ -226,10 +227,15 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
     if reports.is_empty() {
         return Ok(Vec::new());
     }
+    let running: Vec<(i64, DateTime<Utc>)> = reports
+        .iter()
+        .filter(|o| o.status == "active")
+        .map(|o| (o.id, o.last_activity))
+        .collect();
     let (waiting, feedback, counts, evidence) = tokio::try_join!(
         app.store.open_access_requests(Some(actor.person_id), false),
         app.store.latest_feedback_managed_by(actor.person_id),
-        app.store.phase_counts_managed_by(actor.person_id),
+        app.store.phase_counts_of(&running),
         app.store.evidence_to_review(actor.person_id),
     )?;
     let mut rows = Vec::new();
@@ -243,7 +249,7 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
                     to_improve: f.to_improve.clone(),
                 });
         let own: Vec<&PhaseCount> = counts.iter().filter(|c| c.onboarding_id == o.id).collect();
-        let (phases, next_milestone) = phases_of(app, &own).await?;
+        let (phases, next_milestone) = phases_of(app, o.program_version_id, &own).await?;
         rows.push(TeamRow {
             onboarding_id: o.id,
             new_hire: o.person_name.clone(),

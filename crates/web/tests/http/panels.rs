@@ -132,6 +132,27 @@ async fn panels_show_phases_pace_preboarding_and_endings(store: Store, _db: Data
     );
     assert_eq!(row("hire")["phases"][0]["title"], "Phase one");
     assert_eq!(row("hire")["phases"][0]["total"], 5);
+    // A finished task shows at once (the counts remembered per onboarding
+    // are read again when the onboarding changed).
+    let (id, version) = task(&store, running.id, "read").await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/onboardings/{}/tasks/{id}", running.id),
+            &w.manager.1,
+            serde_json::json!({"action": "complete", "version": version}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let p = panels_of(&app, &w.manager.1).await;
+    let paced_row = p["team"]
+        .as_array()
+        .expect("team")
+        .iter()
+        .find(|r| r["new_hire"] == "paced")
+        .expect("paced")
+        .clone();
+    assert_eq!(paced_row["phases"][1]["finished"], 1, "{paced_row}");
 
     // The buddy: week 2 of the pace, week 1 fell two short, and the
     // shadowing task is coming up (overdue counts too).
