@@ -22,26 +22,18 @@ fn json(body: &str) -> serde_json::Value {
 async fn anonymous_questions_name_no_asker_even_to_admins(store: Store, _db: Database) {
     let w = world(&store).await;
     let app = start(store.clone()).await;
-    let series = store
-        .create_office_hours(
-            Some(w.enablement.0),
-            "Office hours",
-            &onramp_core::calendar::Recurrence {
-                rrule: "FREQ=WEEKLY".into(),
-                start: (chrono::Utc::now() - chrono::Duration::days(1)).naive_utc(),
-                time_zone: "UTC".into(),
-                duration_minutes: 30,
-                cancelled: vec![],
-            },
-            "https://meet.example.com/oh",
-            Some(w.enablement.0),
-        )
-        .await
-        .expect("series");
+    let series = common::office_hours(
+        &store,
+        Some(w.enablement.0),
+        "Office hours",
+        "FREQ=WEEKLY",
+        (chrono::Utc::now() - chrono::Duration::days(1)).naive_utc(),
+    )
+    .await;
     let (status, body) = app
         .send(
             reqwest::Method::POST,
-            &format!("/api/v1/office-hours/{}/questions", series.id),
+            &format!("/api/v1/office-hours/{series}/questions"),
             &w.hire.1,
             serde_json::json!({"body": "Is it fine to ask about my pay here?", "anonymous": true}),
         )

@@ -430,6 +430,28 @@ pub struct CertificationInput {
     pub evidence_url: Option<String>,
 }
 
+/// The onboarding, loaded for `action`, and which certification of its
+/// new hire (404 for one the catalogue does not have).
+async fn certification_of<'a>(
+    state: &App,
+    user: &Actor,
+    id: i64,
+    certification: &'a str,
+    action: OnboardingAction,
+) -> Result<(Loaded, CertificationOf<'a>), Error> {
+    let loaded = onboarding::load(state, user, id, action).await?;
+    let known = catalogues()
+        .certification(certification)
+        .ok_or(Error::NotFound)?;
+    let of = CertificationOf {
+        person_id: loaded.person.id,
+        certification_id: certification,
+        title: &known.title,
+        onboarding_id: Some(loaded.onboarding.id),
+    };
+    Ok((loaded, of))
+}
+
 /// Updates the new hire's record of one certification.
 pub async fn save_certification(
     state: &App,
@@ -438,10 +460,14 @@ pub async fn save_certification(
     certification: &str,
     input: &CertificationInput,
 ) -> Result<Vec<CertificationStatus>, Error> {
-    let loaded = onboarding::load(state, user, id, OnboardingAction::RecordLearning).await?;
-    let Some(known) = catalogues().certification(certification) else {
-        return Err(Error::NotFound);
-    };
+    let (loaded, of) = certification_of(
+        state,
+        user,
+        id,
+        certification,
+        OnboardingAction::RecordLearning,
+    )
+    .await?;
     let today = today_in(&loaded.person.time_zone, Utc::now());
     let passed_on = optional_date("passed_on", input.passed_on.as_deref())?;
     if passed_on.is_some_and(|d| d > today) {
@@ -472,16 +498,7 @@ pub async fn save_certification(
     onramp_core::rules::check_certification_dates(change.passed_on, change.expires_on)?;
     state
         .store
-        .save_certification(
-            Some(user.person_id),
-            CertificationOf {
-                person_id: loaded.person.id,
-                certification_id: certification,
-                title: &known.title,
-                onboarding_id: Some(loaded.onboarding.id),
-            },
-            &change,
-        )
+        .save_certification(Some(user.person_id), of, &change)
         .await?;
     Ok(state.store.certification_records(loaded.person.id).await?)
 }
@@ -507,10 +524,14 @@ pub async fn review_certification(
     certification: &str,
     input: &ReviewInput,
 ) -> Result<Vec<CertificationStatus>, Error> {
-    let loaded = onboarding::load(state, user, id, OnboardingAction::ReviewCertification).await?;
-    let Some(known) = catalogues().certification(certification) else {
-        return Err(Error::NotFound);
-    };
+    let (loaded, of) = certification_of(
+        state,
+        user,
+        id,
+        certification,
+        OnboardingAction::ReviewCertification,
+    )
+    .await?;
     let approve = match input.decision.trim() {
         "approve" => true,
         "return" => false,
@@ -531,17 +552,7 @@ pub async fn review_certification(
     }
     state
         .store
-        .review_certification(
-            Some(user.person_id),
-            CertificationOf {
-                person_id: loaded.person.id,
-                certification_id: certification,
-                title: &known.title,
-                onboarding_id: Some(loaded.onboarding.id),
-            },
-            approve,
-            note,
-        )
+        .review_certification(Some(user.person_id), of, approve, note)
         .await?;
     Ok(state.store.certification_records(loaded.person.id).await?)
 }

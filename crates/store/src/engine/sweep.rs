@@ -203,10 +203,18 @@ impl Store {
     }
 }
 
+/// What a task notice says and which column claims it.
+struct TaskNotice {
+    event: Event,
+    /// The task's column set when the notice goes (NULL until then).
+    claim: &'static str,
+    /// Ends the sentence "“TITLE” in NAME's onboarding …".
+    says: &'static str,
+}
+
 impl Store {
     /// Reminds the owners of open tasks due tomorrow (by the date of `now`
-    /// in UTC), once per task: each reminder is claimed with a conditional
-    /// update, so with several servers one sends it. Answers how many tasks.
+    /// in UTC), once per task. Answers how many tasks.
     pub(crate) async fn remind_due_tomorrow(&self, now: DateTime<Utc>) -> Result<usize> {
         let tomorrow = now
             .date_naive()
@@ -223,43 +231,17 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        let mut reminded = 0;
-        for task in due {
-            let claimed = on_db!(self, |pool, begin| {
-                let mut tx = pool.begin_with(begin).await?;
-                let claimed = sqlx::query(
-                    "UPDATE tasks SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL",
-                )
-                .bind(now)
-                .bind(task.id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                    == 1;
-                if claimed {
-                    let (parties, hire) = parties_in!(tx, task.onboarding_id);
-                    notify!(
-                        tx,
-                        owners(&task.owner_role, &parties, None),
-                        Event::TaskDueTomorrow,
-                        Some(task.onboarding_id),
-                        Some(task.id),
-                        &format!("“{}” in {hire}'s onboarding is due tomorrow.", task.title),
-                        &format!("/onboardings/{}/tasks/{}", task.onboarding_id, task.id)
-                    );
-                }
-                tx.commit().await?;
-                claimed
-            });
-            reminded += usize::from(claimed);
-        }
-        Ok(reminded)
+        let notice = TaskNotice {
+            event: Event::TaskDueTomorrow,
+            claim: "reminded_at",
+            says: "is due tomorrow.",
+        };
+        self.tell_owners_once(due, &notice, now).await
     }
 
     /// Tells the owners of open tasks that went past their due date in the
     /// last week (by the UTC date of `now`), once per task; compliance-
-    /// critical ones are escalated instead. Claimed per task, like the
-    /// reminders. Answers how many tasks.
+    /// critical ones are escalated instead. Answers how many tasks.
     pub(crate) async fn tell_overdue(&self, now: DateTime<Utc>) -> Result<usize> {
         let today = now.date_naive();
         let week_ago = today.checked_sub_days(Days::new(7)).unwrap_or(today);
@@ -276,31 +258,47 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
+        let notice = TaskNotice {
+            event: Event::TaskOverdue,
+            claim: "overdue_noted_at",
+            says: "is past its due date.",
+        };
+        self.tell_owners_once(late, &notice, now).await
+    }
+
+    /// Sends `notice` to the owners of each task, once: each is claimed by
+    /// setting its `claim` column with a conditional update in the
+    /// notification's transaction, so with several servers one sends it.
+    async fn tell_owners_once(
+        &self,
+        tasks: Vec<DueTask>,
+        notice: &TaskNotice,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let claim = format!(
+            "UPDATE tasks SET {0} = $1 WHERE id = $2 AND {0} IS NULL",
+            notice.claim
+        );
         let mut told = 0;
-        for task in late {
+        for task in tasks {
             let claimed = on_db!(self, |pool, begin| {
                 let mut tx = pool.begin_with(begin).await?;
-                let claimed = sqlx::query(
-                    "UPDATE tasks SET overdue_noted_at = $1 WHERE id = $2 AND overdue_noted_at IS NULL",
-                )
-                .bind(now)
-                .bind(task.id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
+                let claimed = sqlx::query(sqlx::AssertSqlSafe(claim.clone()))
+                    .bind(now)
+                    .bind(task.id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
                     == 1;
                 if claimed {
                     let (parties, hire) = parties_in!(tx, task.onboarding_id);
                     notify!(
                         tx,
                         owners(&task.owner_role, &parties, None),
-                        Event::TaskOverdue,
+                        notice.event,
                         Some(task.onboarding_id),
                         Some(task.id),
-                        &format!(
-                            "“{}” in {hire}'s onboarding is past its due date.",
-                            task.title
-                        ),
+                        &format!("“{}” in {hire}'s onboarding {}", task.title, notice.says),
                         &format!("/onboardings/{}/tasks/{}", task.onboarding_id, task.id)
                     );
                 }

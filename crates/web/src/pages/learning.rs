@@ -164,7 +164,7 @@ pub async fn certification(
         &certification,
         &CertificationInput {
             planned_on: Some(form.planned_on.clone()),
-            attempt: Some(matches!(form.attempt.as_str(), "1" | "on" | "true")),
+            attempt: Some(super::ticked(&form.attempt)),
             passed_on: Some(form.passed_on.clone()),
             expires_on: Some(form.expires_on.clone()),
             evidence_url: Some(form.evidence_url.clone()),
@@ -406,7 +406,7 @@ pub async fn remind(
     Path(id): Path<i64>,
     f: VerifiedForm<RemindForm>,
 ) -> Result<Response, WebError> {
-    let on = matches!(f.form.remind.as_str(), "1" | "on" | "true");
+    let on = super::ticked(&f.form.remind);
     onramp_app::reminders::webinar(&state, &f.user, id, on).await?;
     Ok(Redirect::to(&format!("/webinars#webinar-{id}")).into_response())
 }

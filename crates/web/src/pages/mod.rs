@@ -244,6 +244,11 @@ pub async fn program(
     ))
 }
 
+/// Whether a checkbox or a yes/no button of a form says yes.
+pub(crate) fn ticked(value: &str) -> bool {
+    matches!(value.trim(), "1" | "on" | "true" | "yes")
+}
+
 pub async fn stylesheet() -> impl IntoResponse {
     (
         [

@@ -239,7 +239,7 @@ pub async fn remind(
     let session = chrono::DateTime::from_timestamp(f.form.session, 0).ok_or_else(|| {
         WebError::from(onramp_app::Error::bad("session", "is not a session start"))
     })?;
-    let on = matches!(f.form.remind.as_str(), "1" | "on" | "true");
+    let on = super::ticked(&f.form.remind);
     onramp_app::reminders::session(&state, &f.user, id, session, on).await?;
     Ok(Redirect::to(&format!("/office-hours#series-{id}")).into_response())
 }

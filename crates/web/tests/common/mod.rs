@@ -295,3 +295,31 @@ pub async fn task(store: &Store, onboarding: i64, key: &str) -> (i64, i64) {
         .expect("task");
     (t.id, t.version)
 }
+
+/// An office-hours series (UTC, 30 minutes) whose first session is `first`;
+/// its id.
+pub async fn office_hours(
+    store: &Store,
+    host: Option<i64>,
+    title: &str,
+    rrule: &str,
+    first: chrono::NaiveDateTime,
+) -> i64 {
+    store
+        .create_office_hours(
+            host,
+            title,
+            &onramp_core::calendar::Recurrence {
+                rrule: rrule.into(),
+                start: first,
+                time_zone: "UTC".into(),
+                duration_minutes: 30,
+                cancelled: vec![],
+            },
+            "https://meet.example.com/oh",
+            host,
+        )
+        .await
+        .expect("office hours")
+        .id
+}

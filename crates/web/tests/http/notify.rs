@@ -338,30 +338,22 @@ async fn start_moves_completions_and_questions_reach_their_people(store: Store, 
     }
 
     // A question for office hours reaches the host, never naming the asker.
-    let series = store
-        .create_office_hours(
-            Some(w.enablement.0),
-            "CSM office hours",
-            &onramp_core::calendar::Recurrence {
-                rrule: "FREQ=WEEKLY".into(),
-                start: (Utc::now() + chrono::Duration::days(1))
-                    .naive_utc()
-                    .date()
-                    .and_hms_opt(15, 0, 0)
-                    .expect("time"),
-                time_zone: "UTC".into(),
-                duration_minutes: 30,
-                cancelled: vec![],
-            },
-            "https://meet.example.com/oh",
-            Some(w.enablement.0),
-        )
-        .await
-        .expect("series");
+    let series = crate::common::office_hours(
+        &store,
+        Some(w.enablement.0),
+        "CSM office hours",
+        "FREQ=WEEKLY",
+        (Utc::now() + chrono::Duration::days(1))
+            .naive_utc()
+            .date()
+            .and_hms_opt(15, 0, 0)
+            .expect("time"),
+    )
+    .await;
     let (status, body) = app
         .send(
             reqwest::Method::POST,
-            &format!("/api/v1/office-hours/{}/questions", series.id),
+            &format!("/api/v1/office-hours/{series}/questions"),
             &w.hire.1,
             serde_json::json!({"body": "How do I read a Service Ping payload?", "anonymous": true}),
         )

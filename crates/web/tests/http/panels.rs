@@ -235,30 +235,22 @@ async fn enablement_and_administrators_see_their_panels(store: Store, _db: Datab
     let w = world(&store).await;
     let app = start(store.clone()).await;
     let now = Utc::now();
-    let series = store
-        .create_office_hours(
-            Some(w.enablement.0),
-            "CSM office hours",
-            &onramp_core::calendar::Recurrence {
-                rrule: "FREQ=WEEKLY".into(),
-                start: (now + Duration::days(1))
-                    .naive_utc()
-                    .date()
-                    .and_hms_opt(15, 0, 0)
-                    .expect("time"),
-                time_zone: "UTC".into(),
-                duration_minutes: 30,
-                cancelled: vec![],
-            },
-            "https://meet.example.com/oh",
-            Some(w.enablement.0),
-        )
-        .await
-        .expect("series");
+    let series = crate::common::office_hours(
+        &store,
+        Some(w.enablement.0),
+        "CSM office hours",
+        "FREQ=WEEKLY",
+        (now + Duration::days(1))
+            .naive_utc()
+            .date()
+            .and_hms_opt(15, 0, 0)
+            .expect("time"),
+    )
+    .await;
     let (status, body) = app
         .send(
             reqwest::Method::POST,
-            &format!("/api/v1/office-hours/{}/questions", series.id),
+            &format!("/api/v1/office-hours/{series}/questions"),
             &w.hire.1,
             serde_json::json!({"body": "Where do I find the renewal playbook for a first QBR?", "anonymous": false}),
         )

@@ -26,23 +26,7 @@ fn minute(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 async fn series(store: &Store, owner: i64, title: &str, first: DateTime<Utc>) -> i64 {
-    store
-        .create_office_hours(
-            Some(owner),
-            title,
-            &onramp_core::calendar::Recurrence {
-                rrule: "FREQ=DAILY".into(),
-                start: first.naive_utc(),
-                time_zone: "UTC".into(),
-                duration_minutes: 30,
-                cancelled: vec![],
-            },
-            "https://meet.example.com/oh",
-            Some(owner),
-        )
-        .await
-        .expect("series")
-        .id
+    crate::common::office_hours(store, Some(owner), title, "FREQ=DAILY", first.naive_utc()).await
 }
 
 async fn webinar(store: &Store, title: &str, starts_at: DateTime<Utc>) -> i64 {

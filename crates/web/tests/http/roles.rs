@@ -223,23 +223,8 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
         .expect("webinar")
         .id;
     let session = soon.date_naive().and_hms_opt(15, 0, 0).expect("time");
-    let series = store
-        .create_office_hours(
-            None,
-            "Matrix hours",
-            &onramp_core::calendar::Recurrence {
-                rrule: "FREQ=WEEKLY".into(),
-                start: session,
-                time_zone: "UTC".into(),
-                duration_minutes: 30,
-                cancelled: vec![],
-            },
-            "https://meet.example.com/oh",
-            None,
-        )
-        .await
-        .expect("series")
-        .id;
+    let series =
+        crate::common::office_hours(&store, None, "Matrix hours", "FREQ=WEEKLY", session).await;
     let mut failures = Vec::new();
     let mut extra_hires = 0;
     for (case, expected) in &cases {
