@@ -239,12 +239,17 @@ impl OnboardingView {
     }
 }
 
+/// The backup buddy's role in words (a buddy who stands in, not a role of
+/// its own).
+const BACKUP_BUDDY: &str = "Backup onboarding buddy";
+
 /// Builds the view of a loaded onboarding for `user`.
 pub async fn view(state: &App, user: &Actor, loaded: &Loaded) -> Result<OnboardingView, Error> {
     let o = &loaded.onboarding;
     let ids: Vec<i64> = [
         o.manager_id,
         o.buddy_id,
+        o.backup_buddy_id,
         o.people_connect_id,
         o.enablement_id,
     ]
@@ -383,10 +388,11 @@ pub fn build_view(
         })
         .collect();
     let roles = [
-        (o.manager_id, Role::Manager),
-        (o.buddy_id, Role::Buddy),
-        (o.people_connect_id, Role::PeopleConnect),
-        (o.enablement_id, Role::Enablement),
+        (o.manager_id, Role::Manager.label()),
+        (o.buddy_id, Role::Buddy.label()),
+        (o.backup_buddy_id, BACKUP_BUDDY),
+        (o.people_connect_id, Role::PeopleConnect.label()),
+        (o.enablement_id, Role::Enablement.label()),
     ];
     let people = roles
         .iter()
@@ -396,7 +402,7 @@ pub fn build_view(
                 id: p.id,
                 name: p.name.clone(),
                 email: p.email.clone(),
-                role: role.label().to_string(),
+                role: (*role).to_string(),
             })
         })
         .collect();

@@ -88,6 +88,22 @@ async fn buddies_meetings_and_feedback(store: Store, _db: Database) {
     let history = json(&body);
     assert_eq!(history.as_array().expect("history").len(), 2, "{body}");
     assert_eq!(history[1]["backup"], true);
+    // The backup buddy is one of the new hire's people, named as such.
+    let (_, body) = app
+        .get(
+            &format!("/api/v1/onboardings/{o}"),
+            &[("authorization", &crate::common::bearer(&w.hire.1))],
+        )
+        .await;
+    let people = json(&body)["people"].clone();
+    assert!(
+        people
+            .as_array()
+            .expect("people")
+            .iter()
+            .any(|p| p["email"] == "backup@example.com" && p["role"] == "Backup onboarding buddy"),
+        "{people}"
+    );
 
     // Meetings: the hire records two shadowed meetings; the target task completes itself.
     let meetings_url = format!("/api/v1/onboardings/{o}/meetings");
