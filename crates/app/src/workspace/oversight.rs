@@ -202,11 +202,13 @@ pub(super) fn worded(named: &[(AuditEvent, Option<String>)], zone: &str) -> Vec<
 
 /// What others did to the person's own onboarding since their last visit
 /// to the home page, recording this visit: when that visit was (in their
-/// time zone) and the changes, newest first. `None` on the first visit.
+/// time zone `zone`) and the changes, newest first. `None` on the first
+/// visit.
 pub async fn since_last_visit(
     app: &App,
     actor: &Actor,
     onboarding_id: i64,
+    zone: &str,
 ) -> Result<Option<(String, Vec<RecentChange>)>, Error> {
     let Some(since) = app
         .store
@@ -215,14 +217,11 @@ pub async fn since_last_visit(
     else {
         return Ok(None);
     };
-    let (zone, named) = tokio::try_join!(zone_of(app, actor), async {
-        Ok::<_, Error>(
-            app.store
-                .changes_since(onboarding_id, since, actor.person_id, SINCE_LAST_VISIT)
-                .await?,
-        )
-    })?;
-    Ok(Some((in_zone(since, &zone), worded(&named, &zone))))
+    let named = app
+        .store
+        .changes_since(onboarding_id, since, actor.person_id, SINCE_LAST_VISIT)
+        .await?;
+    Ok(Some((in_zone(since, zone), worded(&named, zone))))
 }
 
 /// Administrators' panel.

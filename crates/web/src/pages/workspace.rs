@@ -141,7 +141,8 @@ pub async fn my_home(
     let (o, (mut tasks, panels)) =
         tokio::try_join!(own_view, workspace::home(&state, &user, &filter))?;
     let since_visit = match &o {
-        Some(o) => workspace::since_last_visit(&state, &user, o.id).await?,
+        // The page's own onboarding is the viewer's: its zone is theirs.
+        Some(o) => workspace::since_last_visit(&state, &user, o.id, &o.time_zone).await?,
         None => None,
     };
     let nav = Nav::of(&state, &user).await?;
