@@ -185,7 +185,7 @@ enum Command {
         #[arg(long)]
         role: Option<String>,
     },
-    /// Escalate overdue compliance-critical tasks and close stale onboardings now (`serve` does it every 10 minutes).
+    /// Run the periodic sweep now (`serve` does it every 10 minutes): escalate overdue compliance-critical tasks, close stale onboardings, tell owners of tasks due tomorrow or overdue, remind of sessions starting within the hour, tell askers their question moves on, make Monday's weekly summaries.
     Sweep {
         /// Close onboardings still open this many days after their last due date.
         #[arg(long, env = "ONRAMP_AUTO_CLOSE_DAYS", default_value_t = 60)]
