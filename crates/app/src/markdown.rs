@@ -4,7 +4,8 @@ use pulldown_cmark::{Options, Parser, html};
 
 /// Renders Markdown and sanitizes the result: scripts, event handlers,
 /// `javascript:` URLs, styles and unknown tags are removed, and links get
-/// `rel="noopener noreferrer nofollow"`.
+/// `rel="noopener noreferrer nofollow"`. A link to a handbook site path leads
+/// to Onramp's view of that page ([`onramp_core::handbook::href`]).
 pub fn render(markdown: &str) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
@@ -12,8 +13,14 @@ pub fn render(markdown: &str) -> String {
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(followed)))
         .clean(&unsafe_html)
         .to_string()
+}
+
+/// Where a relative link in Markdown leads.
+fn followed(url: &str) -> Option<std::borrow::Cow<'_, str>> {
+    Some(std::borrow::Cow::Owned(onramp_core::handbook::href(url)))
 }
 
 /// Whether HTML could run script: a script-capable tag, an event-handler
@@ -76,5 +83,18 @@ mod tests {
                 && is_active("<img src=x onerror=y>")
                 && !is_active("<p>onerror=x javascript:y</p>")
         );
+    }
+
+    #[test]
+    fn handbook_links_lead_to_the_page_view() {
+        let html = render(
+            "[kickoff](/handbook/cs/kickoff/#agenda), [practice](/ping/practice), [top](#top)",
+        );
+        assert!(
+            html.contains("href=\"/docs/handbook/cs/kickoff/#agenda\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/ping/practice\""), "{html}");
+        assert!(html.contains("href=\"#top\""), "{html}");
     }
 }

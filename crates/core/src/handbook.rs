@@ -16,3 +16,99 @@ impl HandbookUrls {
         self.paths.get(url).map(String::as_str)
     }
 }
+
+/// Where Onramp shows imported handbook pages: `/docs/handbook/x/` shows the
+/// page whose site path is `/handbook/x/`.
+pub const PAGE_ROUTE: &str = "/docs";
+
+/// The first path segments of Onramp's own pages and API. A site-relative
+/// link in content that starts with one of these (such as `/ping/practice`)
+/// leads to Onramp itself; every other one is a handbook site path.
+pub const APP_ROOTS: &[&str] = &[
+    "access-requests",
+    "admin",
+    "api",
+    "attachments",
+    "audit",
+    "calendar",
+    "content",
+    "docs",
+    "healthz",
+    "home",
+    "inbox",
+    "login",
+    "logout",
+    "metrics",
+    "office-hours",
+    "onboardings",
+    "ping",
+    "programs",
+    "readyz",
+    "reset",
+    "search",
+    "settings",
+    "starts",
+    "static",
+    "team",
+    "webinars",
+];
+
+/// The address a person follows for a link written in content (a program
+/// task, a catalogue entry, an office-hours answer): a handbook site path
+/// such as `/handbook/x/#y` becomes Onramp's view of that page
+/// (`/docs/handbook/x/#y`); links to Onramp's own pages, other sites and
+/// in-page anchors are left as they are. Pages, the API, the link checker
+/// and `onramp content check` all go through this one function.
+pub fn href(url: &str) -> String {
+    let url = url.trim();
+    let Some(path) = url.strip_prefix('/').filter(|p| !p.starts_with('/')) else {
+        return url.to_string();
+    };
+    let root = path.split(['/', '#', '?']).next().unwrap_or_default();
+    if root.is_empty() || APP_ROOTS.contains(&root) {
+        url.to_string()
+    } else {
+        format!("{PAGE_ROUTE}{url}")
+    }
+}
+
+/// The handbook site path (with any `?query` or `#fragment`) a followed
+/// link shows, or `None` when [`href`] made it lead elsewhere.
+pub fn site_path_of(href: &str) -> Option<&str> {
+    href.strip_prefix(PAGE_ROUTE)
+        .filter(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handbook_links_lead_to_the_page_view() {
+        assert_eq!(
+            href("/handbook/customer-success/#kickoff"),
+            "/docs/handbook/customer-success/#kickoff"
+        );
+        assert_eq!(href(" /company/culture/ "), "/docs/company/culture/");
+        // Onramp's own pages, other sites, anchors: unchanged.
+        for same in [
+            "/ping/practice",
+            "/office-hours/questions/3",
+            "/docs/handbook/x/",
+            "https://docs.gitlab.com/",
+            "//cdn.example.com/x",
+            "#agenda",
+            "mailto:a@example.com",
+            "/",
+            "",
+        ] {
+            assert_eq!(href(same), same.trim(), "{same}");
+        }
+        assert_eq!(
+            site_path_of(&href("/handbook/x/#y")),
+            Some("/handbook/x/#y")
+        );
+        assert_eq!(site_path_of(&href("/ping/practice")), None);
+        assert_eq!(site_path_of("/docsy/"), None);
+    }
+}

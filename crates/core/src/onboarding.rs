@@ -123,6 +123,13 @@ pub enum TaskRefusal {
     Already(TaskStatus),
     #[error("the task is not finished, so it cannot be reopened")]
     NotFinished,
+    #[error("a compliance-critical task cannot be skipped: mark it done once it is")]
+    Required,
+}
+
+/// Whether a task may be skipped: compliance-critical ones must be done.
+pub fn skippable(compliance_critical: bool) -> bool {
+    !compliance_critical
 }
 
 /// The status after `action`, given the task's unfinished dependencies.

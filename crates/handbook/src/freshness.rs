@@ -7,7 +7,6 @@ use onramp_core::catalogue::{Catalogues, Review};
 use onramp_core::handbook::HandbookUrls;
 use onramp_core::program::Program;
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// One reviewed entry and the links it holds.
 #[derive(Debug, Clone)]
@@ -136,38 +135,25 @@ pub fn entries(catalogues: &Catalogues, programs: &[(String, Program)]) -> Vec<E
     out
 }
 
-/// Tells whether a link into the handbook leads to an imported page.
+/// Tells whether a link into the handbook leads to an imported page. A link
+/// is resolved as the pages resolve it ([`onramp_core::handbook::href`]):
+/// what a person would follow to a handbook page is checked; links to
+/// Onramp's own pages and to other sites are not.
 pub struct LinkChecker<'a> {
     urls: &'a HandbookUrls,
-    /// The handbook's top-level folders: links starting elsewhere (such as
-    /// Onramp's own `/ping/practice`) are not the handbook's.
-    roots: BTreeSet<&'a str>,
 }
 
 impl<'a> LinkChecker<'a> {
     pub fn new(urls: &'a HandbookUrls) -> Self {
-        let roots = urls
-            .paths
-            .keys()
-            .filter_map(|u| u.trim_start_matches('/').split('/').next())
-            .filter(|r| !r.is_empty())
-            .collect();
-        LinkChecker { urls, roots }
+        LinkChecker { urls }
     }
 
     /// `Some(true)` for a broken handbook link, `Some(false)` for a working
     /// one, `None` for a link that is not into the handbook.
     pub fn is_broken(&self, url: &str) -> Option<bool> {
-        let link = crate::links::internal_target("", url)?;
-        let root = link
-            .url
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or_default();
-        if !self.roots.contains(root) {
-            return None;
-        }
+        let followed = onramp_core::handbook::href(url);
+        let site_path = onramp_core::handbook::site_path_of(&followed)?;
+        let link = crate::links::internal_target("", site_path)?;
         Some(self.urls.path_for(&link.url).is_none())
     }
 }
@@ -253,7 +239,7 @@ mod tests {
             entry(
                 "old",
                 "2026-01-01",
-                &["/handbook/gone/#part", "/ping/practice"],
+                &["/handbook/gone/#part", "/ping/practice", "/company/x/"],
             ),
         ];
         let mut paths = HashMap::new();
@@ -268,11 +254,13 @@ mod tests {
         assert_eq!(r.stale.len(), 1);
         assert_eq!((r.stale[0].entry.as_str(), r.stale[0].days), ("old", 330));
         assert_eq!(
-            r.links_checked, 2,
+            r.links_checked, 3,
             "external and Onramp links are not the handbook's"
         );
-        assert_eq!(r.broken_links.len(), 1);
-        assert_eq!(r.broken_links[0].url, "/handbook/gone/#part");
+        // A link is checked where the pages send a person: `/company/x/`
+        // would be shown as `/docs/company/x/`, which no page answers.
+        let broken: Vec<&str> = r.broken_links.iter().map(|b| b.url.as_str()).collect();
+        assert_eq!(broken, ["/handbook/gone/#part", "/company/x/"]);
         assert!(!r.is_clean());
         let without = check(&entries, day("2026-11-27"), 400, None);
         assert!(without.is_clean() && !without.handbook_imported);

@@ -461,7 +461,7 @@ fn task_id(tasks: &[onramp_store::Task], key: &str) -> (i64, i64) {
 }
 
 async fn tasks_complete_skip_reopen_and_unblock(store: Store, _db: Database) {
-    let (o, hire, _) = sample_onboarding(&store, "2026-11-27").await;
+    let (o, hire, manager) = sample_onboarding(&store, "2026-11-27").await;
     let tasks = store.tasks(o).await.expect("tasks");
     let (a, a_v) = task_id(&tasks, "a");
     let (b, b_v) = task_id(&tasks, "b");
@@ -497,12 +497,42 @@ async fn tasks_complete_skip_reopen_and_unblock(store: Store, _db: Database) {
         .expect_err("already done");
     assert!(again.to_string().contains("already done"), "{again}");
 
+    // b is compliance-critical: it cannot be skipped, and the refusal
+    // changes nothing.
     let b_now = store.task(b).await.expect("b");
-    let skipped = store
+    let refused = store
         .update_task(
             Some(hire),
             b,
             b_now.version,
+            &TaskAction::Skip {
+                note: Some("covered elsewhere".into()),
+            },
+        )
+        .await
+        .expect_err("a compliance-critical task is not skipped");
+    assert!(matches!(refused, StoreError::Conflict(_)), "{refused:?}");
+    assert!(
+        refused.to_string().contains("cannot be skipped"),
+        "{refused}"
+    );
+    let unchanged = store.task(b).await.expect("b");
+    assert_eq!(
+        (unchanged.status.as_str(), unchanged.version),
+        ("open", b_now.version)
+    );
+    // Other tasks can be skipped, with a note: a, reopened and skipped,
+    // counts as finished for b.
+    let reopened_a = store
+        .update_task(Some(hire), a, a_v + 1, &TaskAction::Reopen)
+        .await
+        .expect("reopen a");
+    assert_eq!(reopened_a.task.status, "open");
+    let skipped = store
+        .update_task(
+            Some(hire),
+            a,
+            reopened_a.task.version,
             &TaskAction::Skip {
                 note: Some("covered elsewhere".into()),
             },
@@ -516,19 +546,28 @@ async fn tasks_complete_skip_reopen_and_unblock(store: Store, _db: Database) {
         ),
         ("skipped", Some("covered elsewhere"))
     );
+    let b_now = store.task(b).await.expect("b");
+    assert_eq!(b_now.status, "open", "a skipped dependency lets b go");
+    store
+        .update_task(Some(manager), b, b_now.version, &TaskAction::Complete)
+        .await
+        .expect("complete b");
 
     let reopened = store
-        .update_task(Some(hire), a, a_v + 1, &TaskAction::Reopen)
+        .update_task(Some(hire), a, skipped.task.version, &TaskAction::Reopen)
         .await
         .expect("reopen a");
     assert_eq!(reopened.task.status, "open");
     assert!(
         reopened.followed.is_empty(),
-        "a skipped task stays finished"
+        "a finished task stays finished"
     );
     let timeline = store.timeline(o).await.expect("timeline");
     let actions: Vec<&str> = timeline.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["create", "complete", "skip", "reopen"]);
+    assert_eq!(
+        actions,
+        ["create", "complete", "reopen", "skip", "complete", "reopen"]
+    );
     assert_eq!(
         timeline[1]
             .old_value

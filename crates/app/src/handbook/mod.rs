@@ -12,9 +12,7 @@ use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use utoipa::ToSchema;
 
-/// Where page views live: `/docs/handbook/customer-success/` shows the page
-/// whose site path is `/handbook/customer-success/`.
-pub const PAGE_ROUTE: &str = "/docs";
+pub use onramp_core::handbook::{PAGE_ROUTE, href};
 
 /// Results per page of the search page; the API's default limit.
 pub const RESULTS_PER_PAGE: usize = 10;
@@ -193,10 +191,15 @@ pub struct SearchResult {
     /// Path of the source file relative to the imported root.
     pub path: String,
     pub title: String,
-    /// The page's site path, e.g. `/handbook/customer-success/csm/`.
+    /// Where Onramp shows it, to follow: `/docs/handbook/customer-success/csm/`
+    /// for a page, `/office-hours/questions/{id}` for an answer.
     pub url: String,
-    /// Where Onramp shows it.
+    /// The same as `url` (kept for clients written before `url` was the
+    /// address to follow).
     pub view_url: String,
+    /// A page's site path in the published handbook, e.g.
+    /// `/handbook/customer-success/csm/`; for an answer, its `url`.
+    pub site_path: String,
     pub section: String,
     /// Plain-text snippet.
     pub snippet: String,
@@ -215,15 +218,16 @@ impl From<onramp_handbook::Hit> for SearchResult {
             onramp_handbook::DocKind::Page => "page",
             onramp_handbook::DocKind::Answer => "answer",
         };
-        let view_url = match h.kind {
-            onramp_handbook::DocKind::Page => format!("{}{}", PAGE_ROUTE, h.url),
+        let url = match h.kind {
+            onramp_handbook::DocKind::Page => href(&h.url),
             onramp_handbook::DocKind::Answer => h.url.clone(),
         };
         SearchResult {
             path: h.path,
             title: h.title,
-            url: h.url,
-            view_url,
+            view_url: url.clone(),
+            url,
+            site_path: h.url,
             section: h.section,
             snippet: h.snippet,
             snippet_html: h.snippet_html,

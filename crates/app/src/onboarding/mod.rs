@@ -183,6 +183,18 @@ pub struct TaskView {
     pub blocked_by: Vec<String>,
     /// Whether the current user may complete, skip or reopen it.
     pub can_update: bool,
+    /// Whether it may be skipped (compliance-critical tasks must be done).
+    pub can_skip: bool,
+    /// What to read for it, from the program; `url` is the address to follow.
+    pub links: Vec<TaskLink>,
+}
+
+/// A link of a task, as a person follows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskLink {
+    pub title: String,
+    /// A handbook page's view in Onramp, an Onramp page or another site.
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -330,6 +342,7 @@ pub fn build_view(
         let status: TaskStatus = t.status.parse().unwrap_or(TaskStatus::Open);
         let owner: Role = t.owner_role.parse().unwrap_or(Role::NewHire);
         let is_overdue = !status.is_finished() && t.due_date < today;
+        let template = program.tasks.iter().find(|p| p.id == t.task_key);
         finished += u32::from(status.is_finished());
         overdue += u32::from(is_overdue);
         let view = TaskView {
@@ -351,6 +364,18 @@ pub fn build_view(
                 .map(|k| title_of(k))
                 .collect(),
             can_update: may(user, &loaded.parties, OnboardingAction::UpdateTask(owner)),
+            can_skip: onramp_core::onboarding::skippable(t.compliance_critical),
+            links: template
+                .map(|p| {
+                    p.links
+                        .iter()
+                        .map(|l| TaskLink {
+                            title: l.title.clone(),
+                            url: onramp_core::handbook::href(&l.url),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
         let phase = match phases.iter_mut().find(|p| p.id == t.phase) {
             Some(p) => p,

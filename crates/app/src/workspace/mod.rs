@@ -137,6 +137,8 @@ pub struct MyTask {
     pub status: String,
     pub status_note: Option<String>,
     pub compliance_critical: bool,
+    /// Whether it may be skipped (compliance-critical tasks must be done).
+    pub can_skip: bool,
     /// The version to send with a change.
     pub version: i64,
     /// Whether the person may mark it done or skip it here.
@@ -244,6 +246,7 @@ async fn tasks_for(
             status: t.status,
             status_note: t.status_note,
             compliance_critical: t.compliance_critical,
+            can_skip: onramp_core::onboarding::skippable(t.compliance_critical),
             version: t.version,
             can_update,
         });

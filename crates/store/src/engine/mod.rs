@@ -13,8 +13,8 @@ use crate::{Onboarding, Result, Store, StoreError, Task, on_db};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use onramp_core::notify::{Event, audience, owners};
 use onramp_core::onboarding::{
-    ExistingTask, TaskAction, TaskNode, TaskStatus, UpgradeDiff, plan, reblock, transition,
-    unfinished_dependencies, upgrade_diff,
+    ExistingTask, TaskAction, TaskNode, TaskRefusal, TaskStatus, UpgradeDiff, plan, reblock,
+    transition, unfinished_dependencies, upgrade_diff,
 };
 use onramp_core::schedule::WorkCalendar;
 use sqlx::types::Json;
@@ -120,6 +120,11 @@ impl Store {
             let mut graph = nodes(&tasks)?;
             let waiting = unfinished_dependencies(&graph, &task.task_key);
             let old = status_of(&task)?;
+            if matches!(action, TaskAction::Skip { .. })
+                && !onramp_core::onboarding::skippable(task.compliance_critical)
+            {
+                return Err(StoreError::Conflict(TaskRefusal::Required.to_string()));
+            }
             let new = transition(old, action, &waiting)
                 .map_err(|e| StoreError::Conflict(e.to_string()))?;
             let note = match action {

@@ -186,7 +186,12 @@ pub fn program_files() -> Vec<SourceFile> {
             path: "program.md".into(),
             text: PROGRAM.into(),
         },
-        task("a", "new-hire", 1, ""),
+        task(
+            "a",
+            "new-hire",
+            1,
+            "links:\n  - {title: Kickoff calls, url: /handbook/cs/kickoff/#agenda}\n  - {title: Practice, url: /ping/practice}\n",
+        ),
         task("b", "new-hire", 2, "depends_on: [a]\n"),
         task("m", "manager", 3, "compliance_critical: true\n"),
         task("c", "buddy", 4, ""),

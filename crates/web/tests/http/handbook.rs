@@ -76,11 +76,13 @@ async fn handbook_search_and_pages(store: Store, _db: Database) {
             v["results"][0]["path"], "handbook/success/kickoff.md",
             "{body}"
         );
-        assert_eq!(v["results"][0]["url"], "/handbook/success/kickoff/");
+        // `url` is the address to follow; the site path is given apart.
+        assert_eq!(v["results"][0]["url"], "/docs/handbook/success/kickoff/");
         assert_eq!(
             v["results"][0]["view_url"],
             "/docs/handbook/success/kickoff/"
         );
+        assert_eq!(v["results"][0]["site_path"], "/handbook/success/kickoff/");
     }
     let auth = bearer(&w.hire.1);
     let api = |q: &str| {
@@ -216,4 +218,44 @@ async fn handbook_search_and_pages(store: Store, _db: Database) {
     );
     assert_eq!(app.get("/docs/handbook/success/", &[]).await.0, 303);
     app.stop().await;
+}
+
+/// Every top-level section of Onramp's router is known to the link rule, so
+/// a content link to an Onramp page is never sent to the handbook view.
+#[test]
+fn every_section_of_the_router_is_an_onramp_root() {
+    fn files(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(std::fs::read_to_string(&path).expect("read"));
+            }
+        }
+    }
+    let mut sources = Vec::new();
+    files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut sources,
+    );
+    let mut sections = std::collections::BTreeSet::new();
+    for text in &sources {
+        for (at, _) in text.match_indices("route(\"/") {
+            let rest = &text[at + "route(\"/".len()..];
+            let end = rest.find(['/', '"', '{']).unwrap_or(rest.len());
+            sections.insert(rest[..end].to_string());
+        }
+    }
+    sections.remove("");
+    assert!(
+        sections.contains("onboardings") && sections.len() > 10,
+        "{sections:?}"
+    );
+    for s in &sections {
+        assert!(
+            onramp_core::handbook::APP_ROOTS.contains(&s.as_str()),
+            "`/{s}` is a section of Onramp missing from onramp_core::handbook::APP_ROOTS"
+        );
+    }
 }

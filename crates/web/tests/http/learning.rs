@@ -560,6 +560,14 @@ async fn learning_resources_per_role(store: Store, _db: Database) {
         page.contains("1/6 modules done") && page.contains("Mark read"),
         "{page}"
     );
+    // A module in the handbook links to Onramp's view of the page; one on
+    // another site links there.
+    assert!(
+        page.contains("href=\"/docs/handbook/customer-success/csm/\"")
+            && page.contains("href=\"https://levelup.gitlab.com/learn/dashboard\"")
+            && !page.contains("href=\"/handbook/"),
+        "{page}"
+    );
     let post = |path: String, form: Vec<(&'static str, String)>| {
         let req = app
             .client

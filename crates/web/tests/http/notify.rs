@@ -309,14 +309,25 @@ async fn start_moves_completions_and_questions_reach_their_people(store: Store, 
     let tasks = store.tasks(o).await.expect("tasks");
     for (i, t) in tasks.iter().enumerate() {
         let (id, version) = task(&store, o, &t.task_key).await;
-        let (status, body) = app
-            .send(
+        let path = format!("/api/v1/onboardings/{o}/tasks/{id}");
+        let send = |action: &'static str| {
+            app.send(
                 reqwest::Method::POST,
-                &format!("/api/v1/onboardings/{o}/tasks/{id}"),
+                &path,
                 &w.admin.1,
-                serde_json::json!({"action": "skip", "version": version, "note": "test"}),
+                serde_json::json!({"action": action, "version": version, "note": "test"}),
             )
-            .await;
+        };
+        // A compliance-critical task cannot be skipped, only done.
+        let action = if t.compliance_critical {
+            let (status, body) = send("skip").await;
+            assert_eq!(status, 409, "{}: {body}", t.task_key);
+            assert!(body.contains("cannot be skipped"), "{body}");
+            "complete"
+        } else {
+            "skip"
+        };
+        let (status, body) = send(action).await;
         assert_eq!(status, 200, "{}: {body}", t.task_key);
         let completed = inbox(&app, &w.manager.1)
             .await

@@ -557,6 +557,47 @@ async fn forms_drive_tasks_comments_and_the_start_date(store: Store, _db: Databa
     let app = start(store.clone()).await;
     let (cookie, csrf) = session(&store, w.hire_account).await;
     let (id, version) = task(&store, w.onboarding, "a").await;
+    // The task's links lead where they open: a handbook page to its view in
+    // Onramp, an Onramp page to itself.
+    let (_, page) = app
+        .get(
+            &format!("/onboardings/{}/tasks/{id}", w.onboarding),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert!(
+        page.contains("href=\"/docs/handbook/cs/kickoff/#agenda\">Kickoff calls</a>")
+            && page.contains("href=\"/ping/practice\">Practice</a>"),
+        "{page}"
+    );
+    // Skipping is offered only where it is allowed: the manager sees no
+    // skip for the compliance-critical task "m", and one for task "c".
+    let (manager_cookie, _) = crate::common::session_of(&store, w.manager.0).await;
+    let (_, page) = app
+        .get(
+            &format!("/onboardings/{}", w.onboarding),
+            &[("cookie", &manager_cookie)],
+        )
+        .await;
+    let row = |key: &str| {
+        let start = page.find(&format!(">Task {key}</a>")).expect("row");
+        let end = page[start..]
+            .find("</li>")
+            .map_or(page.len(), |e| start + e);
+        page[start..end].to_string()
+    };
+    assert!(!row("m").contains("Skip"), "{}", row("m"));
+    let (hire_page_status, hire_page) = app
+        .get(
+            &format!("/onboardings/{}", w.onboarding),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(hire_page_status, 200);
+    assert!(
+        hire_page.contains("Skip this task"),
+        "the new hire may skip their own non-critical tasks"
+    );
     let res = app
         .client
         .post(app.url(&format!("/onboardings/{}/tasks/{id}", w.onboarding)))
