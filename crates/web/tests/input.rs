@@ -143,7 +143,10 @@ async fn bad_text_is_refused(store: Store, _db: Database) {
         )
         .await;
     assert_eq!(status, 200);
-    assert!(timeline.contains("completed a — “line one"), "{timeline}");
+    assert!(
+        timeline.contains("completed “Task a” — “line one"),
+        "{timeline}"
+    );
 
     // People: a name with a zero-width space, an email with markup.
     let bad_person = onramp_store::NewPerson {

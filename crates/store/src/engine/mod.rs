@@ -158,7 +158,7 @@ impl Store {
                 Some(task.onboarding_id),
                 Some(serde_json::json!({"task": task.task_key, "status": old.as_str()})),
                 Some(
-                    serde_json::json!({"task": task.task_key, "status": new.as_str(), "note": said})
+                    serde_json::json!({"task": task.task_key, "title": task.title, "status": new.as_str(), "note": said})
                 )
             );
             if let Some(n) = graph.iter_mut().find(|n| n.key == task.task_key) {

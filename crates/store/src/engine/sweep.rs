@@ -123,7 +123,7 @@ impl Store {
                         Some(task_id),
                         Some(onboarding_id),
                         None::<serde_json::Value>,
-                        Some(serde_json::json!({"notified": told}))
+                        Some(serde_json::json!({"notified": told, "title": title}))
                     );
                 }
                 tx.commit().await?;

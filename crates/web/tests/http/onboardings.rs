@@ -140,7 +140,7 @@ async fn onboarding_api_end_to_end(store: Store, _db: Database) {
         .await;
     for what in [
         "started the onboarding",
-        "completed a",
+        "completed “Task a”",
         "commented",
         "moved the start date",
     ] {

@@ -330,7 +330,7 @@ async fn enablement_and_administrators_see_their_panels(store: Store, _db: Datab
             .iter()
             .any(|c| c["what"]
                 .as_str()
-                .is_some_and(|w| w.starts_with("skipped a "))),
+                .is_some_and(|w| w.starts_with("skipped “Task a”"))),
         "{p}"
     );
     assert!(p["enablement"].is_null(), "{p}");
@@ -396,15 +396,15 @@ async fn the_new_hire_sees_what_changed_since_their_last_visit(store: Store, _db
         .nth(1)
         .and_then(|rest| rest.split("</section>").next())
         .unwrap_or_else(|| panic!("no section: {page}"));
-    // (The timeline names tasks by their program id.)
-    assert!(section.contains("manager completed m "), "{section}");
+    // The change names the task by its title.
+    assert!(section.contains("manager completed “Task m”"), "{section}");
     assert!(
-        !section.contains("completed a "),
+        !section.contains("completed “Task a”"),
         "their own change is not news to them: {section}"
     );
     // Reloading within the visit keeps the list.
     let (_, again) = app.get("/home", &[("cookie", &cookie)]).await;
-    assert!(again.contains("manager completed m "), "{again}");
+    assert!(again.contains("manager completed “Task m”"), "{again}");
     // People other than new hires have no such section.
     let (cookie, _) = session_of(&store, w.manager.0).await;
     let (_, page) = app.get("/home", &[("cookie", &cookie)]).await;
