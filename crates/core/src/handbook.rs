@@ -21,36 +21,33 @@ impl HandbookUrls {
 /// page whose site path is `/handbook/x/`.
 pub const PAGE_ROUTE: &str = "/docs";
 
-/// The first path segments of Onramp's own pages and API. A site-relative
-/// link in content that starts with one of these (such as `/ping/practice`)
-/// leads to Onramp itself; every other one is a handbook site path.
-pub const APP_ROOTS: &[&str] = &[
+/// The first path segments of Onramp's sections that have pages below
+/// them (`/ping/practice`, `/office-hours/questions/3`). A site-relative
+/// link in content that starts with one of these leads to Onramp itself.
+pub const APP_SECTIONS: &[&str] = &[
     "access-requests",
     "admin",
     "api",
     "attachments",
-    "audit",
     "calendar",
-    "content",
     "docs",
-    "healthz",
-    "home",
     "inbox",
-    "login",
     "logout",
-    "metrics",
     "office-hours",
     "onboardings",
     "ping",
     "programs",
-    "readyz",
     "reset",
-    "search",
     "settings",
-    "starts",
     "static",
-    "team",
     "webinars",
+];
+
+/// Onramp's pages that stand alone (`/team`, `/search`): a link to exactly
+/// one of these leads to Onramp; one below it (`/team/kickoff/`) can only
+/// be a handbook page.
+pub const APP_PAGES: &[&str] = &[
+    "audit", "content", "healthz", "home", "login", "metrics", "readyz", "search", "starts", "team",
 ];
 
 /// The address a person follows for a link written in content (a program
@@ -65,7 +62,9 @@ pub fn href(url: &str) -> String {
         return url.to_string();
     };
     let root = path.split(['/', '#', '?']).next().unwrap_or_default();
-    if root.is_empty() || APP_ROOTS.contains(&root) {
+    let below = path[root.len()..].trim_start_matches('/');
+    let alone = below.is_empty() || below.starts_with(['#', '?']);
+    if root.is_empty() || APP_SECTIONS.contains(&root) || (alone && APP_PAGES.contains(&root)) {
         url.to_string()
     } else {
         format!("{PAGE_ROUTE}{url}")
@@ -90,6 +89,10 @@ mod tests {
             "/docs/handbook/customer-success/#kickoff"
         );
         assert_eq!(href(" /company/culture/ "), "/docs/company/culture/");
+        // Below one of Onramp's standalone pages there is only the handbook.
+        assert_eq!(href("/team/kickoff/"), "/docs/team/kickoff/");
+        assert_eq!(href("/team"), "/team");
+        assert_eq!(href("/search?q=ebr"), "/search?q=ebr");
         // Onramp's own pages, other sites, anchors: unchanged.
         for same in [
             "/ping/practice",

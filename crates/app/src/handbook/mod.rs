@@ -219,7 +219,8 @@ impl From<onramp_handbook::Hit> for SearchResult {
             onramp_handbook::DocKind::Answer => "answer",
         };
         let url = match h.kind {
-            onramp_handbook::DocKind::Page => href(&h.url),
+            // A result is an imported page: always its view.
+            onramp_handbook::DocKind::Page => format!("{PAGE_ROUTE}{}", h.url),
             onramp_handbook::DocKind::Answer => h.url.clone(),
         };
         SearchResult {

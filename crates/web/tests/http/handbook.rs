@@ -239,23 +239,30 @@ fn every_section_of_the_router_is_an_onramp_root() {
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
         &mut sources,
     );
-    let mut sections = std::collections::BTreeSet::new();
+    let mut routes = std::collections::BTreeSet::new();
     for text in &sources {
         for (at, _) in text.match_indices("route(\"/") {
-            let rest = &text[at + "route(\"/".len()..];
-            let end = rest.find(['/', '"', '{']).unwrap_or(rest.len());
-            sections.insert(rest[..end].to_string());
+            let rest = &text[at + "route(\"".len()..];
+            routes.insert(rest[..rest.find('"').unwrap_or(rest.len())].to_string());
         }
     }
-    sections.remove("");
     assert!(
-        sections.contains("onboardings") && sections.len() > 10,
-        "{sections:?}"
+        routes.contains("/onboardings/{id}") && routes.len() > 20,
+        "{routes:?}"
     );
-    for s in &sections {
+    use onramp_core::handbook::{APP_PAGES, APP_SECTIONS, href};
+    for route in routes.iter().filter(|r| r.as_str() != "/") {
+        let root = route[1..].split('/').next().unwrap_or_default();
+        let has_pages_below = route[1..].contains('/');
         assert!(
-            onramp_core::handbook::APP_ROOTS.contains(&s.as_str()),
-            "`/{s}` is a section of Onramp missing from onramp_core::handbook::APP_ROOTS"
+            APP_SECTIONS.contains(&root) || (!has_pages_below && APP_PAGES.contains(&root)),
+            "`{route}` is not covered by onramp_core::handbook::APP_SECTIONS or APP_PAGES"
+        );
+        let example = route.replace("{id}", "1").replace("{*path}", "x");
+        assert_eq!(
+            href(&example),
+            example,
+            "a link to `{route}` stays in Onramp"
         );
     }
 }
