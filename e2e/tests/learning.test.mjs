@@ -29,12 +29,12 @@ test('a new hire joins channels, marks reading done and sees progress', async ()
     assert.equal(await alex.getByLabel('#cs-questions').isChecked(), true);
 
     // Reading: mark one page read; it shows as read.
-    await alex.getByRole('button', { name: 'Mark Using Gainsight read' }).click();
+    await alex.getByRole('button', { name: 'Mark read: Using Gainsight' }).click();
     await alex.waitForURL(/\/learning#reading-h$/);
     assert.match(await alex.locator('#read-gainsight').textContent(), /✓ read/);
 
     // A pathway module done: the count moves.
-    await alex.getByRole('button', { name: 'Mark Where processes and tools live done' }).click();
+    await alex.getByRole('button', { name: 'Mark done: Where processes and tools live' }).click();
     await alex.waitForURL(/\/learning#pathway-h$/);
     assert.match(await alex.locator('#pathway-count').textContent(), /2\/5 modules done/);
     await alex.screenshot({ path: 'test-results/learning.png', fullPage: true });

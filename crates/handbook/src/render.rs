@@ -220,12 +220,36 @@ pub fn render_html(body: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered
         .iter()
         .filter(|e| matches!(e, Event::Html(_)))
         .count();
+    let events = events.into_iter().flat_map(accessible);
     let mut html = String::with_capacity(body.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, events);
     Rendered {
         html: SANITIZER.clean(&html).to_string(),
         broken_links,
         raw_html,
+    }
+}
+
+/// An event as shown, with what a screen reader and a keyboard need: task
+/// list boxes say what they show, and a table scrolls in a box the keyboard
+/// can reach.
+fn accessible(e: Event<'_>) -> Vec<Event<'_>> {
+    match e {
+        // A task list's box says what it shows to a screen reader.
+        Event::TaskListMarker(done) => vec![Event::InlineHtml(CowStr::from(format!(
+            "<input type=\"checkbox\" disabled=\"\"{} aria-label=\"{}\"> ",
+            if done { " checked=\"\"" } else { "" },
+            if done { "Done" } else { "Not done" }
+        )))],
+        // A wide table scrolls in its own box, which the keyboard can reach.
+        Event::Start(Tag::Table(_)) => vec![
+            Event::InlineHtml(CowStr::from(
+                "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">",
+            )),
+            e,
+        ],
+        Event::End(TagEnd::Table) => vec![e, Event::InlineHtml(CowStr::from("</div>"))],
+        other => vec![other],
     }
 }
 
@@ -240,7 +264,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("h6", ["id"])
         .add_tag_attributes("a", ["class", "aria-label"])
         .add_tag_attributes("code", ["class"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
+        .add_tag_attributes("div", ["class", "tabindex", "role", "aria-label"])
         .link_rel(Some("noopener noreferrer"));
     b
 });
@@ -248,6 +273,20 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn task_lists_and_tables_are_accessible() {
+        let r = render_html(
+            "- [x] one\n- [ ] two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            &|_| LinkTarget::External,
+        );
+        assert!(
+            r.html.contains("aria-label=\"Done\"") && r.html.contains("aria-label=\"Not done\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\"><table>"), "{}", r.html);
+    }
 
     #[test]
     fn anchors_like_hugo() {

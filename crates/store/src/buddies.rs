@@ -277,7 +277,7 @@ impl Store {
                     Some(onboarding_id),
                     None,
                     &format!("{name} is now {hire}'s {role}."),
-                    &format!("/onboardings/{onboarding_id}/buddy")
+                    &format!("/onboardings/{onboarding_id}#people-h")
                 );
             }
             tx.commit().await?;
