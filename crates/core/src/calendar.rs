@@ -311,9 +311,76 @@ pub fn in_zone(at: DateTime<Utc>, zone: &str) -> String {
     }
 }
 
+/// An instant as people read it: how long ago or how soon, the exact time
+/// in their time zone (for a hover), and ISO 8601 for machines.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Moment {
+    pub iso: String,
+    /// E.g. `Wed 2 Dec 2026, 16:00 CET`.
+    pub exact: String,
+    /// E.g. `3 hours ago`, `in 2 days`.
+    pub relative: String,
+}
+
+impl Moment {
+    pub fn new(at: DateTime<Utc>, zone: &str, now: DateTime<Utc>) -> Moment {
+        Moment {
+            iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            exact: in_zone(at, zone),
+            relative: relative(at, now),
+        }
+    }
+}
+
+/// How far `at` is from `now` in words: `just now`, `5 minutes ago`,
+/// `in 3 hours`, `yesterday`, `in 2 days`, `4 weeks ago`.
+pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = (at - now).num_seconds();
+    let past = seconds < 0;
+    let s = seconds.unsigned_abs();
+    let (n, unit) = match s {
+        0..60 => return "just now".to_string(),
+        60..3_600 => (s / 60, "minute"),
+        3_600..86_400 => (s / 3_600, "hour"),
+        86_400..172_800 => return if past { "yesterday" } else { "tomorrow" }.to_string(),
+        172_800..1_209_600 => (s / 86_400, "day"),
+        1_209_600..5_184_000 => (s / 604_800, "week"),
+        _ => (s / 2_592_000, "month"),
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    if past {
+        format!("{n} {unit}{plural} ago")
+    } else {
+        format!("in {n} {unit}{plural}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_read_relative_to_now() {
+        let now = at("2026-12-07T12:00:00Z");
+        let cases = [
+            ("2026-12-07T11:59:30Z", "just now"),
+            ("2026-12-07T11:55:00Z", "5 minutes ago"),
+            ("2026-12-07T11:00:00Z", "1 hour ago"),
+            ("2026-12-07T15:00:00Z", "in 3 hours"),
+            ("2026-12-06T10:00:00Z", "yesterday"),
+            ("2026-12-08T13:00:00Z", "tomorrow"),
+            ("2026-12-09T12:00:00Z", "in 2 days"),
+            ("2026-11-09T12:00:00Z", "4 weeks ago"),
+            ("2026-06-07T12:00:00Z", "6 months ago"),
+        ];
+        for (when, words) in cases {
+            assert_eq!(relative(at(when), now), words, "{when}");
+        }
+        let m = Moment::new(at("2026-12-02T15:00:00Z"), "Europe/Amsterdam", now);
+        assert_eq!(m.exact, "Wed 2 Dec 2026, 16:00 CET");
+        assert_eq!(m.iso, "2026-12-02T15:00:00Z");
+        assert_eq!(m.relative, "4 days ago", "whole days, rounded down");
+    }
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

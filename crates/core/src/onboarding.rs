@@ -31,6 +31,15 @@ impl TaskStatus {
             TaskStatus::Blocked => "blocked",
         }
     }
+    /// How the status is shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "Open",
+            TaskStatus::Done => "Done",
+            TaskStatus::Skipped => "Skipped",
+            TaskStatus::Blocked => "Waiting for other tasks",
+        }
+    }
     /// Done and skipped tasks are finished; they count toward progress.
     pub fn is_finished(self) -> bool {
         matches!(self, TaskStatus::Done | TaskStatus::Skipped)

@@ -18,6 +18,8 @@ pub struct Account {
     pub roles: String,
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The person's IANA time zone: times are shown to them in it.
+    pub time_zone: String,
 }
 
 impl Account {
@@ -62,7 +64,7 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
 }
 
 pub(crate) const ACCOUNT_COLUMNS: &str =
-    "a.id, a.person_id, p.email, p.name, a.roles, a.disabled_at, a.created_at";
+    "a.id, a.person_id, p.email, p.name, a.roles, a.disabled_at, a.created_at, p.time_zone";
 
 /// Sign-in throttling: failures are counted per key within this window, and
 /// a lock lasts as long.

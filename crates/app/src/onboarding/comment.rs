@@ -7,7 +7,8 @@ use onramp_core::comment::image_type;
 pub struct CommentLine {
     pub task_id: Option<i64>,
     pub author: String,
-    pub at: String,
+    /// When, in the reader's time zone.
+    pub at: onramp_core::calendar::Moment,
     pub html: String,
     pub attachments: Vec<(i64, String)>,
 }
@@ -16,7 +17,9 @@ pub async fn comment_lines(
     state: &App,
     onboarding_id: i64,
     task_id: Option<i64>,
+    zone: &str,
 ) -> Result<Vec<CommentLine>, Error> {
+    let now = chrono::Utc::now();
     let comments = state.store.comments_named(onboarding_id).await?;
     let attachments = if comments.is_empty() {
         Vec::new()
@@ -31,7 +34,7 @@ pub async fn comment_lines(
         out.push(CommentLine {
             task_id: c.task_id,
             author,
-            at: c.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            at: onramp_core::calendar::Moment::new(c.created_at, zone, now),
             html: crate::markdown::render(&c.body),
             attachments: attachments
                 .iter()

@@ -185,6 +185,12 @@ pub struct TaskView {
     pub can_update: bool,
     /// Whether it may be skipped (compliance-critical tasks must be done).
     pub can_skip: bool,
+    /// Who owns it and what kind of task it is, in words ("Onboarding
+    /// buddy", "Reading").
+    pub owner_label: String,
+    pub kind_label: String,
+    /// The status in words ("Waiting for other tasks").
+    pub status_label: String,
     /// What to read for it, from the program; `url` is the address to follow.
     pub links: Vec<TaskLink>,
 }
@@ -365,6 +371,9 @@ pub fn build_view(
                 .collect(),
             can_update: may(user, &loaded.parties, OnboardingAction::UpdateTask(owner)),
             can_skip: onramp_core::onboarding::skippable(t.compliance_critical),
+            owner_label: owner.label().to_string(),
+            kind_label: onramp_core::program::TaskKind::label_of(&t.kind).to_string(),
+            status_label: status.label().to_string(),
             links: template
                 .map(|p| {
                     p.links

@@ -73,10 +73,13 @@ pub async fn own(app: &App, actor: &Actor) -> Result<Vec<Onboarding>, Error> {
     Ok(app.store.onboardings_of(actor.person_id).await?)
 }
 
-/// An onboarding's timeline as people read it.
-pub async fn timeline(app: &App, loaded: &Loaded) -> Result<Vec<TimelineLine>, Error> {
+/// An onboarding's timeline as people read it, its times in `zone` (the
+/// viewer's).
+pub async fn timeline(app: &App, loaded: &Loaded, zone: &str) -> Result<Vec<TimelineLine>, Error> {
     Ok(timeline_lines(
         &app.store.timeline_named(loaded.onboarding.id).await?,
+        zone,
+        chrono::Utc::now(),
     ))
 }
 

@@ -1,10 +1,13 @@
 //! The onboarding's timeline as people read it: who did what, when.
 
+use chrono::{DateTime, Utc};
+use onramp_core::calendar::Moment;
 use onramp_store::AuditEvent;
 
 /// A timeline entry as shown.
 pub struct TimelineLine {
-    pub at: String,
+    /// When, in the viewer's time zone.
+    pub at: Moment,
     pub who: String,
     pub what: String,
 }
@@ -19,7 +22,11 @@ fn noted(new: &serde_json::Value) -> String {
         .unwrap_or_default()
 }
 
-pub fn timeline_lines(events: &[(AuditEvent, Option<String>)]) -> Vec<TimelineLine> {
+pub fn timeline_lines(
+    events: &[(AuditEvent, Option<String>)],
+    zone: &str,
+    now: DateTime<Utc>,
+) -> Vec<TimelineLine> {
     let mut out = Vec::with_capacity(events.len());
     for (e, name) in events {
         let who = match (e.actor_id, name) {
@@ -33,7 +40,7 @@ pub fn timeline_lines(events: &[(AuditEvent, Option<String>)]) -> Vec<TimelineLi
             .map(|v| v.0.clone())
             .unwrap_or_default();
         out.push(TimelineLine {
-            at: e.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            at: Moment::new(e.at, zone, now),
             who,
             what: in_words(&e.entity, &e.action, &new),
         });

@@ -188,7 +188,7 @@ async fn recent(app: &App, zone: &str) -> Result<Vec<RecentChange>, Error> {
 
 /// Changes in words, with their times in `zone`.
 pub(super) fn worded(named: &[(AuditEvent, Option<String>)], zone: &str) -> Vec<RecentChange> {
-    timeline_lines(named)
+    timeline_lines(named, zone, chrono::Utc::now())
         .into_iter()
         .zip(named)
         .map(|(line, (e, _))| RecentChange {

@@ -98,6 +98,27 @@ impl TaskKind {
             TaskKind::RequestAccess => "request-access",
         }
     }
+
+    /// How the kind is shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskKind::Read => "Reading",
+            TaskKind::Do => "To do",
+            TaskKind::Shadow => "Shadowing",
+            TaskKind::Attend => "Session",
+            TaskKind::Certify => "Certification",
+            TaskKind::Reflect => "Reflection",
+            TaskKind::RequestAccess => "Access request",
+        }
+    }
+
+    /// The label of a kind's name; the name itself when it is unknown.
+    pub fn label_of(name: &str) -> &str {
+        match TaskKind::ALL.into_iter().find(|k| k.as_str() == name) {
+            Some(kind) => kind.label(),
+            None => name,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

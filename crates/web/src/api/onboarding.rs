@@ -260,6 +260,7 @@ pub async fn change_task(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommentItem {
     pub author: String,
+    /// When it was written (RFC 3339, UTC).
     pub at: String,
     /// Sanitized HTML of the Markdown.
     pub html: String,
@@ -276,13 +277,13 @@ pub async fn comments(
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<CommentItem>> {
     onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
-    let lines = comment_lines(&state, id, None).await?;
+    let lines = comment_lines(&state, id, None, "UTC").await?;
     Ok(Json(
         lines
             .into_iter()
             .map(|c| CommentItem {
                 author: c.author,
-                at: c.at,
+                at: c.at.iso,
                 html: c.html,
                 attachments: c.attachments,
             })
@@ -341,6 +342,7 @@ pub async fn add_comment(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TimelineItem {
+    /// When it happened (RFC 3339, UTC).
     pub at: String,
     pub who: String,
     pub what: String,
@@ -355,12 +357,12 @@ pub async fn timeline(
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<TimelineItem>> {
     let loaded = onboarding::load(&state, &user, id, OnboardingAction::Read).await?;
-    let lines = onboarding::timeline(&state, &loaded).await?;
+    let lines = onboarding::timeline(&state, &loaded, "UTC").await?;
     Ok(Json(
         lines
             .into_iter()
             .map(|l| TimelineItem {
-                at: l.at,
+                at: l.at.iso,
                 who: l.who,
                 what: l.what,
             })

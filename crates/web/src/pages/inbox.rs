@@ -17,6 +17,15 @@ struct InboxPage {
     nav: Option<Nav>,
     items: Vec<InboxItem>,
     csrf: String,
+    /// The reader's time zone, and the time the page was made.
+    zone: String,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl InboxPage {
+    fn moment(&self, at: &chrono::DateTime<chrono::Utc>) -> onramp_core::calendar::Moment {
+        onramp_core::calendar::Moment::new(*at, &self.zone, self.now)
+    }
 }
 
 /// `GET /inbox`.
@@ -31,6 +40,8 @@ pub async fn inbox(
             nav,
             items,
             csrf: user.csrf().to_string(),
+            zone: user.account.time_zone.clone(),
+            now: chrono::Utc::now(),
         }
         .render()?,
     ))

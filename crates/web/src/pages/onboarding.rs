@@ -49,14 +49,18 @@ pub async fn detail(
     // Independent reads, run together.
     let (o, timeline, newest, nav, comments, shortfall) = tokio::try_join!(
         async { Ok::<_, WebError>(onboarding::view(&state, &user, &loaded).await?) },
-        async { Ok::<_, WebError>(onboarding::timeline(&state, &loaded).await?) },
+        async {
+            Ok::<_, WebError>(onboarding::timeline(&state, &loaded, &user.account.time_zone).await?)
+        },
         async {
             Ok::<_, WebError>(
                 onramp_app::program::newest_version(&state, loaded.version.program_id).await?,
             )
         },
         Nav::of(&state, &user),
-        async { Ok::<_, WebError>(comment_lines(&state, id, None).await?) },
+        async {
+            Ok::<_, WebError>(comment_lines(&state, id, None, &user.account.time_zone).await?)
+        },
         async { Ok::<_, WebError>(onramp_app::buddy::shortfall(&state, &loaded).await?) },
     )?;
     let newer_version = newest.filter(|(_, version)| *version > loaded.version.version);
@@ -150,7 +154,7 @@ pub async fn task_page(
         .cloned()
         .ok_or(WebError::NotFound)?;
     let body_html = onramp_app::markdown::render(&t.body);
-    let comments = comment_lines(&state, id, Some(task_id)).await?;
+    let comments = comment_lines(&state, id, Some(task_id), &user.account.time_zone).await?;
     let nav = Nav::of(&state, &user).await?;
     let back = format!("/onboardings/{id}/tasks/{task_id}");
     Ok(Html(
