@@ -35,3 +35,38 @@ test('a refused form keeps what was typed and says why beside the field', async 
     await demo.stop();
   }
 });
+
+test('disabling a person asks first, and only the confirmation disables them', async () => {
+  const demo = await startDemo();
+  let browser;
+  try {
+    browser = await launchBrowser();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, demo.url, 'avery.admin@example.com');
+    await page.goto(`${demo.url}admin/users`);
+    const row = page.locator('tr', { hasText: 'lee.wong@example.com' });
+    const yes = row.getByRole('button', { name: 'Yes, disable Lee Wong' });
+    // The first click only asks.
+    assert.equal(await yes.isVisible(), false);
+    await row.getByText('Disable Lee Wong…').click();
+    assert.equal(await yes.isVisible(), true);
+    assert.match(await row.textContent(), /can no longer sign in/);
+    assert.match(await row.textContent(), /active/, 'nothing changed yet');
+    await Promise.all([page.waitForURL(/\/admin\/users/), yes.click()]);
+    assert.match(await page.locator('tr', { hasText: 'lee.wong@example.com' }).textContent(), /disabled/);
+    // The same for a token: revoking it asks first.
+    await page.goto(`${demo.url}settings/tokens`);
+    await page.getByLabel('Name').fill('reporting script');
+    await page.getByRole('button', { name: /Create/ }).click();
+    await page.waitForLoadState();
+    const token = page.locator('tr', { hasText: 'reporting script' });
+    await token.getByText('Revoke reporting script…').click();
+    await Promise.all([page.waitForLoadState(), token.getByRole('button', { name: 'Yes, revoke reporting script' }).click()]);
+    assert.match(await page.locator('tr', { hasText: 'reporting script' }).textContent(), /revoked/);
+    await context.close();
+  } finally {
+    await browser?.close();
+    await demo.stop();
+  }
+});
