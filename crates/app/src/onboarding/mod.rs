@@ -3,11 +3,13 @@
 
 mod change;
 mod comment;
+mod preflight;
 mod read;
 mod task;
 pub(crate) mod timeline;
 pub use change::{change_task, move_start, start, sweep, upgrade, upgrade_preview};
 pub use comment::{CommentInput, CommentLine, comment_lines, save_comment};
+pub use preflight::{StartWarning, start_warnings};
 pub use read::{
     OnboardingList, attachment, export_gitlab, list, own, person_id_by_email, record,
     start_choices, timeline,

@@ -297,14 +297,30 @@ struct NewPage {
     people: Vec<onramp_store::Person>,
     programs: Vec<onramp_store::ProgramSummary>,
     today: NaiveDate,
+    /// What was sent, when the form comes back with warnings.
+    form: NewForm,
+    warnings: Vec<onboarding::StartWarning>,
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
+impl NewPage {
+    /// ` selected` when `id` is what the field `value` holds.
+    fn chosen(&self, value: &str, id: &i64) -> &'static str {
+        if value.trim() == id.to_string() {
+            " selected"
+        } else {
+            ""
+        }
+    }
+}
+
+async fn new_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: NewForm,
+    warnings: Vec<onboarding::StartWarning>,
 ) -> Result<Html<String>, WebError> {
-    let (people, programs) = onboarding::start_choices(&state, &user).await?;
-    let nav = Nav::of(&state, &user).await?;
+    let (people, programs) = onboarding::start_choices(state, user).await?;
+    let nav = Nav::of(state, user).await?;
     Ok(Html(
         NewPage {
             nav,
@@ -312,12 +328,21 @@ pub async fn new_form(
             people,
             programs,
             today: Utc::now().date_naive(),
+            form,
+            warnings,
         }
         .render()?,
     ))
 }
 
-#[derive(Deserialize)]
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
+    new_page(&state, &user, NewForm::default(), Vec::new()).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct NewForm {
     person_id: String,
     start_date: String,
@@ -331,6 +356,9 @@ pub struct NewForm {
     buddy_id: String,
     #[serde(default)]
     program: String,
+    /// `yes` once the warnings were read: start anyway.
+    #[serde(default)]
+    confirm: String,
 }
 
 fn optional_id(field: &str, text: &str) -> Result<Option<i64>, WebError> {
@@ -371,6 +399,16 @@ pub async fn create(
         buddy_id: optional_id("buddy_id", &f.form.buddy_id)?,
         program: Some(f.form.program.trim().to_string()).filter(|p| !p.is_empty()),
     };
+    if !super::ticked(&f.form.confirm) {
+        let warnings =
+            onboarding::start_warnings(&state, Caller::Person(&f.user), &request).await?;
+        if !warnings.is_empty() {
+            // Nothing is saved: the form comes back with what was chosen.
+            return Ok(new_page(&state, &f.user, f.form.clone(), warnings)
+                .await?
+                .into_response());
+        }
+    }
     let o = match onboarding::start(&state, Caller::Person(&f.user), &request).await {
         Err(onramp_app::Error::Missing(m)) => {
             return Err(WebError::BadRequest {

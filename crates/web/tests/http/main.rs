@@ -21,5 +21,6 @@ mod reminders;
 mod roles;
 mod server;
 mod sessions;
+mod start_warnings;
 mod tokens;
 mod workspace;
