@@ -31,19 +31,11 @@ pub async fn start(app: &App, by: Caller<'_>, request: &StartRequest) -> Result<
         ));
     }
     let person = app.store.person(request.person_id).await?;
-    let versions = app.store.latest_program_versions().await?;
-    let programs: Vec<&onramp_core::program::Program> =
-        versions.iter().map(|v| &v.definition.0).collect();
-    let chosen = onramp_core::rules::choose_program(
-        &programs,
-        request.program.as_deref(),
-        person.segment.as_deref(),
-        person.region.as_deref(),
-    )?;
+    let version = program_for(app, &person, request).await?;
     let calendar = app.store.calendar_for(person.region.as_deref()).await?;
     let new = onramp_store::NewOnboarding {
         person_id: person.id,
-        program_version_id: versions[chosen].id,
+        program_version_id: version.id,
         start_date: request.start_date,
         manager_id: request.manager_id.or(person.manager_id),
         people_connect_id: request.people_connect_id,
@@ -54,6 +46,25 @@ pub async fn start(app: &App, by: Caller<'_>, request: &StartRequest) -> Result<
         .store
         .create_onboarding_for(by.person_id(), &person, &new, &calendar)
         .await?)
+}
+
+/// The newest version of the program a new onboarding of `person` follows:
+/// the one asked for, or the one their segment and region choose.
+pub(super) async fn program_for(
+    app: &App,
+    person: &onramp_store::Person,
+    request: &StartRequest,
+) -> Result<onramp_store::ProgramVersion, Error> {
+    let mut versions = app.store.latest_program_versions().await?;
+    let programs: Vec<&onramp_core::program::Program> =
+        versions.iter().map(|v| &v.definition.0).collect();
+    let chosen = onramp_core::rules::choose_program(
+        &programs,
+        request.program.as_deref(),
+        person.segment.as_deref(),
+        person.region.as_deref(),
+    )?;
+    Ok(versions.swap_remove(chosen))
 }
 
 /// Completes, skips or reopens a task the acting person may change;

@@ -95,19 +95,11 @@ async fn overdue_at_start(
     person: &onramp_store::Person,
     request: &StartRequest,
 ) -> Result<Option<StartWarning>, Error> {
-    let versions = app.store.latest_program_versions().await?;
-    let programs: Vec<&onramp_core::program::Program> =
-        versions.iter().map(|v| &v.definition.0).collect();
-    let chosen = onramp_core::rules::choose_program(
-        &programs,
-        request.program.as_deref(),
-        person.segment.as_deref(),
-        person.region.as_deref(),
-    )?;
+    let version = super::change::program_for(app, person, request).await?;
     let calendar = app.store.calendar_for(person.region.as_deref()).await?;
     let today = today_in(&person.time_zone, Utc::now());
     let planned = plan(
-        programs[chosen],
+        &version.definition.0,
         person.segment.as_deref(),
         person.region.as_deref(),
         request.start_date,
