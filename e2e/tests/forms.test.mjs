@@ -70,3 +70,27 @@ test('disabling a person asks first, and only the confirmation disables them', a
     await demo.stop();
   }
 });
+
+test('a reset link is shown whole and copied with one click', async () => {
+  const demo = await startDemo();
+  let browser;
+  try {
+    browser = await launchBrowser();
+    const context = await browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(demo.url).origin });
+    const page = await context.newPage();
+    await signIn(page, demo.url, 'avery.admin@example.com');
+    await page.goto(`${demo.url}admin/users`);
+    await page.getByRole('button', { name: 'Reset link for Kim Park' }).click();
+    const field = page.getByLabel(/One-time link to set a password/);
+    const link = await field.inputValue();
+    assert.ok(link.startsWith(`${demo.url}reset/`), link);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+    await context.close();
+  } finally {
+    await browser?.close();
+    await demo.stop();
+  }
+});

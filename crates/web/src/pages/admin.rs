@@ -126,14 +126,14 @@ pub async fn disable(
 pub async fn reset_link(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
     f: VerifiedForm<super::session::Empty>,
 ) -> Result<Response, WebError> {
     let secret = account::reset_link(&state, Caller::Person(&f.user), id).await?;
-    Ok(
-        users_page(&state, &f.user, Some(format!("/reset/{secret}")))
-            .await?
-            .into_response(),
-    )
+    let link = super::absolute(&state, &headers, &format!("/reset/{secret}"));
+    Ok(users_page(&state, &f.user, Some(link))
+        .await?
+        .into_response())
 }
 
 #[derive(Template)]

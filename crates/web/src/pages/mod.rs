@@ -249,6 +249,37 @@ pub(crate) fn ticked(value: &str) -> bool {
     matches!(value.trim(), "1" | "on" | "true" | "yes")
 }
 
+/// Small enhancements every page may use (copy buttons).
+pub async fn app_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/app.js"),
+    )
+}
+
+/// The address a person can paste anywhere for `path`: the configured
+/// public address, or else the host the request came to.
+pub(crate) fn absolute(state: &AppState, headers: &axum::http::HeaderMap, path: &str) -> String {
+    let base = state.public_url.trim_end_matches('/');
+    if !base.is_empty() {
+        return format!("{base}{path}");
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && !h.contains(['/', ' ', '"', '<', '>']))
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    format!("{scheme}://{host}{path}")
+}
+
 pub async fn stylesheet() -> impl IntoResponse {
     (
         [
@@ -266,6 +297,7 @@ pub fn routes(body_limit: usize) -> Router<AppState> {
         .route("/programs", get(programs))
         .route("/programs/{id}", get(program))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(app_script))
         .merge(session::routes())
         .merge(onboarding::routes(body_limit))
         .merge(buddy::routes())

@@ -247,10 +247,12 @@ pub async fn remind(
 /// `POST /calendar/token`: a new feed address, shown once.
 pub async fn rotate_feed(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     f: VerifiedForm<VoteForm>,
 ) -> Result<Html<String>, WebError> {
     let secret = oh::rotate_feed(&state, &f.user).await?;
-    render_board(&state, &f.user, Some(format!("/calendar/{secret}.ics"))).await
+    let url = super::absolute(&state, &headers, &format!("/calendar/{secret}.ics"));
+    render_board(&state, &f.user, Some(url)).await
 }
 
 /// `POST /calendar/token/revoke`.
