@@ -527,7 +527,7 @@ impl SearchIndex {
         let (snippet_text, snippet_html) = if snippet.is_empty() {
             let description = text(f.description);
             let fallback = if description.is_empty() {
-                text(f.body).chars().take(180).collect()
+                snippet::lead(&text(f.body), 180)
             } else {
                 description
             };

@@ -13,7 +13,7 @@ pub(super) fn snippet_window<'a>(text: &'a str, stems: &[&str]) -> &'a str {
         .ascii_case_insensitive(true)
         .build(&stems)
     else {
-        return floor_slice(text, 0, WINDOW);
+        return word_slice(text, 0, WINDOW);
     };
     // One pass over the text for all stems; the first 2,000 matches suffice.
     let mut hits: Vec<(usize, usize)> = matcher
@@ -22,7 +22,7 @@ pub(super) fn snippet_window<'a>(text: &'a str, stems: &[&str]) -> &'a str {
         .map(|m| (m.start(), m.pattern().as_usize()))
         .collect();
     if hits.is_empty() {
-        return floor_slice(text, 0, WINDOW);
+        return word_slice(text, 0, WINDOW);
     }
     hits.sort_unstable();
     let mut best = (0, 0, 0); // (distinct stems, hits, start)
@@ -39,11 +39,13 @@ pub(super) fn snippet_window<'a>(text: &'a str, stems: &[&str]) -> &'a str {
             best = candidate;
         }
     }
-    floor_slice(text, best.2.saturating_sub(WINDOW / 4), WINDOW)
+    word_slice(text, best.2.saturating_sub(WINDOW / 4), WINDOW)
 }
 
-/// `text[start..start + len]`, moved to character boundaries.
-pub(super) fn floor_slice(text: &str, start: usize, len: usize) -> &str {
+/// About `text[start..start + len]`, moved to character boundaries and then
+/// inwards to whole words: a snippet never begins or ends with part of a
+/// word.
+pub(super) fn word_slice(text: &str, start: usize, len: usize) -> &str {
     let mut from = start.min(text.len());
     while !text.is_char_boundary(from) {
         from -= 1;
@@ -52,7 +54,33 @@ pub(super) fn floor_slice(text: &str, start: usize, len: usize) -> &str {
     while !text.is_char_boundary(to) {
         to -= 1;
     }
-    &text[from..to]
+    let cut_before = text[..from]
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_whitespace());
+    if cut_before && let Some(space) = text[from..to].find(char::is_whitespace) {
+        from += space;
+    }
+    let cut_after = text[to..]
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace());
+    if cut_after && let Some(space) = text[from..to].rfind(char::is_whitespace) {
+        to = from + space;
+    }
+    text[from..to].trim()
+}
+
+/// The first words of `text`, about `chars` characters, with `…` when cut.
+pub(super) fn lead(text: &str, chars: usize) -> String {
+    let end = text
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i);
+    if end == text.len() {
+        return text.to_string();
+    }
+    format!("{}…", word_slice(text, 0, end))
 }
 
 pub(super) fn squeeze(text: &str) -> String {
@@ -64,4 +92,20 @@ pub(super) fn escape_html(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_begin_and_end_on_whole_words() {
+        let text = "The kickoff call sets goals and an executive business review date.";
+        // Cut inside "kickoff" and inside "business": both moved inwards.
+        assert_eq!(word_slice(text, 6, 45), "call sets goals and an executive");
+        assert_eq!(word_slice(text, 0, text.len()), text);
+        assert_eq!(word_slice("naïve café au lait", 1, 12), "café");
+        assert_eq!(lead(text, 20), "The kickoff call…");
+        assert_eq!(lead("short", 20), "short");
+    }
 }
