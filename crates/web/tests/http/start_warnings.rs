@@ -31,6 +31,16 @@ async fn starting_an_onboarding_warns_before_saving(store: Store, _db: Database)
             (status, location, res.text().await.expect("body"))
         }
     };
+    // People Connect finds "New onboarding" on the list of onboardings too;
+    // a new hire does not.
+    let (_, list) = app.get("/", &[("cookie", &cookie)]).await;
+    assert!(
+        list.contains("<a class=\"button\" href=\"/onboardings/new\">New onboarding</a>"),
+        "{list}"
+    );
+    let (hire_cookie, _) = session_of(&store, w.hire.0).await;
+    let (_, list) = app.get("/", &[("cookie", &hire_cookie)]).await;
+    assert!(!list.contains("href=\"/onboardings/new\""), "{list}");
     let count = || async { store.onboardings_of(w.hire.0).await.expect("list").len() };
     let before = count().await;
 
