@@ -283,25 +283,27 @@ async fn tasks_for(
     Ok(out)
 }
 
-/// Today in the person's time zone.
-pub async fn today_for(app: &App, person: i64) -> Result<NaiveDate, Error> {
-    let zone = app.store.person(person).await?.time_zone;
-    Ok(today_in(&zone, Utc::now()))
-}
-
-/// The acting person's tasks across every onboarding they take part in.
-pub async fn my_tasks(app: &App, actor: &Actor, filter: &TaskFilter) -> Result<MyTasks, Error> {
-    let today = today_for(app, actor.person_id).await?;
+/// The acting person's tasks across every onboarding they take part in;
+/// `zone` is theirs (the session carries it).
+pub async fn my_tasks(
+    app: &App,
+    actor: &Actor,
+    zone: &str,
+    filter: &TaskFilter,
+) -> Result<MyTasks, Error> {
+    let today = today_in(zone, Utc::now());
     tasks_for(app, actor.person_id, Some(actor), filter, today).await
 }
 
-/// The acting person's tasks and the panels of their roles, read together.
+/// The acting person's tasks and the panels of their roles, read together;
+/// `zone` is theirs.
 pub async fn home(
     app: &App,
     actor: &Actor,
+    zone: &str,
     filter: &TaskFilter,
 ) -> Result<(MyTasks, Panels), Error> {
-    let today = today_for(app, actor.person_id).await?;
+    let today = today_in(zone, Utc::now());
     tokio::try_join!(
         tasks_for(app, actor.person_id, Some(actor), filter, today),
         panels(app, actor, today)

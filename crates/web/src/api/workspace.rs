@@ -36,7 +36,9 @@ pub async fn my_tasks(
     Query(q): Query<TaskQuery>,
 ) -> ApiResult<MyTasks> {
     let filter = TaskFilter::parse(q.due.as_deref(), q.role.as_deref(), q.onboarding.as_deref())?;
-    Ok(Json(workspace::my_tasks(&state, &user, &filter).await?))
+    Ok(Json(
+        workspace::my_tasks(&state, &user, &user.account.time_zone, &filter).await?,
+    ))
 }
 
 /// The caller's panels: their team (as manager), the new hires they are
@@ -46,7 +48,7 @@ pub async fn my_tasks(
 #[utoipa::path(get, path = "/api/v1/me/panels", tag = "onboardings",
     responses((status = 200, body = Panels), (status = 401, body = ErrorBody)))]
 pub async fn my_panels(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Panels> {
-    let today = workspace::today_for(&state, user.person_id).await?;
+    let today = onramp_core::onboarding::today_in(&user.account.time_zone, chrono::Utc::now());
     Ok(Json(workspace::panels(&state, &user, today).await?))
 }
 

@@ -138,8 +138,10 @@ pub async fn my_home(
             None => None,
         })
     };
-    let (o, (mut tasks, panels)) =
-        tokio::try_join!(own_view, workspace::home(&state, &user, &filter))?;
+    let (o, (mut tasks, panels)) = tokio::try_join!(
+        own_view,
+        workspace::home(&state, &user, &user.account.time_zone, &filter)
+    )?;
     let since_visit = match &o {
         // The page's own onboarding is the viewer's: its zone is theirs.
         Some(o) => workspace::since_last_visit(&state, &user, o.id, &o.time_zone).await?,
