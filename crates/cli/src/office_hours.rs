@@ -20,9 +20,20 @@ pub enum OfficeHoursCommand {
         /// IANA time zone of `--start` and the rule (e.g. UTC, Europe/Berlin).
         #[arg(long, default_value = "UTC")]
         time_zone: String,
-        /// iCalendar RRULE, e.g. FREQ=WEEKLY;BYDAY=WE.
-        #[arg(long, default_value = "FREQ=WEEKLY")]
-        rrule: String,
+        /// How often: weekly, fortnightly, monthly (the first session's weekday
+        /// of the month), weekdays or daily.
+        #[arg(long, default_value = "weekly", conflicts_with = "rrule")]
+        repeat: String,
+        /// For weekly and fortnightly: the days, e.g. tue,thu (default: the
+        /// first session's day).
+        #[arg(long, value_delimiter = ',')]
+        days: Vec<String>,
+        /// The last day of the series, YYYY-MM-DD (default: no end).
+        #[arg(long, default_value = "")]
+        until: String,
+        /// An iCalendar RRULE instead of --repeat, e.g. FREQ=MONTHLY;BYMONTHDAY=1.
+        #[arg(long)]
+        rrule: Option<String>,
         #[arg(long, default_value_t = 60)]
         duration: u32,
         #[arg(long)]
@@ -75,6 +86,9 @@ async fn run_with(app: &App, command: OfficeHoursCommand, json: bool) -> CliResu
             title,
             start,
             time_zone,
+            repeat,
+            days,
+            until,
             rrule,
             duration,
             video_url,
@@ -84,7 +98,14 @@ async fn run_with(app: &App, command: OfficeHoursCommand, json: bool) -> CliResu
                 title,
                 start,
                 time_zone,
-                rrule,
+                repeat: if rrule.is_some() {
+                    String::new()
+                } else {
+                    repeat
+                },
+                rrule: rrule.unwrap_or_default(),
+                days,
+                until,
                 duration_minutes: duration.to_string(),
                 video_url,
                 host_email: host.unwrap_or_default(),
@@ -96,8 +117,10 @@ async fn run_with(app: &App, command: OfficeHoursCommand, json: bool) -> CliResu
                 return print_json(&series);
             }
             println!(
-                "Scheduled office hours {} (id {}).",
-                series.title, series.id
+                "Scheduled office hours {} (id {}): {}.",
+                series.title,
+                series.id,
+                onramp_core::recurrence::in_words(&series.recurrence())
             );
             Ok(())
         }
@@ -117,8 +140,11 @@ async fn run_with(app: &App, command: OfficeHoursCommand, json: bool) -> CliResu
             let now = chrono::Utc::now();
             for s in list {
                 println!(
-                    "{:>3}  {}  {} ({}), {} min",
-                    s.id, s.title, s.rrule, s.time_zone, s.duration_minutes
+                    "{:>3}  {}  {}, {} min",
+                    s.id,
+                    s.title,
+                    onramp_core::recurrence::in_words(&s.recurrence()),
+                    s.duration_minutes
                 );
                 for at in s
                     .recurrence()

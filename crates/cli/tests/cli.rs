@@ -1224,7 +1224,7 @@ fn calendar_feeds_read_by_an_independent_parser() {
     assert!(err.contains("title: contains a line break"), "{err}");
     // Characters iCalendar must escape: `;`, `,` and `\`.
     let title = "EMEA office hours; Q&A, demos \\ and more";
-    let (code, _, err) = run(onramp(dir.path()).args([
+    let (code, out, err) = run(onramp(dir.path()).args([
         "--data-dir",
         data,
         "office-hours",
@@ -1235,8 +1235,10 @@ fn calendar_feeds_read_by_an_independent_parser() {
         "2026-10-21T15:00",
         "--time-zone",
         "Europe/Berlin",
-        "--rrule",
-        "FREQ=WEEKLY;BYDAY=WE",
+        "--repeat",
+        "weekly",
+        "--days",
+        "wed",
         "--duration",
         "45",
         "--video-url",
@@ -1245,6 +1247,27 @@ fn calendar_feeds_read_by_an_independent_parser() {
         "chris.okafor@example.com",
     ]));
     assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Every Wednesday at 15:00 (Europe/Berlin), from 21 October 2026"),
+        "{out}"
+    );
+    // A day the first session is not on is refused, naming the flag.
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "--data-dir",
+        data,
+        "office-hours",
+        "add",
+        "--title",
+        "x",
+        "--start",
+        "2026-10-21T15:00",
+        "--days",
+        "thu",
+        "--video-url",
+        "https://x.example",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--days") && err.contains("Wednesday"), "{err}");
     let (code, _, err) = run(onramp(dir.path()).args([
         "--data-dir",
         data,

@@ -300,6 +300,34 @@ pub fn from_local(local: NaiveDateTime, zone: &str) -> Result<DateTime<Utc>, Str
         .ok_or_else(|| format!("{local} does not exist in {zone} (the clocks go forward)"))
 }
 
+const REGIONS: [&str; 9] = [
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+];
+
+/// Every IANA time-zone name a person can pick, UTC first, then by name.
+pub fn zone_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|z| z.name())
+        .filter(|n| {
+            // The regional names; old aliases (US/Eastern, EST5EDT, Etc/GMT+5) are left out.
+            n.split_once('/')
+                .is_some_and(|(area, _)| REGIONS.contains(&area))
+        })
+        .collect();
+    names.sort_unstable();
+    names.insert(0, "UTC");
+    names
+}
+
 /// A UTC instant shown in a viewer's time zone, e.g. `Wed 2 Dec 2026, 16:00 CET`.
 pub fn in_zone(at: DateTime<Utc>, zone: &str) -> String {
     match zone.parse::<Tz>() {

@@ -65,7 +65,10 @@ pub struct SeriesView {
     pub title: String,
     pub host: Option<String>,
     pub video_url: String,
+    /// The iCalendar rule, for calendar tools; people read `schedule`.
     pub rrule: String,
+    /// The rule in words, e.g. "Every Tuesday at 16:00 (Europe/Amsterdam), from 6 October 2026".
+    pub schedule: String,
     pub time_zone: String,
     pub duration_minutes: i32,
     pub upcoming: Vec<SessionView>,
@@ -196,6 +199,7 @@ pub async fn board(state: &App, user: &Actor, tz: &str) -> Result<Vec<SeriesView
             host: series.host_name.clone(),
             video_url: series.video_url.clone(),
             rrule: series.rrule.clone(),
+            schedule: onramp_core::recurrence::in_words(&series.recurrence()),
             time_zone: series.time_zone.clone(),
             duration_minutes: series.duration_minutes,
             upcoming: up
@@ -338,8 +342,21 @@ pub struct SeriesInput {
     pub start: String,
     /// The IANA time zone of `start` and the rule.
     pub time_zone: String,
-    /// An iCalendar RRULE such as `FREQ=WEEKLY;BYDAY=WE`.
+    /// An iCalendar RRULE such as `FREQ=WEEKLY;BYDAY=WE`; or leave it out
+    /// and pick with `repeat`, `days` and `until`.
+    #[serde(default)]
     pub rrule: String,
+    /// The picker: `weekly`, `fortnightly`, `monthly` (the first session's
+    /// weekday of the month), `weekdays` or `daily`.
+    #[serde(default)]
+    pub repeat: String,
+    /// For `weekly` and `fortnightly`: days such as `TU` or `tuesday`
+    /// (none: the first session's day).
+    #[serde(default)]
+    pub days: Vec<String>,
+    /// The last day of the series (YYYY-MM-DD), or empty for no end.
+    #[serde(default)]
+    pub until: String,
     pub duration_minutes: String,
     pub video_url: String,
     /// The host's email, or empty for none.
@@ -358,7 +375,7 @@ impl SeriesInput {
             .parse()
             .map_err(|_| Error::bad("duration_minutes", "must be a whole number of minutes"))?;
         let recurrence = Recurrence {
-            rrule: self.rrule.trim().to_string(),
+            rrule: self.rule(start)?,
             start,
             time_zone: self.time_zone.trim().to_string(),
             duration_minutes,
@@ -366,6 +383,57 @@ impl SeriesInput {
         };
         onramp_core::rules::check_series(&self.title, &recurrence, self.video_url.trim())?;
         Ok(recurrence)
+    }
+
+    /// The typed rule, or the one the picker's choices make.
+    fn rule(&self, start: chrono::NaiveDateTime) -> Result<String, Error> {
+        use onramp_core::recurrence::{self, Choice, Repeat};
+        let picked = !self.repeat.trim().is_empty();
+        if !self.rrule.trim().is_empty() {
+            if picked {
+                return Err(Error::bad(
+                    "repeat",
+                    "give either a rule (rrule) or the picker's choices (repeat), not both",
+                ));
+            }
+            return Ok(self.rrule.trim().to_string());
+        }
+        if !picked {
+            return Err(Error::bad("repeat", "choose how often the sessions repeat"));
+        }
+        let repeat = Repeat::parse(&self.repeat).ok_or_else(|| {
+            let known: Vec<&str> = Repeat::ALL.iter().map(|r| r.as_str()).collect();
+            Error::bad("repeat", format!("expected one of {}", known.join(", ")))
+        })?;
+        let days = self
+            .days
+            .iter()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| {
+                recurrence::weekday(d)
+                    .ok_or_else(|| Error::bad("days", format!("`{d}` is not a day of the week")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let until =
+            match self.until.trim() {
+                "" => None,
+                text => Some(chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(
+                    |_| Error::bad("until", format!("expected YYYY-MM-DD, got `{text}`")),
+                )?),
+            };
+        recurrence::rule_of(
+            &Choice {
+                repeat,
+                days,
+                until,
+            },
+            start,
+            self.time_zone.trim(),
+        )
+        .map_err(|m| match m.split_once(": ") {
+            Some((field, message)) => Error::bad(field, message.to_string()),
+            None => Error::bad("repeat", m),
+        })
     }
 }
 

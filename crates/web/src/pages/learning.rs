@@ -325,6 +325,7 @@ struct WebinarsPage {
     nav: Option<Nav>,
     w: WebinarList,
     csrf: String,
+    zones: Vec<(&'static str, bool)>,
 }
 
 /// `GET /webinars`.
@@ -339,6 +340,7 @@ pub async fn webinar_list(
             csrf: user.csrf().to_string(),
             nav,
             w,
+            zones: super::zone_options(&user.account.time_zone),
         }
         .render()?,
     ))

@@ -261,6 +261,14 @@ pub async fn app_script() -> impl IntoResponse {
 }
 
 /// The address a person can paste anywhere for `path`: the configured
+/// Every time zone for a picker, with `chosen` (the viewer's, usually) selected.
+pub fn zone_options(chosen: &str) -> Vec<(&'static str, bool)> {
+    onramp_core::calendar::zone_names()
+        .into_iter()
+        .map(|z| (z, z == chosen))
+        .collect()
+}
+
 /// public address, or else the host the request came to.
 pub(crate) fn absolute(state: &AppState, headers: &axum::http::HeaderMap, path: &str) -> String {
     let base = state.public_url.trim_end_matches('/');

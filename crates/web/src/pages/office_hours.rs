@@ -10,6 +10,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use onramp_app::office_hours::{self as oh, QuestionView, SeriesView};
+use onramp_core::recurrence::{self, Repeat};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -20,6 +21,11 @@ struct BoardPage {
     zone: String,
     csrf: String,
     enablement: bool,
+    /// The picker's choices: how often, the days of the week, the zones.
+    repeats: Vec<(&'static str, &'static str)>,
+    days: Vec<(&'static str, &'static str)>,
+    /// Every zone, the viewer's own chosen.
+    zones: Vec<(&'static str, bool)>,
     has_feed: bool,
     new_feed: Option<String>,
 }
@@ -30,6 +36,7 @@ async fn render_board(
     new_feed: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let (series, zone) = oh::my_board(state, user).await?;
+    let zones = super::zone_options(&zone);
     Ok(Html(
         BoardPage {
             nav: Nav::of(state, user).await?,
@@ -37,6 +44,15 @@ async fn render_board(
             zone,
             csrf: user.csrf().to_string(),
             enablement: oh::is_enablement(user),
+            repeats: Repeat::ALL
+                .iter()
+                .map(|r| (r.as_str(), r.label()))
+                .collect(),
+            days: recurrence::DAYS
+                .iter()
+                .map(|(d, code)| (*code, recurrence::day_name(*d)))
+                .collect(),
+            zones,
             has_feed: oh::has_feed(state, user).await?,
             new_feed,
         }
@@ -55,7 +71,7 @@ pub async fn board(
 /// `POST /office-hours`: the Enablement team defines a series.
 pub async fn create(
     State(state): State<AppState>,
-    f: VerifiedForm<oh::SeriesInput>,
+    f: VerifiedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     // Refused before the form is read (the use case checks again).
     if !onramp_core::access::may_run_office_hours(&f.user) {
@@ -63,8 +79,35 @@ pub async fn create(
             "only the Enablement team schedules office hours".into(),
         ));
     }
-    oh::create_series(&state, onramp_app::Caller::Person(&f.user), &f.form).await?;
+    let input = series_input(&f.form);
+    oh::create_series(&state, onramp_app::Caller::Person(&f.user), &input).await?;
     Ok(Redirect::to("/office-hours").into_response())
+}
+
+/// The picker's form: one value per field, and a `days` box per ticked day.
+fn series_input(form: &[(String, String)]) -> oh::SeriesInput {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    oh::SeriesInput {
+        title: get("title"),
+        start: get("start"),
+        time_zone: get("time_zone"),
+        rrule: String::new(),
+        repeat: get("repeat"),
+        days: form
+            .iter()
+            .filter(|(k, _)| k == "days")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        until: get("until"),
+        duration_minutes: get("duration_minutes"),
+        video_url: get("video_url"),
+        host_email: get("host_email"),
+    }
 }
 
 #[derive(Deserialize)]

@@ -18,6 +18,7 @@ mod onboardings;
 mod panels;
 mod ping;
 mod programs;
+mod recurrence;
 mod reminders;
 mod roles;
 mod server;
