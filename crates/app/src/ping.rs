@@ -3,7 +3,7 @@
 
 use crate::{App, Error};
 use bytes::Bytes;
-use onramp_ping::analysis::{Analysis, Band};
+use onramp_ping::analysis::{Analysis, Band, measure_name};
 use onramp_ping::{Dictionary, Payload, analyze, compare, report};
 use onramp_store::PingUpload;
 use serde::{Deserialize, Serialize};
@@ -77,24 +77,71 @@ pub async fn upload(
             "the payload has no `uuid`, so its history cannot be kept",
         ));
     }
-    let label = if payload.hostname.is_empty() {
-        file_name.to_string()
-    } else {
-        onramp_ping::analysis::mask(&payload.hostname)
-    };
     let text = std::str::from_utf8(&bytes).map_err(|_| bad("not UTF-8 text"))?;
-    let stored = state
-        .store
+    let stored = keep(&state.store, Some(actor), file_name, &payload, text).await?;
+    Ok((stored, payload))
+}
+
+/// Stores a payload read: under its instance's key, named by its host name
+/// (or the file name when it has none).
+async fn keep(
+    store: &onramp_store::Store,
+    actor: Option<i64>,
+    file_name: &str,
+    payload: &Payload,
+    text: &str,
+) -> Result<PingUpload, Error> {
+    let label: String = if payload.hostname.trim().is_empty() {
+        file_name.chars().take(LABEL_LIMIT).collect()
+    } else {
+        payload.hostname.trim().chars().take(LABEL_LIMIT).collect()
+    };
+    Ok(store
         .add_ping_payload(
-            Some(actor),
+            actor,
             &instance_key(&payload.uuid),
             &label,
             &payload.version_text,
             payload.recorded_at,
             text,
         )
+        .await?)
+}
+
+/// Stores the sample payloads (for the demo), unless they are stored already.
+pub async fn seed_samples(store: &onramp_store::Store, actor: Option<i64>) -> Result<usize, Error> {
+    if !store.ping_uploads().await?.is_empty() {
+        return Ok(0);
+    }
+    for (name, text) in SAMPLES {
+        let payload = Payload::parse(text.as_bytes(), &DICTIONARY)
+            .map_err(|e| Error::Internal(format!("sample {name}: {e}")))?;
+        keep(store, actor, &format!("{name}.json"), &payload, text).await?;
+    }
+    Ok(SAMPLES.len())
+}
+
+/// The longest name an instance goes by.
+const LABEL_LIMIT: usize = 100;
+
+/// Gives an instance the name people know it by (e.g. "Globex production").
+pub async fn rename_instance(state: &App, actor: i64, key: &str, label: &str) -> Result<(), Error> {
+    onramp_core::text::check("label", label, onramp_core::text::TITLE)?;
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(Error::bad("label", "give the instance a name"));
+    }
+    if label.chars().count() > LABEL_LIMIT {
+        return Err(Error::bad(
+            "label",
+            format!("at most {LABEL_LIMIT} characters"),
+        ));
+    }
+    state
+        .store
+        .rename_ping_instance(Some(actor), key, label)
         .await?;
-    Ok((stored, payload))
+    Ok(())
 }
 
 /// The name an analysis of a stored upload goes by.
@@ -182,18 +229,23 @@ pub fn explore(p: &Payload, q: &str, page: usize) -> (Vec<KeyRow>, usize) {
     (rows, total)
 }
 
-/// The history of an instance: analyses oldest first, comparisons, and a trend chart.
-pub async fn history(
-    state: &App,
-    key: &str,
-) -> Result<
-    (
-        Vec<(PingUpload, Analysis)>,
-        Vec<compare::Comparison>,
-        String,
-    ),
-    Error,
-> {
+/// One measure's health in each payload of an instance, oldest first.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TrendRow {
+    pub measure: String,
+    pub health: Vec<&'static str>,
+}
+
+/// The history of an instance: its payloads and analyses oldest first, the
+/// changes between consecutive ones, and the trend as a chart and a table.
+pub struct InstanceHistory {
+    pub uploads: Vec<(PingUpload, Analysis)>,
+    pub comparisons: Vec<compare::Comparison>,
+    pub chart: String,
+    pub trend: Vec<TrendRow>,
+}
+
+pub async fn history(state: &App, key: &str) -> Result<InstanceHistory, Error> {
     let uploads = state.store.ping_history(key).await?;
     if uploads.is_empty() {
         return Err(Error::NotFound);
@@ -210,47 +262,66 @@ pub async fn history(
     }
     let analyses: Vec<&Analysis> = loaded.iter().map(|(_, _, a)| a).collect();
     let chart = trend_svg(&analyses);
-    Ok((
-        loaded.into_iter().map(|(u, _, a)| (u, a)).collect(),
+    let trend = measure_ids(&analyses)
+        .into_iter()
+        .map(|id| TrendRow {
+            measure: measure_name(id),
+            health: analyses.iter().map(|a| band_of(a, id).sentence()).collect(),
+        })
+        .collect();
+    Ok(InstanceHistory {
+        uploads: loaded.into_iter().map(|(u, _, a)| (u, a)).collect(),
         comparisons,
         chart,
-    ))
+        trend,
+    })
 }
 
-/// Band per measure across uploads: one row per measure, one dot per upload.
-pub fn trend_svg(analyses: &[&Analysis]) -> String {
-    let Some(first) = analyses.first() else {
-        return String::new();
-    };
-    let ids: Vec<&str> = first
-        .scorecard
+/// The measures of the first analysis' scorecard.
+fn measure_ids<'a>(analyses: &[&'a Analysis]) -> Vec<&'a str> {
+    analyses.first().map_or_else(Vec::new, |first| {
+        first
+            .scorecard
+            .iter()
+            .map(|s| s.measure_id.as_str())
+            .collect()
+    })
+}
+
+fn band_of(a: &Analysis, measure_id: &str) -> Band {
+    a.scorecard
         .iter()
-        .map(|s| s.measure_id.as_str())
-        .collect();
+        .find(|x| x.measure_id == measure_id)
+        .map_or(Band::NotApplicable, |x| x.band)
+}
+
+/// Band per measure across uploads: one row per measure, one dot per upload
+/// (the table on the page says the same in words).
+pub fn trend_svg(analyses: &[&Analysis]) -> String {
+    let ids = measure_ids(analyses);
+    if ids.is_empty() {
+        return String::new();
+    }
     let (w, row) = (260 + 40 * analyses.len(), 20);
     let h = ids.len() * row + 24;
     let mut s = format!(
-        "<svg class=\"trends\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Scores over time</title>"
+        "<svg class=\"trends\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Each measure's health per payload, oldest first (the table below says the same)</title>"
     );
     for (n, id) in ids.iter().enumerate() {
         let y = n * row + 16;
+        let name = report::escape(&measure_name(id));
         s.push_str(&format!(
-            "<text x=\"0\" y=\"{y}\" font-size=\"12\">{}</text>",
-            report::escape(id)
+            "<text x=\"0\" y=\"{y}\" font-size=\"12\">{name}</text>"
         ));
         for (i, a) in analyses.iter().enumerate() {
-            let band = a
-                .scorecard
-                .iter()
-                .find(|x| x.measure_id == *id)
-                .map_or(Band::NotApplicable, |x| x.band);
+            let band = band_of(a, id);
             let color = match band {
                 Band::Red => "#c62828",
                 Band::Yellow => "#f9a825",
                 Band::Green => "#2e7d32",
                 Band::NotApplicable => "#bdbdbd",
             };
-            s.push_str(&format!("<circle cx=\"{}\" cy=\"{}\" r=\"7\" fill=\"{color}\"><title>{}: {}</title></circle>", 270 + 40 * i, y - 4, report::escape(&a.file), band.label()));
+            s.push_str(&format!("<circle cx=\"{}\" cy=\"{}\" r=\"7\" fill=\"{color}\"><title>{name}, {}: {}</title></circle>", 270 + 40 * i, y - 4, report::escape(&a.file), band.sentence()));
         }
     }
     s.push_str("</svg>");
@@ -278,6 +349,16 @@ pub const SAMPLES: [(&str, &str); 3] = [
         ),
     ),
 ];
+
+/// A sample's name for people.
+pub fn sample_title(name: &str) -> &'static str {
+    match name {
+        "premium-15.11" => "Premium on GitLab 15.11, 120 users",
+        "ultimate-17.2-september" => "Ultimate on GitLab 17.2, 5,000 users (September)",
+        "ultimate-17.2-december" => "Ultimate on GitLab 17.2, 5,000 users (December)",
+        _ => "A sample payload",
+    }
+}
 
 /// Candidate metrics for "which metric supports a CI adoption objective?".
 pub const CI_CHOICES: [&str; 4] = [
@@ -332,9 +413,16 @@ pub fn check(a: &Analysis, answers: &PracticeAnswers) -> Vec<Checked> {
     let ci_key = CI_CHOICES[0];
     vec![
         Checked {
-            question: "Which use-case measures are green?".into(),
+            question: "Which use-case measures are going well (green)?".into(),
             correct: green == given,
-            expected: green.iter().copied().collect::<Vec<_>>().join(", "),
+            // In the scorecard's order.
+            expected: a
+                .scorecard
+                .iter()
+                .filter(|s| s.band == Band::Green)
+                .map(|s| measure_name(&s.measure_id))
+                .collect::<Vec<_>>()
+                .join(", "),
         },
         Checked {
             question: "How many licensed seats are unused?".into(),

@@ -120,10 +120,10 @@ pub fn compare(a: (&Payload, &Analysis), b: (&Payload, &Analysis)) -> Result<Com
         );
         if drop {
             alerts.push(format!(
-                "{} dropped from {} to {}",
-                sb.measure_id,
-                sa.band.label(),
-                sb.band.label()
+                "{} dropped from “{}” to “{}”",
+                crate::analysis::measure_name(&sb.measure_id),
+                sa.band.sentence(),
+                sb.band.sentence()
             ));
         }
         score_changes.push(ScoreChange {
@@ -183,7 +183,7 @@ pub fn compare(a: (&Payload, &Analysis), b: (&Payload, &Analysis)) -> Result<Com
         pb.number("counts.ci_external_pipelines"),
     ) && ext > int
     {
-        alerts.push("more external than internal CI pipelines: CI runs for code hosted elsewhere (migration opportunity)".into());
+        alerts.push("More external than internal CI pipelines: CI runs for code hosted elsewhere (a migration opportunity)".into());
     }
     Ok(Comparison {
         from: aa.file.clone(),

@@ -1,7 +1,7 @@
 //! Reports: text for people, JSON for scripts, CSV for spreadsheets, and a
 //! self-contained HTML page with SVG charts.
 
-use crate::analysis::{Analysis, Band};
+use crate::analysis::{Analysis, Band, measure_name};
 use crate::compare::Comparison;
 use std::fmt::Write;
 
@@ -197,12 +197,13 @@ fn color(b: Band) -> &'static str {
     }
 }
 
-/// An SVG scorecard: one bar per measure, coloured by band.
+/// An SVG scorecard: one bar per measure, coloured by band, its value and
+/// health written beside it.
 pub fn scorecard_svg(a: &Analysis) -> String {
     let row = 22;
     let h = a.scorecard.len() * row + 10;
     let mut s = format!(
-        "<svg class=\"scorecard\" role=\"img\" viewBox=\"0 0 560 {h}\" width=\"560\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Use-case scorecard</title>"
+        "<svg class=\"scorecard\" role=\"img\" viewBox=\"0 0 640 {h}\" width=\"640\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Use-case scorecard: each measure's value and health (the table below says the same)</title>"
     );
     for (n, sc) in a.scorecard.iter().enumerate() {
         let y = n * row + 5;
@@ -212,46 +213,77 @@ pub fn scorecard_svg(a: &Analysis) -> String {
             Band::Green => 200,
             Band::NotApplicable => 20,
         };
+        let name = escape(&measure_name(&sc.measure_id));
+        let value = escape(&value_text(sc.value, sc.unit));
         let _ = write!(
             s,
-            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><rect x=\"250\" y=\"{y}\" width=\"{width}\" height=\"16\" fill=\"{}\"><title>{}: {}</title></rect><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">{name}</text><rect x=\"230\" y=\"{y}\" width=\"{width}\" height=\"16\" fill=\"{}\"><title>{name}: {value}, {}</title></rect><text x=\"{}\" y=\"{}\" font-size=\"12\">{value} · {}</text>",
             y + 12,
-            escape(&sc.measure_id),
             color(sc.band),
-            escape(&sc.measure_id),
-            sc.band.label(),
-            250 + width + 6,
+            sc.band.sentence(),
+            230 + width + 6,
             y + 12,
-            escape(&value_text(sc.value, sc.unit))
+            sc.band.sentence()
         );
     }
     s.push_str("</svg>");
     s
 }
 
-/// An SVG of stage breadth: metrics in use per stage.
+/// A stage's name as a heading word: `create` → `Create`.
+fn stage_name(stage: &str) -> String {
+    let mut chars = stage.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// An SVG of stage breadth: metrics in use per stage, the counts written
+/// beside each bar.
 pub fn stages_svg(a: &Analysis) -> String {
     let stages: Vec<_> = a.stages.iter().take(12).collect();
     let max = stages.iter().map(|s| s.metrics).max().unwrap_or(1).max(1) as f64;
     let h = stages.len() * 20 + 10;
     let mut s = format!(
-        "<svg class=\"stages\" role=\"img\" viewBox=\"0 0 560 {h}\" width=\"560\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Stage breadth</title>"
+        "<svg class=\"stages\" role=\"img\" viewBox=\"0 0 560 {h}\" width=\"560\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Stage breadth: metrics in use of those reported, per stage (the table below says the same)</title>"
     );
     for (n, st) in stages.iter().enumerate() {
         let y = n * 20 + 5;
         let total = (st.metrics as f64 / max * 300.0).round();
         let used = (st.non_zero as f64 / max * 300.0).round();
+        let name = escape(&stage_name(&st.stage));
         let _ = write!(
             s,
-            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><rect x=\"120\" y=\"{y}\" width=\"{total}\" height=\"14\" fill=\"#ddd\"/><rect x=\"120\" y=\"{y}\" width=\"{used}\" height=\"14\" fill=\"#2f6fab\"><title>{}: {} of {} metrics in use</title></rect>",
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">{name}</text><rect x=\"120\" y=\"{y}\" width=\"{total}\" height=\"14\" fill=\"#ddd\"/><rect x=\"120\" y=\"{y}\" width=\"{used}\" height=\"14\" fill=\"#2f6fab\"><title>{name}: {} of {} metrics in use</title></rect><text x=\"{}\" y=\"{}\" font-size=\"12\">{} of {}</text>",
             y + 11,
-            escape(&st.stage),
-            escape(&st.stage),
+            st.non_zero,
+            st.metrics,
+            120.0 + total + 6.0,
+            y + 11,
             st.non_zero,
             st.metrics
         );
     }
     s.push_str("</svg>");
+    s
+}
+
+/// The stage chart's numbers as a table.
+fn stages_table(a: &Analysis) -> String {
+    let mut s = String::from(
+        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Stages as a table\"><table class=\"stages\"><thead><tr><th scope=\"col\">Stage</th><th scope=\"col\">Metrics in use</th><th scope=\"col\">Metrics reported</th></tr></thead><tbody>",
+    );
+    for st in a.stages.iter().take(12) {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&stage_name(&st.stage)),
+            st.non_zero,
+            st.metrics
+        );
+    }
+    s.push_str("</tbody></table></div>");
     s
 }
 
@@ -275,11 +307,11 @@ pub fn html(analyses: &[Analysis], comparisons: &[Comparison]) -> String {
             let _ = write!(
                 s,
                 "<li>{}: {} → {}{}</li>",
-                escape(&sc.measure_id),
-                sc.before.label(),
-                sc.after.label(),
+                escape(&measure_name(&sc.measure_id)),
+                sc.before.sentence(),
+                sc.after.sentence(),
                 if sc.drop {
-                    " <strong>(drop)</strong>"
+                    " <strong>(a drop)</strong>"
                 } else {
                     ""
                 }
@@ -314,15 +346,15 @@ pub fn fragment(a: &Analysis) -> String {
         let _ = write!(s, "<p>Version: {}</p>", escape(&v.advice));
     }
     s.push_str(&scorecard_svg(a));
-    s.push_str("<table><thead><tr><th>Measure</th><th>Value</th><th>Band</th><th>Source or note</th></tr></thead><tbody>");
+    s.push_str("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Scorecard as a table\"><table><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">Value</th><th scope=\"col\">Health</th><th scope=\"col\">Source or note</th></tr></thead><tbody>");
     for sc in &a.scorecard {
         let _ = write!(
             s,
             "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td></tr>",
-            escape(&sc.measure_id),
+            escape(&measure_name(&sc.measure_id)),
             escape(&value_text(sc.value, sc.unit)),
             sc.band.label().replace('/', ""),
-            sc.band.label(),
+            sc.band.sentence(),
             escape(
                 sc.note
                     .as_deref()
@@ -331,8 +363,9 @@ pub fn fragment(a: &Analysis) -> String {
             )
         );
     }
-    s.push_str("</tbody></table><h3>Stages</h3>");
+    s.push_str("</tbody></table></div><h3>Stages</h3>");
     s.push_str(&stages_svg(a));
+    s.push_str(&stages_table(a));
     let _ = write!(
         s,
         "<p>{} keys, {} without a definition, {} failed to compute.</p>",

@@ -10,7 +10,8 @@ pub struct PingUpload {
     pub id: i64,
     /// An opaque key for the instance (a hash of its uuid).
     pub instance_key: String,
-    /// What people call the instance (masked host or the file name).
+    /// What people call the instance: its host name, the file name, or a
+    /// label someone gave it.
     pub label: String,
     pub version: String,
     pub recorded_at: Option<DateTime<Utc>>,
@@ -50,12 +51,20 @@ impl Store {
                     )));
                 }
             }
+            // A known instance keeps the name it goes by (perhaps one given to it).
+            let known: Option<(String,)> = sqlx::query_as(
+                "SELECT label FROM ping_payloads WHERE instance_key = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(instance_key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let label = known.map_or_else(|| label.to_string(), |(l,)| l);
             let upload: PingUpload = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO ping_payloads (instance_key, label, version, recorded_at, size, body, uploaded_by, uploaded_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
             )))
             .bind(instance_key)
-            .bind(label)
+            .bind(&label)
             .bind(version)
             .bind(recorded_at)
             .bind(body.len() as i64)
@@ -80,6 +89,43 @@ impl Store {
             );
             tx.commit().await?;
             Ok(upload)
+        })
+    }
+
+    /// Gives an instance the name people know it by; answers the name it had.
+    pub async fn rename_ping_instance(
+        &self,
+        actor: Option<i64>,
+        instance_key: &str,
+        label: &str,
+    ) -> Result<String> {
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let before: Option<(String,)> = sqlx::query_as(
+                "SELECT label FROM ping_payloads WHERE instance_key = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(instance_key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (before,) = before.ok_or_else(|| {
+                StoreError::NotFound(format!("Service Ping instance {instance_key}"))
+            })?;
+            sqlx::query("UPDATE ping_payloads SET label = $1 WHERE instance_key = $2")
+                .bind(label)
+                .bind(instance_key)
+                .execute(&mut *tx)
+                .await?;
+            audit!(
+                tx,
+                actor,
+                "rename",
+                "ping_instance",
+                None::<i64>,
+                Some(serde_json::json!({"instance": instance_key, "label": before})),
+                Some(serde_json::json!({"instance": instance_key, "label": label}))
+            );
+            tx.commit().await?;
+            Ok(before)
         })
     }
 

@@ -353,6 +353,8 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
             .await?;
     }
     seed_learning(store, &id, hire, onboarding.id, today).await?;
+    // Service Ping payloads of two customers (one with two recordings) to explore.
+    onramp_app::ping::seed_samples(store, id(MANAGER)).await?;
     Ok(SeedReport {
         seeded: true,
         program: program.id,

@@ -35,6 +35,16 @@ impl Band {
         }
     }
 
+    /// The band as people say it.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Band::Red => "Needs attention",
+            Band::Yellow => "Room to grow",
+            Band::Green => "Going well",
+            Band::NotApplicable => "Not measured",
+        }
+    }
+
     fn rank(self) -> u8 {
         match self {
             Band::Red => 0,
@@ -43,6 +53,32 @@ impl Band {
             Band::NotApplicable => 3,
         }
     }
+}
+
+/// A measure's name in plain words, e.g. "Seats in use" for `license_utilization`;
+/// a measure Onramp does not know reads as its id in words.
+pub fn measure_name(measure_id: &str) -> String {
+    let known = match measure_id {
+        "license_utilization" => "Seats in use",
+        "user_engagement" => "Active users",
+        "scm_git_operation_utilization" => "Users working with Git",
+        "ci_builds_per_billable_user" => "CI builds per user",
+        "secure_scanner_utilization" => "Users running security scans",
+        "avg_scans_per_ci_pipeline" => "Security scans per pipeline",
+        "scanners_in_use" => "Kinds of security scanner in use",
+        "cd_user_deployments_utilization" => "Users who deploy",
+        "cd_deployments_per_user" => "Deployments per user",
+        "cd_successful_deployments_pct" => "Deployments that succeed",
+        other => {
+            let words = other.replace('_', " ");
+            let mut chars = words.chars();
+            return chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+        }
+    };
+    known.to_string()
 }
 
 /// One measure of the scorecard.

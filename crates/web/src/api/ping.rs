@@ -88,10 +88,14 @@ pub async fn keys(
 
 #[derive(Serialize, ToSchema)]
 pub struct History {
+    /// What people call the instance.
+    pub label: String,
     #[schema(value_type = Vec<Object>)]
     pub analyses: Vec<onramp_ping::Analysis>,
     #[schema(value_type = Vec<Object>)]
     pub comparisons: Vec<onramp_ping::compare::Comparison>,
+    /// Each measure's health in words, one entry per payload, oldest first.
+    pub trend: Vec<sp::TrendRow>,
 }
 
 /// One instance's payloads over time and the changes between them.
@@ -102,10 +106,38 @@ pub async fn instance(
     _user: CurrentUser,
     Path(key): Path<String>,
 ) -> ApiResult<History> {
-    let (uploads, comparisons, _) = sp::history(&state, &key).await?;
+    let h = sp::history(&state, &key).await?;
     Ok(Json(History {
-        analyses: uploads.into_iter().map(|(_, a)| a).collect(),
-        comparisons,
+        label: h
+            .uploads
+            .last()
+            .map(|(u, _)| u.label.clone())
+            .unwrap_or_default(),
+        analyses: h.uploads.into_iter().map(|(_, a)| a).collect(),
+        comparisons: h.comparisons,
+        trend: h.trend,
+    }))
+}
+
+/// An instance's name.
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct InstanceLabel {
+    /// What people call the instance, e.g. "Globex production" (at most 100 characters).
+    pub label: String,
+}
+
+/// Names an instance (every payload of it; later uploads keep the name).
+#[utoipa::path(put, path = "/api/v1/ping/instances/{key}/label", tag = "service-ping", params(("key" = String, Path)), request_body = InstanceLabel,
+    responses((status = 200, body = InstanceLabel), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn rename(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+    super::ApiJson(body): super::ApiJson<InstanceLabel>,
+) -> ApiResult<InstanceLabel> {
+    sp::rename_instance(&state, user.actor.person_id, &key, &body.label).await?;
+    Ok(Json(InstanceLabel {
+        label: body.label.trim().to_string(),
     }))
 }
 
@@ -130,5 +162,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one))
         .routes(routes!(keys))
         .routes(routes!(instance))
+        .routes(routes!(rename))
         .routes(routes!(practice))
 }

@@ -1,14 +1,14 @@
 //! Service Ping pages: upload, instance history, report and explorer, practice.
 
 use super::Nav;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, VerifiedForm};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use onramp_app::ping::{self as sp, Checked, KeyRow, PracticeAnswers};
 use onramp_ping::analysis::Analysis;
 use onramp_ping::compare::Comparison;
@@ -125,9 +125,13 @@ pub async fn payload(
 #[template(path = "ping_instance.html")]
 struct InstancePage {
     nav: Option<Nav>,
+    csrf: String,
+    key: String,
+    label: String,
     uploads: Vec<(PingUpload, Analysis)>,
     comparisons: Vec<Comparison>,
     chart: String,
+    trend: Vec<sp::TrendRow>,
 }
 
 /// `GET /ping/instances/{key}`: the history of one instance.
@@ -136,16 +140,47 @@ pub async fn instance(
     user: CurrentUser,
     Path(key): Path<String>,
 ) -> Result<Html<String>, WebError> {
-    let (uploads, comparisons, chart) = sp::history(&state, &key).await?;
+    let mut h = sp::history(&state, &key).await?;
+    // Under the instance's own heading, a payload is named by its date.
+    for c in &mut h.comparisons {
+        for name in [&mut c.from, &mut c.to] {
+            if let Some((_, date)) = name.rsplit_once(" · ") {
+                *name = date.to_string();
+            }
+        }
+    }
     Ok(Html(
         InstancePage {
             nav: Nav::of(&state, &user).await?,
-            uploads,
-            comparisons,
-            chart,
+            csrf: user.csrf().to_string(),
+            label: h
+                .uploads
+                .last()
+                .map(|(u, _)| u.label.clone())
+                .unwrap_or_default(),
+            key,
+            uploads: h.uploads,
+            comparisons: h.comparisons,
+            chart: h.chart,
+            trend: h.trend,
         }
         .render()?,
     ))
+}
+
+#[derive(Deserialize)]
+pub struct LabelForm {
+    label: String,
+}
+
+/// `POST /ping/instances/{key}/label`: names the instance.
+pub async fn rename(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    f: VerifiedForm<LabelForm>,
+) -> Result<Response, WebError> {
+    sp::rename_instance(&state, f.user.actor.person_id, &key, &f.form.label).await?;
+    Ok(Redirect::to(&format!("/ping/instances/{key}")).into_response())
 }
 
 #[derive(Template)]
@@ -153,9 +188,11 @@ pub async fn instance(
 struct PracticePage {
     nav: Option<Nav>,
     csrf: String,
-    samples: Vec<&'static str>,
+    /// Each sample: its name in links and its title.
+    samples: Vec<(&'static str, &'static str)>,
     sample: String,
-    measures: Vec<String>,
+    /// Each measure: its id (the answer) and its name.
+    measures: Vec<(String, String)>,
     ci_choices: Vec<&'static str>,
     results: Vec<Checked>,
     answered: bool,
@@ -177,9 +214,21 @@ fn practice_page(
         PracticePage {
             nav,
             csrf,
-            samples: sp::SAMPLES.iter().map(|(n, _)| *n).collect(),
+            samples: sp::SAMPLES
+                .iter()
+                .map(|(n, _)| (*n, sp::sample_title(n)))
+                .collect(),
             sample: sample.to_string(),
-            measures: a.scorecard.iter().map(|s| s.measure_id.clone()).collect(),
+            measures: a
+                .scorecard
+                .iter()
+                .map(|s| {
+                    (
+                        s.measure_id.clone(),
+                        onramp_ping::analysis::measure_name(&s.measure_id),
+                    )
+                })
+                .collect(),
             ci_choices: sp::CI_CHOICES.to_vec(),
             answered: !results.is_empty(),
             results,
@@ -261,6 +310,7 @@ pub fn routes(body_limit: usize) -> Router<AppState> {
         )
         .route("/ping/payloads/{id}", get(payload))
         .route("/ping/instances/{key}", get(instance))
+        .route("/ping/instances/{key}/label", post(rename))
         .route("/ping/practice", get(practice).post(check))
         .route("/ping/practice/{file}", get(sample_file))
 }

@@ -5,7 +5,10 @@ use crate::on_both;
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
-on_both!(service_ping_upload_report_history_and_practice);
+on_both!(
+    service_ping_upload_report_history_and_practice,
+    instances_go_by_readable_names_and_reports_speak_plainly
+);
 
 async fn service_ping_upload_report_history_and_practice(store: Store, _db: Database) {
     let w = world(&store).await;
@@ -45,10 +48,10 @@ async fn service_ping_upload_report_history_and_practice(store: Store, _db: Data
             .len(),
         10
     );
-    assert!(
-        !body.contains("gitlab.") || !body.contains("5000users"),
-        "personal data masked"
-    );
+    // The analysis masks the instance's uuid and host; the upload is named
+    // by its host so people know which customer it is.
+    assert_eq!(first["analysis"]["instance"]["uuid"], "b8e4…", "{body}");
+    assert_eq!(first["upload"]["label"], "gitlab.globex.example", "{body}");
     let key = first["upload"]["instance_key"]
         .as_str()
         .expect("key")
@@ -241,8 +244,129 @@ async fn service_ping_upload_report_history_and_practice(store: Store, _db: Data
     let page = res.text().await.expect("page");
     assert!(
         page.contains("✔ How many licensed seats are unused?")
-            && page.contains("✘ Which use-case measures are green?"),
+            && page.contains("✘ Which use-case measures are going well (green)?")
+            && page.contains("Expected: Seats in use, Active users"),
         "{page}"
+    );
+    app.stop().await;
+}
+
+// Long: one instance followed from upload to renaming, page by page.
+async fn instances_go_by_readable_names_and_reports_speak_plainly(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let examples = onramp_testkit::ping_samples();
+    let read = |name: &str| std::fs::read_to_string(examples.join(name)).expect("example payload");
+    let upload = |body: String| {
+        let req = app
+            .client
+            .post(app.url("/api/v1/ping/payloads"))
+            .header("authorization", bearer(&w.hire.1))
+            .body(body);
+        async move {
+            let res = req.send().await.expect("upload");
+            let status = res.status().as_u16();
+            let body: serde_json::Value =
+                serde_json::from_str(&res.text().await.expect("body")).expect("json");
+            assert_eq!(status, 201, "{body}");
+            body["upload"].clone()
+        }
+    };
+    let september = upload(read("synthetic_ultimate_17.2_5000users_2024-09.json")).await;
+    let december = upload(read("synthetic_ultimate_17.2_5000users_2024-12.json")).await;
+    let key = september["instance_key"].as_str().expect("key").to_string();
+    let (cookie, csrf) = session(&store, w.hire_account).await;
+
+    // The payload page has its own heading; health reads in words.
+    let (_, page) = app
+        .get(
+            &format!("/ping/payloads/{}", december["id"]),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert!(
+        page.contains("<h1>gitlab.globex.example, recorded 16 December 2024</h1>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<td>Deployments per user</td><td>2.22</td><td class=\"yellow\">Room to grow</td>"
+        ) && page.contains("Seats in use")
+            && !page.contains(">license_utilization<")
+            && !page.contains(">green<"),
+        "{page}"
+    );
+    // Both charts write their values, and the stages have a table too.
+    assert!(
+        page.contains("Room to grow</text>")
+            && page.contains("<th scope=\"col\">Metrics in use</th>"),
+        "{page}"
+    );
+
+    // The instance page: named by host, health over time as a table, changes in words.
+    let (_, page) = app
+        .get(&format!("/ping/instances/{key}"), &[("cookie", &cookie)])
+        .await;
+    assert!(page.contains("<h1>gitlab.globex.example</h1>"), "{page}");
+    assert!(
+        page.contains("<th scope=\"row\">Deployments per user</th><td>Needs attention</td><td>Room to grow</td>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li>CI builds per user: Room to grow → Going well</li>")
+            && page.contains("Payloads of 2024-09-16 and 2024-12-16"),
+        "{page}"
+    );
+
+    // Renamed on the page: every payload of the instance goes by the name,
+    // and so does the next one uploaded.
+    let res = app
+        .client
+        .post(app.url(&format!("/ping/instances/{key}/label")))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("label", "  Globex production ")])
+        .send()
+        .await
+        .expect("rename");
+    assert_eq!(res.status().as_u16(), 303);
+    let later = read("synthetic_ultimate_17.2_5000users_2024-12.json")
+        .replace("2024-12-16T03:05:11.000Z", "2025-03-17T03:05:11.000Z");
+    let march = upload(later).await;
+    assert_eq!(march["label"], "Globex production");
+    let (_, list) = app.get("/ping", &[("cookie", &cookie)]).await;
+    assert_eq!(list.matches(">Globex production</a>").count(), 3, "{list}");
+    assert!(!list.contains("gitlab.globex.example"), "{list}");
+
+    // The API renames too; a blank name or an unknown instance is refused.
+    let put = |key: String, label: &'static str| {
+        let req = app
+            .client
+            .put(app.url(&format!("/api/v1/ping/instances/{key}/label")))
+            .header("authorization", bearer(&w.manager.1))
+            .json(&serde_json::json!({ "label": label }));
+        async move {
+            let res = req.send().await.expect("rename");
+            (res.status().as_u16(), res.text().await.expect("body"))
+        }
+    };
+    let (status, body) = put(key.clone(), "   ").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"field\":\"label\""), "{body}");
+    assert_eq!(put("0000000000000000".into(), "Nobody").await.0, 404);
+    let (status, body) = put(key.clone(), "Globex (EU)").await;
+    assert_eq!(status, 200, "{body}");
+    let (_, body) = app
+        .get(
+            &format!("/api/v1/ping/instances/{key}"),
+            &[("authorization", &bearer(&w.hire.1))],
+        )
+        .await;
+    let history: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(history["label"], "Globex (EU)");
+    assert_eq!(history["trend"][0]["measure"], "Seats in use");
+    assert_eq!(
+        history["trend"][0]["health"].as_array().map(Vec::len),
+        Some(3)
     );
     app.stop().await;
 }

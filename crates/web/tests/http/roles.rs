@@ -205,6 +205,11 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             "read unknown onboarding",
             [404, 404, 404, 404, 404, 404, 404, 404, 401],
         ),
+        // Service Ping is open to everyone signed in: naming an instance too.
+        (
+            "name a Service Ping instance",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
     ];
     let version_id = store.onboarding(o).await.expect("o").program_version_id;
     let soon = chrono::Utc::now() + chrono::Duration::days(2);
@@ -225,6 +230,17 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
     let session = soon.date_naive().and_hms_opt(15, 0, 0).expect("time");
     let series =
         crate::common::office_hours(&store, None, "Matrix hours", "FREQ=WEEKLY", session).await;
+    store
+        .add_ping_payload(
+            None,
+            "feedfacefeedface",
+            "gitlab.matrix.example",
+            "17.2.0",
+            None,
+            "{}",
+        )
+        .await
+        .expect("payload");
     let mut failures = Vec::new();
     let mut extra_hires = 0;
     for (case, expected) in &cases {
@@ -336,6 +352,10 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                 "mark notifications read" => app.client.post(app.url("/api/v1/notifications/read")),
                 "read programs" => app.client.get(app.url("/api/v1/programs")),
                 "read audit log" => app.client.get(app.url("/api/v1/audit")),
+                "name a Service Ping instance" => app
+                    .client
+                    .put(app.url("/api/v1/ping/instances/feedfacefeedface/label"))
+                    .json(&serde_json::json!({ "label": format!("named by {role}") })),
                 _ => app.client.get(app.url("/api/v1/onboardings/987654")),
             };
             let status = with_auth(req)
