@@ -430,11 +430,13 @@ impl Store {
         on_db!(self, |pool, begin| {
             let mut tx = pool.begin_with(begin).await?;
             sqlx::query(
-                "INSERT INTO calendar_tokens (person_id, token_hash, created_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (person_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+                "INSERT INTO calendar_tokens (person_id, token_hash, secret, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (person_id) DO UPDATE SET token_hash = excluded.token_hash,
+                   secret = excluded.secret, created_at = excluded.created_at",
             )
             .bind(person)
             .bind(&hash)
+            .bind(&secret)
             .bind(Utc::now())
             .execute(&mut *tx)
             .await?;
@@ -463,15 +465,16 @@ impl Store {
         Ok(())
     }
 
-    /// Whether `person` has a calendar feed.
-    pub async fn has_calendar_token(&self, person: i64) -> Result<bool> {
-        let row: Option<(i64,)> = on_db!(self, |pool, _b| {
-            sqlx::query_as("SELECT person_id FROM calendar_tokens WHERE person_id = $1")
+    /// `person`'s calendar feed: `None` without one, `Some(None)` for a feed
+    /// made before its secret was kept to be shown again.
+    pub async fn calendar_token(&self, person: i64) -> Result<Option<Option<String>>> {
+        let row: Option<(Option<String>,)> = on_db!(self, |pool, _b| {
+            sqlx::query_as("SELECT secret FROM calendar_tokens WHERE person_id = $1")
                 .bind(person)
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(row.is_some())
+        Ok(row.map(|(secret,)| secret))
     }
 
     /// The person a calendar feed secret belongs to.

@@ -46,6 +46,7 @@ contract!(
     sign_in_throttling,
     password_resets_work_once,
     the_audit_log_shows_each_person_what_concerns_them,
+    calendar_feeds_are_shown_again,
 );
 
 fn date(s: &str) -> NaiveDate {
@@ -1828,5 +1829,65 @@ async fn webinars_and_attendance(store: Store, _db: Database) {
             .await
             .expect("attendance")
             .is_empty()
+    );
+}
+
+/// Runs one statement on the test database behind the store's back.
+async fn raw_sql(db: &Database, sql: &str) {
+    use sqlx::Connection;
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match db {
+        Database::Sqlite(o) => {
+            let mut c = sqlx::SqliteConnection::connect_with(o)
+                .await
+                .expect("sqlite");
+            sqlx::query(sql).execute(&mut c).await.expect("sql");
+        }
+        Database::Postgres(o) => {
+            let mut c = sqlx::PgConnection::connect_with(o).await.expect("postgres");
+            sqlx::query(sql).execute(&mut c).await.expect("sql");
+        }
+    }
+}
+
+async fn calendar_feeds_are_shown_again(store: Store, db: Database) {
+    let new = NewPerson {
+        email: "feed@example.com".into(),
+        name: "Feed".into(),
+        time_zone: "UTC".into(),
+        ..Default::default()
+    };
+    let person = store.upsert_person(None, &new).await.expect("person").0.id;
+    assert_eq!(store.calendar_token(person).await.expect("none"), None);
+    let secret = store.rotate_calendar_token(person).await.expect("feed");
+    assert_eq!(
+        store.calendar_token(person).await.expect("feed"),
+        Some(Some(secret.clone()))
+    );
+    assert_eq!(
+        store
+            .person_for_calendar_token(&secret)
+            .await
+            .expect("owner"),
+        Some(person)
+    );
+    // A feed made before its secret was kept: it still works, but cannot be shown.
+    raw_sql(&db, "UPDATE calendar_tokens SET secret = NULL").await;
+    assert_eq!(store.calendar_token(person).await.expect("old"), Some(None));
+    assert_eq!(
+        store
+            .person_for_calendar_token(&secret)
+            .await
+            .expect("owner"),
+        Some(person)
+    );
+    store.revoke_calendar_token(person).await.expect("stop");
+    assert_eq!(store.calendar_token(person).await.expect("gone"), None);
+    assert_eq!(
+        store
+            .person_for_calendar_token(&secret)
+            .await
+            .expect("nobody"),
+        None
     );
 }

@@ -520,7 +520,7 @@ pub async fn cancel_at(
 }
 
 /// A new secret address for the acting person's calendar feed (the old
-/// one stops working); shown once.
+/// one stops working); its owner can see it again later.
 pub async fn rotate_feed(app: &App, actor: &Actor) -> Result<String, Error> {
     Ok(app.store.rotate_calendar_token(actor.person_id).await?)
 }
@@ -537,9 +537,10 @@ pub async fn my_board(app: &App, actor: &Actor) -> Result<(Vec<SeriesView>, Stri
     Ok((series, me.time_zone))
 }
 
-/// Whether the acting person has a calendar feed address.
-pub async fn has_feed(app: &App, actor: &Actor) -> Result<bool, Error> {
-    Ok(app.store.has_calendar_token(actor.person_id).await?)
+/// The acting person's calendar feed: none, one whose secret can be shown
+/// again (`Some(Some(secret))`), or an older one that cannot (`Some(None)`).
+pub async fn my_feed(app: &App, actor: &Actor) -> Result<Option<Option<String>>, Error> {
+    Ok(app.store.calendar_token(actor.person_id).await?)
 }
 
 /// One question as the acting person sees it, and its series' title.

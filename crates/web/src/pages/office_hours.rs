@@ -26,15 +26,27 @@ struct BoardPage {
     days: Vec<(&'static str, &'static str)>,
     /// Every zone, the viewer's own chosen.
     zones: Vec<(&'static str, bool)>,
-    has_feed: bool,
-    new_feed: Option<String>,
+    feed: Option<FeedAddress>,
+}
+
+/// The viewer's calendar feed as the page shows it.
+struct FeedAddress {
+    /// The whole address, unless the feed was made before addresses were kept.
+    url: Option<String>,
+    /// Made just now: shown open, with a notice.
+    just_made: bool,
 }
 
 async fn render_board(
     state: &AppState,
     user: &CurrentUser,
-    new_feed: Option<String>,
+    headers: &axum::http::HeaderMap,
+    just_made: bool,
 ) -> Result<Html<String>, WebError> {
+    let feed = oh::my_feed(state, user).await?.map(|secret| FeedAddress {
+        url: secret.map(|s| super::absolute(state, headers, &format!("/calendar/{s}.ics"))),
+        just_made,
+    });
     let (series, zone) = oh::my_board(state, user).await?;
     let zones = super::zone_options(&zone);
     Ok(Html(
@@ -53,8 +65,7 @@ async fn render_board(
                 .map(|(d, code)| (*code, recurrence::day_name(*d)))
                 .collect(),
             zones,
-            has_feed: oh::has_feed(state, user).await?,
-            new_feed,
+            feed,
         }
         .render()?,
     ))
@@ -63,9 +74,10 @@ async fn render_board(
 /// `GET /office-hours`.
 pub async fn board(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    render_board(&state, &user, None).await
+    render_board(&state, &user, &headers, false).await
 }
 
 /// `POST /office-hours`: the Enablement team defines a series.
@@ -287,15 +299,15 @@ pub async fn remind(
     Ok(Redirect::to(&format!("/office-hours#series-{id}")).into_response())
 }
 
-/// `POST /calendar/token`: a new feed address, shown once.
+/// `POST /calendar/token`: a new feed address, shown at once (and again
+/// whenever its owner asks).
 pub async fn rotate_feed(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     f: VerifiedForm<VoteForm>,
 ) -> Result<Html<String>, WebError> {
-    let secret = oh::rotate_feed(&state, &f.user).await?;
-    let url = super::absolute(&state, &headers, &format!("/calendar/{secret}.ics"));
-    render_board(&state, &f.user, Some(url)).await
+    oh::rotate_feed(&state, &f.user).await?;
+    render_board(&state, &f.user, &headers, true).await
 }
 
 /// `POST /calendar/token/revoke`.

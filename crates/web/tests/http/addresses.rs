@@ -43,7 +43,12 @@ async fn reset_and_feed_addresses_are_absolute(store: Store, _db: Database) {
     assert_eq!(status, 200, "{link}");
 
     let (cookie, csrf) = session_of(&store, w.hire.0).await;
-    let (status, page) = post(cookie, "/calendar/token".into(), csrf).await;
+    let (_, page) = app.get("/office-hours", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains(">Create my feed address</button>") && !page.contains("feed-url"),
+        "{page}"
+    );
+    let (status, page) = post(cookie.clone(), "/calendar/token".into(), csrf.clone()).await;
     assert_eq!(status, 200);
     let start = format!("value=\"{}", app.url("/calendar/"));
     assert!(page.contains(&start), "an absolute feed address: {page}");
@@ -56,5 +61,20 @@ async fn reset_and_feed_addresses_are_absolute(store: Store, _db: Database) {
     let (status, ics) = app.get(&feed[app.url("").len()..], &[]).await;
     assert_eq!(status, 200);
     assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    assert!(page.contains("<details class=\"feed\" open>"), "{page}");
+
+    // Shown again later, behind "Show my feed address".
+    let (_, again) = app.get("/office-hours", &[("cookie", &cookie)]).await;
+    assert!(
+        again.contains(&format!("value=\"{feed}\""))
+            && again.contains("<details class=\"feed\">")
+            && again.contains("Replace my feed address…"),
+        "{again}"
+    );
+    // Replaced: the new address is shown, the old one stops.
+    let (_, page) = post(cookie.clone(), "/calendar/token".into(), csrf.clone()).await;
+    assert!(page.contains(&start) && !page.contains(&feed), "{page}");
+    assert_eq!(app.get(&feed[app.url("").len()..], &[]).await.0, 404);
+
     app.stop().await;
 }
