@@ -119,6 +119,46 @@ pub async fn reset_link(app: &App, by: Caller<'_>, account_id: i64) -> Result<St
         .await?)
 }
 
+/// What became of a reset link sent by email.
+#[derive(Debug, PartialEq)]
+pub enum ResetMail {
+    /// Sent to this address.
+    Sent(String),
+    /// Not sent: the new link's secret, to share another way, and why.
+    NotSent { secret: String, why: String },
+}
+
+/// Makes a new reset link (the account's earlier ones stop working) and
+/// emails it to the person at once; `base` is the address Onramp is
+/// reached at.
+pub async fn email_reset_link(
+    app: &App,
+    by: Caller<'_>,
+    account_id: i64,
+    base: &str,
+) -> Result<ResetMail, Error> {
+    let account = administered(app, by, account_id).await?;
+    let secret = app
+        .store
+        .create_password_reset(account.id, Duration::hours(RESET_LINK_HOURS))
+        .await?;
+    let link = format!("{}/reset/{secret}", base.trim_end_matches('/'));
+    Ok(
+        match crate::notify::deliver::send_reset(
+            &app.mailer,
+            &account.email,
+            &account.name,
+            &link,
+            RESET_LINK_HOURS,
+        )
+        .await
+        {
+            Ok(()) => ResetMail::Sent(account.email),
+            Err(why) => ResetMail::NotSent { secret, why },
+        },
+    )
+}
+
 /// The API tokens of one's own account (never their secrets).
 pub async fn tokens(app: &App, account_id: i64) -> Result<Vec<ApiToken>, Error> {
     Ok(app.store.api_tokens(account_id).await?)

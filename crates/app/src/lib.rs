@@ -53,6 +53,9 @@ pub struct App {
     /// Whether a person's own chat hook may point at this machine or a
     /// private network (`ONRAMP_CHAT_ALLOW_LOCAL`; off: public https only).
     pub chat_local_hooks: bool,
+    /// Where mail sent at once goes (a reset link emailed by an admin);
+    /// notifications leave through the outbox instead.
+    pub mailer: notify::deliver::Mailer,
 }
 
 impl App {
@@ -66,6 +69,7 @@ impl App {
             limits: Arc::new(Limits::default()),
             public_url: String::new(),
             chat_local_hooks: false,
+            mailer: notify::deliver::Mailer::Preview,
         }
     }
 

@@ -47,6 +47,7 @@ where
         Ok(mut app) => {
             app.buddy_rules = Arc::new(settings.buddy_rules.clone());
             app.public_url = settings.public_url.clone();
+            app.mailer = settings.mailer.clone();
             work(app).await
         }
         Err(e) => Err(e.into()),
@@ -88,6 +89,7 @@ pub async fn run(
     ));
     app.buddy_rules = Arc::new(settings.buddy_rules.clone());
     app.chat_local_hooks = settings.chat_allow_local;
+    app.mailer = settings.mailer.clone();
     // Links in mail and feeds are absolute: the configured address, or the
     // one served on.
     app.public_url = if settings.public_url.is_empty() {

@@ -55,6 +55,10 @@ pub enum UserCommand {
         /// The server's address, to print a full URL.
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         base_url: String,
+        /// Email the link to the person (through ONRAMP_SMTP_URL) instead of
+        /// printing it; a link that cannot be sent is printed.
+        #[arg(long)]
+        send: bool,
     },
 }
 
@@ -189,13 +193,32 @@ async fn user(app: &App, command: UserCommand, json: bool) -> CliResult<()> {
             println!("{email} now has the roles {}.", updated.roles);
             Ok(())
         }
-        UserCommand::ResetPassword { email, base_url } => {
+        UserCommand::ResetPassword {
+            email,
+            base_url,
+            send,
+        } => {
             let found = account::by_email(app, by, &email)
                 .await
                 .map_err(CliError::positional)?;
-            let secret = account::reset_link(app, by, found.id).await?;
-            println!("{}/reset/{secret}", base_url.trim_end_matches('/'));
-            Ok(())
+            let base = base_url.trim_end_matches('/');
+            if !send {
+                let secret = account::reset_link(app, by, found.id).await?;
+                println!("{base}/reset/{secret}");
+                return Ok(());
+            }
+            match account::email_reset_link(app, by, found.id, base).await? {
+                account::ResetMail::Sent(to) => {
+                    println!("Emailed a new reset link to {to}.");
+                    Ok(())
+                }
+                account::ResetMail::NotSent { secret, why } => {
+                    println!("{base}/reset/{secret}");
+                    Err(CliError::Failed(format!(
+                        "the link was not emailed: {why}; share the link above another way"
+                    )))
+                }
+            }
         }
     }
 }

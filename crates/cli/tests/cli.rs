@@ -900,6 +900,22 @@ fn users_tokens_onboardings_holidays_and_the_sweep_from_the_command_line() {
         reset.starts_with("https://onramp.example.com/reset/"),
         "{reset}"
     );
+    // Sending needs a mail server: without one the new link is printed and
+    // the command says why it failed.
+    let (code, out, err) = run(onramp(dir.path()).env_remove("ONRAMP_SMTP_URL").args([
+        "user",
+        "reset-password",
+        "mia@example.com",
+        "--send",
+        "--base-url",
+        "https://onramp.example.com",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.starts_with("https://onramp.example.com/reset/"),
+        "{out}"
+    );
+    assert!(err.contains("no mail server is configured"), "{err}");
 }
 
 #[test]

@@ -356,13 +356,20 @@ impl Store {
         lifetime: Duration,
     ) -> Result<String> {
         let secret = new_secret()?;
-        on_db!(self, |pool, _begin| {
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            // A new link stops the account's earlier unused ones.
+            sqlx::query("DELETE FROM password_resets WHERE account_id = $1 AND used_at IS NULL")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("INSERT INTO password_resets (token_hash, account_id, expires_at) VALUES ($1, $2, $3)")
                 .bind(token_hash(&secret))
                 .bind(account_id)
                 .bind(Utc::now() + lifetime)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
         });
         Ok(secret)
     }

@@ -1255,11 +1255,24 @@ async fn password_resets_work_once(store: Store, _db: Database) {
         .create_session(account.id, chrono::Duration::hours(1))
         .await
         .expect("session");
+    let earlier = store
+        .create_password_reset(account.id, chrono::Duration::hours(1))
+        .await
+        .expect("reset");
+    // A new link (made again, or sent again by email) stops the earlier one.
     let secret = store
         .create_password_reset(account.id, chrono::Duration::hours(1))
         .await
         .expect("reset");
     let now = chrono::Utc::now();
+    assert_eq!(
+        store
+            .reset_password(&earlier, "a long new password", now)
+            .await
+            .expect("earlier link"),
+        None,
+        "the earlier link no longer works"
+    );
     assert_eq!(
         store
             .reset_password("not-a-secret", "a long new password", now)

@@ -263,13 +263,20 @@ fn message(mail: &Mail, from: &Mailbox) -> Result<Message, String> {
     .parse()
     .or_else(|_| mail.to.parse())
     .map_err(|e| format!("`{}` is not an email address: {e}", mail.to))?;
-    Message::builder()
+    let builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(mail.subject.clone())
-        .message_id(Some(mail.message_id.clone()))
-        .header(ListUnsubscribe(format!("<{}>", mail.unsubscribe_url)))
-        .header(ListUnsubscribePost)
+        .message_id(Some(mail.message_id.clone()));
+    // Mail someone cannot turn off (a reset link) has no unsubscribe address.
+    let builder = if mail.unsubscribe_url.is_empty() {
+        builder
+    } else {
+        builder
+            .header(ListUnsubscribe(format!("<{}>", mail.unsubscribe_url)))
+            .header(ListUnsubscribePost)
+    };
+    builder
         .multipart(
             MultiPart::alternative()
                 .singlepart(
@@ -413,6 +420,42 @@ pub async fn make_digests(app: &App, now: DateTime<Utc>) -> Result<usize, Error>
         made += app.store.make_digests(batch, now).await?.len();
     }
     Ok(made)
+}
+
+/// Sends a password reset link to `to` now. Without a mail server, or when
+/// the server refuses, the reason (the caller shows the link instead).
+pub async fn send_reset(
+    mailer: &Mailer,
+    to: &str,
+    name: &str,
+    link: &str,
+    hours: i64,
+) -> Result<(), String> {
+    if matches!(mailer, Mailer::Preview) {
+        return Err(
+            "no mail server is configured (ONRAMP_SMTP_URL), so Onramp cannot send it".into(),
+        );
+    }
+    let mail = Mail {
+        to: to.to_string(),
+        to_name: name.to_string(),
+        subject: "Set your Onramp password".into(),
+        text: format!(
+            "Hello {name},\n\nAn administrator sent you a link to set your Onramp password:\n\n{link}\n\nIt works once, within {hours} hours. If you did not expect it, you can ignore this email.\n"
+        ),
+        html: format!(
+            "<p>Hello {},</p><p>An administrator sent you a link to set your Onramp password:</p><p><a href=\"{}\">Set my password</a></p><p>It works once, within {hours} hours. If you did not expect it, you can ignore this email.</p>",
+            ammonia::clean_text(name),
+            ammonia::clean_text(link)
+        ),
+        message_id: format!("<reset-{}@onramp.invalid>", Utc::now().timestamp_micros()),
+        unsubscribe_url: String::new(),
+    };
+    mailer
+        .send(&mail)
+        .await
+        .map(|_| ())
+        .map_err(|(e, _)| format!("the mail server refused it: {e}"))
 }
 
 /// Sends a test email to `to` now: the server's answer.

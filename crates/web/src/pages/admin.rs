@@ -22,7 +22,19 @@ struct UsersPage {
     csrf: String,
     accounts: Vec<Account>,
     roles: Vec<&'static str>,
-    reset_link: Option<String>,
+    reset: Option<ResetNotice>,
+}
+
+/// What the page says after a reset link was made or sent.
+struct ResetNotice {
+    /// Whose link it is.
+    name: String,
+    /// The whole link, when it is to be shared by hand.
+    link: Option<String>,
+    /// Where it was emailed.
+    sent_to: Option<String>,
+    /// Why it could not be emailed.
+    not_sent: Option<String>,
 }
 
 pub async fn users(
@@ -35,7 +47,7 @@ pub async fn users(
 async fn users_page(
     state: &AppState,
     user: &CurrentUser,
-    reset_link: Option<String>,
+    reset: Option<ResetNotice>,
 ) -> Result<Html<String>, WebError> {
     let accounts = account::accounts(state, Caller::Person(user)).await?;
     let nav = Nav::of(state, user).await?;
@@ -46,7 +58,7 @@ async fn users_page(
             csrf: user.csrf().to_string(),
             accounts,
             roles,
-            reset_link,
+            reset,
         }
         .render()?,
     ))
@@ -63,6 +75,7 @@ pub struct AddUser {
 pub async fn add_user(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: axum::http::HeaderMap,
     raw: axum::body::Bytes,
 ) -> Result<Response, WebError> {
     // Checkbox lists repeat a key, which needs the multi-value form parser.
@@ -94,7 +107,17 @@ pub async fn add_user(
         &roles,
     )
     .await?;
-    Ok(users_page(&state, &user, Some(format!("/reset/{secret}")))
+    let notice = ResetNotice {
+        name: form.name.trim().to_string(),
+        link: Some(super::absolute(
+            &state,
+            &headers,
+            &format!("/reset/{secret}"),
+        )),
+        sent_to: None,
+        not_sent: None,
+    };
+    Ok(users_page(&state, &user, Some(notice))
         .await?
         .into_response())
 }
@@ -130,8 +153,60 @@ pub async fn reset_link(
     f: VerifiedForm<super::session::Empty>,
 ) -> Result<Response, WebError> {
     let secret = account::reset_link(&state, Caller::Person(&f.user), id).await?;
-    let link = super::absolute(&state, &headers, &format!("/reset/{secret}"));
-    Ok(users_page(&state, &f.user, Some(link))
+    let notice = ResetNotice {
+        name: account_name(&state, &f.user, id).await?,
+        link: Some(super::absolute(
+            &state,
+            &headers,
+            &format!("/reset/{secret}"),
+        )),
+        sent_to: None,
+        not_sent: None,
+    };
+    Ok(users_page(&state, &f.user, Some(notice))
+        .await?
+        .into_response())
+}
+
+async fn account_name(state: &AppState, user: &CurrentUser, id: i64) -> Result<String, WebError> {
+    Ok(account::accounts(state, Caller::Person(user))
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .map(|a| a.name)
+        .unwrap_or_default())
+}
+
+/// `POST /admin/users/{id}/reset/email`: a new reset link, emailed at once
+/// (shown here instead when it cannot be sent).
+pub async fn email_reset_link(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+    f: VerifiedForm<super::session::Empty>,
+) -> Result<Response, WebError> {
+    let base = super::absolute(&state, &headers, "");
+    let sent = account::email_reset_link(&state, Caller::Person(&f.user), id, &base).await?;
+    let name = account_name(&state, &f.user, id).await?;
+    let notice = match sent {
+        account::ResetMail::Sent(to) => ResetNotice {
+            name,
+            link: None,
+            sent_to: Some(to),
+            not_sent: None,
+        },
+        account::ResetMail::NotSent { secret, why } => ResetNotice {
+            name,
+            link: Some(super::absolute(
+                &state,
+                &headers,
+                &format!("/reset/{secret}"),
+            )),
+            sent_to: None,
+            not_sent: Some(why),
+        },
+    };
+    Ok(users_page(&state, &f.user, Some(notice))
         .await?
         .into_response())
 }
@@ -253,6 +328,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/roles", post(set_roles))
         .route("/admin/users/{id}/disable", post(disable))
         .route("/admin/users/{id}/reset", post(reset_link))
+        .route("/admin/users/{id}/reset/email", post(email_reset_link))
         .route("/audit", get(audit))
         .route("/settings/tokens", get(tokens).post(create_token))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))

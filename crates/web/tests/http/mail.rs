@@ -18,7 +18,8 @@ on_both!(
     two_servers_send_each_of_500_emails_exactly_once,
     starttls_and_implicit_tls_with_the_servers_certificate,
     email_settings_choose_what_comes_by_email,
-    the_daily_digest_gathers_a_day_once_on_working_days
+    the_daily_digest_gathers_a_day_once_on_working_days,
+    an_admin_emails_a_reset_link_again
 );
 
 const BASE: &str = "https://onramp.example.com";
@@ -771,5 +772,112 @@ async fn the_daily_digest_gathers_a_day_once_on_working_days(store: Store, db: D
             .all(|p| p["email"] != "digest"),
         "no kind goes to the digest any more: {body}"
     );
+    app.stop().await;
+}
+
+/// An admin sends a person a new reset link by email: it arrives once,
+/// works, and stops the link made before it; without a mail server the
+/// link is shown to share by hand.
+// Long: one scenario across the page, the mail server and the link.
+async fn an_admin_emails_a_reset_link_again(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let sink = Sink::start("accept");
+    let mailer = sink.mailer();
+    let index = std::sync::Arc::new(onramp_handbook::SearchIndex::in_memory().expect("index"));
+    let app = crate::common::start_configured(store.clone(), index, |state| {
+        state.app.mailer = mailer;
+        state.app.public_url = BASE.to_string();
+    })
+    .await;
+    let account = store
+        .account_of_person(w.hire.0)
+        .await
+        .expect("account")
+        .expect("the new hire has an account");
+    let (cookie, csrf) = session_of(&store, w.admin.0).await;
+    let post = |path: String| {
+        let req = app
+            .client
+            .post(app.url(&path))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf.as_str())]);
+        async move {
+            let res = req.send().await.expect("post");
+            (res.status().as_u16(), res.text().await.expect("body"))
+        }
+    };
+    let (_, page) = app.get("/admin/users", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains(">Email a reset link to hire</button>"),
+        "{page}"
+    );
+
+    // A link shown first, then one emailed: the first stops working.
+    let (_, shown) = post(format!("/admin/users/{}/reset", account.id)).await;
+    let first = shown
+        .split("value=\"https://onramp.example.com/reset/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a shown link")
+        .to_string();
+    let (status, page) = post(format!("/admin/users/{}/reset/email", account.id)).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("was emailed to hire at hire@example.com") && !page.contains("reset-link"),
+        "{page}"
+    );
+    let received = sink.received();
+    assert_eq!(received.len(), 1, "one email");
+    let (to, raw) = &received[0];
+    assert_eq!(to, &vec!["hire@example.com".to_string()]);
+    assert_eq!(header(raw, "Subject"), Some("Set your Onramp password"));
+    assert_eq!(header(raw, "List-Unsubscribe"), None, "not a notification");
+    let body = raw.replace("=\r\n", "").replace("=\n", "");
+    let secret = body
+        .split("https://onramp.example.com/reset/")
+        .nth(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect::<String>()
+        })
+        .expect("the link in the email");
+    let now = Utc::now();
+    assert_eq!(
+        store
+            .reset_password(&first, "a long new password", now)
+            .await
+            .expect("first"),
+        None,
+        "the emailed link stops the one shown before"
+    );
+    assert_eq!(
+        store
+            .reset_password(&secret, "a long new password", now)
+            .await
+            .expect("emailed"),
+        Some(account.id)
+    );
+    app.stop().await;
+
+    // Without a mail server: not sent, and the link is shown to share by hand.
+    let app = crate::common::start(store.clone()).await;
+    let page = app
+        .client
+        .post(app.url(&format!("/admin/users/{}/reset/email", account.id)))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("was not emailed: no mail server is configured")
+            && page.contains("data-copy=\"reset-link\""),
+        "{page}"
+    );
+    assert_eq!(sink.received().len(), 1, "nothing more was sent");
     app.stop().await;
 }
