@@ -107,10 +107,15 @@ async fn run_with(app: &App, command: OnboardingCommand, json: bool) -> CliResul
                 buddy_id: person_id(app, "--buddy", buddy.as_deref()).await?,
                 program,
             };
+            let warnings = onboarding::start_warnings(app, by, &request).await?;
             let o = onboarding::start(app, by, &request).await?;
             let (_, _, tasks) = onboarding::record(app, by, o.id).await?;
+            // What People Connect would have been asked to look at on the page.
+            for w in &warnings {
+                eprintln!("Note: {}", w.message);
+            }
             if json {
-                crate::print_json(&serde_json::json!({"onboarding": o, "tasks": tasks.len()}))
+                crate::print_json(&serde_json::json!({"onboarding": o, "tasks": tasks.len(), "warnings": warnings}))
             } else {
                 println!(
                     "Started onboarding {} for {email} on {start_date}: {} tasks, last due {}.",

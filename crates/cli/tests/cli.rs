@@ -831,6 +831,14 @@ fn users_tokens_onboardings_holidays_and_the_sweep_from_the_command_line() {
         created["onboarding"]["manager_id"], accounts[0]["person_id"],
         "the person's manager by default"
     );
+    // What the page would warn about comes with it (nobody fits as buddy here).
+    let kinds: Vec<&str> = created["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, vec!["no-buddy-candidates"], "{created}");
     usage(
         &[
             "onboarding",

@@ -130,47 +130,94 @@ async fn person_id(
     Ok(onboarding::person_id_by_email(state, field, email).await?)
 }
 
-/// Starts an onboarding (People Connect and admins).
-#[utoipa::path(post, path = "/api/v1/onboardings", tag = "onboardings", request_body = CreateOnboarding,
-    responses((status = 201, body = OnboardingView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ApiJson(body): ApiJson<CreateOnboarding>,
-) -> Result<(StatusCode, Json<OnboardingView>), ApiError> {
+/// The request a body names: people by email, People Connect by default the caller.
+async fn start_request(
+    state: &AppState,
+    user: &CurrentUser,
+    body: CreateOnboarding,
+) -> Result<StartRequest, ApiError> {
     // Refused before the body is read (the use case checks again).
     if !may_create_onboarding(&user.actor) {
         return Err(
             WebError::Forbidden("only People Connect and admins start onboardings".into()).into(),
         );
     }
-    let person = person_id(&state, "email", Some(&body.email))
+    let person = person_id(state, "email", Some(&body.email))
         .await?
         .ok_or_else(|| WebError::BadRequest {
             field: "email".into(),
             message: "required".into(),
         })?;
-    let request = StartRequest {
+    Ok(StartRequest {
         person_id: person,
         start_date: body.start_date,
-        manager_id: person_id(&state, "manager_email", body.manager_email.as_deref()).await?,
+        manager_id: person_id(state, "manager_email", body.manager_email.as_deref()).await?,
         people_connect_id: person_id(
-            &state,
+            state,
             "people_connect_email",
             body.people_connect_email.as_deref(),
         )
         .await?
         .or(Some(user.actor.person_id)),
-        enablement_id: person_id(&state, "enablement_email", body.enablement_email.as_deref())
+        enablement_id: person_id(state, "enablement_email", body.enablement_email.as_deref())
             .await?,
-        buddy_id: person_id(&state, "buddy_email", body.buddy_email.as_deref()).await?,
+        buddy_id: person_id(state, "buddy_email", body.buddy_email.as_deref()).await?,
         program: body.program,
-    };
+    })
+}
+
+/// What to look at again before starting an onboarding.
+#[derive(Serialize, ToSchema)]
+pub struct StartCheck {
+    /// Empty when nothing stands out.
+    pub warnings: Vec<onboarding::StartWarning>,
+}
+
+/// Checks an onboarding before starting it, saving nothing: the person has
+/// no manager, nobody fits as buddy (when none is named), tasks would be
+/// overdue on that first day, or the person has an open onboarding already.
+#[utoipa::path(post, path = "/api/v1/onboardings/preflight", tag = "onboardings", request_body = CreateOnboarding,
+    responses((status = 200, body = StartCheck), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn preflight(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<CreateOnboarding>,
+) -> ApiResult<StartCheck> {
+    let request = start_request(&state, &user, body).await?;
+    Ok(Json(StartCheck {
+        warnings: onboarding::start_warnings(&state, Caller::Person(&user), &request).await?,
+    }))
+}
+
+/// A new onboarding, with what People Connect should look at again.
+#[derive(Serialize, ToSchema)]
+pub struct StartedOnboarding {
+    #[serde(flatten)]
+    pub onboarding: OnboardingView,
+    /// The warnings of `POST /api/v1/onboardings/preflight` as they stood
+    /// when it was started (empty when nothing stood out).
+    pub warnings: Vec<onboarding::StartWarning>,
+}
+
+/// Starts an onboarding (People Connect and admins). Check it first with
+/// `POST /api/v1/onboardings/preflight`; the answer repeats the warnings.
+#[utoipa::path(post, path = "/api/v1/onboardings", tag = "onboardings", request_body = CreateOnboarding,
+    responses((status = 201, body = StartedOnboarding), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<CreateOnboarding>,
+) -> Result<(StatusCode, Json<StartedOnboarding>), ApiError> {
+    let request = start_request(&state, &user, body).await?;
+    let warnings = onboarding::start_warnings(&state, Caller::Person(&user), &request).await?;
     let o = onboarding::start(&state, Caller::Person(&user), &request).await?;
     let loaded = onboarding::load(&state, &user, o.id, OnboardingAction::Read).await?;
     Ok((
         StatusCode::CREATED,
-        Json(onboarding::view(&state, &user, &loaded).await?),
+        Json(StartedOnboarding {
+            onboarding: onboarding::view(&state, &user, &loaded).await?,
+            warnings,
+        }),
     ))
 }
 
@@ -438,6 +485,7 @@ pub async fn upgrade(
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
+        .routes(routes!(preflight))
         .routes(routes!(get_one, update))
         .routes(routes!(change_task))
         .routes(routes!(comments, add_comment))

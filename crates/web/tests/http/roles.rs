@@ -127,6 +127,10 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             [403, 403, 403, 201, 403, 201, 403, 403, 401],
         ),
         (
+            "check a new onboarding",
+            [403, 403, 403, 200, 403, 200, 403, 403, 401],
+        ),
+        (
             "list onboardings",
             [200, 200, 200, 200, 200, 200, 200, 200, 401],
         ),
@@ -293,6 +297,10 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                         .post(app.url("/api/v1/onboardings"))
                         .json(&serde_json::json!({"email": email, "start_date": "2027-01-04"}))
                 }
+                "check a new onboarding" => app
+                    .client
+                    .post(app.url("/api/v1/onboardings/preflight"))
+                    .json(&serde_json::json!({"email": "hire@example.com", "start_date": "2027-01-04"})),
                 "list onboardings" => app.client.get(app.url("/api/v1/onboardings")),
                 "read my tasks" => app.client.get(app.url("/api/v1/me/tasks")),
                 "read my panels" => app.client.get(app.url("/api/v1/me/panels")),
