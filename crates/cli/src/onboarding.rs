@@ -115,7 +115,9 @@ async fn run_with(app: &App, command: OnboardingCommand, json: bool) -> CliResul
                 eprintln!("Note: {}", w.message);
             }
             if json {
-                crate::print_json(&serde_json::json!({"onboarding": o, "tasks": tasks.len(), "warnings": warnings}))
+                crate::print_json(
+                    &serde_json::json!({"onboarding": o, "tasks": tasks.len(), "warnings": warnings}),
+                )
             } else {
                 println!(
                     "Started onboarding {} for {email} on {start_date}: {} tasks, last due {}.",
