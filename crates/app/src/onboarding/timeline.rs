@@ -175,6 +175,12 @@ fn in_words(entity: &str, action: &str, new: &serde_json::Value) -> String {
         ("chat_hook", "add") => "connected a chat channel".to_string(),
         ("chat_hook", _) => "disconnected a chat channel".to_string(),
         ("ping_payload", _) => "uploaded a Service Ping payload".to_string(),
+        ("ping_instance", _) => format!(
+            "renamed a Service Ping instance {}",
+            titled(field(new, "label"), "")
+        )
+        .trim_end()
+        .to_string(),
         ("program", _) => "imported a program".to_string(),
         ("person", "create") => "added a person".to_string(),
         ("person", _) => "changed a person's details".to_string(),

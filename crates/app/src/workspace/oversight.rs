@@ -82,7 +82,12 @@ pub struct DeliveryHealth {
 /// A recent change, in words.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RecentChange {
+    /// When, exactly, in the viewer's time zone.
     pub at: String,
+    /// When, in RFC 3339.
+    pub iso: String,
+    /// When, relative to now ("3 hours ago").
+    pub ago: String,
     pub who: String,
     pub what: String,
     pub onboarding_id: Option<i64>,
@@ -169,20 +174,7 @@ async fn delivery(app: &App) -> Result<DeliveryHealth, Error> {
 
 async fn recent(app: &App, zone: &str) -> Result<Vec<RecentChange>, Error> {
     let events = app.store.audit_log(None, RECENT_AUDIT).await?;
-    let mut ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let people = app.store.people_by_ids(&ids).await?;
-    let named: Vec<_> = events
-        .into_iter()
-        .map(|e| {
-            let name = e
-                .actor_id
-                .and_then(|id| people.iter().find(|p| p.id == id))
-                .map(|p| p.name.clone());
-            (e, name)
-        })
-        .collect();
+    let named = crate::audit::with_names(app, events).await?;
     Ok(worded(&named, zone))
 }
 
@@ -193,6 +185,8 @@ pub(super) fn worded(named: &[(AuditEvent, Option<String>)], zone: &str) -> Vec<
         .zip(named)
         .map(|(line, (e, _))| RecentChange {
             at: in_zone(e.at, zone),
+            iso: line.at.iso,
+            ago: line.at.relative,
             who: line.who,
             what: line.what,
             onboarding_id: e.onboarding_id,

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use onramp_app::{Caller, account};
 use onramp_core::access::may_administer;
 use onramp_core::people::Role;
-use onramp_store::{Account, AuditEvent};
+use onramp_store::Account;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -215,8 +215,9 @@ pub async fn email_reset_link(
 #[template(path = "audit.html")]
 struct AuditPage {
     nav: Option<Nav>,
-    events: Vec<AuditEvent>,
+    lines: Vec<onramp_app::audit::AuditLine>,
     everything: bool,
+    zone: String,
 }
 
 #[derive(Deserialize)]
@@ -230,7 +231,6 @@ pub async fn audit(
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
-    let events = onramp_app::audit::events_for(&state, &user).await?;
     match q.format.as_deref() {
         Some("csv") => Ok((
             [
@@ -240,17 +240,21 @@ pub async fn audit(
                     "attachment; filename=\"onramp-audit.csv\"",
                 ),
             ],
-            onramp_app::audit::csv(&events),
+            onramp_app::audit::csv(&onramp_app::audit::events_for(&state, &user).await?),
         )
             .into_response()),
-        Some("json") => Ok(axum::Json(events).into_response()),
+        Some("json") => {
+            Ok(axum::Json(onramp_app::audit::events_for(&state, &user).await?).into_response())
+        }
         None | Some("html") => {
             let nav = Nav::of(&state, &user).await?;
+            let zone = user.account.time_zone.clone();
             Ok(Html(
                 AuditPage {
                     nav,
                     everything: may_administer(&user.actor),
-                    events,
+                    lines: onramp_app::audit::lines_for(&state, &user, &zone).await?,
+                    zone,
                 }
                 .render()?,
             )
@@ -270,6 +274,7 @@ struct TokensPage {
     csrf: String,
     tokens: Vec<onramp_store::ApiToken>,
     created: Option<String>,
+    clock: super::Clock,
 }
 
 async fn tokens_page(
@@ -285,6 +290,7 @@ async fn tokens_page(
             csrf: user.csrf().to_string(),
             tokens,
             created,
+            clock: super::Clock::of(user),
         }
         .render()?,
     ))

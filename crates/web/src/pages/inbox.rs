@@ -118,6 +118,7 @@ struct MailPage {
     kept: Vec<notify::MailView>,
     failed: Vec<notify::MailView>,
     csrf: String,
+    clock: super::Clock,
 }
 
 /// `GET /admin/mail`: the mail preview (what would have been sent while no
@@ -136,6 +137,7 @@ pub async fn mail(
             kept,
             failed,
             csrf: user.csrf().to_string(),
+            clock: super::Clock::of(&user),
         }
         .render()?,
     ))

@@ -28,6 +28,7 @@ struct LearningPage {
     /// Nothing joined yet: the region's channels start ticked.
     preselect: bool,
     csrf: String,
+    clock: super::Clock,
 }
 
 impl LearningPage {
@@ -87,6 +88,7 @@ pub async fn page(
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         LearningPage {
+            clock: super::Clock::of(&user),
             csrf: user.csrf().to_string(),
             nav,
             preselect: !l.channels.iter().any(|c| c.joined),
@@ -291,6 +293,7 @@ struct QueuePage {
     nav: Option<Nav>,
     lines: Vec<QueueLine>,
     csrf: String,
+    clock: super::Clock,
 }
 
 /// `GET /access-requests`: requests waiting for the signed-in person.
@@ -311,6 +314,7 @@ pub async fn queue(
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         QueuePage {
+            clock: super::Clock::of(&user),
             csrf: user.csrf().to_string(),
             nav,
             lines,

@@ -209,6 +209,7 @@ struct ProgramPage<'a> {
     p: &'a onramp_app::program::ProgramDetail,
     phases: Vec<PhaseView<'a>>,
     latest: i64,
+    clock: Clock,
 }
 
 #[derive(Deserialize)]
@@ -238,6 +239,7 @@ pub async fn program(
             nav: Nav::of(&state, &user).await?,
             p: &p,
             phases,
+            clock: Clock::of(&user),
             latest,
         }
         .render()?,
@@ -261,6 +263,26 @@ pub async fn app_script() -> impl IntoResponse {
 }
 
 /// The address a person can paste anywhere for `path`: the configured
+/// The viewer's clock: their time zone and now, to show instants as
+/// "3 hours ago" with the exact time in their zone on hover (`_time.html`).
+pub struct Clock {
+    zone: String,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Clock {
+    pub fn of(user: &crate::auth::CurrentUser) -> Clock {
+        Clock {
+            zone: user.account.time_zone.clone(),
+            now: chrono::Utc::now(),
+        }
+    }
+
+    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> onramp_core::calendar::Moment {
+        onramp_core::calendar::Moment::new(*at, &self.zone, self.now)
+    }
+}
+
 /// Every time zone for a picker, with `chosen` (the viewer's, usually) selected.
 pub fn zone_options(chosen: &str) -> Vec<(&'static str, bool)> {
     onramp_core::calendar::zone_names()

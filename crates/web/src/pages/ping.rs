@@ -21,6 +21,7 @@ struct IndexPage {
     nav: Option<Nav>,
     csrf: String,
     uploads: Vec<PingUpload>,
+    clock: super::Clock,
 }
 
 /// `GET /ping`.
@@ -34,6 +35,7 @@ pub async fn index(
             nav: Nav::of(&state, &user).await?,
             csrf: user.csrf().to_string(),
             uploads,
+            clock: super::Clock::of(&user),
         }
         .render()?,
     ))

@@ -24,5 +24,6 @@ mod roles;
 mod server;
 mod sessions;
 mod start_warnings;
+mod times;
 mod tokens;
 mod workspace;
