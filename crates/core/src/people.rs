@@ -50,6 +50,14 @@ impl Role {
         }
     }
 
+    /// The label of a role's name (`people-connect`); the name itself when unknown.
+    pub fn label_of(name: &str) -> &str {
+        match name.parse::<Role>() {
+            Ok(role) => role.label(),
+            Err(_) => name,
+        }
+    }
+
     /// Roles that can own a task in a program (admins own none).
     pub fn can_own_tasks(self) -> bool {
         self != Role::Admin
@@ -90,6 +98,14 @@ pub fn region_matches(person_region: &str, condition: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn role_names_read_as_labels() {
+        assert_eq!(Role::label_of("people-connect"), "People Connect");
+        assert_eq!(Role::label_of("new-hire"), "New hire");
+        assert_eq!(Role::label_of("somebody"), "somebody");
+    }
+
     use super::*;
 
     #[test]

@@ -268,6 +268,17 @@ pub fn access_request_moves_from(to: &str) -> Result<&'static str, Error> {
     }
 }
 
+/// An access request's status as people read it.
+pub fn access_status_label(status: &str) -> &str {
+    match status {
+        "requested" => "Waiting for a decision",
+        "approved" => "Approved, being set up",
+        "denied" => "Denied",
+        "provisioned" => "Ready to use",
+        other => other,
+    }
+}
+
 /// A short note (on an access request, a buddy assignment).
 pub fn check_note(note: &str) -> Result<(), Error> {
     text::check("note", note, text::SHORT_TEXT)
@@ -523,6 +534,8 @@ mod tests {
             access_request_moves_from("provisioned").ok(),
             Some("approved")
         );
+        assert_eq!(access_status_label("provisioned"), "Ready to use");
+        assert_eq!(access_status_label("requested"), "Waiting for a decision");
         assert_eq!(
             field(access_request_moves_from("lost").expect_err("lost")),
             "status"

@@ -30,7 +30,11 @@ async fn times_are_relative_and_in_the_viewers_zone(store: Store, _db: Database)
         .client
         .post(app.url("/settings/tokens"))
         .header("cookie", &cookie)
-        .form(&[("csrf", csrf.as_str()), ("name", "nightly"), ("scope", "read")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "nightly"),
+            ("scope", "read"),
+        ])
         .send()
         .await
         .expect("token");
@@ -55,6 +59,9 @@ async fn times_are_relative_and_in_the_viewers_zone(store: Store, _db: Database)
         !audit.contains(&format!(">person {}<", w.admin.0)) && !audit.contains("api_token"),
         "no ids or code words outside the recorded values: {audit}"
     );
-    assert!(audit.contains("Times are in your time zone (Asia/Tokyo)"), "{audit}");
+    assert!(
+        audit.contains("Times are in your time zone (Asia/Tokyo)"),
+        "{audit}"
+    );
     app.stop().await;
 }
