@@ -39,6 +39,15 @@ test('a new hire joins channels, marks reading done and sees progress', async ()
     assert.match(await alex.locator('#pathway-count').textContent(), /2\/5 modules done/);
     await alex.screenshot({ path: 'test-results/learning.png', fullPage: true });
 
+    // Every pathway module opens its handbook page in Onramp's view.
+    const moduleLinks = await alex.locator('section[aria-labelledby="pathway-h"] table a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(moduleLinks.length >= 5, `the modules link their pages: ${moduleLinks}`);
+    for (const href of moduleLinks) {
+      assert.match(href, /^\/docs\/handbook\//, 'a handbook link goes to Onramp’s view');
+      const res = await alex.request.get(new URL(href, demo.url).toString());
+      assert.equal(res.status(), 200, href);
+    }
+
     // The home page shows the pathway progress.
     await alex.goto(`${demo.url}home`);
     assert.match(await alex.locator('.learning-summary').textContent(), /2\/5 modules/);
