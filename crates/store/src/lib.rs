@@ -65,6 +65,8 @@ pub use onboardings::OnboardingFilter;
 pub use outbox::{Delivered, DeliveryRow, OutboxCounts, Outgoing};
 pub use programs::ImportOutcome;
 pub use reminders::{MissedQuestion, Reminded, Reminder};
+/// A value stored as JSON (lists of links, cancelled dates…).
+pub use sqlx::types::Json;
 pub use summaries::SummaryReader;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

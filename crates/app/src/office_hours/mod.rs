@@ -84,9 +84,12 @@ fn viewer_zone(tz: &str) -> &str {
     if tz.is_empty() { "UTC" } else { tz }
 }
 
+/// One question as `user` sees it; the day it was answered is the day in
+/// the viewer's time zone `zone`.
 pub fn question_view(
     q: &Question,
     user: &Actor,
+    zone: &str,
     voted: &[i64],
     next: Option<DateTime<Utc>>,
 ) -> QuestionView {
@@ -121,7 +124,7 @@ pub fn question_view(
         answered_on: q
             .answered_session
             .or(q.answered_at)
-            .map(|d| d.date_naive().to_string()),
+            .map(|d| onramp_core::onboarding::today_in(zone, d).to_string()),
         duplicate_of: q.duplicate_of,
     }
 }
@@ -185,7 +188,7 @@ pub async fn board(state: &App, user: &Actor, tz: &str) -> Result<Vec<SeriesView
         let mut agenda = Vec::new();
         let mut answered = Vec::new();
         for q in &questions {
-            let view = question_view(q, user, &voted, next);
+            let view = question_view(q, user, zone, &voted, next);
             if q.status == "open" {
                 agenda.push(view);
             } else {
@@ -551,7 +554,8 @@ pub async fn question_for(
 ) -> Result<(QuestionView, String), Error> {
     let (q, series) = question(app, id).await?;
     let voted = app.store.votes_by(actor.person_id).await?;
-    Ok((question_view(&q, actor, &voted, None), series.title))
+    let zone = app.store.person(actor.person_id).await?.time_zone;
+    Ok((question_view(&q, actor, &zone, &voted, None), series.title))
 }
 
 /// The person a calendar feed secret belongs to (the secret is the
@@ -561,4 +565,41 @@ pub async fn feed_owner(app: &App, secret: &str) -> Result<i64, Error> {
         .person_for_calendar_token(secret)
         .await?
         .ok_or(Error::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_answered_session_is_dated_in_the_viewers_zone() {
+        // A session at 23:30 UTC on 2 December is already 3 December in Tokyo.
+        let session = Utc.with_ymd_and_hms(2026, 12, 2, 23, 30, 0).unwrap();
+        let q = Question {
+            id: 1,
+            series_id: 1,
+            session_start: session,
+            author_id: 2,
+            author_name: "Kim".into(),
+            anonymous: false,
+            body: "How do I prepare an EBR?".into(),
+            status: "answered".into(),
+            answer: "Start from the success plan.".into(),
+            links: onramp_store::Json(Vec::new()),
+            answered_by: Some(3),
+            answered_at: Some(session),
+            answered_session: Some(session),
+            duplicate_of: None,
+            created_at: session,
+            votes: 0,
+        };
+        let viewer = Actor {
+            person_id: 9,
+            roles: vec![Role::NewHire],
+        };
+        let on = |zone: &str| question_view(&q, &viewer, zone, &[], None).answered_on;
+        assert_eq!(on("Asia/Tokyo").as_deref(), Some("2026-12-03"));
+        assert_eq!(on("America/Chicago").as_deref(), Some("2026-12-02"));
+    }
 }

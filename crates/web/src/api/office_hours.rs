@@ -41,7 +41,13 @@ pub async fn ask(
     let q = oh::ask(&state, &user, id, &b.body, b.anonymous, b.session).await?;
     Ok((
         StatusCode::CREATED,
-        Json(oh::question_view(&q, &user, &[], None)),
+        Json(oh::question_view(
+            &q,
+            &user,
+            &user.account.time_zone,
+            &[],
+            None,
+        )),
     ))
 }
 
@@ -115,7 +121,13 @@ pub async fn answer(
     )
     .await?;
     let (q, _) = oh::question(&state, id).await?;
-    Ok(Json(oh::question_view(&q, &user, &[], None)))
+    Ok(Json(oh::question_view(
+        &q,
+        &user,
+        &user.account.time_zone,
+        &[],
+        None,
+    )))
 }
 
 /// This module's endpoints, for `api::router` (documented in the OpenAPI
