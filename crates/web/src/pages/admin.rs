@@ -37,6 +37,23 @@ struct ResetNotice {
     not_sent: Option<String>,
 }
 
+impl ResetNotice {
+    /// A link to share by hand, shown whole.
+    fn shown(
+        name: String,
+        state: &AppState,
+        headers: &axum::http::HeaderMap,
+        secret: &str,
+    ) -> ResetNotice {
+        ResetNotice {
+            name,
+            link: Some(super::absolute(state, headers, &format!("/reset/{secret}"))),
+            sent_to: None,
+            not_sent: None,
+        }
+    }
+}
+
 pub async fn users(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -107,16 +124,7 @@ pub async fn add_user(
         &roles,
     )
     .await?;
-    let notice = ResetNotice {
-        name: form.name.trim().to_string(),
-        link: Some(super::absolute(
-            &state,
-            &headers,
-            &format!("/reset/{secret}"),
-        )),
-        sent_to: None,
-        not_sent: None,
-    };
+    let notice = ResetNotice::shown(form.name.trim().to_string(), &state, &headers, &secret);
     Ok(users_page(&state, &user, Some(notice))
         .await?
         .into_response())
@@ -153,16 +161,12 @@ pub async fn reset_link(
     f: VerifiedForm<super::session::Empty>,
 ) -> Result<Response, WebError> {
     let secret = account::reset_link(&state, Caller::Person(&f.user), id).await?;
-    let notice = ResetNotice {
-        name: account_name(&state, &f.user, id).await?,
-        link: Some(super::absolute(
-            &state,
-            &headers,
-            &format!("/reset/{secret}"),
-        )),
-        sent_to: None,
-        not_sent: None,
-    };
+    let notice = ResetNotice::shown(
+        account_name(&state, &f.user, id).await?,
+        &state,
+        &headers,
+        &secret,
+    );
     Ok(users_page(&state, &f.user, Some(notice))
         .await?
         .into_response())
@@ -196,14 +200,8 @@ pub async fn email_reset_link(
             not_sent: None,
         },
         account::ResetMail::NotSent { secret, why } => ResetNotice {
-            name,
-            link: Some(super::absolute(
-                &state,
-                &headers,
-                &format!("/reset/{secret}"),
-            )),
-            sent_to: None,
             not_sent: Some(why),
+            ..ResetNotice::shown(name, &state, &headers, &secret)
         },
     };
     Ok(users_page(&state, &f.user, Some(notice))
