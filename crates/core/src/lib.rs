@@ -22,6 +22,7 @@ pub mod program;
 #[cfg(feature = "fs")]
 pub mod program_dir;
 pub mod program_writer;
+pub mod ramp;
 pub mod recurrence;
 pub mod rules;
 pub mod schedule;

@@ -39,6 +39,37 @@ impl WorkCalendar {
     }
 }
 
+impl WorkCalendar {
+    /// Business days from `from` to `to`: the business days after `from`
+    /// up to and including `to` (0 when `to` is `from`; negative when `to`
+    /// is earlier).
+    pub fn business_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        if to < from {
+            return -self.business_days_between(to, from);
+        }
+        let days = (to - from).num_days();
+        if days == 0 {
+            return 0;
+        }
+        let weeks = days / 7;
+        let mut count = weeks * 5;
+        let mut day = from + chrono::Duration::days(weeks * 7);
+        for _ in 0..days % 7 {
+            day = next(day);
+            if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+                count += 1;
+            }
+        }
+        use std::ops::Bound::{Excluded, Included};
+        let holidays = self
+            .holidays
+            .range((Excluded(from), Included(to)))
+            .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+            .count() as i64;
+        count - holidays
+    }
+}
+
 fn next(d: NaiveDate) -> NaiveDate {
     d.checked_add_days(Days::new(1)).unwrap_or(d)
 }
@@ -53,6 +84,40 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+    }
+
+    #[test]
+    fn business_days_between_count_weekdays_less_holidays() {
+        let cal = WorkCalendar::new([date("2026-12-25")]);
+        // Monday to the next Monday: five business days.
+        assert_eq!(
+            cal.business_days_between(date("2026-12-07"), date("2026-12-14")),
+            5
+        );
+        assert_eq!(
+            cal.business_days_between(date("2026-12-07"), date("2026-12-07")),
+            0
+        );
+        // Friday to Monday: one.
+        assert_eq!(
+            cal.business_days_between(date("2026-12-11"), date("2026-12-14")),
+            1
+        );
+        // Across Christmas (a Friday holiday).
+        assert_eq!(
+            cal.business_days_between(date("2026-12-21"), date("2026-12-28")),
+            4
+        );
+        assert_eq!(
+            cal.business_days_between(date("2026-12-28"), date("2026-12-21")),
+            -4
+        );
+        // The same as stepping with add_business_days.
+        let start = date("2026-11-02");
+        for n in 0..60 {
+            let d = cal.add_business_days(start, n);
+            assert_eq!(cal.business_days_between(start, d), i64::from(n), "{d}");
+        }
     }
 
     #[test]
