@@ -7,6 +7,7 @@
 //! how the other presents a result. See ARCHITECTURE.md.
 
 pub mod account;
+pub mod analytics;
 pub mod audit;
 pub mod buddy;
 pub mod calendar;

@@ -1,5 +1,6 @@
 //! `onramp`: the onboarding platform for Customer Success Managers.
 
+mod analytics;
 mod backup;
 mod buddy;
 mod cert;
@@ -132,6 +133,9 @@ enum Command {
     /// Time off (used by buddy suggestions).
     #[command(subcommand, name = "timeoff")]
     TimeOff(buddy::TimeOffCommand),
+    /// Ramp analytics: time to each milestone by cohort, and who is at risk.
+    #[command(subcommand)]
+    Analytics(analytics::AnalyticsCommand),
     /// Office hours: schedule, cancel a session, list.
     #[command(subcommand, name = "office-hours")]
     OfficeHours(office_hours::OfficeHoursCommand),
@@ -290,6 +294,7 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::Content(command) => content_check::run(command, &settings, g.json).await,
         Command::Buddy(command) => buddy::run(command, &settings, g.json).await,
         Command::TimeOff(command) => buddy::run_time_off(command, &settings, g.json).await,
+        Command::Analytics(command) => analytics::run(command, &settings, g.json).await,
         Command::OfficeHours(command) => office_hours::run(command, &settings, g.json).await,
         Command::Calendar(command) => office_hours::run_calendar(command, &settings).await,
         Command::Ping(command) => ping::run(command, &settings, g.json),

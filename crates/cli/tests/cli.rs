@@ -2123,3 +2123,55 @@ fn chat_channels_are_added_listed_and_removed() {
     let (_, out, _) = run(onramp(dir.path()).args(["chat", "list"]));
     assert_eq!(out.lines().count(), 1, "{out}");
 }
+
+#[test]
+fn analytics_report_ramp_by_cohort_and_the_onboardings_at_risk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(onramp(dir.path()).arg("seed-demo"));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) =
+        run(onramp(dir.path()).args(["analytics", "ramp", "--by", "segment", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["by"], "segment");
+    let cohorts = report["cohorts"].as_array().expect("cohorts");
+    let counted: u64 = cohorts
+        .iter()
+        .filter_map(|c| c["onboardings"].as_u64())
+        .sum();
+    assert_eq!(
+        counted,
+        report["onboardings"].as_array().expect("onboardings").len() as u64,
+        "every onboarding is in one cohort"
+    );
+    let (code, csv, err) =
+        run(onramp(dir.path()).args(["analytics", "ramp", "--by", "month", "--csv"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        csv.starts_with("cohort,onboardings,milestone,reached,min,q1,median,q3,max\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",\"first-shadowed\","), "{csv}");
+    let (code, out, err) = run(onramp(dir.path()).args(["analytics", "risk", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let risk: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let levels: Vec<&str> = risk
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["level"].as_str())
+        .collect();
+    assert!(!levels.is_empty(), "{out}");
+    let rank = |l: &str| {
+        ["at-risk", "watch", "on-track"]
+            .iter()
+            .position(|x| *x == l)
+    };
+    assert!(
+        levels.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
+        "the most at risk first: {levels:?}"
+    );
+    let (code, _, err) = run(onramp(dir.path()).args(["analytics", "ramp", "--by", "weekday"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--by") && err.contains("quarter"), "{err}");
+}

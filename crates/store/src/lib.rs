@@ -15,6 +15,7 @@ use std::time::Duration;
 
 mod access_requests;
 pub mod accounts;
+mod analytics;
 mod audit;
 pub mod backup;
 mod buddies;
@@ -45,6 +46,9 @@ mod workspace;
 
 pub use access_requests::AccessRequest;
 pub use accounts::Account;
+pub use analytics::{
+    AnalyticsScope, RampDated, RampDay, RampMeeting, RampOnboarding, RampRecords, RampTask,
+};
 pub use buddies::{BuddyAssignment, Feedback, LatestFeedback, Meeting, NewFeedback, NewMeeting};
 pub use certifications::{CertificationChange, CertificationOf, EvidenceToReview};
 pub use chat::{ChannelHook, ChannelScope, ChatHook};

@@ -47,6 +47,7 @@ contract!(
     password_resets_work_once,
     the_audit_log_shows_each_person_what_concerns_them,
     calendar_feeds_are_shown_again,
+    ramp_records_gather_what_each_onboarding_recorded,
 );
 
 fn date(s: &str) -> NaiveDate {
@@ -1903,4 +1904,135 @@ async fn calendar_feeds_are_shown_again(store: Store, db: Database) {
             .expect("nobody"),
         None
     );
+}
+
+// Long: one onboarding given one record of each kind, then read back.
+async fn ramp_records_gather_what_each_onboarding_recorded(store: Store, _db: Database) {
+    use onramp_core::meeting::Role as MeetingRole;
+    use onramp_store::{AnalyticsScope, NewFeedback, NewMeeting};
+    let (o, hire, manager) = sample_onboarding(&store, "2026-11-02").await;
+    // Another manager's onboarding, which a manager's scope leaves out.
+    let other_boss = person(&store, "other.boss@example.com", "Scale", None).await;
+    let other = person(&store, "other@example.com", "Scale", Some(other_boss)).await;
+    let version = store.onboarding(o).await.expect("o").program_version_id;
+    store
+        .create_onboarding(
+            None,
+            &NewOnboarding {
+                person_id: other,
+                program_version_id: version,
+                start_date: date("2026-12-07"),
+                manager_id: Some(other_boss),
+                people_connect_id: None,
+                enablement_id: None,
+                buddy_id: None,
+            },
+            &WorkCalendar::default(),
+        )
+        .await
+        .expect("other onboarding");
+
+    let tasks = store.tasks(o).await.expect("tasks");
+    let (first, v) = (tasks[0].id, tasks[0].version);
+    store
+        .update_task(Some(hire), first, v, &TaskAction::Complete)
+        .await
+        .expect("done");
+    let buddy = person(&store, "buddy@example.com", "Scale", None).await;
+    store
+        .assign_buddy(None, o, Some(buddy), false, "")
+        .await
+        .expect("buddy");
+    let meeting = |role, held_on: &str| NewMeeting {
+        role,
+        held_on: date(held_on),
+        duration_minutes: 30,
+        meeting_type: "cadence".into(),
+        lead_id: None,
+        observer_id: Some(buddy),
+        account: "Acme".into(),
+        notes: String::new(),
+        learnings: String::new(),
+    };
+    store
+        .add_meeting(Some(hire), o, &meeting(MeetingRole::Shadowed, "2026-11-04"))
+        .await
+        .expect("shadowed");
+    let (led, _) = store
+        .add_meeting(Some(hire), o, &meeting(MeetingRole::Led, "2026-11-12"))
+        .await
+        .expect("led");
+    store
+        .record_feedback(
+            buddy,
+            led.id,
+            &NewFeedback {
+                went_well: "Clear agenda".into(),
+                to_improve: "Time keeping".into(),
+                ratings: [("agenda".to_string(), 4u8), ("rapport".to_string(), 3u8)].into(),
+                notes: String::new(),
+            },
+        )
+        .await
+        .expect("feedback");
+    store
+        .request_access(Some(hire), o, "shared-omnibus", "")
+        .await
+        .expect("request");
+
+    let all = store.ramp_records(AnalyticsScope::All).await.expect("all");
+    assert_eq!(all.onboardings.len(), 2);
+    let mine = &all.onboardings[0];
+    assert_eq!(
+        (mine.id, mine.person_id, mine.manager_id),
+        (o, hire, Some(manager))
+    );
+    assert_eq!(mine.start_date, date("2026-11-02"));
+    assert_eq!(mine.program_slug, "test-program");
+    let done: Vec<_> = all
+        .tasks
+        .iter()
+        .filter(|t| t.onboarding_id == o && t.status == "done")
+        .collect();
+    assert_eq!(done.len(), 1);
+    assert!(done[0].completed_at.is_some());
+    let meetings: Vec<_> = all
+        .meetings
+        .iter()
+        .filter(|m| m.onboarding_id == o)
+        .collect();
+    assert_eq!(meetings.len(), 2);
+    let rated = meetings.iter().find(|m| m.role == "led").expect("led");
+    assert_eq!(rated.ratings.as_ref().map(|r| r.0.len()), Some(2));
+    assert_eq!(
+        all.buddies
+            .iter()
+            .filter(|b| b.onboarding_id == o && b.key == "current")
+            .count(),
+        1
+    );
+    assert_eq!(
+        all.pending_access
+            .iter()
+            .filter(|a| a.onboarding_id == o)
+            .count(),
+        1
+    );
+    assert!(
+        all.last_activity
+            .iter()
+            .any(|a| a.onboarding_id == o && a.at.is_some())
+    );
+
+    // A manager's scope: their reports only.
+    let theirs = store
+        .ramp_records(AnalyticsScope::Manager(manager))
+        .await
+        .expect("manager");
+    assert_eq!(
+        theirs.onboardings.iter().map(|o| o.id).collect::<Vec<_>>(),
+        vec![o]
+    );
+    assert!(theirs.tasks.iter().all(|t| t.onboarding_id == o));
+    assert!(theirs.meetings.iter().all(|m| m.onboarding_id == o));
 }

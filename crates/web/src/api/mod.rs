@@ -10,6 +10,7 @@ use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
 mod account;
+mod analytics;
 mod buddy;
 mod handbook;
 mod learning;
@@ -32,6 +33,7 @@ struct ApiDoc;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(program::routes())
+        .merge(analytics::routes())
         .merge(onboarding::routes())
         .merge(account::routes())
         .merge(handbook::routes())

@@ -6,6 +6,7 @@
 mod common;
 
 mod addresses;
+mod analytics;
 mod buddy;
 mod certifications;
 mod chat;

@@ -209,6 +209,15 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             "read unknown onboarding",
             [404, 404, 404, 404, 404, 404, 404, 404, 401],
         ),
+        // Ramp analytics: managers (their reports), People Connect, Enablement, admins.
+        (
+            "read ramp analytics",
+            [403, 403, 200, 200, 200, 200, 403, 200, 401],
+        ),
+        (
+            "read risk list",
+            [403, 403, 200, 200, 200, 200, 403, 200, 401],
+        ),
         // Service Ping is open to everyone signed in: naming an instance too.
         (
             "name a Service Ping instance",
@@ -360,6 +369,8 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                 "mark notifications read" => app.client.post(app.url("/api/v1/notifications/read")),
                 "read programs" => app.client.get(app.url("/api/v1/programs")),
                 "read audit log" => app.client.get(app.url("/api/v1/audit")),
+                "read ramp analytics" => app.client.get(app.url("/api/v1/analytics/ramp?by=month")),
+                "read risk list" => app.client.get(app.url("/api/v1/analytics/risk")),
                 "name a Service Ping instance" => app
                     .client
                     .put(app.url("/api/v1/ping/instances/feedfacefeedface/label"))

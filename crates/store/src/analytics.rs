@@ -1,0 +1,168 @@
+//! Reads for ramp analytics: what was recorded of many onboardings at once,
+//! one query per kind of record (never one per onboarding).
+
+use crate::{Result, Row, Store, on_db};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::types::Json;
+use std::collections::BTreeMap;
+
+/// Which onboardings are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnalyticsScope {
+    All,
+    /// The onboardings this person manages.
+    Manager(i64),
+}
+
+/// An onboarding with what cohorts are made of.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct RampOnboarding {
+    pub id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub segment: Option<String>,
+    pub region: Option<String>,
+    pub time_zone: String,
+    pub manager_id: Option<i64>,
+    pub manager_name: Option<String>,
+    pub start_date: NaiveDate,
+    pub status: String,
+    pub program_version_id: i64,
+    pub program_slug: String,
+    pub program_title: String,
+    pub program_version: i64,
+}
+
+/// A task as the analytics read it.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct RampTask {
+    pub onboarding_id: i64,
+    pub id: i64,
+    pub title: String,
+    pub phase: String,
+    pub due_date: NaiveDate,
+    pub status: String,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub compliance_critical: bool,
+}
+
+/// A meeting, with the observer's ratings once given.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RampMeeting {
+    pub onboarding_id: i64,
+    pub role: String,
+    pub held_on: NaiveDate,
+    pub ratings: Option<Json<BTreeMap<String, u8>>>,
+}
+
+/// One record of an onboarding (or of its new hire) with its time.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RampDated {
+    pub onboarding_id: i64,
+    pub key: String,
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// One record of an onboarding's new hire with its day.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RampDay {
+    pub onboarding_id: i64,
+    pub key: String,
+    pub day: Option<NaiveDate>,
+}
+
+/// Everything ramp analytics read, for the onboardings of a scope.
+#[derive(Debug, Default)]
+pub struct RampRecords {
+    pub onboardings: Vec<RampOnboarding>,
+    pub tasks: Vec<RampTask>,
+    pub meetings: Vec<RampMeeting>,
+    /// Certifications of the new hire: key = certification id, `day` = passed
+    /// (none: planned, not passed yet).
+    pub certifications: Vec<RampDay>,
+    /// Pathway modules the new hire completed: key = `pathway/module`.
+    pub modules: Vec<RampDay>,
+    /// The pathway each onboarding is enrolled in: key = pathway id.
+    pub pathways: Vec<RampDated>,
+    /// Access requests waiting for a decision: `at` = requested.
+    pub pending_access: Vec<RampDated>,
+    /// Buddy assignments (not backups): `at` = started; key `current` or `ended`.
+    pub buddies: Vec<RampDated>,
+    /// The new hire's last recorded action on the onboarding: `at`.
+    pub last_activity: Vec<RampDated>,
+}
+
+const ONBOARDINGS: &str = "SELECT o.id, o.person_id, p.name, p.segment, p.region, p.time_zone, o.manager_id,
+        m.name AS manager_name, o.start_date, o.status, o.program_version_id, pr.slug AS program_slug,
+        pr.title AS program_title, v.version AS program_version
+ FROM onboardings o JOIN people p ON p.id = o.person_id LEFT JOIN people m ON m.id = o.manager_id
+ JOIN program_versions v ON v.id = o.program_version_id JOIN programs pr ON pr.id = v.program_id
+ WHERE {scope} ORDER BY o.start_date, o.id";
+
+const TASKS: &str =
+    "SELECT t.onboarding_id, t.id, t.title, t.phase, t.due_date, t.status, t.completed_at,
+        t.updated_at, t.compliance_critical
+ FROM tasks t JOIN onboardings o ON o.id = t.onboarding_id WHERE {scope}";
+
+const MEETINGS: &str = "SELECT mt.onboarding_id, mt.role, mt.held_on, f.ratings
+ FROM meetings mt JOIN onboardings o ON o.id = mt.onboarding_id
+ LEFT JOIN meeting_feedback f ON f.meeting_id = mt.id WHERE {scope}";
+
+const CERTIFICATIONS: &str =
+    "SELECT o.id AS onboarding_id, c.certification_id AS key, c.passed_on AS day
+ FROM certification_records c JOIN onboardings o ON o.person_id = c.person_id WHERE {scope}";
+
+const MODULES: &str = "SELECT o.id AS onboarding_id, mc.pathway_id || '/' || mc.module_id AS key, mc.completed_on AS day
+ FROM module_completions mc JOIN onboardings o ON o.person_id = mc.person_id WHERE {scope}";
+
+const PATHWAYS: &str = "SELECT e.onboarding_id, e.pathway_id AS key, e.enrolled_at AS at
+ FROM pathway_enrolments e JOIN onboardings o ON o.id = e.onboarding_id WHERE {scope}";
+
+const PENDING_ACCESS: &str = "SELECT a.onboarding_id, a.playground_id AS key, a.requested_at AS at
+ FROM access_requests a JOIN onboardings o ON o.id = a.onboarding_id
+ WHERE a.status = 'requested' AND {scope}";
+
+const BUDDIES: &str =
+    "SELECT b.onboarding_id, CASE WHEN b.ended_at IS NULL THEN 'current' ELSE 'ended' END AS key,
+        b.started_at AS at
+ FROM buddy_assignments b JOIN onboardings o ON o.id = b.onboarding_id
+ WHERE NOT b.backup AND {scope}";
+
+const LAST_ACTIVITY: &str = "SELECT e.onboarding_id, 'activity' AS key, MAX(e.at) AS at
+ FROM audit_events e JOIN onboardings o ON o.id = e.onboarding_id
+ WHERE e.actor_id = o.person_id AND {scope} GROUP BY e.onboarding_id";
+
+impl Store {
+    /// Reads `sql` with `{scope}` made the scope's condition on `o`.
+    async fn scoped<T: Row>(&self, sql: &str, scope: AnalyticsScope) -> Result<Vec<T>> {
+        let (condition, manager) = match scope {
+            AnalyticsScope::All => ("1 = 1", None),
+            AnalyticsScope::Manager(id) => ("o.manager_id = $1", Some(id)),
+        };
+        let sql = sql.replace("{scope}", condition);
+        Ok(on_db!(self, |pool, _b| {
+            let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            match manager {
+                Some(id) => query.bind(id).fetch_all(pool).await?,
+                None => query.fetch_all(pool).await?,
+            }
+        }))
+    }
+
+    /// What ramp analytics read of the onboardings in `scope`.
+    pub async fn ramp_records(&self, scope: AnalyticsScope) -> Result<RampRecords> {
+        Ok(RampRecords {
+            onboardings: self.scoped(ONBOARDINGS, scope).await?,
+            tasks: self.scoped(TASKS, scope).await?,
+            meetings: self.scoped(MEETINGS, scope).await?,
+            certifications: self.scoped(CERTIFICATIONS, scope).await?,
+            modules: self.scoped(MODULES, scope).await?,
+            pathways: self.scoped(PATHWAYS, scope).await?,
+            pending_access: self.scoped(PENDING_ACCESS, scope).await?,
+            buddies: self.scoped(BUDDIES, scope).await?,
+            last_activity: self.scoped(LAST_ACTIVITY, scope).await?,
+        })
+    }
+}

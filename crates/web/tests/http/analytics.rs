@@ -1,0 +1,83 @@
+//! Ramp analytics over HTTP: each person sees the onboardings they may.
+
+use crate::common::{bearer, start, world};
+use crate::on_both;
+use onramp_store::testing::{Backend, with_store};
+use onramp_store::{Database, Store};
+
+on_both!(ramp_and_risk_show_each_role_what_it_may_see);
+
+async fn ramp_and_risk_show_each_role_what_it_may_see(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let get = |path: String, token: String| {
+        let req = app
+            .client
+            .get(app.url(&path))
+            .header("authorization", bearer(&token));
+        async move {
+            let res = req.send().await.expect("get");
+            let status = res.status().as_u16();
+            let body: serde_json::Value =
+                serde_json::from_str(&res.text().await.expect("body")).unwrap_or_default();
+            (status, body)
+        }
+    };
+    let ids = |body: &serde_json::Value, list: &str| -> Vec<i64> {
+        body[list]
+            .as_array()
+            .or_else(|| body.as_array())
+            .expect("a list")
+            .iter()
+            .filter_map(|o| o["onboarding_id"].as_i64())
+            .collect()
+    };
+    // People Connect sees every onboarding, grouped by month of start.
+    let (status, all) = get(
+        "/api/v1/analytics/ramp?by=month".into(),
+        w.people_connect.1.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all["by"], "month");
+    let seen = ids(&all, "onboardings");
+    assert!(
+        seen.contains(&w.onboarding) && seen.contains(&w.other_onboarding),
+        "{all}"
+    );
+    let cohort = &all["cohorts"][0];
+    assert!(
+        cohort["onboardings"].as_u64().is_some_and(|n| n >= 1),
+        "{all}"
+    );
+    assert_eq!(cohort["milestones"][0]["key"], "first-shadowed", "{all}");
+    // A manager sees their report only; another manager not theirs.
+    let (_, mine) = get("/api/v1/analytics/ramp".into(), w.manager.1.clone()).await;
+    assert_eq!(ids(&mine, "onboardings"), vec![w.onboarding], "{mine}");
+    let (_, theirs) = get("/api/v1/analytics/ramp".into(), w.other_manager.1.clone()).await;
+    assert!(
+        !ids(&theirs, "onboardings").contains(&w.onboarding),
+        "{theirs}"
+    );
+    // The risk list: levels and reasons in words.
+    let (status, risk) = get("/api/v1/analytics/risk".into(), w.manager.1.clone()).await;
+    assert_eq!(status, 200, "{risk}");
+    assert_eq!(ids(&risk, ""), vec![w.onboarding], "{risk}");
+    let level = risk[0]["level"].as_str().expect("level");
+    assert!(["on-track", "watch", "at-risk"].contains(&level), "{risk}");
+    // A wrong grouping names the parameter; a new hire may not look.
+    let (status, body) = get(
+        "/api/v1/analytics/ramp?by=weekday".into(),
+        w.people_connect.1.clone(),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "by", "{body}");
+    assert_eq!(
+        get("/api/v1/analytics/risk".into(), w.hire.1.clone())
+            .await
+            .0,
+        403
+    );
+    app.stop().await;
+}
