@@ -31,11 +31,9 @@ pub async fn run(command: AnalyticsCommand, settings: &Settings, json: bool) -> 
                 if json {
                     print_json(&report)
                 } else if csv {
-                    print!("{}", ramp_csv(&report));
-                    Ok(())
+                    crate::print_text(&ramp_csv(&report))
                 } else {
-                    print!("{}", ramp_text(&report));
-                    Ok(())
+                    crate::print_text(&ramp_text(&report))
                 }
             }
             AnalyticsCommand::Risk => {
@@ -43,20 +41,21 @@ pub async fn run(command: AnalyticsCommand, settings: &Settings, json: bool) -> 
                 if json {
                     return print_json(&rows);
                 }
+                let mut text = String::new();
                 if rows.is_empty() {
-                    println!("No active onboardings.");
+                    text.push_str("No active onboardings.\n");
                 }
                 for r in rows {
                     let level = r.level.map_or("", |l| l.label());
-                    println!(
-                        "{level:<8}  {} (onboarding {}, started {})",
+                    text.push_str(&format!(
+                        "{level:<8}  {} (onboarding {}, started {})\n",
                         r.name, r.onboarding_id, r.start_date
-                    );
+                    ));
                     for s in r.signals {
-                        println!("          {}", s.reason);
+                        text.push_str(&format!("          {}\n", s.reason));
                     }
                 }
-                Ok(())
+                crate::print_text(&text)
             }
         }
     })

@@ -11,6 +11,7 @@ mod content_check;
 mod demo;
 mod error;
 mod handbook;
+mod history;
 mod learning;
 mod notify;
 mod office_hours;
@@ -88,6 +89,14 @@ enum Command {
     Serve,
     /// Seed the demo company and the default program without serving (idempotent).
     SeedDemo,
+    /// Generate a large onboarding history for benchmarks: N onboardings
+    /// over the last nine months of the default program, drawn from a seed.
+    SeedSynthetic {
+        #[arg(long)]
+        onboardings: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Write a consistent backup of all data (every table, attachments and
     /// uploads, a manifest with checksums) while the server runs.
     Backup {
@@ -257,6 +266,13 @@ async fn run(cli: Cli) -> CliResult<()> {
             let report = demo::seed(&store).await?;
             serve::run(&settings, store, |url| print_demo(&report, url, g.json)).await
         }
+        Command::SeedSynthetic { onboardings, seed } => {
+            let store = serve::open_store(&settings).await?;
+            let made = history::seed_synthetic(&store, onboardings, seed).await;
+            store.close().await;
+            println!("Generated {} onboardings (seed {seed}).", made?);
+            Ok(())
+        }
         Command::SeedDemo => {
             let store = serve::open_store(&settings).await?;
             let report = demo::seed(&store).await?;
@@ -349,6 +365,17 @@ fn print_demo(report: &demo::SeedReport, url: &str, json: bool) {
         println!("  {:<28} {:<14} {}", p.email, p.name, roles.join(", "));
     }
     println!("Stop with Ctrl-C.");
+}
+
+/// Writes text to stdout; a reader that went away (`| head`) is not an error.
+pub fn print_text(text: &str) -> CliResult<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Failed(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
 }
 
 pub fn print_json(value: &impl serde::Serialize) -> CliResult<()> {

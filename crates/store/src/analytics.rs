@@ -166,3 +166,76 @@ impl Store {
         })
     }
 }
+
+/// A task's outcome in an onboarding's past, for a history that is imported
+/// or generated (the demo's, a benchmark's).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PastOutcome {
+    pub task_id: i64,
+    /// Skipped rather than done.
+    pub skipped: bool,
+    pub at: DateTime<Utc>,
+    pub by: Option<i64>,
+}
+
+impl Store {
+    /// Writes an onboarding's past: each task's outcome at its own time (in
+    /// the audit log at that time too), and the onboarding closed at
+    /// `closed_at` when given. One transaction.
+    pub async fn record_history(
+        &self,
+        onboarding_id: i64,
+        outcomes: &[PastOutcome],
+        closed_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            for o in outcomes {
+                let status = if o.skipped { "skipped" } else { "done" };
+                let title: Option<(String,)> = sqlx::query_as(
+                    "UPDATE tasks SET status = $1, completed_at = $2, completed_by = $3, updated_at = $4,
+                            version = version + 1
+                     WHERE id = $5 AND onboarding_id = $6 RETURNING title",
+                )
+                .bind(status)
+                .bind((!o.skipped).then_some(o.at))
+                .bind(if o.skipped { None } else { o.by })
+                .bind(o.at)
+                .bind(o.task_id)
+                .bind(onboarding_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((title,)) = title else {
+                    return Err(crate::StoreError::NotFound(format!(
+                        "task {} of onboarding {onboarding_id}",
+                        o.task_id
+                    )));
+                };
+                sqlx::query(
+                    "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, onboarding_id, old_value, new_value)
+                     VALUES ($1, $2, $3, 'task', $4, $5, NULL, $6)",
+                )
+                .bind(o.at)
+                .bind(o.by)
+                .bind(if o.skipped { "skip" } else { "complete" })
+                .bind(o.task_id)
+                .bind(onboarding_id)
+                .bind(Json(serde_json::json!({ "status": status, "title": title })))
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(closed) = closed_at {
+                sqlx::query(
+                    "UPDATE onboardings SET status = 'closed', closed_at = $1, updated_at = $1, version = version + 1
+                     WHERE id = $2",
+                )
+                .bind(closed)
+                .bind(onboarding_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}

@@ -47,7 +47,8 @@ mod workspace;
 pub use access_requests::AccessRequest;
 pub use accounts::Account;
 pub use analytics::{
-    AnalyticsScope, RampDated, RampDay, RampMeeting, RampOnboarding, RampRecords, RampTask,
+    AnalyticsScope, PastOutcome, RampDated, RampDay, RampMeeting, RampOnboarding, RampRecords,
+    RampTask,
 };
 pub use buddies::{BuddyAssignment, Feedback, LatestFeedback, Meeting, NewFeedback, NewMeeting};
 pub use certifications::{CertificationChange, CertificationOf, EvidenceToReview};

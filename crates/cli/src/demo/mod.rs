@@ -35,6 +35,7 @@ pub struct SeedReport {
 
 mod people;
 use people::*;
+mod history;
 
 fn days_ago(today: NaiveDate, days: i64) -> NaiveDate {
     if days >= 0 {
@@ -82,6 +83,23 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
             problems.join("\n")
         ))
     })?;
+    let fresh = store.person_by_email(NEW_HIRE).await?.is_none();
+    if fresh {
+        // The history's earlier cohorts were onboarded with an earlier
+        // version of the program: its introduction differed.
+        let mut earlier = program.clone();
+        earlier.body = format!(
+            "{}\n\n(The first version of this program.)",
+            earlier.body.trim_end()
+        );
+        store
+            .import_program(
+                None,
+                &earlier,
+                &format!("{}-earlier", crate::content::hash(&dir)),
+            )
+            .await?;
+    }
     let imported = store
         .import_program(None, &program, &crate::content::hash(&dir))
         .await?;
@@ -355,6 +373,7 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
     seed_learning(store, &id, hire, onboarding.id, today).await?;
     // Service Ping payloads of two customers (one with two recordings) to explore.
     onramp_app::ping::seed_samples(store, id(MANAGER)).await?;
+    history::seed(store, &program.id, id(PEOPLE_CONNECT), today).await?;
     Ok(SeedReport {
         seeded: true,
         program: program.id,
