@@ -31,7 +31,7 @@ pub async fn run(command: AnalyticsCommand, settings: &Settings, json: bool) -> 
                 if json {
                     print_json(&report)
                 } else if csv {
-                    crate::print_text(&ramp_csv(&report))
+                    crate::print_text(&analytics::csv(&report))
                 } else {
                     crate::print_text(&ramp_text(&report))
                 }
@@ -62,34 +62,6 @@ pub async fn run(command: AnalyticsCommand, settings: &Settings, json: bool) -> 
     .await
 }
 
-fn number(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}")).unwrap_or_default()
-}
-
-/// One row per cohort and milestone, with the spread in business days.
-pub fn ramp_csv(report: &RampReport) -> String {
-    let cell = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out = String::from("cohort,onboardings,milestone,reached,min,q1,median,q3,max\n");
-    for c in &report.cohorts {
-        for m in &c.milestones {
-            let d = m.business_days.as_ref();
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{}\n",
-                cell(&c.cohort),
-                c.onboardings,
-                cell(&m.key),
-                m.reached,
-                number(d.map(|d| d.min)),
-                number(d.map(|d| d.q1)),
-                number(d.map(|d| d.median)),
-                number(d.map(|d| d.q3)),
-                number(d.map(|d| d.max)),
-            ));
-        }
-    }
-    out
-}
-
 fn ramp_text(report: &RampReport) -> String {
     let mut out = String::new();
     if report.cohorts.is_empty() {
@@ -97,6 +69,9 @@ fn ramp_text(report: &RampReport) -> String {
     }
     for c in &report.cohorts {
         out.push_str(&format!("{} ({} onboardings)\n", c.cohort, c.onboardings));
+        if c.withheld {
+            out.push_str("  (fewer than 5 people, some not yours to see: not shown)\n");
+        }
         for m in &c.milestones {
             match &m.business_days {
                 Some(d) => out.push_str(&format!(

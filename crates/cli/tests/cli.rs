@@ -1091,8 +1091,14 @@ fn buddy_suggestions_assignment_and_time_off() {
         .iter()
         .find(|c| c["email"] == "sam.fischer@example.com")
         .expect("Sam is suggested");
-    let scores: Vec<i64> = candidates.iter().filter_map(|c| c["score"].as_i64()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+    let scores: Vec<i64> = candidates
+        .iter()
+        .filter_map(|c| c["score"].as_i64())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
     assert!(sam["score"].is_number());
     assert!(
         sam["reasons"]

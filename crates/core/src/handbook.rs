@@ -47,7 +47,18 @@ pub const APP_SECTIONS: &[&str] = &[
 /// one of these leads to Onramp; one below it (`/team/kickoff/`) can only
 /// be a handbook page.
 pub const APP_PAGES: &[&str] = &[
-    "audit", "content", "healthz", "home", "login", "metrics", "readyz", "search", "starts", "team",
+    "analytics",
+    "analytics.csv",
+    "audit",
+    "content",
+    "healthz",
+    "home",
+    "login",
+    "metrics",
+    "readyz",
+    "search",
+    "starts",
+    "team",
 ];
 
 /// The address a person follows for a link written in content (a program

@@ -26,6 +26,7 @@ pub struct RampOnboarding {
     pub time_zone: String,
     pub manager_id: Option<i64>,
     pub manager_name: Option<String>,
+    pub enablement_id: Option<i64>,
     pub start_date: NaiveDate,
     pub status: String,
     pub program_version_id: i64,
@@ -95,7 +96,7 @@ pub struct RampRecords {
 }
 
 const ONBOARDINGS: &str = "SELECT o.id, o.person_id, p.name, p.segment, p.region, p.time_zone, o.manager_id,
-        m.name AS manager_name, o.start_date, o.status, o.program_version_id, pr.slug AS program_slug,
+        m.name AS manager_name, o.enablement_id, o.start_date, o.status, o.program_version_id, pr.slug AS program_slug,
         pr.title AS program_title, v.version AS program_version
  FROM onboardings o JOIN people p ON p.id = o.person_id LEFT JOIN people m ON m.id = o.manager_id
  JOIN program_versions v ON v.id = o.program_version_id JOIN programs pr ON pr.id = v.program_id

@@ -62,7 +62,8 @@ pub struct Signal {
     pub kind: String,
     /// The reason in words.
     pub reason: String,
-    /// Where the evidence is on the onboarding's page (an anchor).
+    /// Where the evidence is, from the onboarding's page: `#task-7`,
+    /// `/meetings#led-h`, `/learning#pathway-h`…
     pub evidence: String,
 }
 
@@ -125,7 +126,7 @@ pub fn signals(f: &Facts, s: &Situation, calendar: &WorkCalendar, t: &Thresholds
                     "“{}” must be done and has been overdue since {}",
                     task.title, task.due_date
                 ),
-                format!("task-{}", task.id),
+                format!("#task-{}", task.id),
             ));
         }
     }
@@ -137,7 +138,7 @@ pub fn signals(f: &Facts, s: &Situation, calendar: &WorkCalendar, t: &Thresholds
                 "No onboarding buddy by business day {} ({buddy_due})",
                 t.buddy_by_business_day
             ),
-            "people-h",
+            "#people-h",
         ));
     }
     if let Some(quota) = s.quota {
@@ -161,7 +162,7 @@ pub fn signals(f: &Facts, s: &Situation, calendar: &WorkCalendar, t: &Thresholds
                     "Shadowed {} and {} meetings in weeks {} and {}, below the {} a week the program asks",
                     a.shadowed, b.shadowed, a.week, b.week, quota.per_week
                 ),
-                "meetings",
+                "/meetings#shadowed-h",
             ));
         }
     }
@@ -173,7 +174,7 @@ pub fn signals(f: &Facts, s: &Situation, calendar: &WorkCalendar, t: &Thresholds
                 "No customer meeting led by week {} ({led_due})",
                 t.first_led_by_week
             ),
-            "meetings",
+            "/meetings#led-h",
         ));
     }
     let mut rated: Vec<_> = f
@@ -190,7 +191,7 @@ pub fn signals(f: &Facts, s: &Situation, calendar: &WorkCalendar, t: &Thresholds
         out.push(signal(
             "falling-confidence",
             format!("Feedback confidence fell over the last three led meetings ({a:.1} → {b:.1} → {c:.1})"),
-            "meetings",
+            "/meetings#led-h",
         ));
     }
     let since = s.last_activity.unwrap_or(first_day).max(first_day);
@@ -199,7 +200,7 @@ pub fn signals(f: &Facts, s: &Situation, calendar: &WorkCalendar, t: &Thresholds
         out.push(signal(
             "quiet",
             format!("Nothing recorded for {quiet} business days (since {since})"),
-            "timeline-h",
+            "#timeline-h",
         ));
     }
     if let Some(oldest) = s.access_pending_since.iter().min() {
@@ -208,7 +209,7 @@ pub fn signals(f: &Facts, s: &Situation, calendar: &WorkCalendar, t: &Thresholds
             out.push(signal(
                 "access-pending",
                 format!("An access request has waited {days} days for a decision"),
-                "access-h",
+                "/learning#access-h",
             ));
         }
     }
@@ -222,7 +223,7 @@ pub fn signals(f: &Facts, s: &Situation, calendar: &WorkCalendar, t: &Thresholds
                 if n == 1 { "its" } else { "their" },
                 s.modules_late.join(", ")
             ),
-            "pathway-h",
+            "/learning#pathway-h",
         ));
     }
     out
@@ -304,7 +305,7 @@ mod tests {
         };
         let found = signals(&facts(), &s, &cal, &Thresholds::default());
         assert_eq!(kinds(&found), ["overdue-compliance", "no-buddy"]);
-        assert_eq!(found[0].evidence, "task-7");
+        assert_eq!(found[0].evidence, "#task-7");
         assert!(
             found[0].reason.contains("“Security training”"),
             "{}",

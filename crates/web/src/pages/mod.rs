@@ -1,6 +1,7 @@
 //! Server-rendered pages. They work without JavaScript.
 
 pub mod admin;
+pub mod analytics;
 pub mod buddy;
 pub mod handbook;
 pub mod inbox;
@@ -329,6 +330,7 @@ pub fn routes(body_limit: usize) -> Router<AppState> {
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(app_script))
         .merge(session::routes())
+        .merge(analytics::routes())
         .merge(onboarding::routes(body_limit))
         .merge(buddy::routes())
         .merge(office_hours::routes())

@@ -1,11 +1,14 @@
 //! Ramp analytics over HTTP: each person sees the onboardings they may.
 
-use crate::common::{bearer, start, world};
+use crate::common::{bearer, session_of, start, world};
 use crate::on_both;
 use onramp_store::testing::{Backend, with_store};
 use onramp_store::{Database, Store};
 
-on_both!(ramp_and_risk_show_each_role_what_it_may_see);
+on_both!(
+    ramp_and_risk_show_each_role_what_it_may_see,
+    the_ramp_page_and_its_csv
+);
 
 async fn ramp_and_risk_show_each_role_what_it_may_see(store: Store, _db: Database) {
     let w = world(&store).await;
@@ -78,6 +81,48 @@ async fn ramp_and_risk_show_each_role_what_it_may_see(store: Store, _db: Databas
             .await
             .0,
         403
+    );
+    app.stop().await;
+}
+
+async fn the_ramp_page_and_its_csv(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let (cookie, _) = session_of(&store, w.people_connect.0).await;
+    let (status, page) = app
+        .get(
+            "/analytics?by=month&milestone=first-led",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("<h1>Ramp</h1>")
+            && page.contains("Time to: First customer meeting led")
+            && page.contains("Who needs attention")
+            && page.contains(r#"<option value="month" selected>month</option>"#)
+            && page.contains(r#"<a href="/analytics">Ramp</a>"#),
+        "{page}"
+    );
+    let (status, csv) = app
+        .get("/analytics.csv?by=segment", &[("cookie", &cookie)])
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.starts_with("cohort,onboardings,milestone,reached,min,q1,median,q3,max\n"),
+        "{csv}"
+    );
+    // A grouping that does not exist names the field; a new hire has no such page.
+    let (status, page) = app
+        .get("/analytics?by=weekday", &[("cookie", &cookie)])
+        .await;
+    assert_eq!(status, 400, "{page}");
+    let (hire, _) = session_of(&store, w.hire.0).await;
+    let (status, page) = app.get("/analytics", &[("cookie", &hire)]).await;
+    assert_eq!(status, 403, "{page}");
+    assert!(
+        !page.contains(r#"<a href="/analytics">Ramp</a>"#),
+        "no link for them either"
     );
     app.stop().await;
 }

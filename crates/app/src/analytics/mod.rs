@@ -6,14 +6,17 @@
 use crate::{App, Caller, Error};
 use chrono::{NaiveDate, Utc};
 use onramp_core::ramp::risk::{Level, Signal, Situation, Thresholds, level, signals};
-use onramp_core::ramp::{
-    Distribution, Facts, MeetingFact, Milestone, TaskFact, distribution, milestones,
-};
+use onramp_core::ramp::{Distribution, Milestone, distribution, milestones};
 use onramp_core::schedule::WorkCalendar;
-use onramp_store::{AnalyticsScope, RampOnboarding, RampRecords};
+use onramp_store::{AnalyticsScope, RampOnboarding};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
+
+mod chart;
+mod facts;
+pub use chart::{box_plot_svg, csv};
+use facts::{Grouped, facts_of};
 
 /// What cohorts are made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +100,10 @@ pub struct OnboardingRamp {
     pub level: Option<Level>,
     #[schema(value_type = Vec<Object>)]
     pub signals: Vec<Signal>,
+    /// Whether the viewer may see this onboarding itself (otherwise it only
+    /// counts in its cohort's figures).
+    #[serde(skip)]
+    pub visible: bool,
 }
 
 /// The time to one milestone over a cohort.
@@ -116,7 +123,11 @@ pub struct MilestoneSpread {
 pub struct Cohort {
     pub cohort: String,
     pub onboardings: usize,
+    /// Empty when withheld (see `withheld`).
     pub milestones: Vec<MilestoneSpread>,
+    /// Fewer than five people, some of whom the viewer may not see: the
+    /// figures would tell about them, so they are not given.
+    pub withheld: bool,
 }
 
 /// Ramp time by cohort, and the onboardings behind it.
@@ -128,21 +139,49 @@ pub struct RampReport {
     pub onboardings: Vec<OnboardingRamp>,
 }
 
-/// Which onboardings `by` may analyse.
-fn scope_for(by: Caller<'_>) -> Result<AnalyticsScope, Error> {
+/// Fewer people than this in a cohort, and its figures are withheld from
+/// those who may not see each of them.
+pub const SMALLEST_COHORT: usize = 5;
+
+/// Which onboardings `by` may analyse, and whose individual ramps they may
+/// see: People Connect and admins everyone's; the Enablement team the
+/// figures of all, the individuals of the onboardings they take part in;
+/// a manager their reports.
+fn scope_for(by: Caller<'_>) -> Result<(AnalyticsScope, Viewer), Error> {
     use onramp_core::people::Role;
     match by {
-        Caller::Operator => Ok(AnalyticsScope::All),
-        Caller::Person(a)
-            if a.is_admin() || a.has(Role::PeopleConnect) || a.has(Role::Enablement) =>
-        {
-            Ok(AnalyticsScope::All)
+        Caller::Operator => Ok((AnalyticsScope::All, Viewer::Everyone)),
+        Caller::Person(a) if a.is_admin() || a.has(Role::PeopleConnect) => {
+            Ok((AnalyticsScope::All, Viewer::Everyone))
         }
-        Caller::Person(a) if a.has(Role::Manager) => Ok(AnalyticsScope::Manager(a.person_id)),
+        Caller::Person(a) if a.has(Role::Enablement) => {
+            Ok((AnalyticsScope::All, Viewer::PartyTo(a.person_id)))
+        }
+        Caller::Person(a) if a.has(Role::Manager) => Ok((
+            AnalyticsScope::Manager(a.person_id),
+            Viewer::PartyTo(a.person_id),
+        )),
         Caller::Person(_) => Err(Error::Forbidden(
             "ramp analytics are for managers, People Connect, the Enablement team and admins"
                 .into(),
         )),
+    }
+}
+
+/// Whose individual ramps a viewer sees.
+#[derive(Clone, Copy, Debug)]
+enum Viewer {
+    Everyone,
+    /// The onboardings this person manages or is the Enablement contact of.
+    PartyTo(i64),
+}
+
+impl Viewer {
+    fn sees(self, o: &RampOnboarding) -> bool {
+        match self {
+            Viewer::Everyone => true,
+            Viewer::PartyTo(me) => o.manager_id == Some(me) || o.enablement_id == Some(me),
+        }
     }
 }
 
@@ -154,7 +193,8 @@ pub async fn onboardings(
     today: NaiveDate,
     t: &Thresholds,
 ) -> Result<Vec<OnboardingRamp>, Error> {
-    let records = app.store.ramp_records(scope_for(by)?).await?;
+    let (scope, viewer) = scope_for(by)?;
+    let records = app.store.ramp_records(scope).await?;
     let grouped = Grouped::of(&records);
     let mut calendars: HashMap<Option<String>, WorkCalendar> = HashMap::new();
     let mut out = Vec::with_capacity(records.onboardings.len());
@@ -190,6 +230,7 @@ pub async fn onboardings(
             milestones: milestones(&facts, &calendar),
             level: active.then(|| level(&found, t)),
             signals: found,
+            visible: viewer.sees(o),
         });
     }
     Ok(out)
@@ -200,6 +241,11 @@ pub async fn onboardings(
 pub async fn ramp(app: &App, by: Caller<'_>, cohort_by: CohortBy) -> Result<RampReport, Error> {
     let today = Utc::now().date_naive();
     let rows = onboardings(app, by, cohort_by, today, &Thresholds::default()).await?;
+    Ok(report(cohort_by, rows))
+}
+
+/// The cohorts of some onboardings' ramps.
+pub fn report(cohort_by: CohortBy, rows: Vec<OnboardingRamp>) -> RampReport {
     let mut names: Vec<String> = rows.iter().map(|r| r.cohort.clone()).collect();
     names.sort();
     names.dedup();
@@ -210,14 +256,23 @@ pub async fn ramp(app: &App, by: Caller<'_>, cohort_by: CohortBy) -> Result<Ramp
             cohort(name, &members)
         })
         .collect();
-    Ok(RampReport {
+    RampReport {
         by: cohort_by.as_str().to_string(),
         cohorts,
-        onboardings: rows,
-    })
+        // Those the viewer may not see count in the figures only.
+        onboardings: rows.into_iter().filter(|r| r.visible).collect(),
+    }
 }
 
 fn cohort(name: String, members: &[&OnboardingRamp]) -> Cohort {
+    if members.len() < SMALLEST_COHORT && members.iter().any(|m| !m.visible) {
+        return Cohort {
+            cohort: name,
+            onboardings: members.len(),
+            milestones: Vec::new(),
+            withheld: true,
+        };
+    }
     let mut keys: Vec<(String, String)> = Vec::new();
     for m in members.iter().flat_map(|r| &r.milestones) {
         if !keys.iter().any(|(k, _)| k == &m.key) {
@@ -245,150 +300,86 @@ fn cohort(name: String, members: &[&OnboardingRamp]) -> Cohort {
         cohort: name,
         onboardings: members.len(),
         milestones,
+        withheld: false,
     }
 }
 
 /// The active onboardings with signals, the most at risk first.
 pub async fn risk(app: &App, by: Caller<'_>) -> Result<Vec<OnboardingRamp>, Error> {
     let today = Utc::now().date_naive();
-    let mut rows: Vec<OnboardingRamp> =
-        onboardings(app, by, CohortBy::Manager, today, &Thresholds::default())
-            .await?
-            .into_iter()
-            .filter(|r| r.status == "active")
-            .collect();
+    let rows = onboardings(app, by, CohortBy::Manager, today, &Thresholds::default()).await?;
+    Ok(at_risk(&rows))
+}
+
+/// The active ones of some onboardings' ramps, the most at risk first.
+pub fn at_risk(rows: &[OnboardingRamp]) -> Vec<OnboardingRamp> {
+    let mut rows: Vec<OnboardingRamp> = rows
+        .iter()
+        .filter(|r| r.visible && r.status == "active")
+        .cloned()
+        .collect();
     rows.sort_by(|a, b| {
         b.level
             .cmp(&a.level)
             .then(b.signals.len().cmp(&a.signals.len()))
             .then(a.start_date.cmp(&b.start_date))
     });
-    Ok(rows)
+    rows
 }
 
-/// Records grouped by onboarding, so each onboarding reads only its own.
-struct Grouped<'r> {
-    tasks: HashMap<i64, Vec<&'r onramp_store::RampTask>>,
-    meetings: HashMap<i64, Vec<&'r onramp_store::RampMeeting>>,
-    certifications: HashMap<i64, Vec<&'r onramp_store::RampDay>>,
-    modules: HashMap<i64, Vec<&'r onramp_store::RampDay>>,
-    pathways: HashMap<i64, Vec<&'r onramp_store::RampDated>>,
-    pending_access: HashMap<i64, Vec<&'r onramp_store::RampDated>>,
-    buddies: HashMap<i64, Vec<&'r onramp_store::RampDated>>,
-    last_activity: HashMap<i64, Vec<&'r onramp_store::RampDated>>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn by_onboarding<T>(items: &[T], id: impl Fn(&T) -> i64) -> HashMap<i64, Vec<&T>> {
-    let mut out: HashMap<i64, Vec<&T>> = HashMap::new();
-    for item in items {
-        out.entry(id(item)).or_default().push(item);
-    }
-    out
-}
-
-impl<'r> Grouped<'r> {
-    fn of(r: &'r RampRecords) -> Grouped<'r> {
-        Grouped {
-            tasks: by_onboarding(&r.tasks, |t| t.onboarding_id),
-            meetings: by_onboarding(&r.meetings, |m| m.onboarding_id),
-            certifications: by_onboarding(&r.certifications, |c| c.onboarding_id),
-            modules: by_onboarding(&r.modules, |m| m.onboarding_id),
-            pathways: by_onboarding(&r.pathways, |p| p.onboarding_id),
-            pending_access: by_onboarding(&r.pending_access, |a| a.onboarding_id),
-            buddies: by_onboarding(&r.buddies, |b| b.onboarding_id),
-            last_activity: by_onboarding(&r.last_activity, |a| a.onboarding_id),
+    fn row(id: i64, cohort: &str, visible: bool, first_led: Option<i64>) -> OnboardingRamp {
+        OnboardingRamp {
+            onboarding_id: id,
+            name: format!("Hire {id}"),
+            cohort: cohort.into(),
+            start_date: NaiveDate::from_ymd_opt(2026, 5, 4).expect("date"),
+            status: "active".into(),
+            milestones: vec![Milestone {
+                key: "first-led".into(),
+                name: "First customer meeting led".into(),
+                reached_on: None,
+                business_days: first_led,
+            }],
+            level: Some(Level::OnTrack),
+            signals: Vec::new(),
+            visible,
         }
     }
-}
 
-/// The records of one onboarding in a map (none: an empty list).
-fn of<'m, T>(map: &'m HashMap<i64, Vec<&'m T>>, id: i64) -> impl Iterator<Item = &'m T> + 'm {
-    map.get(&id).into_iter().flatten().copied()
-}
-
-/// The facts of one onboarding and what the signals read beside them.
-// Long: one field of the facts after another, each read from its records.
-fn facts_of<'a>(
-    o: &RampOnboarding,
-    r: &Grouped<'_>,
-    program: &'a onramp_core::program::Program,
-    today: NaiveDate,
-) -> (Facts, Situation<'a>) {
-    let tasks = of(&r.tasks, o.id)
-        .map(|t| TaskFact {
-            id: t.id,
-            title: t.title.clone(),
-            phase: t.phase.clone(),
-            due_date: t.due_date,
-            finished_on: match t.status.as_str() {
-                "done" => t.completed_at.map(|d| d.date_naive()),
-                "skipped" => Some(t.updated_at.date_naive()),
-                _ => None,
-            },
-            compliance_critical: t.compliance_critical,
-        })
-        .collect();
-    let meetings = of(&r.meetings, o.id)
-        .map(|m| MeetingFact {
-            led: m.role == "led",
-            held_on: m.held_on,
-            confidence: m.ratings.as_ref().and_then(|r| {
-                let n = r.0.len();
-                (n > 0).then(|| r.0.values().map(|v| f64::from(*v)).sum::<f64>() / n as f64)
-            }),
-        })
-        .collect();
-    let pathway = of(&r.pathways, o.id)
-        .next()
-        .and_then(|p| crate::learning::catalogues().pathway(&p.key));
-    let done: HashMap<&str, NaiveDate> = of(&r.modules, o.id)
-        .filter_map(|m| Some((m.key.as_str(), m.day?)))
-        .collect();
-    let module_days: Vec<NaiveDate> = pathway.map_or_else(Vec::new, |p| {
-        p.modules
-            .iter()
-            .filter_map(|m| done.get(format!("{}/{}", p.id, m.id).as_str()).copied())
-            .collect()
-    });
-    let modules_late = pathway.map_or_else(Vec::new, |p| {
-        p.modules
-            .iter()
-            .filter(|m| {
-                !done.contains_key(format!("{}/{}", p.id, m.id).as_str())
-                    && today > onramp_core::learning::end_of_week(o.start_date, m.week)
-            })
-            .map(|m| m.title.clone())
-            .collect()
-    });
-    let certs: Vec<_> = of(&r.certifications, o.id).collect();
-    let facts = Facts {
-        start_date: o.start_date,
-        phases: program
-            .phases
-            .iter()
-            .map(|p| (p.id.clone(), p.title.clone()))
-            .collect(),
-        tasks,
-        meetings,
-        certifications_planned: certs.len(),
-        certifications_passed: certs.iter().filter_map(|c| c.day).collect(),
-        modules_total: pathway.map_or(0, |p| p.modules.len()),
-        modules_done: module_days,
-    };
-    let situation = Situation {
-        today,
-        buddy_since: of(&r.buddies, o.id)
-            .filter(|b| b.key == "current")
-            .filter_map(|b| b.at.map(|a| a.date_naive()))
-            .min(),
-        quota: None,
-        last_activity: of(&r.last_activity, o.id)
-            .next()
-            .and_then(|a| a.at.map(|a| a.date_naive())),
-        access_pending_since: of(&r.pending_access, o.id)
-            .filter_map(|a| a.at.map(|a| a.date_naive()))
-            .collect(),
-        modules_late,
-    };
-    (facts, situation)
+    #[test]
+    fn small_cohorts_of_people_one_may_not_see_are_withheld() {
+        let rows = vec![
+            // Q1: four people, one of them the viewer's: withheld.
+            row(1, "2026-Q1", true, Some(20)),
+            row(2, "2026-Q1", false, Some(25)),
+            row(3, "2026-Q1", false, Some(30)),
+            row(4, "2026-Q1", false, None),
+            // Q2: five people the viewer may not see: figures only.
+            row(5, "2026-Q2", false, Some(10)),
+            row(6, "2026-Q2", false, Some(20)),
+            row(7, "2026-Q2", false, Some(30)),
+            row(8, "2026-Q2", false, Some(40)),
+            row(9, "2026-Q2", false, None),
+            // Q3: two people, both visible: shown.
+            row(10, "2026-Q3", true, Some(12)),
+            row(11, "2026-Q3", true, Some(18)),
+        ];
+        let r = report(CohortBy::Quarter, rows);
+        let q1 = &r.cohorts[0];
+        assert!(q1.withheld && q1.milestones.is_empty() && q1.onboardings == 4);
+        let q2 = &r.cohorts[1];
+        assert!(!q2.withheld);
+        let d = q2.milestones[0].business_days.as_ref().expect("figures");
+        assert_eq!((q2.milestones[0].reached, d.median), (4, 25.0));
+        assert!(!r.cohorts[2].withheld);
+        // Only the onboardings the viewer may see are listed one by one.
+        let ids: Vec<i64> = r.onboardings.iter().map(|o| o.onboarding_id).collect();
+        assert_eq!(ids, vec![1, 10, 11]);
+        // The counts add up.
+        assert_eq!(r.cohorts.iter().map(|c| c.onboardings).sum::<usize>(), 11);
+    }
 }

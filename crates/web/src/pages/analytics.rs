@@ -1,0 +1,137 @@
+//! `/analytics`: how fast new CSMs ramp, by cohort, and who needs attention.
+
+use super::Nav;
+use crate::auth::CurrentUser;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use chrono::Utc;
+use onramp_app::Caller;
+use onramp_app::analytics::{self, CohortBy, MilestoneSpread, OnboardingRamp};
+use onramp_core::ramp::risk::Thresholds;
+use serde::Deserialize;
+
+/// One cohort's line in the table beside the chart.
+struct SpreadRow {
+    cohort: String,
+    onboardings: usize,
+    withheld: bool,
+    spread: Option<MilestoneSpread>,
+}
+
+#[derive(Template)]
+#[template(path = "analytics.html")]
+struct RampPage {
+    nav: Option<Nav>,
+    by: String,
+    groupings: Vec<&'static str>,
+    milestone: String,
+    milestone_name: String,
+    milestones: Vec<(String, String)>,
+    chart: String,
+    rows: Vec<SpreadRow>,
+    attention: Vec<OnboardingRamp>,
+    on_track: usize,
+    total: usize,
+}
+
+#[derive(Deserialize)]
+pub struct RampQuery {
+    by: Option<String>,
+    milestone: Option<String>,
+}
+
+/// `GET /analytics`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<RampQuery>,
+) -> Result<Html<String>, WebError> {
+    let by = CohortBy::parse("by", q.by.as_deref().unwrap_or("quarter"))?;
+    let today = Utc::now().date_naive();
+    let rows = analytics::onboardings(
+        &state,
+        Caller::Person(&user),
+        by,
+        today,
+        &Thresholds::default(),
+    )
+    .await?;
+    let risk = analytics::at_risk(&rows);
+    let report = analytics::report(by, rows);
+    let milestones: Vec<(String, String)> =
+        report
+            .cohorts
+            .iter()
+            .flat_map(|c| &c.milestones)
+            .fold(Vec::new(), |mut all, m| {
+                if !all.iter().any(|(k, _)| k == &m.key) {
+                    all.push((m.key.clone(), m.name.clone()));
+                }
+                all
+            });
+    let (milestone, milestone_name) = milestones
+        .iter()
+        .find(|(k, _)| Some(k.as_str()) == q.milestone.as_deref())
+        .or_else(|| milestones.iter().find(|(k, _)| k == "first-led"))
+        .cloned()
+        .unwrap_or_default();
+    let on_track = risk.iter().filter(|r| r.signals.is_empty()).count();
+    Ok(Html(
+        RampPage {
+            nav: Nav::of(&state, &user).await?,
+            by: by.as_str().to_string(),
+            groupings: CohortBy::ALL.iter().map(|c| c.as_str()).collect(),
+            chart: analytics::box_plot_svg(&report.cohorts, &milestone),
+            rows: report
+                .cohorts
+                .iter()
+                .map(|c| SpreadRow {
+                    cohort: c.cohort.clone(),
+                    onboardings: c.onboardings,
+                    withheld: c.withheld,
+                    spread: c.milestones.iter().find(|m| m.key == milestone).cloned(),
+                })
+                .collect(),
+            total: risk.len(),
+            attention: risk.into_iter().filter(|r| !r.signals.is_empty()).collect(),
+            on_track,
+            milestone,
+            milestone_name,
+            milestones,
+        }
+        .render()?,
+    ))
+}
+
+/// `GET /analytics.csv`: the cohorts as CSV.
+pub async fn csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<RampQuery>,
+) -> Result<Response, WebError> {
+    let by = CohortBy::parse("by", q.by.as_deref().unwrap_or("quarter"))?;
+    let report = analytics::ramp(&state, Caller::Person(&user), by).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"onramp-ramp.csv\"",
+            ),
+        ],
+        analytics::csv(&report),
+    )
+        .into_response())
+}
+
+/// This module's pages, for `pages::routes`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/analytics", get(page))
+        .route("/analytics.csv", get(csv))
+}

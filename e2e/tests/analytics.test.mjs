@@ -1,0 +1,50 @@
+// Ramp analytics in a real browser, on the demo's generated history: People
+// Connect compares cohorts on a chart with its values and a table beside it,
+// follows a warning to its evidence, and the page fits a phone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { startDemo, launchBrowser, signIn } from './helpers.mjs';
+
+test('cohorts are compared on a chart with a table beside it, and warnings link their evidence', async () => {
+  const demo = await startDemo();
+  const browser = await launchBrowser();
+  mkdirSync('test-results', { recursive: true });
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await signIn(page, demo.url, 'taylor.brooks@example.com');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Ramp' }).click();
+    await page.waitForURL(/\/analytics$/);
+    await page.getByLabel('Cohorts by').selectOption('quarter');
+    await page.getByLabel('Milestone').selectOption({ label: 'First customer meeting led' });
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/by=quarter&milestone=first-led/);
+
+    // The chart writes each cohort's median; the table beside it has the same.
+    const medians = await page.locator('svg.ramp text', { hasText: 'median' }).allTextContents();
+    assert.ok(medians.length >= 3, `a box per cohort: ${medians}`);
+    const table = page.getByRole('region', { name: /^Table: business days to/ });
+    const rows = table.locator('tbody tr');
+    assert.ok(await rows.count() >= 3, 'a row per cohort');
+    const firstMedian = (await rows.first().locator('strong').innerText()).trim();
+    assert.ok(medians.some((m) => m.startsWith(`median ${Number(firstMedian).toFixed(1)}`)), `${firstMedian} in ${medians}`);
+
+    // A warning opens its evidence.
+    const attention = page.locator('ul.risk > li');
+    assert.ok(await attention.count() >= 1, 'someone needs attention');
+    const reason = attention.first().locator('ul a').first();
+    const href = await reason.getAttribute('href');
+    assert.match(href, /^\/onboardings\/\d+/);
+    const res = await page.request.get(new URL(href, demo.url).toString());
+    assert.equal(res.status(), 200, href);
+    await page.screenshot({ path: 'test-results/analytics.png', fullPage: true });
+
+    // On a phone the page does not scroll sideways: the chart and table scroll in their boxes.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `page is ${wide}px wide`);
+  } finally {
+    await browser.close();
+    await demo.stop();
+  }
+});
