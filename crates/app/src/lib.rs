@@ -57,6 +57,8 @@ pub struct App {
     /// Where mail sent at once goes (a reset link emailed by an admin);
     /// notifications leave through the outbox instead.
     pub mailer: notify::deliver::Mailer,
+    /// When a signal is raised and an onboarding is "watch" or "at risk".
+    pub risk: Arc<onramp_core::ramp::risk::Thresholds>,
 }
 
 impl App {
@@ -71,6 +73,7 @@ impl App {
             public_url: String::new(),
             chat_local_hooks: false,
             mailer: notify::deliver::Mailer::Preview,
+            risk: Arc::new(onramp_core::ramp::risk::Thresholds::default()),
         }
     }
 

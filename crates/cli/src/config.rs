@@ -30,6 +30,8 @@ pub struct FileConfig {
     pub analysis_concurrency: Option<usize>,
     /// Buddy matching rules (see `onramp_core::buddy::BuddyRules`).
     pub buddy: Option<onramp_core::buddy::BuddyRules>,
+    /// Early-warning thresholds (see `onramp_core::ramp::risk::Thresholds`).
+    pub risk: Option<onramp_core::ramp::risk::Thresholds>,
     /// The address people reach Onramp at, for links in calendar feeds.
     pub public_url: Option<String>,
     /// Remember search results per index version (default true).
@@ -81,6 +83,8 @@ pub struct Settings {
     pub analysis_concurrency: usize,
     /// How buddies are suggested (`[buddy]` in onramp.toml).
     pub buddy_rules: onramp_core::buddy::BuddyRules,
+    /// When onboardings are "watch" or "at risk" (`[risk]` in onramp.toml).
+    pub risk: onramp_core::ramp::risk::Thresholds,
     /// The address people reach Onramp at (links in calendar feeds), or empty.
     pub public_url: String,
     /// The search result cache and weights.
@@ -260,6 +264,8 @@ impl Settings {
         )?;
         let buddy_rules = file.buddy.unwrap_or_default();
         buddy_rules.validate().map_err(CliError::Usage)?;
+        let risk = file.risk.unwrap_or_default();
+        risk.validate().map_err(CliError::Usage)?;
         let public_url = std::env::var("ONRAMP_PUBLIC_URL")
             .ok()
             .or(file.public_url)
@@ -317,6 +323,7 @@ impl Settings {
             search,
             public_url,
             buddy_rules,
+            risk,
             data_dir,
             database,
             bind,

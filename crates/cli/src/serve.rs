@@ -48,6 +48,7 @@ where
             app.buddy_rules = Arc::new(settings.buddy_rules.clone());
             app.public_url = settings.public_url.clone();
             app.mailer = settings.mailer.clone();
+            app.risk = Arc::new(settings.risk.clone());
             work(app).await
         }
         Err(e) => Err(e.into()),
@@ -90,6 +91,7 @@ pub async fn run(
     app.buddy_rules = Arc::new(settings.buddy_rules.clone());
     app.chat_local_hooks = settings.chat_allow_local;
     app.mailer = settings.mailer.clone();
+    app.risk = Arc::new(settings.risk.clone());
     // Links in mail and feeds are absolute: the configured address, or the
     // one served on.
     app.public_url = if settings.public_url.is_empty() {

@@ -2253,3 +2253,46 @@ fn the_demo_history_is_the_same_from_the_same_seed_and_has_every_kind_of_ramp() 
     let synthetic: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(synthetic["onboardings"].as_array().expect("list").len(), 25);
 }
+
+#[test]
+fn risk_thresholds_come_from_the_configuration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(onramp(dir.path()).arg("seed-demo"));
+    assert_eq!(code, 0, "{err}");
+    let quiet = || {
+        let (code, out, err) = run(onramp(dir.path()).args(["analytics", "risk", "--json"]));
+        assert_eq!(code, 0, "{err}");
+        let rows: serde_json::Value = serde_json::from_str(&out).expect("json");
+        rows.as_array()
+            .expect("list")
+            .iter()
+            .flat_map(|r| r["signals"].as_array().cloned().unwrap_or_default())
+            .filter(|s| s["kind"] == "quiet")
+            .count()
+    };
+    let by_default = quiet();
+    std::fs::write(
+        dir.path().join("onramp.toml"),
+        "[risk]\nquiet_business_days = 1\n",
+    )
+    .expect("write");
+    assert!(
+        quiet() > by_default,
+        "a stricter threshold raises more signals"
+    );
+    std::fs::write(
+        dir.path().join("onramp.toml"),
+        "[risk]\nquiet_business_days = 0\n",
+    )
+    .expect("write");
+    let (code, _, err) = run(onramp(dir.path()).args(["analytics", "risk"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("risk.quiet_business_days: must be from 1 to 60"),
+        "{err}"
+    );
+    std::fs::write(dir.path().join("onramp.toml"), "[risk]\nquiet_days = 3\n").expect("write");
+    let (code, _, err) = run(onramp(dir.path()).args(["analytics", "risk"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("quiet_days"), "names the unknown field: {err}");
+}

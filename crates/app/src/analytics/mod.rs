@@ -240,7 +240,7 @@ pub async fn onboardings(
 /// first onboarding's).
 pub async fn ramp(app: &App, by: Caller<'_>, cohort_by: CohortBy) -> Result<RampReport, Error> {
     let today = Utc::now().date_naive();
-    let rows = onboardings(app, by, cohort_by, today, &Thresholds::default()).await?;
+    let rows = onboardings(app, by, cohort_by, today, &app.risk).await?;
     Ok(report(cohort_by, rows))
 }
 
@@ -307,7 +307,7 @@ fn cohort(name: String, members: &[&OnboardingRamp]) -> Cohort {
 /// The active onboardings with signals, the most at risk first.
 pub async fn risk(app: &App, by: Caller<'_>) -> Result<Vec<OnboardingRamp>, Error> {
     let today = Utc::now().date_naive();
-    let rows = onboardings(app, by, CohortBy::Manager, today, &Thresholds::default()).await?;
+    let rows = onboardings(app, by, CohortBy::Manager, today, &app.risk).await?;
     Ok(at_risk(&rows))
 }
 

@@ -39,6 +39,29 @@ impl Default for Thresholds {
     }
 }
 
+impl Thresholds {
+    /// Checks the thresholds; the message names the field (`risk.<field>`).
+    pub fn validate(&self) -> Result<(), String> {
+        let days = [
+            ("buddy_by_business_day", self.buddy_by_business_day, 60),
+            ("first_led_by_week", self.first_led_by_week, 52),
+            ("quiet_business_days", self.quiet_business_days, 60),
+            ("access_pending_days", self.access_pending_days, 60),
+        ];
+        for (field, value, most) in days {
+            if !(1..=most).contains(&value) {
+                return Err(format!("risk.{field}: must be from 1 to {most}"));
+            }
+        }
+        if self.watch_from == 0 || self.at_risk_from < self.watch_from {
+            return Err(
+                "risk.at_risk_from: must be at least watch_from, which is at least 1".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
 /// What else the signals read beside the milestones' facts.
 #[derive(Clone, Debug, Default)]
 pub struct Situation<'a> {
@@ -268,6 +291,30 @@ mod tests {
 
     fn kinds(signals: &[Signal]) -> Vec<&str> {
         signals.iter().map(|s| s.kind.as_str()).collect()
+    }
+
+    #[test]
+    fn thresholds_are_checked_by_field() {
+        assert_eq!(Thresholds::default().validate(), Ok(()));
+        let t = Thresholds {
+            quiet_business_days: 0,
+            ..Thresholds::default()
+        };
+        assert!(
+            t.validate()
+                .expect_err("zero")
+                .starts_with("risk.quiet_business_days:")
+        );
+        let t = Thresholds {
+            watch_from: 3,
+            at_risk_from: 2,
+            ..Thresholds::default()
+        };
+        assert!(
+            t.validate()
+                .expect_err("order")
+                .starts_with("risk.at_risk_from:")
+        );
     }
 
     #[test]

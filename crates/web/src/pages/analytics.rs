@@ -12,7 +12,6 @@ use axum::routing::get;
 use chrono::Utc;
 use onramp_app::Caller;
 use onramp_app::analytics::{self, CohortBy, MilestoneSpread, OnboardingRamp};
-use onramp_core::ramp::risk::Thresholds;
 use serde::Deserialize;
 
 /// One cohort's line in the table beside the chart.
@@ -53,14 +52,8 @@ pub async fn page(
 ) -> Result<Html<String>, WebError> {
     let by = CohortBy::parse("by", q.by.as_deref().unwrap_or("quarter"))?;
     let today = Utc::now().date_naive();
-    let rows = analytics::onboardings(
-        &state,
-        Caller::Person(&user),
-        by,
-        today,
-        &Thresholds::default(),
-    )
-    .await?;
+    let rows =
+        analytics::onboardings(&state, Caller::Person(&user), by, today, &state.risk).await?;
     let risk = analytics::at_risk(&rows);
     let report = analytics::report(by, rows);
     let milestones: Vec<(String, String)> =
