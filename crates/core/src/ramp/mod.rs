@@ -50,6 +50,17 @@ pub struct Facts {
     pub modules_done: Vec<NaiveDate>,
 }
 
+impl Facts {
+    /// The days of the customer meetings the new hire shadowed.
+    pub fn shadowed_on(&self) -> Vec<NaiveDate> {
+        self.meetings
+            .iter()
+            .filter(|m| !m.led)
+            .map(|m| m.held_on)
+            .collect()
+    }
+}
+
 /// The milestones every onboarding is measured by, in order, with their
 /// keys (for CSV and JSON) and names.
 pub const MILESTONES: [(&str, &str); 7] = [
@@ -97,12 +108,7 @@ fn all_finished<'a>(mut tasks: impl Iterator<Item = &'a TaskFact>) -> Option<Nai
 /// The day each milestone was reached: the ones of [`MILESTONES`] and, after
 /// the first led meeting, one per phase that has tasks ("phase:<id>").
 pub fn milestones(f: &Facts, calendar: &WorkCalendar) -> Vec<Milestone> {
-    let shadowed: Vec<NaiveDate> = f
-        .meetings
-        .iter()
-        .filter(|m| !m.led)
-        .map(|m| m.held_on)
-        .collect();
+    let shadowed = f.shadowed_on();
     let led: Vec<NaiveDate> = f
         .meetings
         .iter()

@@ -165,12 +165,7 @@ pub fn signals(f: &Facts, s: &Situation, calendar: &WorkCalendar, t: &Thresholds
         ));
     }
     if let Some(quota) = s.quota {
-        let shadowed: Vec<NaiveDate> = f
-            .meetings
-            .iter()
-            .filter(|m| !m.led)
-            .map(|m| m.held_on)
-            .collect();
+        let shadowed = f.shadowed_on();
         let ended: Vec<_> = quota_weeks(quota, f.start_date, &shadowed, s.today)
             .into_iter()
             .filter(|w| w.starts + chrono::Duration::days(7) <= s.today)
