@@ -37,6 +37,19 @@ test('cohorts are compared on a chart with a table beside it, and warnings link 
     assert.match(href, /^\/onboardings\/\d+/);
     const res = await page.request.get(new URL(href, demo.url).toString());
     assert.equal(res.status(), 200, href);
+    // Acknowledged with a note: listed as acknowledged, no longer a warning.
+    const first = attention.first();
+    const reasonText = (await reason.innerText()).trim();
+    await first.locator('details.acknowledge').first().locator('summary').click();
+    await first.getByLabel(/What is being done about it/).first().fill('Agreed a plan with the manager on Monday');
+    await first.getByRole('button', { name: 'Acknowledge' }).first().click();
+    await page.waitForURL(/\/analytics\?by=quarter&milestone=first-led#onboarding-\d+$/);
+    const acknowledged = page.locator('li.meta', { hasText: 'Agreed a plan with the manager on Monday' });
+    // (Every signal of that kind is acknowledged: two overdue tasks are one kind.)
+    assert.ok(await acknowledged.count() >= 1);
+    const said = await acknowledged.allInnerTexts();
+    assert.ok(said.every((t) => t.startsWith('Acknowledged by Taylor Brooks')), said.join('\n'));
+    assert.ok(said.some((t) => t.includes(reasonText)), 'the acknowledged reason is named');
     await page.screenshot({ path: 'test-results/analytics.png', fullPage: true });
 
     // On a phone the page does not scroll sideways: the chart and table scroll in their boxes.

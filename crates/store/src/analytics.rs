@@ -74,6 +74,16 @@ pub struct RampDay {
     pub day: Option<NaiveDate>,
 }
 
+/// A signal acknowledged with a note.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct SignalAcknowledgement {
+    pub onboarding_id: i64,
+    pub signal: String,
+    pub note: String,
+    pub by_name: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
 /// Everything ramp analytics read, for the onboardings of a scope.
 #[derive(Debug, Default)]
 pub struct RampRecords {
@@ -93,6 +103,7 @@ pub struct RampRecords {
     pub buddies: Vec<RampDated>,
     /// The new hire's last recorded action on the onboarding: `at`.
     pub last_activity: Vec<RampDated>,
+    pub acknowledgements: Vec<SignalAcknowledgement>,
 }
 
 const ONBOARDINGS: &str = "SELECT o.id, o.person_id, p.name, p.segment, p.region, p.time_zone, o.manager_id,
@@ -135,6 +146,10 @@ const LAST_ACTIVITY: &str = "SELECT e.onboarding_id, 'activity' AS key, MAX(e.at
  FROM audit_events e JOIN onboardings o ON o.id = e.onboarding_id
  WHERE e.actor_id = o.person_id AND {scope} GROUP BY e.onboarding_id";
 
+const ACKNOWLEDGEMENTS: &str = "SELECT a.onboarding_id, a.signal, a.note, p.name AS by_name, a.at
+ FROM signal_acknowledgements a JOIN onboardings o ON o.id = a.onboarding_id
+ LEFT JOIN people p ON p.id = a.by_id WHERE {scope}";
+
 impl Store {
     /// Reads `sql` with `{scope}` made the scope's condition on `o`.
     async fn scoped<T: Row>(&self, sql: &str, scope: AnalyticsScope) -> Result<Vec<T>> {
@@ -164,6 +179,45 @@ impl Store {
             pending_access: self.scoped(PENDING_ACCESS, scope).await?,
             buddies: self.scoped(BUDDIES, scope).await?,
             last_activity: self.scoped(LAST_ACTIVITY, scope).await?,
+            acknowledgements: self.scoped(ACKNOWLEDGEMENTS, scope).await?,
+        })
+    }
+
+    /// Acknowledges a signal of an onboarding with a note (again: the new
+    /// note and time replace the old); audited on the onboarding.
+    pub async fn acknowledge_signal(
+        &self,
+        by: Option<i64>,
+        onboarding_id: i64,
+        signal: &str,
+        note: &str,
+    ) -> Result<()> {
+        let now = Utc::now();
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            sqlx::query(
+                "INSERT INTO signal_acknowledgements (onboarding_id, signal, note, by_id, at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (onboarding_id, signal) DO UPDATE SET note = excluded.note, by_id = excluded.by_id, at = excluded.at",
+            )
+            .bind(onboarding_id)
+            .bind(signal)
+            .bind(note)
+            .bind(by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            crate::audit::audit!(
+                tx,
+                by,
+                "acknowledge",
+                "signal",
+                None::<i64>,
+                Some(onboarding_id),
+                None::<serde_json::Value>,
+                Some(serde_json::json!({"signal": signal, "note": note}))
+            );
+            tx.commit().await?;
+            Ok(())
         })
     }
 }

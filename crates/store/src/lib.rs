@@ -48,7 +48,7 @@ pub use access_requests::AccessRequest;
 pub use accounts::Account;
 pub use analytics::{
     AnalyticsScope, PastOutcome, RampDated, RampDay, RampMeeting, RampOnboarding, RampRecords,
-    RampTask,
+    RampTask, SignalAcknowledgement,
 };
 pub use buddies::{BuddyAssignment, Feedback, LatestFeedback, Meeting, NewFeedback, NewMeeting};
 pub use certifications::{CertificationChange, CertificationOf, EvidenceToReview};

@@ -17,6 +17,7 @@ pub(super) struct Grouped<'r> {
     pending_access: HashMap<i64, Vec<&'r onramp_store::RampDated>>,
     buddies: HashMap<i64, Vec<&'r onramp_store::RampDated>>,
     last_activity: HashMap<i64, Vec<&'r onramp_store::RampDated>>,
+    pub(super) acknowledgements: HashMap<i64, Vec<&'r onramp_store::SignalAcknowledgement>>,
 }
 
 fn by_onboarding<T>(items: &[T], id: impl Fn(&T) -> i64) -> HashMap<i64, Vec<&T>> {
@@ -38,6 +39,7 @@ impl<'r> Grouped<'r> {
             pending_access: by_onboarding(&r.pending_access, |a| a.onboarding_id),
             buddies: by_onboarding(&r.buddies, |b| b.onboarding_id),
             last_activity: by_onboarding(&r.last_activity, |a| a.onboarding_id),
+            acknowledgements: by_onboarding(&r.acknowledgements, |a| a.onboarding_id),
         }
     }
 }

@@ -100,11 +100,27 @@ pub struct OnboardingRamp {
     pub level: Option<Level>,
     #[schema(value_type = Vec<Object>)]
     pub signals: Vec<Signal>,
+    /// Signals acknowledged in the last two weeks: shown, not counted in
+    /// the level.
+    pub acknowledged: Vec<AcknowledgedSignal>,
     /// Whether the viewer may see this onboarding itself (otherwise it only
     /// counts in its cohort's figures).
     #[serde(skip)]
     pub visible: bool,
 }
+
+/// A signal someone acknowledged with a note.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AcknowledgedSignal {
+    pub kind: String,
+    pub reason: String,
+    pub note: String,
+    pub by: Option<String>,
+    pub at: chrono::DateTime<Utc>,
+}
+
+/// How long an acknowledgement keeps a signal from counting.
+pub const ACKNOWLEDGED_DAYS: i64 = 14;
 
 /// The time to one milestone over a cohort.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -177,10 +193,11 @@ enum Viewer {
 }
 
 impl Viewer {
-    fn sees(self, o: &RampOnboarding) -> bool {
+    /// Whether the viewer sees an onboarding with this manager and Enablement contact.
+    fn sees(self, manager: Option<i64>, enablement: Option<i64>) -> bool {
         match self {
             Viewer::Everyone => true,
-            Viewer::PartyTo(me) => o.manager_id == Some(me) || o.enablement_id == Some(me),
+            Viewer::PartyTo(me) => manager == Some(me) || enablement == Some(me),
         }
     }
 }
@@ -208,7 +225,7 @@ pub async fn onboardings(
         let program = &version.definition.0;
         let (facts, situation) = facts_of(o, &grouped, program, today);
         let active = o.status == "active";
-        let found = if active {
+        let mut found = if active {
             signals(
                 &facts,
                 &Situation {
@@ -221,6 +238,28 @@ pub async fn onboardings(
         } else {
             Vec::new()
         };
+        let since = Utc::now() - chrono::Duration::days(ACKNOWLEDGED_DAYS);
+        let acks: Vec<_> = grouped
+            .acknowledgements
+            .get(&o.id)
+            .into_iter()
+            .flatten()
+            .filter(|a| a.at >= since)
+            .collect();
+        let mut acknowledged = Vec::new();
+        found.retain(|s| match acks.iter().find(|a| a.signal == s.kind) {
+            Some(a) => {
+                acknowledged.push(AcknowledgedSignal {
+                    kind: s.kind.clone(),
+                    reason: s.reason.clone(),
+                    note: a.note.clone(),
+                    by: a.by_name.clone(),
+                    at: a.at,
+                });
+                false
+            }
+            None => true,
+        });
         out.push(OnboardingRamp {
             onboarding_id: o.id,
             name: o.name.clone(),
@@ -230,7 +269,8 @@ pub async fn onboardings(
             milestones: milestones(&facts, &calendar),
             level: active.then(|| level(&found, t)),
             signals: found,
-            visible: viewer.sees(o),
+            acknowledged,
+            visible: viewer.sees(o.manager_id, o.enablement_id),
         });
     }
     Ok(out)
@@ -304,6 +344,39 @@ fn cohort(name: String, members: &[&OnboardingRamp]) -> Cohort {
     }
 }
 
+/// Acknowledges a signal of an onboarding with a note, by someone who may
+/// see that onboarding in the analytics; for two weeks it does not count
+/// towards the level.
+pub async fn acknowledge(
+    app: &App,
+    by: Caller<'_>,
+    onboarding_id: i64,
+    signal: &str,
+    note: &str,
+) -> Result<(), Error> {
+    use onramp_core::ramp::risk::SIGNALS;
+    let (_, viewer) = scope_for(by)?;
+    let o = app.store.onboarding(onboarding_id).await?;
+    if !viewer.sees(o.manager_id, o.enablement_id) {
+        return Err(Error::NotFound);
+    }
+    if !SIGNALS.iter().any(|(kind, _)| *kind == signal) {
+        let kinds: Vec<&str> = SIGNALS.iter().map(|(k, _)| *k).collect();
+        return Err(Error::bad(
+            "signal",
+            format!("expected one of {}", kinds.join(", ")),
+        ));
+    }
+    onramp_core::text::check("note", note, onramp_core::text::SHORT_TEXT)?;
+    if note.trim().is_empty() {
+        return Err(Error::bad("note", "say what is being done about it"));
+    }
+    app.store
+        .acknowledge_signal(by.person_id(), onboarding_id, signal, note.trim())
+        .await?;
+    Ok(())
+}
+
 /// The active onboardings with signals, the most at risk first.
 pub async fn risk(app: &App, by: Caller<'_>) -> Result<Vec<OnboardingRamp>, Error> {
     let today = Utc::now().date_naive();
@@ -346,6 +419,7 @@ mod tests {
             }],
             level: Some(Level::OnTrack),
             signals: Vec::new(),
+            acknowledged: Vec::new(),
             visible,
         }
     }

@@ -4,11 +4,11 @@ use super::{ApiResult, ErrorBody};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use onramp_app::Caller;
 use onramp_app::analytics::{self, CohortBy, OnboardingRamp, RampReport};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -48,9 +48,37 @@ pub async fn risk(
     Ok(Json(analytics::risk(&state, Caller::Person(&user)).await?))
 }
 
+/// Why a signal is acknowledged.
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Acknowledgement {
+    /// What is being done about it (at most 500 characters).
+    pub note: String,
+}
+
+/// Acknowledges one signal of an onboarding with a note: for two weeks it
+/// is listed as acknowledged and does not count towards the level. For
+/// those who see the onboarding in the analytics (404 for others).
+#[utoipa::path(post, path = "/api/v1/onboardings/{id}/signals/{kind}/acknowledgement", tag = "analytics",
+    params(("id" = i64, Path), ("kind" = String, Path, description = "overdue-compliance, no-buddy, shadowing-pace, no-led-meeting, falling-confidence, quiet, access-pending or modules-late")),
+    request_body = Acknowledgement,
+    responses((status = 200, body = Acknowledgement), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, kind)): Path<(i64, String)>,
+    super::ApiJson(body): super::ApiJson<Acknowledgement>,
+) -> ApiResult<Acknowledgement> {
+    analytics::acknowledge(&state, Caller::Person(&user), id, &kind, &body.note).await?;
+    Ok(Json(Acknowledgement {
+        note: body.note.trim().to_string(),
+    }))
+}
+
 /// This module's endpoints, for `api::router`.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ramp))
         .routes(routes!(risk))
+        .routes(routes!(acknowledge))
 }

@@ -1,14 +1,14 @@
 //! `/analytics`: how fast new CSMs ramp, by cohort, and who needs attention.
 
 use super::Nav;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, VerifiedForm};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::Utc;
 use onramp_app::Caller;
 use onramp_app::analytics::{self, CohortBy, MilestoneSpread, OnboardingRamp};
@@ -35,6 +35,8 @@ struct RampPage {
     rows: Vec<SpreadRow>,
     attention: Vec<OnboardingRamp>,
     on_track: usize,
+    csrf: String,
+    clock: super::Clock,
     total: usize,
 }
 
@@ -91,7 +93,12 @@ pub async fn page(
                 })
                 .collect(),
             total: risk.len(),
-            attention: risk.into_iter().filter(|r| !r.signals.is_empty()).collect(),
+            attention: risk
+                .into_iter()
+                .filter(|r| !r.signals.is_empty() || !r.acknowledged.is_empty())
+                .collect(),
+            csrf: user.csrf().to_string(),
+            clock: super::Clock::of(&user),
             on_track,
             milestone,
             milestone_name,
@@ -99,6 +106,52 @@ pub async fn page(
         }
         .render()?,
     ))
+}
+
+#[derive(Deserialize)]
+pub struct AcknowledgeForm {
+    onboarding: i64,
+    signal: String,
+    note: String,
+    #[serde(default)]
+    by: String,
+    #[serde(default)]
+    milestone: String,
+}
+
+/// `POST /analytics/acknowledge`: a signal acknowledged with a note.
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    f: VerifiedForm<AcknowledgeForm>,
+) -> Result<Response, WebError> {
+    let form = &f.form;
+    analytics::acknowledge(
+        &state,
+        Caller::Person(&f.user),
+        form.onboarding,
+        &form.signal,
+        &form.note,
+    )
+    .await?;
+    let by = CohortBy::parse(
+        "by",
+        if form.by.is_empty() {
+            "quarter"
+        } else {
+            &form.by
+        },
+    )?;
+    let milestone: String = form
+        .milestone
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == ':')
+        .collect();
+    Ok(Redirect::to(&format!(
+        "/analytics?by={}&milestone={milestone}#onboarding-{}",
+        by.as_str(),
+        form.onboarding
+    ))
+    .into_response())
 }
 
 /// `GET /analytics.csv`: the cohorts as CSV.
@@ -127,4 +180,5 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/analytics", get(page))
         .route("/analytics.csv", get(csv))
+        .route("/analytics/acknowledge", post(acknowledge))
 }

@@ -7,7 +7,8 @@ use onramp_store::{Database, Store};
 
 on_both!(
     ramp_and_risk_show_each_role_what_it_may_see,
-    the_ramp_page_and_its_csv
+    the_ramp_page_and_its_csv,
+    an_acknowledged_signal_stops_counting
 );
 
 async fn ramp_and_risk_show_each_role_what_it_may_see(store: Store, _db: Database) {
@@ -123,6 +124,123 @@ async fn the_ramp_page_and_its_csv(store: Store, _db: Database) {
     assert!(
         !page.contains(r#"<a href="/analytics">Ramp</a>"#),
         "no link for them either"
+    );
+    app.stop().await;
+}
+
+async fn an_acknowledged_signal_stops_counting(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    // A report of the manager who started two months ago and did nothing since.
+    let (late, _) = crate::common::person(
+        &store,
+        "late.hire@example.com",
+        &[onramp_core::people::Role::NewHire],
+        Some(w.manager.0),
+    )
+    .await;
+    let version = store
+        .onboarding(w.onboarding)
+        .await
+        .expect("o")
+        .program_version_id;
+    let o = store
+        .create_onboarding(
+            None,
+            &onramp_store::NewOnboarding {
+                person_id: late,
+                program_version_id: version,
+                start_date: chrono::Utc::now().date_naive() - chrono::Duration::days(60),
+                manager_id: Some(w.manager.0),
+                people_connect_id: None,
+                enablement_id: None,
+                buddy_id: None,
+            },
+            &onramp_core::schedule::WorkCalendar::default(),
+        )
+        .await
+        .expect("onboarding")
+        .id;
+    let risk = || async {
+        let (status, body) = app
+            .get(
+                "/api/v1/analytics/risk",
+                &[("authorization", &bearer(&w.manager.1))],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let rows: serde_json::Value = serde_json::from_str(&body).expect("json");
+        rows.as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["onboarding_id"] == o)
+            .cloned()
+            .expect("the late hire is listed")
+    };
+    let before = risk().await;
+    let kind = before["signals"][0]["kind"]
+        .as_str()
+        .expect("the late hire has signals")
+        .to_string();
+    let ack = |token: String, kind: String, note: &'static str| {
+        let req = app
+            .client
+            .post(app.url(&format!(
+                "/api/v1/onboardings/{o}/signals/{kind}/acknowledgement"
+            )))
+            .header("authorization", bearer(&token))
+            .json(&serde_json::json!({ "note": note }));
+        async move {
+            let res = req.send().await.expect("post");
+            (res.status().as_u16(), res.text().await.expect("body"))
+        }
+    };
+    // Refused: an empty note, an unknown signal, someone else's report.
+    let (status, body) = ack(w.manager.1.clone(), kind.clone(), "  ").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"field\":\"note\""), "{body}");
+    let (status, body) = ack(w.manager.1.clone(), "bad-weather".into(), "noted").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"field\":\"signal\""), "{body}");
+    assert_eq!(
+        ack(w.other_manager.1.clone(), kind.clone(), "noted")
+            .await
+            .0,
+        404
+    );
+
+    let (status, body) = ack(
+        w.manager.1.clone(),
+        kind.clone(),
+        "Talked it through on Monday",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let after = risk().await;
+    let still: Vec<&str> = after["signals"]
+        .as_array()
+        .expect("signals")
+        .iter()
+        .filter_map(|s| s["kind"].as_str())
+        .collect();
+    assert!(!still.contains(&kind.as_str()), "{after}");
+    assert_eq!(after["acknowledged"][0]["kind"], kind.as_str(), "{after}");
+    assert_eq!(
+        after["acknowledged"][0]["note"],
+        "Talked it through on Monday"
+    );
+    assert_eq!(after["acknowledged"][0]["by"], "manager", "{after}");
+    assert!(
+        after["signals"].as_array().map_or(0, Vec::len)
+            < before["signals"].as_array().map_or(0, Vec::len),
+        "one fewer counts"
+    );
+    // On the page, with the note and who acknowledged it.
+    let (cookie, _) = crate::common::session_of(&store, w.manager.0).await;
+    let (_, page) = app.get("/analytics", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains("Acknowledged by manager") && page.contains("Talked it through on Monday"),
+        "{page}"
     );
     app.stop().await;
 }

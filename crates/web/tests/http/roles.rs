@@ -218,6 +218,11 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             "read risk list",
             [403, 403, 200, 200, 200, 200, 403, 200, 401],
         ),
+        // Acknowledging a signal: those who see the onboarding in the analytics.
+        (
+            "acknowledge a signal",
+            [403, 403, 200, 200, 200, 200, 403, 404, 401],
+        ),
         // Service Ping is open to everyone signed in: naming an instance too.
         (
             "name a Service Ping instance",
@@ -371,6 +376,10 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                 "read audit log" => app.client.get(app.url("/api/v1/audit")),
                 "read ramp analytics" => app.client.get(app.url("/api/v1/analytics/ramp?by=month")),
                 "read risk list" => app.client.get(app.url("/api/v1/analytics/risk")),
+                "acknowledge a signal" => app
+                    .client
+                    .post(app.url(&format!("/api/v1/onboardings/{o}/signals/quiet/acknowledgement")))
+                    .json(&serde_json::json!({ "note": format!("{role} is on it") })),
                 "name a Service Ping instance" => app
                     .client
                     .put(app.url("/api/v1/ping/instances/feedfacefeedface/label"))

@@ -1,0 +1,10 @@
+-- An early-warning signal of an onboarding acknowledged with a note: it
+-- does not count towards the onboarding's level for two weeks.
+CREATE TABLE signal_acknowledgements (
+    onboarding_id BIGINT NOT NULL REFERENCES onboardings(id) ON DELETE CASCADE,
+    signal        TEXT NOT NULL,
+    note          TEXT NOT NULL,
+    by_id         BIGINT REFERENCES people(id),
+    at            TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (onboarding_id, signal)
+);
