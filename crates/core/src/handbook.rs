@@ -27,6 +27,7 @@ pub const PAGE_ROUTE: &str = "/docs";
 pub const APP_SECTIONS: &[&str] = &[
     "access-requests",
     "admin",
+    "analytics",
     "api",
     "attachments",
     "calendar",
