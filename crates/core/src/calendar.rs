@@ -312,20 +312,24 @@ const REGIONS: [&str; 9] = [
     "Pacific",
 ];
 
-/// Every IANA time-zone name a person can pick, UTC first, then by name.
-pub fn zone_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|z| z.name())
-        .filter(|n| {
-            // The regional names; old aliases (US/Eastern, EST5EDT, Etc/GMT+5) are left out.
-            n.split_once('/')
-                .is_some_and(|(area, _)| REGIONS.contains(&area))
-        })
-        .collect();
-    names.sort_unstable();
-    names.insert(0, "UTC");
-    names
+/// Every IANA time-zone name a person can pick, UTC first, then by name
+/// (listed once, on first use).
+pub fn zone_names() -> &'static [&'static str] {
+    static NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|z| z.name())
+            .filter(|n| {
+                // The regional names; old aliases (US/Eastern, EST5EDT, Etc/GMT+5) are left out.
+                n.split_once('/')
+                    .is_some_and(|(area, _)| REGIONS.contains(&area))
+            })
+            .collect();
+        names.sort_unstable();
+        names.insert(0, "UTC");
+        names
+    });
+    &NAMES
 }
 
 /// A UTC instant shown in a viewer's time zone, e.g. `Wed 2 Dec 2026, 16:00 CET`.

@@ -215,6 +215,8 @@ pub async fn onboardings(
     let grouped = Grouped::of(&records);
     let mut calendars: HashMap<Option<String>, WorkCalendar> = HashMap::new();
     let mut out = Vec::with_capacity(records.onboardings.len());
+    // Acknowledgements older than this count no more.
+    let since = Utc::now() - chrono::Duration::days(ACKNOWLEDGED_DAYS);
     for o in &records.onboardings {
         if !calendars.contains_key(&o.region) {
             let calendar = app.store.calendar_for(o.region.as_deref()).await?;
@@ -238,7 +240,6 @@ pub async fn onboardings(
         } else {
             Vec::new()
         };
-        let since = Utc::now() - chrono::Duration::days(ACKNOWLEDGED_DAYS);
         let acks: Vec<_> = grouped
             .acknowledgements
             .get(&o.id)

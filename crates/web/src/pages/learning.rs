@@ -338,13 +338,19 @@ pub async fn webinar_list(
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
     let w = webinar::list(&state, &user).await?;
+    // Only those who add webinars see the form with its zones.
+    let zones = if w.can_manage {
+        super::zone_options(&user.account.time_zone)
+    } else {
+        Vec::new()
+    };
     let nav = Nav::of(&state, &user).await?;
     Ok(Html(
         WebinarsPage {
             csrf: user.csrf().to_string(),
             nav,
             w,
-            zones: super::zone_options(&user.account.time_zone),
+            zones,
         }
         .render()?,
     ))

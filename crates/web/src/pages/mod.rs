@@ -287,8 +287,8 @@ impl Clock {
 /// Every time zone for a picker, with `chosen` (the viewer's, usually) selected.
 pub fn zone_options(chosen: &str) -> Vec<(&'static str, bool)> {
     onramp_core::calendar::zone_names()
-        .into_iter()
-        .map(|z| (z, z == chosen))
+        .iter()
+        .map(|z| (*z, *z == chosen))
         .collect()
 }
 

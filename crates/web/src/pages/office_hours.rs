@@ -48,7 +48,12 @@ async fn render_board(
         just_made,
     });
     let (series, zone) = oh::my_board(state, user).await?;
-    let zones = super::zone_options(&zone);
+    // Only those who schedule office hours see the picker.
+    let zones = if oh::is_enablement(user) {
+        super::zone_options(&zone)
+    } else {
+        Vec::new()
+    };
     Ok(Html(
         BoardPage {
             nav: Nav::of(state, user).await?,
