@@ -61,3 +61,44 @@ test('cohorts are compared on a chart with a table beside it, and warnings link 
     await demo.stop();
   }
 });
+
+test('program analytics put the tasks that run late first, with office hours charted beside a table', async () => {
+  const demo = await startDemo();
+  const browser = await launchBrowser();
+  mkdirSync('test-results', { recursive: true });
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    // Chris runs the Enablement programme.
+    await signIn(page, demo.url, 'chris.okafor@example.com');
+    await page.goto(`${demo.url}analytics`);
+    await page.getByRole('link', { name: /Program analytics/ }).click();
+    await page.waitForURL(/\/analytics\/program$/);
+    const table = page.getByRole('region', { name: 'Table: how each task fares' });
+    await table.getByRole('link', { name: 'Late', exact: true }).click();
+    await page.waitForURL(/sort=late/);
+    // The late column, read off the page, goes from the worst down.
+    const late = await page.locator('table.task-stats tbody tr td:nth-of-type(4)').allInnerTexts();
+    const numbers = late.map((t) => (t.trim() === '–' ? -1 : parseFloat(t)));
+    assert.ok(numbers.length > 20, `a row per task: ${late}`);
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), `sorted: ${late}`);
+    assert.equal(await page.locator('th[aria-sort="descending"]').innerText(), 'Late');
+
+    // Office hours: each week's count is on the chart and in the table beside it.
+    const bars = await page.locator('svg.bars rect').count();
+    assert.equal(bars, 12, 'a bar per week');
+    const weeks = page.getByRole('region', { name: 'Table: questions asked per week' }).locator('tbody tr td');
+    const counts = await weeks.allInnerTexts();
+    const written = await page.locator('svg.bars text[font-size="11"]').allTextContents();
+    assert.deepEqual(written, counts.map((c) => c.trim()));
+    assert.ok(counts.some((c) => Number(c) > 0), `questions were asked: ${counts}`);
+    assert.ok(await page.locator('#oh-h ~ ol li').count() >= 1, 'the topics most asked');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `page is ${wide}px wide`);
+    await page.screenshot({ path: 'test-results/analytics-program.png', fullPage: true });
+  } finally {
+    await browser.close();
+    await demo.stop();
+  }
+});

@@ -1,11 +1,12 @@
-//! `onramp analytics …`: ramp time by cohort and the onboardings at risk.
+//! `onramp analytics …`: ramp time by cohort, the onboardings at risk, and
+//! how each task of a program fares.
 
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 use crate::{print_json, serve};
 use clap::Subcommand;
 use onramp_app::Caller;
-use onramp_app::analytics::{self, CohortBy, RampReport};
+use onramp_app::analytics::{self, CohortBy, ProgramReport, RampReport};
 
 #[derive(Subcommand)]
 pub enum AnalyticsCommand {
@@ -20,10 +21,31 @@ pub enum AnalyticsCommand {
     },
     /// Active onboardings with their risk level and signals, the most at risk first.
     Risk,
+    /// How each task of a program version fares: done, skipped, late, reopened,
+    /// time to done, comments; then its learning items and office hours.
+    Tasks {
+        /// The program's id (as in its program.md).
+        #[arg(long)]
+        program: String,
+        /// The version (default: the newest).
+        #[arg(long)]
+        version: Option<i64>,
+        /// program, late, days-late, skipped, reopened, done, time-to-done or comments.
+        #[arg(long, default_value = "program")]
+        sort: String,
+        /// One CSV row per task.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
 }
 
 pub async fn run(command: AnalyticsCommand, settings: &Settings, json: bool) -> CliResult<()> {
-    serve::with_app(settings, |app| async move {
+    serve::with_app(settings, |mut app| async move {
+        if matches!(command, AnalyticsCommand::Tasks { .. }) {
+            // Office-hours topics are the handbook sections questions find.
+            let index = crate::handbook::open_index(settings, &app.store).await?;
+            app.handbook = std::sync::Arc::new(onramp_app::handbook::Handbook::new(index));
+        }
         match command {
             AnalyticsCommand::Ramp { by, csv } => {
                 let by = CohortBy::parse("by", &by).map_err(CliError::flagged)?;
@@ -57,9 +79,100 @@ pub async fn run(command: AnalyticsCommand, settings: &Settings, json: bool) -> 
                 }
                 crate::print_text(&text)
             }
+            AnalyticsCommand::Tasks {
+                program,
+                version,
+                sort,
+                csv,
+            } => {
+                let sort = analytics::parse_sort("sort", &sort).map_err(CliError::flagged)?;
+                let report = analytics::program(&app, Caller::Operator, &program, version, sort)
+                    .await
+                    .map_err(CliError::flagged)?;
+                if json {
+                    print_json(&report)
+                } else if csv {
+                    crate::print_text(&analytics::tasks_csv(&report))
+                } else {
+                    crate::print_text(&tasks_text(&report))
+                }
+            }
         }
     })
     .await
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.0}%", rate * 100.0)
+}
+
+fn days(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"))
+}
+
+fn tasks_text(r: &ProgramReport) -> String {
+    let mut out = format!(
+        "{} v{} ({} onboardings)\n",
+        r.title, r.version, r.onboardings
+    );
+    if r.onboardings == 0 {
+        out.push_str("No onboardings of this version yet.\n");
+    }
+    if r.withheld {
+        out.push_str("(fewer than 5 onboardings, some not yours to see: not shown)\n");
+    }
+    out.push_str(&format!(
+        "{:<44} {:>5} {:>5} {:>7} {:>5} {:>9} {:>6} {:>6} {:>8}\n",
+        "task", "n", "done", "skipped", "late", "days late", "reopen", "to do", "comments"
+    ));
+    for t in &r.tasks {
+        let title: String = t.title.chars().take(44).collect();
+        out.push_str(&format!(
+            "{title:<44} {:>5} {:>5} {:>7} {:>5} {:>9} {:>6} {:>6} {:>8}\n",
+            t.onboardings,
+            percent(t.done_rate),
+            percent(t.skipped_rate),
+            t.late_rate.map_or_else(|| "–".to_string(), percent),
+            days(t.median_days_late),
+            percent(t.reopen_rate),
+            days(t.median_days_to_done),
+            t.comments
+        ));
+    }
+    for (heading, items) in [
+        ("Pathway modules", &r.modules),
+        ("Reading list", &r.reading),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n{heading} (done · median week done vs expected)\n"
+        ));
+        for i in items {
+            out.push_str(&format!(
+                "  {:<60} {:>3}/{:<3} {:>4}  week {} vs {}\n",
+                i.title.chars().take(60).collect::<String>(),
+                i.completed,
+                i.onboardings,
+                percent(i.completion_rate),
+                days(i.median_week),
+                i.expected_week
+            ));
+        }
+    }
+    if let Some(oh) = &r.office_hours {
+        out.push_str(&format!(
+            "\nOffice hours: {} questions, {} answered, median {} hours to an answer\n",
+            oh.questions,
+            percent(oh.answered_rate),
+            days(oh.median_hours_to_answer)
+        ));
+        for t in &oh.topics {
+            out.push_str(&format!("  {:<40} {}\n", t.topic, t.questions));
+        }
+    }
+    out
 }
 
 fn ramp_text(report: &RampReport) -> String {

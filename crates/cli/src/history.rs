@@ -27,6 +27,9 @@ pub struct Owners {
     pub managers: Vec<i64>,
     pub buddies: Vec<i64>,
     pub people_connect: Option<i64>,
+    /// An office-hours series and who answers at it: the new hires ask
+    /// questions there.
+    pub office_hours: Option<(i64, i64)>,
 }
 
 const FIRST: [&str; 16] = [
@@ -54,6 +57,23 @@ const PLACES: [(&str, &str); 4] = [
     ("AMER", "America/Chicago"),
 ];
 const SEGMENTS: [&str; 2] = ["Scale", "Mid-Touch"];
+const COMMENTS: [&str; 4] = [
+    "Done, but the link in the description has moved.",
+    "Took longer than planned: waiting on access.",
+    "Could someone confirm this is still needed for my region?",
+    "Done together with my buddy.",
+];
+/// Questions new hires bring to office hours, and whether the host answers them.
+const QUESTIONS: [&str; 8] = [
+    "How do I prepare my first executive business review?",
+    "Where do I find a customer's product usage before a cadence call?",
+    "What should a success plan hold after the first month?",
+    "How do I hand an account over to another CSM?",
+    "When should I raise a support ticket to the attention of the support team?",
+    "Which health score signals matter most for a Scale customer?",
+    "How do I request a demo system for a customer workshop?",
+    "What do I do when a customer asks for a feature on the roadmap?",
+];
 
 /// How one new hire ramps: their pace (1 = as the program plans, less is
 /// faster) and, for some, the week they stall in.
@@ -102,6 +122,7 @@ fn happened(day: NaiveDate, start: NaiveDate, ramp: Ramp, today: NaiveDate) -> b
 // Long: one new hire after another: who, when, then their tasks, meetings and learning.
 pub async fn generate(store: &Store, spec: &HistorySpec, owners: &Owners) -> CliResult<usize> {
     let mut rng = StdRng::seed_from_u64(spec.seed);
+    let mut askers = Vec::new();
     for n in 0..spec.onboardings {
         let ramp = ramp_of(&mut rng);
         // Starts spread evenly over the period, a little apart at random.
@@ -182,8 +203,66 @@ pub async fn generate(store: &Store, spec: &HistorySpec, owners: &Owners) -> Cli
             .clone();
         past_meetings(store, &mut rng, o.id, (start, quota), ramp, spec.today, who).await?;
         past_learning(store, &mut rng, hire.id, segment, start, ramp, spec.today).await?;
+        askers.push((hire.id, start));
+    }
+    if let Some(office_hours) = owners.office_hours {
+        past_questions(store, &mut rng, office_hours, &askers, spec.today).await?;
     }
     Ok(spec.onboardings)
+}
+
+/// Questions the new hires in their first three months brought to each
+/// past session of an office-hours series, most answered at the session.
+async fn past_questions(
+    store: &Store,
+    rng: &mut StdRng,
+    (series_id, host): (i64, i64),
+    askers: &[(i64, NaiveDate)],
+    today: NaiveDate,
+) -> CliResult<()> {
+    let Some(series) = store.office_hours(series_id).await? else {
+        return Ok(());
+    };
+    let now = afternoon(today);
+    let sessions = series
+        .recurrence()
+        .occurrences(now - Duration::weeks(26), now, 60)
+        .map_err(crate::error::CliError::Failed)?;
+    for session in sessions {
+        let day = session.date_naive();
+        let ramping: Vec<i64> = askers
+            .iter()
+            .filter(|(_, start)| *start <= day && day < *start + Duration::days(90))
+            .map(|(id, _)| *id)
+            .collect();
+        if ramping.is_empty() {
+            continue;
+        }
+        for _ in 0..rng.random_range(1..=4) {
+            let author = ramping[rng.random_range(0..ramping.len())];
+            let body = QUESTIONS[rng.random_range(0..QUESTIONS.len())];
+            let asked = session - Duration::hours(rng.random_range(4..96));
+            let id = store
+                .record_past_question(author, series_id, session, body, asked)
+                .await?;
+            if rng.random_bool(0.85) {
+                store
+                    .answer_question(
+                        host,
+                        id,
+                        "Answered at the session; the handbook page linked here has the detail.",
+                        &["/handbook/customer-success/csm/".to_string()],
+                        Some(session),
+                        None,
+                    )
+                    .await?;
+                store
+                    .backdate_answer(id, session + Duration::minutes(rng.random_range(5..50)))
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The people of one generated onboarding.
@@ -220,11 +299,18 @@ async fn past_tasks(
             "buddy" => who.buddy,
             _ => who.people_connect,
         };
+        let skipped = !t.compliance_critical && rng.random_bool(0.04);
+        let at = afternoon(day);
         outcomes.push(PastOutcome {
             task_id: t.id,
-            skipped: !t.compliance_critical && rng.random_bool(0.04),
-            at: afternoon(day),
+            skipped,
+            at,
             by,
+            reopened_at: (!skipped && rng.random_bool(0.03)).then(|| at - Duration::days(2)),
+            comment: rng.random_bool(0.06).then(|| {
+                let body = COMMENTS[rng.random_range(0..COMMENTS.len())];
+                (who.hire, body.to_string())
+            }),
         });
     }
     let last = outcomes.iter().map(|o| o.at).max();
@@ -360,6 +446,19 @@ async fn past_learning(
             .collect();
         store.record_modules(None, &records).await?;
     }
+    let read: Vec<(String, DateTime<Utc>)> = catalogues
+        .reading_list
+        .iter()
+        .filter_map(|item| {
+            let week = onramp_core::ramp::program::reading_week(item.month);
+            let day = after(start, 7.0 * f64::from(week) - 4.0, ramp)
+                + Duration::days(rng.random_range(-6..=3));
+            // Some are never read.
+            (rng.random_bool(0.8) && happened(day, start, ramp, today))
+                .then(|| (item.id.clone(), afternoon(day)))
+        })
+        .collect();
+    store.record_past_reading(hire, &read).await?;
     let single: Vec<_> = catalogues
         .certifications
         .iter()
@@ -433,6 +532,7 @@ pub async fn seed_synthetic(store: &Store, n: usize, seed: u64) -> CliResult<usi
             managers: people[..10].to_vec(),
             buddies: people[10..].to_vec(),
             people_connect: None,
+            office_hours: None,
         },
     )
     .await

@@ -2187,6 +2187,70 @@ fn analytics_report_ramp_by_cohort_and_the_onboardings_at_risk() {
     let (code, _, err) = run(onramp(dir.path()).args(["analytics", "ramp", "--by", "weekday"]));
     assert_eq!(code, 2);
     assert!(err.contains("--by") && err.contains("quarter"), "{err}");
+
+    // How each task of the program fares, the most often late first.
+    let tasks = |extra: &[&str]| {
+        let mut args = vec!["analytics", "tasks", "--program", "csm-onboarding"];
+        args.extend_from_slice(extra);
+        run(onramp(dir.path()).args(args))
+    };
+    let (code, out, err) = tasks(&["--sort", "late", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let late: Vec<f64> = report["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| t["late_rate"].as_f64().unwrap_or(-1.0))
+        .collect();
+    assert!(late.len() > 20, "{out}");
+    assert!(late.windows(2).all(|w| w[0] >= w[1]), "{late:?}");
+    // The history has reopened, commented and skipped tasks, read items and questions.
+    let sum = |field: &str| -> f64 {
+        report["tasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .filter_map(|t| t[field].as_f64())
+            .sum()
+    };
+    assert!(
+        sum("reopen_rate") > 0.0 && sum("comments") > 0.0 && sum("skipped_rate") > 0.0,
+        "{out}"
+    );
+    assert!(
+        report["reading"][0]["completed"]
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "{out}"
+    );
+    assert!(
+        report["office_hours"]["questions"]
+            .as_u64()
+            .is_some_and(|n| n > 10),
+        "{out}"
+    );
+    let (code, csv, err) = tasks(&["--csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(csv.lines().count(), late.len() + 1, "{csv}");
+    let (code, text, err) = tasks(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("Reading list") && text.contains("Office hours:"),
+        "{text}"
+    );
+    let (code, _, err) = tasks(&["--version", "9"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--version") && err.contains("has versions"),
+        "{err}"
+    );
+    let (code, _, err) = run(onramp(dir.path()).args(["analytics", "tasks", "--program", "nope"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--program") && err.contains("csm-onboarding"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -7,12 +7,89 @@ use serde::Serialize;
 use sqlx::types::Json;
 use std::collections::BTreeMap;
 
-/// Which onboardings are read.
+/// Whose onboardings are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AnalyticsScope {
     All,
     /// The onboardings this person manages.
     Manager(i64),
+}
+
+/// Which onboardings of a scope are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub scope: AnalyticsScope,
+    /// Only the onboardings of this program version.
+    pub program_version: Option<i64>,
+    /// Only active onboardings.
+    pub only_active: bool,
+}
+
+impl From<AnalyticsScope> for Selection {
+    fn from(scope: AnalyticsScope) -> Selection {
+        Selection {
+            scope,
+            program_version: None,
+            only_active: false,
+        }
+    }
+}
+
+impl Selection {
+    /// The condition on `o` (an onboarding) and the numbers it binds, in order.
+    fn condition(self) -> (String, Vec<i64>) {
+        let mut parts = vec!["1 = 1".to_string()];
+        let mut binds = Vec::new();
+        if let AnalyticsScope::Manager(id) = self.scope {
+            binds.push(id);
+            parts.push(format!("o.manager_id = ${}", binds.len()));
+        }
+        if let Some(version) = self.program_version {
+            binds.push(version);
+            parts.push(format!("o.program_version_id = ${}", binds.len()));
+        }
+        if self.only_active {
+            parts.push("o.status = 'active'".to_string());
+        }
+        (parts.join(" AND "), binds)
+    }
+}
+
+/// A task of a program version in one onboarding, for program analytics.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ProgramTaskRecord {
+    pub onboarding_id: i64,
+    pub task_key: String,
+    pub title: String,
+    pub phase: String,
+    pub status: String,
+    pub due_date: NaiveDate,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    /// Times it was reopened (from the audit log).
+    pub reopened: i64,
+    pub comments: i64,
+}
+
+/// What the new hires of some onboardings did of their learning.
+#[derive(Debug, Default)]
+pub struct LearningRecords {
+    /// Pathway modules completed: key = `pathway/module`.
+    pub modules: Vec<RampDay>,
+    /// The pathway each onboarding is enrolled in: key = pathway id.
+    pub pathways: Vec<RampDated>,
+    /// Reading items read: key = item id, `at` = read.
+    pub reading: Vec<RampDated>,
+}
+
+/// An office-hours question, for program analytics.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct QuestionRecord {
+    pub id: i64,
+    pub body: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
 }
 
 /// An onboarding with what cohorts are made of.
@@ -150,25 +227,33 @@ const ACKNOWLEDGEMENTS: &str = "SELECT a.onboarding_id, a.signal, a.note, p.name
  FROM signal_acknowledgements a JOIN onboardings o ON o.id = a.onboarding_id
  LEFT JOIN people p ON p.id = a.by_id WHERE {scope}";
 
+const PROGRAM_TASKS: &str = "SELECT t.onboarding_id, t.task_key, t.title, t.phase, t.status, t.due_date,
+        t.completed_at, t.updated_at,
+        (SELECT COUNT(*) FROM audit_events e WHERE e.entity = 'task' AND e.entity_id = t.id
+            AND e.action = 'reopen') AS reopened,
+        (SELECT COUNT(*) FROM comments c WHERE c.onboarding_id = t.onboarding_id AND c.task_id = t.id) AS comments
+ FROM tasks t JOIN onboardings o ON o.id = t.onboarding_id WHERE {scope} ORDER BY t.position, t.onboarding_id";
+
+const READING: &str = "SELECT o.id AS onboarding_id, r.item_id AS key, r.read_at AS at
+ FROM reading_receipts r JOIN onboardings o ON o.person_id = r.person_id WHERE {scope}";
+
 impl Store {
-    /// Reads `sql` with `{scope}` made the scope's condition on `o`.
-    async fn scoped<T: Row>(&self, sql: &str, scope: AnalyticsScope) -> Result<Vec<T>> {
-        let (condition, manager) = match scope {
-            AnalyticsScope::All => ("1 = 1", None),
-            AnalyticsScope::Manager(id) => ("o.manager_id = $1", Some(id)),
-        };
-        let sql = sql.replace("{scope}", condition);
+    /// Reads `sql` with `{scope}` made the selection's condition on `o`.
+    async fn scoped<T: Row>(&self, sql: &str, selection: impl Into<Selection>) -> Result<Vec<T>> {
+        let (condition, binds) = selection.into().condition();
+        let sql = sql.replace("{scope}", &condition);
         Ok(on_db!(self, |pool, _b| {
-            let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-            match manager {
-                Some(id) => query.bind(id).fetch_all(pool).await?,
-                None => query.fetch_all(pool).await?,
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for id in binds {
+                query = query.bind(id);
             }
+            query.fetch_all(pool).await?
         }))
     }
 
-    /// What ramp analytics read of the onboardings in `scope`.
-    pub async fn ramp_records(&self, scope: AnalyticsScope) -> Result<RampRecords> {
+    /// What ramp analytics read of the onboardings selected.
+    pub async fn ramp_records(&self, selection: impl Into<Selection>) -> Result<RampRecords> {
+        let scope: Selection = selection.into();
         Ok(RampRecords {
             onboardings: self.scoped(ONBOARDINGS, scope).await?,
             tasks: self.scoped(TASKS, scope).await?,
@@ -181,6 +266,41 @@ impl Store {
             last_activity: self.scoped(LAST_ACTIVITY, scope).await?,
             acknowledgements: self.scoped(ACKNOWLEDGEMENTS, scope).await?,
         })
+    }
+
+    /// The onboardings selected, with what cohorts are made of.
+    pub async fn ramp_onboardings(&self, selection: Selection) -> Result<Vec<RampOnboarding>> {
+        self.scoped(ONBOARDINGS, selection).await
+    }
+
+    /// Each task of the onboardings selected, in the program's order, with
+    /// how often it was reopened and commented on.
+    pub async fn program_task_records(
+        &self,
+        selection: Selection,
+    ) -> Result<Vec<ProgramTaskRecord>> {
+        self.scoped(PROGRAM_TASKS, selection).await
+    }
+
+    /// The pathway modules the new hires of the onboardings selected
+    /// completed (key `pathway/module`), and the pathway each is enrolled in.
+    pub async fn learning_records(&self, selection: Selection) -> Result<LearningRecords> {
+        Ok(LearningRecords {
+            modules: self.scoped(MODULES, selection).await?,
+            pathways: self.scoped(PATHWAYS, selection).await?,
+            reading: self.scoped(READING, selection).await?,
+        })
+    }
+
+    /// Every office-hours question asked (duplicates included), oldest first.
+    pub async fn question_records(&self) -> Result<Vec<QuestionRecord>> {
+        Ok(on_db!(self, |pool, _b| {
+            sqlx::query_as(
+                "SELECT id, body, status, created_at, answered_at FROM questions ORDER BY created_at, id",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// Acknowledges a signal of an onboarding with a note (again: the new
@@ -231,12 +351,17 @@ pub struct PastOutcome {
     pub skipped: bool,
     pub at: DateTime<Utc>,
     pub by: Option<i64>,
+    /// Finished once before, and reopened at this time.
+    pub reopened_at: Option<DateTime<Utc>>,
+    /// A comment on the task by someone, written at `at`.
+    pub comment: Option<(i64, String)>,
 }
 
 impl Store {
     /// Writes an onboarding's past: each task's outcome at its own time (in
     /// the audit log at that time too), and the onboarding closed at
     /// `closed_at` when given. One transaction.
+    // Long: one transaction per backend: each outcome's task, audit events and comment together.
     pub async fn record_history(
         &self,
         onboarding_id: i64,
@@ -278,6 +403,32 @@ impl Store {
                 .bind(Json(serde_json::json!({ "status": status, "title": title })))
                 .execute(&mut *tx)
                 .await?;
+                if let Some(reopened) = o.reopened_at {
+                    sqlx::query(
+                        "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, onboarding_id, old_value, new_value)
+                         VALUES ($1, $2, 'reopen', 'task', $3, $4, NULL, $5)",
+                    )
+                    .bind(reopened)
+                    .bind(o.by)
+                    .bind(o.task_id)
+                    .bind(onboarding_id)
+                    .bind(Json(serde_json::json!({ "status": "open", "title": title })))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                if let Some((author, body)) = &o.comment {
+                    sqlx::query(
+                        "INSERT INTO comments (onboarding_id, task_id, author_id, body, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $5)",
+                    )
+                    .bind(onboarding_id)
+                    .bind(o.task_id)
+                    .bind(author)
+                    .bind(body)
+                    .bind(o.at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
             if let Some(closed) = closed_at {
                 sqlx::query(
@@ -290,6 +441,72 @@ impl Store {
                 .await?;
             }
             tx.commit().await?;
+            Ok(())
+        })
+    }
+}
+
+impl Store {
+    /// Records reading-list items a new hire read in the past, each at its
+    /// own time (an imported or generated history).
+    pub async fn record_past_reading(
+        &self,
+        person_id: i64,
+        read: &[(String, DateTime<Utc>)],
+    ) -> Result<()> {
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            for (item, at) in read {
+                sqlx::query(
+                    "INSERT INTO reading_receipts (person_id, item_id, read_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(person_id)
+                .bind(item)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Records an office-hours question asked in the past (an imported or
+    /// generated history): nobody is notified. Answer it with
+    /// `answer_question`, then give the answer its time with
+    /// [`Store::backdate_answer`].
+    pub async fn record_past_question(
+        &self,
+        author: i64,
+        series_id: i64,
+        session_start: DateTime<Utc>,
+        body: &str,
+        asked_at: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(on_db!(self, |pool, _b| {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO questions (series_id, session_start, author_id, anonymous, body, status, created_at)
+                 VALUES ($1, $2, $3, FALSE, $4, 'open', $5) RETURNING id",
+            )
+            .bind(series_id)
+            .bind(session_start)
+            .bind(author)
+            .bind(body)
+            .bind(asked_at)
+            .fetch_one(pool)
+            .await?;
+            id
+        }))
+    }
+
+    /// Gives a question's answer the time it was given in the past.
+    pub async fn backdate_answer(&self, question_id: i64, at: DateTime<Utc>) -> Result<()> {
+        on_db!(self, |pool, _b| {
+            sqlx::query("UPDATE questions SET answered_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(question_id)
+                .execute(pool)
+                .await?;
             Ok(())
         })
     }

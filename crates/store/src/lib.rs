@@ -47,8 +47,8 @@ mod workspace;
 pub use access_requests::AccessRequest;
 pub use accounts::Account;
 pub use analytics::{
-    AnalyticsScope, PastOutcome, RampDated, RampDay, RampMeeting, RampOnboarding, RampRecords,
-    RampTask, SignalAcknowledgement,
+    AnalyticsScope, LearningRecords, PastOutcome, ProgramTaskRecord, QuestionRecord, RampDated,
+    RampDay, RampMeeting, RampOnboarding, RampRecords, RampTask, Selection, SignalAcknowledgement,
 };
 pub use buddies::{BuddyAssignment, Feedback, LatestFeedback, Meeting, NewFeedback, NewMeeting};
 pub use certifications::{CertificationChange, CertificationOf, EvidenceToReview};

@@ -9,13 +9,23 @@ fn escape(text: &str) -> String {
     ammonia::clean_text(text)
 }
 
+/// A quoted CSV cell; text a spreadsheet would run as a formula starts
+/// with an apostrophe.
+fn cell(text: &str) -> String {
+    let guard = if text.starts_with(['=', '+', '-', '@']) {
+        "'"
+    } else {
+        ""
+    };
+    format!("\"{guard}{}\"", text.replace('"', "\"\""))
+}
+
 fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1}")).unwrap_or_default()
 }
 
 /// One row per cohort and milestone, with the spread in business days.
 pub fn csv(report: &RampReport) -> String {
-    let cell = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let mut out = String::from("cohort,onboardings,milestone,reached,min,q1,median,q3,max\n");
     for c in &report.cohorts {
         for m in &c.milestones {
@@ -35,6 +45,64 @@ pub fn csv(report: &RampReport) -> String {
         }
     }
     out
+}
+
+fn rate(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+/// One row per task of a program version, in the report's order.
+pub fn tasks_csv(report: &super::ProgramReport) -> String {
+    let mut out = String::from(
+        "task,title,phase,onboardings,not_yet_due,done_rate,skipped_rate,late_rate,median_days_late,reopen_rate,median_days_to_done,comments\n",
+    );
+    for t in &report.tasks {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            cell(&t.key),
+            cell(&t.title),
+            cell(&t.phase),
+            t.onboardings,
+            t.not_yet_due,
+            rate(t.done_rate),
+            rate(t.skipped_rate),
+            t.late_rate.map(rate).unwrap_or_default(),
+            number(t.median_days_late),
+            rate(t.reopen_rate),
+            number(t.median_days_to_done),
+            t.comments,
+        ));
+    }
+    out
+}
+
+/// A bar per label (questions per week), its value written above it.
+pub fn bars_svg(title: &str, bars: &[(String, usize)]) -> String {
+    let highest = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1) as f64;
+    let (step, top, tall) = (46.0, 20.0, 120.0);
+    let width = bars.len() as f64 * step + 10.0;
+    let mut s = format!(
+        "<svg class=\"bars\" role=\"img\" viewBox=\"0 0 {width} {h}\" width=\"{width}\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{} (the table beside says the same)</title>",
+        escape(title),
+        h = top + tall + 36.0
+    );
+    for (n, (label, value)) in bars.iter().enumerate() {
+        let x = n as f64 * step + 10.0;
+        let h = *value as f64 / highest * tall;
+        let y = top + tall - h;
+        s.push_str(&format!(
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"30\" height=\"{h:.1}\" fill=\"#2f6fab\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{value}</text>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            x + 15.0,
+            y - 4.0,
+            x + 15.0,
+            top + tall + 16.0,
+            escape(label)
+        ));
+    }
+    s.push_str("</svg>");
+    s
 }
 
 /// Business days to `milestone` per cohort as horizontal box plots: the
@@ -109,6 +177,23 @@ mod tests {
             }],
             withheld: false,
         }
+    }
+
+    #[test]
+    fn bars_write_their_values() {
+        let svg = bars_svg(
+            "Questions <per> week",
+            &[("12 Oct".into(), 3), ("19 Oct".into(), 0)],
+        );
+        assert!(
+            svg.contains(">3</text>") && svg.contains(">0</text>"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("12&#32;Oct") && svg.contains("&lt;per&gt;"),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("<rect").count(), 2);
     }
 
     #[test]

@@ -15,8 +15,13 @@ use utoipa::ToSchema;
 
 mod chart;
 mod facts;
-pub use chart::{box_plot_svg, csv};
+mod program;
+pub use chart::{bars_svg, box_plot_svg, csv, tasks_csv};
 use facts::{Grouped, facts_of};
+pub use onramp_core::ramp::program::TaskSort;
+pub use program::{
+    OfficeHoursStats, ProgramReport, TopicCount, WeekCount, parse_sort, parse_version, program,
+};
 
 /// What cohorts are made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -36,6 +36,7 @@ pub(super) async fn seed(
     store: &Store,
     program: &str,
     people_connect: Option<i64>,
+    office_hours: Option<(i64, i64)>,
     today: NaiveDate,
 ) -> CliResult<usize> {
     // Newest first from the store; the history wants the oldest first.
@@ -92,6 +93,7 @@ pub(super) async fn seed(
             managers,
             buddies,
             people_connect,
+            office_hours,
         },
     )
     .await

@@ -308,7 +308,7 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
     }
     // Weekly office hours on Wednesdays at 15:00 UTC, hosted by Enablement,
     // with a question answered last week and one waiting for the next session.
-    let mut first = days_ago(today, 35);
+    let mut first = days_ago(today, 91);
     while first.format("%a").to_string() != "Wed" {
         first = first.succ_opt().unwrap_or(first);
     }
@@ -373,7 +373,8 @@ pub async fn seed(store: &Store) -> CliResult<SeedReport> {
     seed_learning(store, &id, hire, onboarding.id, today).await?;
     // Service Ping payloads of two customers (one with two recordings) to explore.
     onramp_app::ping::seed_samples(store, id(MANAGER)).await?;
-    history::seed(store, &program.id, id(PEOPLE_CONNECT), today).await?;
+    let office_hours = id(ENABLEMENT).map(|host| (series.id, host));
+    history::seed(store, &program.id, id(PEOPLE_CONNECT), office_hours, today).await?;
     Ok(SeedReport {
         seeded: true,
         program: program.id,

@@ -3,6 +3,7 @@
 //! calendar from the first day; their distribution over a cohort; and the
 //! early-warning signals ([`risk`]).
 
+pub mod program;
 pub mod risk;
 mod stats;
 

@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use onramp_app::Caller;
-use onramp_app::analytics::{self, CohortBy, OnboardingRamp, RampReport};
+use onramp_app::analytics::{self, CohortBy, OnboardingRamp, ProgramReport, RampReport};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -48,6 +48,40 @@ pub async fn risk(
     Ok(Json(analytics::risk(&state, Caller::Person(&user)).await?))
 }
 
+#[derive(Deserialize, IntoParams)]
+pub struct TasksQuery {
+    /// The program's id (as in its program.md).
+    program: Option<String>,
+    /// The version (default: the newest).
+    version: Option<String>,
+    /// program (the default), late, days-late, skipped, reopened, done,
+    /// time-to-done or comments: the worst first.
+    sort: Option<String>,
+}
+
+/// How each task of a program version fares over its onboardings (done,
+/// skipped, late and days late, reopened, days from open to done,
+/// comments), how its pathway modules and reading items fare against their
+/// week, and office hours (for the Enablement team, People Connect and
+/// admins). A manager sees the figures of their reports.
+#[utoipa::path(get, path = "/api/v1/analytics/tasks", tag = "analytics", params(TasksQuery),
+    responses((status = 200, body = ProgramReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn tasks(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<TasksQuery>,
+) -> ApiResult<ProgramReport> {
+    let program = q.program.unwrap_or_default();
+    if program.trim().is_empty() {
+        return Err(onramp_app::Error::bad("program", "give the program's id").into());
+    }
+    let version = analytics::parse_version("version", q.version.as_deref())?;
+    let sort = analytics::parse_sort("sort", q.sort.as_deref().unwrap_or_default())?;
+    Ok(Json(
+        analytics::program(&state, Caller::Person(&user), &program, version, sort).await?,
+    ))
+}
+
 /// Why a signal is acknowledged.
 #[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -80,5 +114,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ramp))
         .routes(routes!(risk))
+        .routes(routes!(tasks))
         .routes(routes!(acknowledge))
 }

@@ -1,4 +1,5 @@
-//! `/analytics`: how fast new CSMs ramp, by cohort, and who needs attention.
+//! `/analytics`: how fast new CSMs ramp, by cohort, and who needs attention;
+//! `/analytics/program`: how each task of a program fares.
 
 use super::Nav;
 use crate::auth::{CurrentUser, VerifiedForm};
@@ -175,10 +176,114 @@ pub async fn csv(
         .into_response())
 }
 
+#[derive(Template)]
+#[template(path = "analytics_program.html")]
+struct ProgramPage {
+    nav: Option<Nav>,
+    programs: Vec<(String, String)>,
+    report: Option<analytics::ProgramReport>,
+    sorts: Vec<(&'static str, &'static str)>,
+    questions_chart: String,
+}
+
+#[derive(Deserialize)]
+pub struct TasksQuery {
+    program: Option<String>,
+    version: Option<String>,
+    sort: Option<String>,
+}
+
+/// The column headings of the task table, with the sort each one asks for.
+const SORTS: [(&str, &str); 7] = [
+    ("done", "Done"),
+    ("skipped", "Skipped"),
+    ("late", "Late"),
+    ("days-late", "Median days late"),
+    ("reopened", "Reopened"),
+    ("time-to-done", "Median days to done"),
+    ("comments", "Comments"),
+];
+
+/// `GET /analytics/program`: how each task of a program version fares.
+pub async fn program_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<TasksQuery>,
+) -> Result<Html<String>, WebError> {
+    let programs: Vec<(String, String)> = onramp_app::program::list(&state)
+        .await?
+        .into_iter()
+        .map(|p| (p.slug, p.title))
+        .collect();
+    let slug = q
+        .program
+        .clone()
+        .filter(|p| !p.trim().is_empty())
+        .or_else(|| programs.first().map(|(slug, _)| slug.clone()));
+    let version = analytics::parse_version("version", q.version.as_deref())?;
+    let sort = analytics::parse_sort("sort", q.sort.as_deref().unwrap_or_default())?;
+    let report = match slug {
+        Some(slug) => {
+            Some(analytics::program(&state, Caller::Person(&user), &slug, version, sort).await?)
+        }
+        None => None,
+    };
+    let questions_chart = report
+        .as_ref()
+        .and_then(|r| r.office_hours.as_ref())
+        .map(|oh| {
+            let bars: Vec<(String, usize)> = oh
+                .per_week
+                .iter()
+                .map(|w| (w.week.format("%-d %b").to_string(), w.questions))
+                .collect();
+            analytics::bars_svg("Questions asked per week", &bars)
+        })
+        .unwrap_or_default();
+    Ok(Html(
+        ProgramPage {
+            nav: Nav::of(&state, &user).await?,
+            programs,
+            report,
+            sorts: SORTS.to_vec(),
+            questions_chart,
+        }
+        .render()?,
+    ))
+}
+
+/// `GET /analytics/program.csv`: one row per task.
+pub async fn program_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<TasksQuery>,
+) -> Result<Response, WebError> {
+    let slug = q.program.unwrap_or_default();
+    if slug.trim().is_empty() {
+        return Err(onramp_app::Error::bad("program", "give the program's id").into());
+    }
+    let version = analytics::parse_version("version", q.version.as_deref())?;
+    let sort = analytics::parse_sort("sort", q.sort.as_deref().unwrap_or_default())?;
+    let report = analytics::program(&state, Caller::Person(&user), &slug, version, sort).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"onramp-program-tasks.csv\"",
+            ),
+        ],
+        analytics::tasks_csv(&report),
+    )
+        .into_response())
+}
+
 /// This module's pages, for `pages::routes`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/analytics", get(page))
         .route("/analytics.csv", get(csv))
         .route("/analytics/acknowledge", post(acknowledge))
+        .route("/analytics/program", get(program_page))
+        .route("/analytics/program.csv", get(program_csv))
 }

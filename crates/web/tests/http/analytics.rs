@@ -8,7 +8,8 @@ use onramp_store::{Database, Store};
 on_both!(
     ramp_and_risk_show_each_role_what_it_may_see,
     the_ramp_page_and_its_csv,
-    an_acknowledged_signal_stops_counting
+    an_acknowledged_signal_stops_counting,
+    program_analytics_show_how_each_task_fares
 );
 
 async fn ramp_and_risk_show_each_role_what_it_may_see(store: Store, _db: Database) {
@@ -242,5 +243,182 @@ async fn an_acknowledged_signal_stops_counting(store: Store, _db: Database) {
         page.contains("Acknowledged by manager") && page.contains("Talked it through on Monday"),
         "{page}"
     );
+    app.stop().await;
+}
+
+async fn program_analytics_show_how_each_task_fares(store: Store, _db: Database) {
+    use crate::common::task;
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let act = |token: String, path: String, body: serde_json::Value| {
+        let req = app
+            .client
+            .post(app.url(&path))
+            .header("authorization", bearer(&token))
+            .json(&body);
+        async move {
+            let res = req.send().await.expect("post");
+            assert_eq!(res.status().as_u16(), 200, "{path}");
+        }
+    };
+    let o = w.onboarding;
+    // Task a: done, reopened by the manager, done again; a comment on it.
+    let (a, v) = task(&store, o, "a").await;
+    let path = format!("/api/v1/onboardings/{o}/tasks/{a}");
+    act(
+        w.hire.1.clone(),
+        path.clone(),
+        serde_json::json!({"action": "complete", "version": v}),
+    )
+    .await;
+    act(
+        w.manager.1.clone(),
+        path.clone(),
+        serde_json::json!({"action": "reopen", "version": v + 1}),
+    )
+    .await;
+    act(
+        w.hire.1.clone(),
+        path.clone(),
+        serde_json::json!({"action": "complete", "version": v + 2}),
+    )
+    .await;
+    let form = reqwest::multipart::Form::new()
+        .text("body", "Where is the kickoff agenda?")
+        .text("task_id", a.to_string());
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/onboardings/{o}/comments")))
+        .header("authorization", bearer(&w.hire.1))
+        .multipart(form)
+        .send()
+        .await
+        .expect("comment");
+    assert_eq!(res.status().as_u16(), 201);
+    // Task c (the buddy's): skipped as not applicable by the manager.
+    let (c, v) = task(&store, o, "c").await;
+    act(
+        w.manager.1.clone(),
+        format!("/api/v1/onboardings/{o}/tasks/{c}"),
+        serde_json::json!({"action": "skip", "version": v, "note": "No buddy in this team"}),
+    )
+    .await;
+
+    let get = |path: &'static str, token: String| {
+        let req = app
+            .client
+            .get(app.url(path))
+            .header("authorization", bearer(&token));
+        async move {
+            let res = req.send().await.expect("get");
+            let status = res.status().as_u16();
+            let body: serde_json::Value =
+                serde_json::from_str(&res.text().await.expect("body")).unwrap_or_default();
+            (status, body)
+        }
+    };
+    let stats = |body: &serde_json::Value, key: &str| -> serde_json::Value {
+        body["tasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .find(|t| t["key"] == key)
+            .cloned()
+            .unwrap_or_else(|| panic!("task {key} in {body}"))
+    };
+    // The manager sees their report's onboarding only: one of one reopened.
+    let (status, mine) = get("/api/v1/analytics/tasks?program=pilot", w.manager.1.clone()).await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(
+        (mine["onboardings"].as_u64(), &mine["withheld"]),
+        (Some(1), &serde_json::json!(false)),
+        "{mine}"
+    );
+    let a_stats = stats(&mine, "a");
+    assert_eq!(a_stats["reopen_rate"], 1.0, "{a_stats}");
+    assert_eq!(a_stats["done_rate"], 1.0, "{a_stats}");
+    assert_eq!(a_stats["comments"], 1, "{a_stats}");
+    assert_eq!(stats(&mine, "c")["skipped_rate"], 1.0, "{mine}");
+    assert!(
+        mine["office_hours"].is_null(),
+        "office hours are for the programme's owners: {mine}"
+    );
+    // People Connect sees both onboardings, sorted with the most skipped first.
+    let (status, all) = get(
+        "/api/v1/analytics/tasks?program=pilot&sort=skipped",
+        w.people_connect.1.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all["onboardings"], 2, "{all}");
+    assert_eq!(all["sort"], "skipped");
+    assert_eq!(all["tasks"][0]["key"], "c", "{all}");
+    assert!(
+        all["office_hours"]["per_week"]
+            .as_array()
+            .is_some_and(|w| w.len() == 12),
+        "{all}"
+    );
+    // Someone of the Enablement team party to neither: two people are too
+    // few to show.
+    let (_, account) = crate::common::person(
+        &store,
+        "enablement.two@example.com",
+        &[onramp_core::people::Role::Enablement],
+        None,
+    )
+    .await;
+    let outsider = crate::common::token(&store, account, "read").await;
+    let (_, theirs) = get("/api/v1/analytics/tasks?program=pilot", outsider).await;
+    assert_eq!(theirs["withheld"], true, "{theirs}");
+    assert_eq!(theirs["tasks"], serde_json::json!([]), "{theirs}");
+    // Bad input names its field; a new hire may not look.
+    for (path, field) in [
+        ("/api/v1/analytics/tasks?program=nope", "program"),
+        ("/api/v1/analytics/tasks", "program"),
+        ("/api/v1/analytics/tasks?program=pilot&version=7", "version"),
+        ("/api/v1/analytics/tasks?program=pilot&version=x", "version"),
+        ("/api/v1/analytics/tasks?program=pilot&sort=colour", "sort"),
+    ] {
+        let (status, body) = get(path, w.people_connect.1.clone()).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert_eq!(body["field"], field, "{path}: {body}");
+    }
+    assert_eq!(
+        get("/api/v1/analytics/tasks?program=pilot", w.hire.1.clone())
+            .await
+            .0,
+        403
+    );
+    // The page: a table with sortable headings, and the CSV.
+    let (cookie, _) = session_of(&store, w.people_connect.0).await;
+    let (status, page) = app
+        .get(
+            "/analytics/program?program=pilot&sort=late",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Tasks of Pilot program v1")
+            && page.contains(r#"aria-sort="descending"><a href="/analytics/program?program=pilot&amp;version=1&amp;sort=late">Late</a>"#)
+            && page.contains("Office hours"),
+        "{page}"
+    );
+    let (status, csv) = app
+        .get(
+            "/analytics/program.csv?program=pilot",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.starts_with("task,title,phase,onboardings,not_yet_due,done_rate"),
+        "{csv}"
+    );
+    assert!(csv.contains("\"a\",\"Task a\",\"one\","), "{csv}");
+    let (hire, _) = session_of(&store, w.hire.0).await;
+    let (status, _) = app.get("/analytics/program", &[("cookie", &hire)]).await;
+    assert_eq!(status, 403);
     app.stop().await;
 }

@@ -218,6 +218,10 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             "read risk list",
             [403, 403, 200, 200, 200, 200, 403, 200, 401],
         ),
+        (
+            "read program analytics",
+            [403, 403, 200, 200, 200, 200, 403, 200, 401],
+        ),
         // Acknowledging a signal: those who see the onboarding in the analytics.
         (
             "acknowledge a signal",
@@ -376,6 +380,9 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                 "read audit log" => app.client.get(app.url("/api/v1/audit")),
                 "read ramp analytics" => app.client.get(app.url("/api/v1/analytics/ramp?by=month")),
                 "read risk list" => app.client.get(app.url("/api/v1/analytics/risk")),
+                "read program analytics" => {
+                    app.client.get(app.url("/api/v1/analytics/tasks?program=pilot"))
+                }
                 "acknowledge a signal" => app
                     .client
                     .post(app.url(&format!("/api/v1/onboardings/{o}/signals/quiet/acknowledgement")))
