@@ -219,6 +219,7 @@ async fn sweep_periodically(app: onramp_app::App, auto_close_days: u32) {
                     sessions = report.reminded_sessions,
                     rolled_over = report.rolled_over_questions,
                     summaries = report.weekly_summaries,
+                    level_changes = report.level_changes,
                     "sweep"
                 )
             }

@@ -288,13 +288,14 @@ pub async fn run_sweep(settings: &Settings, auto_close_days: u32, json: bool) ->
         crate::print_json(&report)
     } else {
         println!(
-            "Escalated {} overdue compliance-critical task(s); closed {} onboarding(s); reminded the owners of {} task(s) due tomorrow and told those of {} overdue task(s); sent {} reminder(s) of sessions starting within the hour; told {} asker(s) their question moves to the next session; made {} weekly summary(ies).",
+            "Escalated {} overdue compliance-critical task(s); closed {} onboarding(s); reminded the owners of {} task(s) due tomorrow and told those of {} overdue task(s); sent {} reminder(s) of sessions starting within the hour; told {} asker(s) their question moves to the next session; recorded {} change(s) of risk level; made {} weekly summary(ies).",
             report.escalated_tasks,
             report.closed_onboardings,
             report.reminded_tasks,
             report.overdue_tasks,
             report.reminded_sessions,
             report.rolled_over_questions,
+            report.level_changes,
             report.weekly_summaries
         );
         Ok(())

@@ -23,6 +23,8 @@ pub struct Selection {
     pub program_version: Option<i64>,
     /// Only active onboardings.
     pub only_active: bool,
+    /// Only this onboarding.
+    pub onboarding: Option<i64>,
 }
 
 impl From<AnalyticsScope> for Selection {
@@ -31,6 +33,7 @@ impl From<AnalyticsScope> for Selection {
             scope,
             program_version: None,
             only_active: false,
+            onboarding: None,
         }
     }
 }
@@ -50,6 +53,10 @@ impl Selection {
         }
         if self.only_active {
             parts.push("o.status = 'active'".to_string());
+        }
+        if let Some(id) = self.onboarding {
+            binds.push(id);
+            parts.push(format!("o.id = ${}", binds.len()));
         }
         (parts.join(" AND "), binds)
     }
@@ -239,7 +246,11 @@ const READING: &str = "SELECT o.id AS onboarding_id, r.item_id AS key, r.read_at
 
 impl Store {
     /// Reads `sql` with `{scope}` made the selection's condition on `o`.
-    async fn scoped<T: Row>(&self, sql: &str, selection: impl Into<Selection>) -> Result<Vec<T>> {
+    pub(crate) async fn scoped<T: Row>(
+        &self,
+        sql: &str,
+        selection: impl Into<Selection>,
+    ) -> Result<Vec<T>> {
         let (condition, binds) = selection.into().condition();
         let sql = sql.replace("{scope}", &condition);
         Ok(on_db!(self, |pool, _b| {

@@ -37,6 +37,7 @@ mod people;
 mod ping;
 mod programs;
 mod reminders;
+mod risk_levels;
 mod sessions;
 mod summaries;
 #[cfg(feature = "test-support")]
@@ -61,6 +62,7 @@ pub use models::*;
 pub use office_hours::{OfficeHours, Question};
 pub use panels::{AccountCounts, MissedTask, OpenQuestion, OpenTask, PhaseCount};
 pub use ping::PingUpload;
+pub use risk_levels::{CurrentLevel, LevelChange, RecordedSignal};
 pub use sessions::{ApiToken, Session};
 pub use webinars::{NewWebinar, Webinar};
 pub use workspace::WaitingTask;

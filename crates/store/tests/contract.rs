@@ -48,6 +48,7 @@ contract!(
     the_audit_log_shows_each_person_what_concerns_them,
     calendar_feeds_are_shown_again,
     ramp_records_gather_what_each_onboarding_recorded,
+    a_change_of_level_is_recorded_once_by_two_servers,
 );
 
 fn date(s: &str) -> NaiveDate {
@@ -2035,4 +2036,67 @@ async fn ramp_records_gather_what_each_onboarding_recorded(store: Store, _db: Da
     );
     assert!(theirs.tasks.iter().all(|t| t.onboarding_id == o));
     assert!(theirs.meetings.iter().all(|m| m.onboarding_id == o));
+}
+
+async fn a_change_of_level_is_recorded_once_by_two_servers(store: Store, db: Database) {
+    use onramp_store::{AnalyticsScope, RecordedSignal, Selection};
+    let (o, _, manager) = sample_onboarding(&store, "2026-11-02").await;
+    let other = Store::open(&db).await.expect("a second server");
+    let quiet = [RecordedSignal {
+        kind: "quiet".into(),
+        reason: "No activity for 6 business days".into(),
+    }];
+    let at = |h: u32| {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+            .and_then(|d| d.and_hms_opt(h, 0, 0))
+            .expect("time")
+            .and_utc()
+    };
+    // Both servers see the same levels at the same sweeps.
+    for (hour, level, signals) in [
+        (8, "on-track", &[][..]),
+        (9, "on-track", &[][..]),
+        (10, "watch", &quiet[..]),
+        (11, "watch", &quiet[..]),
+        (12, "on-track", &[][..]),
+    ] {
+        let (a, b) = tokio::join!(
+            store.record_level(o, level, signals, at(hour)),
+            other.record_level(o, level, signals, at(hour)),
+        );
+        let changed = u8::from(a.expect("first")) + u8::from(b.expect("second"));
+        let expected = u8::from(matches!(hour, 8 | 10 | 12));
+        assert_eq!(
+            changed, expected,
+            "at {hour}:00 one server records the change"
+        );
+    }
+    let mine = Selection {
+        only_active: true,
+        ..AnalyticsScope::Manager(manager).into()
+    };
+    let history = store.level_changes(mine).await.expect("history");
+    let levels: Vec<(&str, Option<&str>)> = history
+        .iter()
+        .map(|c| (c.level.as_str(), c.previous.as_deref()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("on-track", None),
+            ("watch", Some("on-track")),
+            ("on-track", Some("watch"))
+        ]
+    );
+    let now = store.current_levels(mine).await.expect("current");
+    assert_eq!(now.len(), 1);
+    assert_eq!((now[0].level.as_str(), now[0].since), ("on-track", at(12)));
+    assert!(now[0].signals.0.is_empty());
+    // Another manager's scope holds none of it.
+    let theirs = Selection {
+        only_active: true,
+        ..AnalyticsScope::Manager(manager + 1000).into()
+    };
+    assert!(store.current_levels(theirs).await.expect("none").is_empty());
+    other.close().await;
 }

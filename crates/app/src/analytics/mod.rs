@@ -8,7 +8,7 @@ use chrono::{NaiveDate, Utc};
 use onramp_core::ramp::risk::{Level, Signal, Situation, Thresholds, level, signals};
 use onramp_core::ramp::{Distribution, Milestone, distribution, milestones};
 use onramp_core::schedule::WorkCalendar;
-use onramp_store::{AnalyticsScope, RampOnboarding};
+use onramp_store::{AnalyticsScope, LevelChange, RampOnboarding, RecordedSignal, Selection};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -108,6 +108,9 @@ pub struct OnboardingRamp {
     /// Signals acknowledged in the last two weeks: shown, not counted in
     /// the level.
     pub acknowledged: Vec<AcknowledgedSignal>,
+    /// How the level changed, as the sweep recorded it, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    pub level_history: Vec<LevelChange>,
     /// Whether the viewer may see this onboarding itself (otherwise it only
     /// counts in its cohort's figures).
     #[serde(skip)]
@@ -216,7 +219,25 @@ pub async fn onboardings(
     t: &Thresholds,
 ) -> Result<Vec<OnboardingRamp>, Error> {
     let (scope, viewer) = scope_for(by)?;
-    let records = app.store.ramp_records(scope).await?;
+    rows_for(app, scope.into(), viewer, cohort_by, today, t).await
+}
+
+/// The ramps of the onboardings selected.
+// Long: each onboarding's facts, then its signals with the acknowledged ones set apart.
+async fn rows_for(
+    app: &App,
+    selection: Selection,
+    viewer: Viewer,
+    cohort_by: CohortBy,
+    today: NaiveDate,
+    t: &Thresholds,
+) -> Result<Vec<OnboardingRamp>, Error> {
+    let records = app.store.ramp_records(selection).await?;
+    let changes = app.store.level_changes(selection).await?;
+    let mut history: HashMap<i64, Vec<LevelChange>> = HashMap::new();
+    for c in changes {
+        history.entry(c.onboarding_id).or_default().push(c);
+    }
     let grouped = Grouped::of(&records);
     let mut calendars: HashMap<Option<String>, WorkCalendar> = HashMap::new();
     let mut out = Vec::with_capacity(records.onboardings.len());
@@ -276,6 +297,7 @@ pub async fn onboardings(
             level: active.then(|| level(&found, t)),
             signals: found,
             acknowledged,
+            level_history: history.remove(&o.id).unwrap_or_default(),
             visible: viewer.sees(o.manager_id, o.enablement_id),
         });
     }
@@ -380,14 +402,66 @@ pub async fn acknowledge(
     app.store
         .acknowledge_signal(by.person_id(), onboarding_id, signal, note.trim())
         .await?;
+    // The workspaces show the level without the acknowledged signal at once.
+    record_levels(app, Utc::now(), Some(onboarding_id)).await?;
     Ok(())
 }
 
 /// The active onboardings with signals, the most at risk first.
 pub async fn risk(app: &App, by: Caller<'_>) -> Result<Vec<OnboardingRamp>, Error> {
     let today = Utc::now().date_naive();
-    let rows = onboardings(app, by, CohortBy::Manager, today, &app.risk).await?;
+    let (scope, viewer) = scope_for(by)?;
+    let selection = Selection {
+        only_active: true,
+        ..scope.into()
+    };
+    let rows = rows_for(app, selection, viewer, CohortBy::Manager, today, &app.risk).await?;
     Ok(at_risk(&rows))
+}
+
+/// Records the level of each active onboarding (or of just `only`) as of
+/// `now`; answers how many changed level. The sweep runs it, so the
+/// level's history, the workspaces and the weekly summary read it.
+pub async fn record_levels(
+    app: &App,
+    now: chrono::DateTime<Utc>,
+    only: Option<i64>,
+) -> Result<usize, Error> {
+    let selection = Selection {
+        only_active: true,
+        onboarding: only,
+        ..AnalyticsScope::All.into()
+    };
+    let today = now.date_naive();
+    let rows = rows_for(
+        app,
+        selection,
+        Viewer::Everyone,
+        CohortBy::Month,
+        today,
+        &app.risk,
+    )
+    .await?;
+    let mut changed = 0;
+    for r in rows {
+        let Some(level) = r.level else { continue };
+        let signals: Vec<RecordedSignal> = r
+            .signals
+            .iter()
+            .map(|s| RecordedSignal {
+                kind: s.kind.clone(),
+                reason: s.reason.clone(),
+            })
+            .collect();
+        if app
+            .store
+            .record_level(r.onboarding_id, level.as_str(), &signals, now)
+            .await?
+        {
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// The active ones of some onboardings' ramps, the most at risk first.
@@ -426,6 +500,7 @@ mod tests {
             level: Some(Level::OnTrack),
             signals: Vec::new(),
             acknowledged: Vec::new(),
+            level_history: Vec::new(),
             visible,
         }
     }

@@ -148,6 +148,7 @@ pub async fn program(
         scope,
         program_version: Some(chosen.id),
         only_active: false,
+        onboarding: None,
     };
     let onboardings = app.store.ramp_onboardings(selection).await?;
     let withheld = onboardings.len() < SMALLEST_COHORT

@@ -7,7 +7,8 @@
 use crate::{App, Error};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use onramp_core::notify::{DIGEST_HOUR, local_time, summary_week};
-use onramp_store::{OnboardingFilter, SummaryReader};
+use onramp_core::ramp::risk::Level;
+use onramp_store::{AnalyticsScope, OnboardingFilter, Selection, SummaryReader};
 
 /// At most this many onboardings are read for one summary.
 const LIMIT: i64 = 200;
@@ -55,7 +56,7 @@ pub async fn summary(app: &App, reader: &SummaryReader, today: NaiveDate) -> Res
 }
 
 async fn team(app: &App, manager: i64, today: NaiveDate) -> Result<String, Error> {
-    let (reports, requests, evidence) = tokio::try_join!(
+    let (reports, requests, evidence, levels) = tokio::try_join!(
         async {
             Ok::<_, Error>(
                 app.store
@@ -65,6 +66,16 @@ async fn team(app: &App, manager: i64, today: NaiveDate) -> Result<String, Error
         },
         async { Ok::<_, Error>(app.store.open_access_requests(Some(manager), false).await?,) },
         async { Ok::<_, Error>(app.store.evidence_to_review(manager).await?) },
+        async {
+            Ok::<_, Error>(
+                app.store
+                    .current_levels(Selection {
+                        only_active: true,
+                        ..AnalyticsScope::Manager(manager).into()
+                    })
+                    .await?,
+            )
+        },
     )?;
     let running: Vec<_> = reports.iter().filter(|o| o.status == "active").collect();
     let overdue: i64 = running.iter().map(|o| o.overdue_tasks).sum();
@@ -77,7 +88,13 @@ async fn team(app: &App, manager: i64, today: NaiveDate) -> Result<String, Error
                 1 => ", 1 task overdue".to_string(),
                 n => format!(", {n} tasks overdue"),
             };
-            format!("{} {}%{late}", o.person_name, o.percent())
+            // The level, when it is not on track.
+            let level = levels
+                .iter()
+                .find(|l| l.onboarding_id == o.id && l.level != "on-track")
+                .map(|l| format!(", {}", Level::label_of(&l.level).to_lowercase()))
+                .unwrap_or_default();
+            format!("{} {}%{late}{level}", o.person_name, o.percent())
         })
         .collect();
     if running.len() > NAMED {
@@ -158,9 +175,46 @@ async fn starts_and_endings(app: &App, today: NaiveDate) -> Result<String, Error
         format!(" ({})", missing.join(", "))
     };
     Ok(format!(
-        "Starting in the next 30 days: {}{missing}. Ending in the next 14 days: {}.",
+        "Starting in the next 30 days: {}{missing}. Ending in the next 14 days: {}. {}",
         plural(starts.len(), "onboarding", "onboardings"),
         plural(ending, "onboarding", "onboardings"),
+        attention(app).await?,
+    ))
+}
+
+/// How many running onboardings are at risk or to watch, the first named.
+async fn attention(app: &App) -> Result<String, Error> {
+    let levels = app
+        .store
+        .current_levels(Selection {
+            only_active: true,
+            ..AnalyticsScope::All.into()
+        })
+        .await?;
+    let of = |level: &str| -> Vec<&str> {
+        levels
+            .iter()
+            .filter(|l| l.level == level)
+            .map(|l| l.name.as_str())
+            .collect()
+    };
+    let (at_risk, watch) = (of("at-risk"), of("watch"));
+    if at_risk.is_empty() && watch.is_empty() {
+        return Ok("Every running onboarding is on track.".to_string());
+    }
+    let mut named: Vec<&str> = at_risk.iter().take(NAMED).copied().collect();
+    if at_risk.len() > NAMED {
+        named.push("and more");
+    }
+    let names = if named.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", named.join(", "))
+    };
+    Ok(format!(
+        "At risk: {}{names}; to watch: {}.",
+        plural(at_risk.len(), "onboarding", "onboardings"),
+        watch.len()
     ))
 }
 

@@ -162,6 +162,8 @@ pub async fn sweep(
     let sent = crate::reminders::sweep(app, now).await?;
     report.reminded_sessions = sent.reminders;
     report.rolled_over_questions = sent.rolled_over;
+    // Levels first: the weekly summary reads them.
+    report.level_changes = crate::analytics::record_levels(app, now, None).await?;
     report.weekly_summaries = crate::notify::summary::make_weekly(app, now).await?;
     Ok(report)
 }

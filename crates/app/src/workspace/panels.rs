@@ -9,7 +9,7 @@ use crate::{Actor, App, Error};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use onramp_core::meeting::{last_shortfall, quota_weeks};
 use onramp_core::people::Role;
-use onramp_store::{OnboardingFilter, OnboardingSummary, PhaseCount};
+use onramp_store::{AnalyticsScope, OnboardingFilter, OnboardingSummary, PhaseCount, Selection};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -63,6 +63,40 @@ pub struct TeamRow {
     /// The buddy's latest feedback on a meeting the new hire led.
     pub latest_feedback: Option<FeedbackNote>,
     pub has_buddy: bool,
+    /// The risk level as last recorded (none until the sweep first checks it).
+    pub risk: Option<RiskNote>,
+}
+
+/// An onboarding's risk level as last recorded, and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RiskNote {
+    /// `on-track`, `watch` or `at-risk`.
+    pub level: String,
+    /// The level in words.
+    pub label: String,
+    /// Since when it has had this level.
+    pub since: DateTime<Utc>,
+    /// The signals behind it, in words.
+    pub reasons: Vec<String>,
+}
+
+impl RiskNote {
+    fn of(l: &onramp_store::CurrentLevel) -> RiskNote {
+        RiskNote {
+            level: l.level.clone(),
+            label: onramp_core::ramp::risk::Level::label_of(&l.level).to_string(),
+            since: l.since,
+            reasons: l.signals.0.iter().map(|s| s.reason.clone()).collect(),
+        }
+    }
+}
+
+/// A running onboarding to watch or at risk (People Connect).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttentionRow {
+    pub onboarding_id: i64,
+    pub new_hire: String,
+    pub risk: RiskNote,
 }
 
 /// When feedback was given, and what it says to improve.
@@ -157,6 +191,9 @@ pub struct Panels {
     pub starts: Vec<StartRow>,
     /// Onboardings whose last task is due in the next 14 days (People Connect).
     pub ending: Vec<EndingRow>,
+    /// Running onboardings to watch or at risk, the most at risk first
+    /// (People Connect).
+    pub attention: Vec<AttentionRow>,
     /// Whether to show People Connect's panel (they hold the role).
     pub people_connect: bool,
     /// For the Enablement team: questions, content, missed tasks, webinars.
@@ -232,11 +269,15 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
         .filter(|o| o.status == "active")
         .map(|o| (o.id, o.last_activity))
         .collect();
-    let (waiting, feedback, counts, evidence) = tokio::try_join!(
+    let (waiting, feedback, counts, evidence, levels) = tokio::try_join!(
         app.store.open_access_requests(Some(actor.person_id), false),
         app.store.latest_feedback_managed_by(actor.person_id),
         app.store.phase_counts_of(&running),
         app.store.evidence_to_review(actor.person_id),
+        app.store.current_levels(Selection {
+            only_active: true,
+            ..AnalyticsScope::Manager(actor.person_id).into()
+        }),
     )?;
     let mut rows = Vec::new();
     for o in active(reports) {
@@ -268,9 +309,36 @@ async fn team(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<TeamRow>
             evidence: evidence.iter().filter(|e| e.onboarding_id == o.id).count(),
             latest_feedback,
             has_buddy: o.buddy_id.is_some(),
+            risk: levels
+                .iter()
+                .find(|l| l.onboarding_id == o.id)
+                .map(RiskNote::of),
         });
     }
     Ok(rows)
+}
+
+/// The running onboardings to watch or at risk, as last recorded.
+async fn attention(app: &App) -> Result<Vec<AttentionRow>, Error> {
+    let mut levels = app
+        .store
+        .current_levels(Selection {
+            only_active: true,
+            ..AnalyticsScope::All.into()
+        })
+        .await?;
+    levels.retain(|l| l.level != "on-track");
+    // At risk first, then the longest held.
+    levels.sort_by_key(|l| (l.level != "at-risk", l.since));
+    Ok(levels
+        .iter()
+        .take(PANEL_LIMIT as usize)
+        .map(|l| AttentionRow {
+            onboarding_id: l.onboarding_id,
+            new_hire: l.name.clone(),
+            risk: RiskNote::of(l),
+        })
+        .collect())
 }
 
 /// The shadowing pace of an onboarding on `today`, when its program sets one.
@@ -480,11 +548,12 @@ async fn when<T: Default>(
 /// The panels of the acting person's roles, on `today` in their time zone.
 pub async fn panels(app: &App, actor: &Actor, today: NaiveDate) -> Result<Panels, Error> {
     let people_connect = actor.has(Role::PeopleConnect);
-    let (team, buddy_for, starts, ending, enablement, admin) = tokio::try_join!(
+    let (team, buddy_for, starts, ending, attention, enablement, admin) = tokio::try_join!(
         team(app, actor, today),
         buddy_for(app, actor, today),
         when(people_connect, starts(app, today)),
         when(people_connect, ending(app, today)),
+        when(people_connect, attention(app)),
         when(actor.has(Role::Enablement), async {
             oversight::enablement(app, actor, today).await.map(Some)
         }),
@@ -497,6 +566,7 @@ pub async fn panels(app: &App, actor: &Actor, today: NaiveDate) -> Result<Panels
         buddy_for,
         starts,
         ending,
+        attention,
         people_connect,
         enablement,
         admin,

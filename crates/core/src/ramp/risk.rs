@@ -112,6 +112,27 @@ pub enum Level {
 }
 
 impl Level {
+    pub const ALL: [Level; 3] = [Level::OnTrack, Level::Watch, Level::AtRisk];
+
+    /// The level's name in data: `on-track`, `watch`, `at-risk`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::OnTrack => "on-track",
+            Level::Watch => "watch",
+            Level::AtRisk => "at-risk",
+        }
+    }
+
+    /// The level named `text` in data.
+    pub fn parse(text: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+
+    /// The label of the level named `text` in data (the text itself if unknown).
+    pub fn label_of(text: &str) -> &str {
+        Level::parse(text).map_or(text, |l| l.label())
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Level::OnTrack => "On track",

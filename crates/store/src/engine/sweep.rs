@@ -19,6 +19,8 @@ pub struct SweepReport {
     pub rolled_over_questions: usize,
     /// Weekly summaries made (Mondays).
     pub weekly_summaries: usize,
+    /// Active onboardings whose risk level changed.
+    pub level_changes: usize,
 }
 
 /// An open task due tomorrow.

@@ -77,6 +77,7 @@ struct MyHome {
     role: String,
     onboarding: String,
     csrf: String,
+    clock: super::Clock,
 }
 
 impl MyHome {
@@ -177,6 +178,7 @@ pub async fn my_home(
         panels,
         since_visit,
         csrf: user.csrf().to_string(),
+        clock: super::Clock::of(&user),
     };
     Ok(Html(page.render()?))
 }

@@ -108,6 +108,11 @@ impl App {
     }
 }
 
+/// The use cases over `store`, as a server's background work reaches them.
+pub fn app_of(store: &Store) -> onramp_app::App {
+    onramp_app::App::without_search(store.clone()).expect("app")
+}
+
 pub fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }

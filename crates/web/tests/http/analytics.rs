@@ -9,7 +9,8 @@ on_both!(
     ramp_and_risk_show_each_role_what_it_may_see,
     the_ramp_page_and_its_csv,
     an_acknowledged_signal_stops_counting,
-    program_analytics_show_how_each_task_fares
+    program_analytics_show_how_each_task_fares,
+    levels_are_recorded_with_their_history_and_shown_where_people_look
 );
 
 async fn ramp_and_risk_show_each_role_what_it_may_see(store: Store, _db: Database) {
@@ -129,12 +130,11 @@ async fn the_ramp_page_and_its_csv(store: Store, _db: Database) {
     app.stop().await;
 }
 
-async fn an_acknowledged_signal_stops_counting(store: Store, _db: Database) {
-    let w = world(&store).await;
-    let app = start(store.clone()).await;
-    // A report of the manager who started two months ago and did nothing since.
+/// A report of the world's manager who started two months ago and did
+/// nothing since: their onboarding.
+async fn late_hire(store: &Store, w: &crate::common::World) -> i64 {
     let (late, _) = crate::common::person(
-        &store,
+        store,
         "late.hire@example.com",
         &[onramp_core::people::Role::NewHire],
         Some(w.manager.0),
@@ -145,7 +145,7 @@ async fn an_acknowledged_signal_stops_counting(store: Store, _db: Database) {
         .await
         .expect("o")
         .program_version_id;
-    let o = store
+    store
         .create_onboarding(
             None,
             &onramp_store::NewOnboarding {
@@ -161,7 +161,13 @@ async fn an_acknowledged_signal_stops_counting(store: Store, _db: Database) {
         )
         .await
         .expect("onboarding")
-        .id;
+        .id
+}
+
+async fn an_acknowledged_signal_stops_counting(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let o = late_hire(&store, &w).await;
     let risk = || async {
         let (status, body) = app
             .get(
@@ -420,5 +426,100 @@ async fn program_analytics_show_how_each_task_fares(store: Store, _db: Database)
     let (hire, _) = session_of(&store, w.hire.0).await;
     let (status, _) = app.get("/analytics/program", &[("cookie", &hire)]).await;
     assert_eq!(status, 403);
+    app.stop().await;
+}
+
+async fn levels_are_recorded_with_their_history_and_shown_where_people_look(
+    store: Store,
+    _db: Database,
+) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let o = late_hire(&store, &w).await;
+    let core = crate::common::app_of(&store);
+    let changed = onramp_app::analytics::record_levels(&core, chrono::Utc::now(), None)
+        .await
+        .expect("record");
+    assert_eq!(changed, 3, "the first level of each running onboarding");
+    assert_eq!(
+        onramp_app::analytics::record_levels(&core, chrono::Utc::now(), None)
+            .await
+            .expect("again"),
+        0,
+        "nothing changed since"
+    );
+    // The risk list carries the level's history.
+    let (_, body) = app
+        .get(
+            "/api/v1/analytics/risk",
+            &[("authorization", &bearer(&w.manager.1))],
+        )
+        .await;
+    let rows: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let row = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["onboarding_id"] == o)
+        .expect("listed");
+    let level = row["level"].as_str().expect("level");
+    assert_ne!(level, "on-track", "{row}");
+    assert_eq!(row["level_history"][0]["level"], level, "{row}");
+    assert!(row["level_history"][0]["previous"].is_null(), "{row}");
+    let label = if level == "at-risk" {
+        "At risk"
+    } else {
+        "Watch"
+    };
+    // The manager's team panel shows the level and why.
+    let (cookie, _) = session_of(&store, w.manager.0).await;
+    let (_, home) = app.get("/home", &[("cookie", &cookie)]).await;
+    assert!(
+        home.contains(&format!(
+            r#"<a href="/analytics#onboarding-{o}"><strong>{label}</strong></a>"#
+        )) && home.contains("Nothing recorded for"),
+        "{home}"
+    );
+    // People Connect's home lists who needs attention.
+    let (cookie, _) = session_of(&store, w.people_connect.0).await;
+    let (_, home) = app.get("/home", &[("cookie", &cookie)]).await;
+    assert!(
+        home.contains("Needs attention") && home.contains(">late hire</a>"),
+        "{home}"
+    );
+    // The analytics page shows how the level changed.
+    let (_, page) = app.get("/analytics", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains(&format!("Level over time: {label} from")),
+        "{page}"
+    );
+    // Monday's summaries name it.
+    let today = chrono::Utc::now().date_naive();
+    let reader = |person_id, manager, people_connect| onramp_store::SummaryReader {
+        person_id,
+        time_zone: "UTC".into(),
+        digest_hour: 8,
+        manager,
+        people_connect,
+    };
+    let manager_summary =
+        onramp_app::notify::summary::summary(&core, &reader(w.manager.0, true, false), today)
+            .await
+            .expect("summary");
+    assert!(
+        manager_summary.contains(&format!(
+            "late hire 0%, 5 tasks overdue, {}.",
+            label.to_lowercase()
+        )),
+        "{manager_summary}"
+    );
+    let pc_summary = onramp_app::notify::summary::summary(
+        &core,
+        &reader(w.people_connect.0, false, true),
+        today,
+    )
+    .await
+    .expect("summary");
+    assert!(pc_summary.contains("(late hire)"), "{pc_summary}");
     app.stop().await;
 }

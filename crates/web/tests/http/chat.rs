@@ -115,9 +115,7 @@ async fn server(store: &Store) -> App {
     start_configured(store.clone(), index, |s| s.app.chat_local_hooks = true).await
 }
 
-fn app_of(store: &Store) -> onramp_app::App {
-    onramp_app::App::without_search(store.clone()).expect("app")
-}
+use crate::common::app_of;
 
 /// Sends everything due at `at` (the mail is kept for the preview).
 async fn drain_at(store: &Store, at: chrono::DateTime<Utc>) -> Round {

@@ -97,9 +97,7 @@ impl Drop for Sink {
     }
 }
 
-fn app_of(store: &Store) -> onramp_app::App {
-    onramp_app::App::without_search(store.clone()).expect("app")
-}
+use crate::common::app_of;
 
 /// One header's value in a raw message (unfolded).
 fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {

@@ -15,9 +15,7 @@ on_both!(
     weekly_summaries_and_the_digest_hour
 );
 
-fn app_of(store: &Store) -> onramp_app::App {
-    onramp_app::App::without_search(store.clone()).expect("app")
-}
+use crate::common::app_of;
 
 /// `at` to the whole minute.
 fn minute(at: DateTime<Utc>) -> DateTime<Utc> {
