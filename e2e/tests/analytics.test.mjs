@@ -70,7 +70,21 @@ test('program analytics put the tasks that run late first, with office hours cha
     const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     // Chris runs the Enablement programme.
     await signIn(page, demo.url, 'chris.okafor@example.com');
-    await page.goto(`${demo.url}analytics`);
+    // Did the second program version ramp faster than the first?
+    await page.goto(`${demo.url}analytics?by=program`);
+    await page.getByLabel('Cohort', { exact: true }).selectOption('CSM onboarding v1');
+    await page.getByLabel('against').selectOption('CSM onboarding v2');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL(/a=CSM\+onboarding\+v1&b=CSM\+onboarding\+v2/);
+    const compared = page.locator('table.compare tbody tr');
+    assert.ok(await compared.count() >= 5, 'a row per milestone');
+    // Each median in the table is written on the chart too.
+    const tableMedians = await page.locator('table.compare tbody td strong').allInnerTexts();
+    const chartValues = await page.locator('svg.compare text[font-size="10"]').allTextContents();
+    for (const m of tableMedians) {
+      assert.ok(chartValues.includes(Number(m).toFixed(1)), `${m} on the chart: ${chartValues}`);
+    }
+    assert.match(await compared.first().locator('td').last().innerText(), /faster|slower|the same|–/);
     await page.getByRole('link', { name: /Program analytics/ }).click();
     await page.waitForURL(/\/analytics\/program$/);
     const table = page.getByRole('region', { name: 'Table: how each task fares' });

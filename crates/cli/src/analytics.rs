@@ -21,6 +21,20 @@ pub enum AnalyticsCommand {
     },
     /// Active onboardings with their risk level and signals, the most at risk first.
     Risk,
+    /// Two cohorts side by side: business days to each milestone and the
+    /// difference of the medians (e.g. --by program "CSM onboarding v1" "CSM onboarding v2").
+    Compare {
+        /// month, quarter, segment, region, program or manager.
+        #[arg(long, default_value = "quarter")]
+        by: String,
+        /// The first cohort.
+        a: String,
+        /// The second cohort.
+        b: String,
+        /// One CSV row per milestone.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
     /// How each task of a program version fares: done, skipped, late, reopened,
     /// time to done, comments; then its learning items and office hours.
     Tasks {
@@ -79,6 +93,21 @@ pub async fn run(command: AnalyticsCommand, settings: &Settings, json: bool) -> 
                 }
                 crate::print_text(&text)
             }
+            AnalyticsCommand::Compare { by, a, b, csv } => {
+                let by = CohortBy::parse("by", &by).map_err(CliError::flagged)?;
+                let report = analytics::ramp(&app, Caller::Operator, by).await?;
+                let c = analytics::compare(&report, &a, &b).map_err(|e| match e {
+                    onramp_app::Error::Invalid { message, .. } => CliError::Usage(message),
+                    other => other.into(),
+                })?;
+                if json {
+                    print_json(&c)
+                } else if csv {
+                    crate::print_text(&analytics::compare_csv(&c))
+                } else {
+                    crate::print_text(&compare_text(&c))
+                }
+            }
             AnalyticsCommand::Tasks {
                 program,
                 version,
@@ -100,6 +129,33 @@ pub async fn run(command: AnalyticsCommand, settings: &Settings, json: bool) -> 
         }
     })
     .await
+}
+
+fn compare_text(c: &analytics::Comparison) -> String {
+    let mut out = format!(
+        "{} ({} onboardings) against {} ({} onboardings), median business days\n",
+        c.a.cohort, c.a.onboardings, c.b.cohort, c.b.onboardings
+    );
+    let median = |s: &Option<analytics::MilestoneSpread>| {
+        s.as_ref()
+            .and_then(|s| s.business_days.as_ref())
+            .map_or_else(|| "–".to_string(), |d| format!("{:.1}", d.median))
+    };
+    for m in &c.milestones {
+        let difference = match m.median_difference {
+            Some(d) if d < 0.0 => format!("{:.1} days faster", -d),
+            Some(d) if d > 0.0 => format!("{d:.1} days slower"),
+            Some(_) => "the same".to_string(),
+            None => String::new(),
+        };
+        out.push_str(&format!(
+            "  {:<40} {:>6} {:>6}  {difference}\n",
+            m.name,
+            median(&m.a),
+            median(&m.b)
+        ));
+    }
+    out
 }
 
 fn percent(rate: f64) -> String {

@@ -2245,6 +2245,39 @@ fn analytics_report_ramp_by_cohort_and_the_onboardings_at_risk() {
         err.contains("--version") && err.contains("has versions"),
         "{err}"
     );
+    // The two program versions side by side.
+    let (code, out, err) = run(onramp(dir.path()).args([
+        "analytics",
+        "compare",
+        "--by",
+        "program",
+        "CSM onboarding v1",
+        "CSM onboarding v2",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let c: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(
+        c["milestones"]
+            .as_array()
+            .expect("milestones")
+            .iter()
+            .any(|m| m["median_difference"].is_number()),
+        "{out}"
+    );
+    let (code, _, err) = run(onramp(dir.path()).args([
+        "analytics",
+        "compare",
+        "--by",
+        "program",
+        "CSM onboarding v9",
+        "CSM onboarding v2",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("CSM onboarding v1, CSM onboarding v2"),
+        "{err}"
+    );
     let (code, _, err) = run(onramp(dir.path()).args(["analytics", "tasks", "--program", "nope"]));
     assert_eq!(code, 2);
     assert!(

@@ -105,6 +105,87 @@ pub fn bars_svg(title: &str, bars: &[(String, usize)]) -> String {
     s
 }
 
+/// Two cohorts side by side: per milestone, a bar per cohort as long as its
+/// median business days, the median written at its end.
+pub fn paired_bars_svg(c: &super::Comparison) -> String {
+    let median = |s: &Option<super::MilestoneSpread>| {
+        s.as_ref()
+            .and_then(|s| s.business_days.as_ref())
+            .map(|d| d.median)
+    };
+    let highest = c
+        .milestones
+        .iter()
+        .flat_map(|m| [median(&m.a), median(&m.b)])
+        .flatten()
+        .fold(1.0, f64::max);
+    let (left, width, row) = (190.0, 300.0, 40.0);
+    let height = c.milestones.len() as f64 * row + 30.0;
+    let mut s = format!(
+        "<svg class=\"compare\" role=\"img\" viewBox=\"0 0 600 {height}\" width=\"600\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Median business days to each milestone: {} (light) and {} (dark); the table beside says the same</title>",
+        escape(&c.a.cohort),
+        escape(&c.b.cohort)
+    );
+    for (n, m) in c.milestones.iter().enumerate() {
+        let y = n as f64 * row + 6.0;
+        s.push_str(&format!(
+            "<text x=\"0\" y=\"{:.0}\" font-size=\"11\">{}</text>",
+            y + 16.0,
+            escape(&m.name)
+        ));
+        for (k, (value, fill)) in [(median(&m.a), "#9cc3e6"), (median(&m.b), "#1b3d66")]
+            .into_iter()
+            .enumerate()
+        {
+            let top = y + k as f64 * 15.0;
+            let Some(v) = value else {
+                s.push_str(&format!(
+                    "<text x=\"{left}\" y=\"{:.0}\" font-size=\"10\">not reached</text>",
+                    top + 11.0
+                ));
+                continue;
+            };
+            let w = v / highest * width;
+            s.push_str(&format!(
+                "<rect x=\"{left}\" y=\"{top:.1}\" width=\"{w:.1}\" height=\"13\" fill=\"{fill}\"/><text x=\"{:.1}\" y=\"{:.0}\" font-size=\"10\">{v:.1}</text>",
+                left + w + 4.0,
+                top + 11.0
+            ));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// One row per milestone of a comparison.
+pub fn compare_csv(c: &super::Comparison) -> String {
+    let mut out = String::from(
+        "milestone,cohort_a,reached_a,median_a,q1_a,q3_a,cohort_b,reached_b,median_b,q1_b,q3_b,median_difference\n",
+    );
+    for m in &c.milestones {
+        let side = |s: &Option<super::MilestoneSpread>| {
+            let d = s.as_ref().and_then(|s| s.business_days.as_ref());
+            format!(
+                "{},{},{},{}",
+                s.as_ref().map_or(0, |s| s.reached),
+                number(d.map(|d| d.median)),
+                number(d.map(|d| d.q1)),
+                number(d.map(|d| d.q3))
+            )
+        };
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            cell(&m.key),
+            cell(&c.a.cohort),
+            side(&m.a),
+            cell(&c.b.cohort),
+            side(&m.b),
+            number(m.median_difference)
+        ));
+    }
+    out
+}
+
 /// Business days to `milestone` per cohort as horizontal box plots: the
 /// whiskers from the fastest to the slowest, the box the middle half, a
 /// bar at the median, whose value is written beside it. Empty when no

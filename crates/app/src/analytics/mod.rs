@@ -14,9 +14,11 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 
 mod chart;
+mod compare;
 mod facts;
 mod program;
-pub use chart::{bars_svg, box_plot_svg, csv, tasks_csv};
+pub use chart::{bars_svg, box_plot_svg, compare_csv, csv, paired_bars_svg, tasks_csv};
+pub use compare::{ComparedMilestone, Comparison, Side, compare};
 use facts::{Grouped, facts_of};
 pub use onramp_core::ramp::program::TaskSort;
 pub use program::{

@@ -6,7 +6,9 @@ use crate::auth::CurrentUser;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use onramp_app::Caller;
-use onramp_app::analytics::{self, CohortBy, OnboardingRamp, ProgramReport, RampReport};
+use onramp_app::analytics::{
+    self, CohortBy, Comparison, OnboardingRamp, ProgramReport, RampReport,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -46,6 +48,34 @@ pub async fn risk(
     user: CurrentUser,
 ) -> ApiResult<Vec<OnboardingRamp>> {
     Ok(Json(analytics::risk(&state, Caller::Person(&user)).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct CompareQuery {
+    /// What cohorts are made of, as for the ramp report.
+    by: Option<String>,
+    /// The first cohort's name, e.g. `CSM onboarding v1` by program.
+    a: Option<String>,
+    /// The second cohort's name.
+    b: Option<String>,
+}
+
+/// Two cohorts side by side: each milestone's spread in both and the
+/// difference of their medians (below zero: `b` got there faster).
+#[utoipa::path(get, path = "/api/v1/analytics/compare", tag = "analytics", params(CompareQuery),
+    responses((status = 200, body = Comparison), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn compare(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<CompareQuery>,
+) -> ApiResult<Comparison> {
+    let by = CohortBy::parse("by", q.by.as_deref().unwrap_or("quarter"))?;
+    let report = analytics::ramp(&state, Caller::Person(&user), by).await?;
+    Ok(Json(analytics::compare(
+        &report,
+        q.a.as_deref().unwrap_or_default(),
+        q.b.as_deref().unwrap_or_default(),
+    )?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -115,5 +145,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ramp))
         .routes(routes!(risk))
         .routes(routes!(tasks))
+        .routes(routes!(compare))
         .routes(routes!(acknowledge))
 }

@@ -39,12 +39,34 @@ struct RampPage {
     csrf: String,
     clock: super::Clock,
     total: usize,
+    cohorts: Vec<String>,
+    /// The cohorts chosen to compare (or the two latest, preselected).
+    a: String,
+    b: String,
+    comparison: Option<analytics::Comparison>,
+    comparison_chart: String,
 }
 
 #[derive(Deserialize)]
 pub struct RampQuery {
     by: Option<String>,
     milestone: Option<String>,
+    /// Two cohorts to compare.
+    a: Option<String>,
+    b: Option<String>,
+}
+
+/// The comparison asked for, when both cohorts are named.
+fn comparison_of(
+    report: &analytics::RampReport,
+    q: &RampQuery,
+) -> Result<Option<analytics::Comparison>, WebError> {
+    match (q.a.as_deref(), q.b.as_deref()) {
+        (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => {
+            Ok(Some(analytics::compare(report, a, b)?))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// `GET /analytics`.
@@ -77,6 +99,20 @@ pub async fn page(
         .cloned()
         .unwrap_or_default();
     let on_track = risk.iter().filter(|r| r.signals.is_empty()).count();
+    let comparison = comparison_of(&report, &q)?;
+    let cohorts: Vec<String> = report.cohorts.iter().map(|c| c.cohort.clone()).collect();
+    let latest = |back: usize| {
+        cohorts
+            .len()
+            .checked_sub(back)
+            .and_then(|i| cohorts.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (a, b) = match &comparison {
+        Some(c) => (c.a.cohort.clone(), c.b.cohort.clone()),
+        None => (latest(2), latest(1)),
+    };
     Ok(Html(
         RampPage {
             nav: Nav::of(&state, &user).await?,
@@ -104,6 +140,14 @@ pub async fn page(
             milestone,
             milestone_name,
             milestones,
+            comparison_chart: comparison
+                .as_ref()
+                .map(analytics::paired_bars_svg)
+                .unwrap_or_default(),
+            comparison,
+            cohorts,
+            a,
+            b,
         }
         .render()?,
     ))
@@ -278,6 +322,32 @@ pub async fn program_csv(
         .into_response())
 }
 
+/// `GET /analytics/compare.csv`: two cohorts side by side as CSV.
+pub async fn compare_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<RampQuery>,
+) -> Result<Response, WebError> {
+    let by = CohortBy::parse("by", q.by.as_deref().unwrap_or("quarter"))?;
+    let report = analytics::ramp(&state, Caller::Person(&user), by).await?;
+    let comparison = analytics::compare(
+        &report,
+        q.a.as_deref().unwrap_or_default(),
+        q.b.as_deref().unwrap_or_default(),
+    )?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"onramp-cohorts-compared.csv\"",
+            ),
+        ],
+        analytics::compare_csv(&comparison),
+    )
+        .into_response())
+}
+
 /// This module's pages, for `pages::routes`.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -286,4 +356,5 @@ pub fn routes() -> Router<AppState> {
         .route("/analytics/acknowledge", post(acknowledge))
         .route("/analytics/program", get(program_page))
         .route("/analytics/program.csv", get(program_csv))
+        .route("/analytics/compare.csv", get(compare_csv))
 }

@@ -10,7 +10,8 @@ on_both!(
     the_ramp_page_and_its_csv,
     an_acknowledged_signal_stops_counting,
     program_analytics_show_how_each_task_fares,
-    levels_are_recorded_with_their_history_and_shown_where_people_look
+    levels_are_recorded_with_their_history_and_shown_where_people_look,
+    two_cohorts_side_by_side
 );
 
 async fn ramp_and_risk_show_each_role_what_it_may_see(store: Store, _db: Database) {
@@ -521,5 +522,78 @@ async fn levels_are_recorded_with_their_history_and_shown_where_people_look(
     .await
     .expect("summary");
     assert!(pc_summary.contains("(late hire)"), "{pc_summary}");
+    app.stop().await;
+}
+
+async fn two_cohorts_side_by_side(store: Store, _db: Database) {
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let token = bearer(&w.people_connect.1);
+    let (status, body) = app
+        .get(
+            "/api/v1/analytics/compare?by=manager&a=manager&b=other%20manager",
+            &[("authorization", &token)],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let c: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        (c["a"]["cohort"].as_str(), c["b"]["cohort"].as_str()),
+        (Some("manager"), Some("other manager"))
+    );
+    assert_eq!(c["a"]["onboardings"], 1, "{c}");
+    assert_eq!(c["milestones"][0]["key"], "first-shadowed", "{c}");
+    // A cohort that does not exist names its field and the cohorts there are.
+    let (status, body) = app
+        .get(
+            "/api/v1/analytics/compare?by=manager&a=manager&b=nobody",
+            &[("authorization", &token)],
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("\"field\":\"b\"") && body.contains("other manager"),
+        "{body}"
+    );
+    // A manager compares only what they may see: the other team is no cohort of theirs.
+    let (status, _) = app
+        .get(
+            "/api/v1/analytics/compare?by=manager&a=manager&b=other%20manager",
+            &[("authorization", &bearer(&w.manager.1))],
+        )
+        .await;
+    assert_eq!(status, 400);
+    // The page: both cohorts preselected, the comparison in a chart and a table, and its CSV.
+    let (cookie, _) = session_of(&store, w.people_connect.0).await;
+    let (_, page) = app
+        .get("/analytics?by=manager", &[("cookie", &cookie)])
+        .await;
+    assert!(
+        page.contains("Compare two cohorts") && !page.contains("<table class=\"compare\">"),
+        "{page}"
+    );
+    let (status, page) = app
+        .get(
+            "/analytics?by=manager&a=manager&b=other+manager",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("<table class=\"compare\">") && page.contains("<svg class=\"compare\""),
+        "{page}"
+    );
+    let (status, csv) = app
+        .get(
+            "/analytics/compare.csv?by=manager&a=manager&b=other+manager",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.starts_with("milestone,cohort_a,reached_a,median_a"),
+        "{csv}"
+    );
+    assert!(csv.contains("\"first-shadowed\",\"manager\","), "{csv}");
     app.stop().await;
 }
