@@ -69,6 +69,20 @@ fn comparison_of(
     }
 }
 
+/// Every milestone of a report's cohorts: (key, name), in order of first appearance.
+fn milestones_of(report: &analytics::RampReport) -> Vec<(String, String)> {
+    report
+        .cohorts
+        .iter()
+        .flat_map(|c| &c.milestones)
+        .fold(Vec::new(), |mut all, m| {
+            if !all.iter().any(|(k, _)| k == &m.key) {
+                all.push((m.key.clone(), m.name.clone()));
+            }
+            all
+        })
+}
+
 /// `GET /analytics`.
 pub async fn page(
     State(state): State<AppState>,
@@ -81,17 +95,7 @@ pub async fn page(
         analytics::onboardings(&state, Caller::Person(&user), by, today, &state.risk).await?;
     let risk = analytics::at_risk(&rows);
     let report = analytics::report(by, rows);
-    let milestones: Vec<(String, String)> =
-        report
-            .cohorts
-            .iter()
-            .flat_map(|c| &c.milestones)
-            .fold(Vec::new(), |mut all, m| {
-                if !all.iter().any(|(k, _)| k == &m.key) {
-                    all.push((m.key.clone(), m.name.clone()));
-                }
-                all
-            });
+    let milestones = milestones_of(&report);
     let (milestone, milestone_name) = milestones
         .iter()
         .find(|(k, _)| Some(k.as_str()) == q.milestone.as_deref())
