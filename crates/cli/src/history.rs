@@ -75,6 +75,9 @@ const QUESTIONS: [&str; 8] = [
     "What do I do when a customer asks for a feature on the roadmap?",
 ];
 
+/// Days after the start a stalled onboarding is closed.
+const STALLED_CLOSED_AFTER_DAYS: i64 = 180;
+
 /// How one new hire ramps: their pace (1 = as the program plans, less is
 /// faster) and, for some, the week they stall in.
 #[derive(Clone, Copy, Debug)]
@@ -314,12 +317,16 @@ async fn past_tasks(
         });
     }
     let last = outcomes.iter().map(|o| o.at).max();
+    // Those who stall are closed by People Connect half a year in (they
+    // left, or moved on); the others a few days after their last task.
+    let given_up = afternoon(start + Duration::days(STALLED_CLOSED_AFTER_DAYS));
     let closed = match last {
         Some(last)
             if outcomes.len() == tasks.len() && last + Duration::days(10) < afternoon(today) =>
         {
             Some(last + Duration::days(3))
         }
+        _ if ramp.stalls_in_week.is_some() && given_up < afternoon(today) => Some(given_up),
         _ => None,
     };
     store.record_history(onboarding, &outcomes, closed).await?;
@@ -485,20 +492,48 @@ async fn past_learning(
     Ok(())
 }
 
+/// Pads a program with follow-up tasks up to `tasks`: copies of the tasks
+/// every new hire has, due a few days after the task they follow.
+fn pad_program(program: &mut onramp_core::program::Program, tasks: usize) {
+    use onramp_core::program::Due;
+    let common: Vec<_> = program
+        .tasks
+        .iter()
+        .filter(|t| t.segments.is_empty() && t.regions.is_empty() && t.target.is_none())
+        .cloned()
+        .collect();
+    let mut k = 0;
+    while program.tasks.len() < tasks && !common.is_empty() {
+        let t = &common[k % common.len()];
+        let round = k / common.len() + 1;
+        let mut copy = t.clone();
+        copy.id = format!("{}-follow-up-{round}", t.id);
+        copy.title = format!("{} (follow-up {round})", t.title);
+        copy.due = match t.due {
+            Due::FromStart(d) => Due::FromStart(d + 2 * round as i32),
+            Due::FromPhaseStart(d) => Due::FromPhaseStart(d + 2 * round as i32),
+        };
+        copy.depends_on = vec![t.id.clone()];
+        copy.graduation = Vec::new();
+        program.tasks.push(copy);
+        k += 1;
+    }
+}
+
 /// `onramp seed-synthetic`: the default program and `n` onboardings in the
 /// teams of ten generated managers.
-pub async fn seed_synthetic(store: &Store, n: usize, seed: u64) -> CliResult<usize> {
+pub async fn seed_synthetic(store: &Store, n: usize, seed: u64, tasks: usize) -> CliResult<usize> {
     use crate::content::{DEFAULT_PROGRAM, embedded_program_dir};
     let dir = embedded_program_dir(DEFAULT_PROGRAM)?;
-    let program = crate::content::parse(&dir).map_err(|problems| {
+    let mut program = crate::content::parse(&dir).map_err(|problems| {
         crate::error::CliError::Failed(format!(
             "the built-in program is invalid:\n{}",
             problems.join("\n")
         ))
     })?;
-    let imported = store
-        .import_program(None, &program, &crate::content::hash(&dir))
-        .await?;
+    pad_program(&mut program, tasks);
+    let hash = format!("{}+{}", crate::content::hash(&dir), program.tasks.len());
+    let imported = store.import_program(None, &program, &hash).await?;
     let mut people = Vec::new();
     for k in 0..13 {
         let (p, _) = store
@@ -524,7 +559,9 @@ pub async fn seed_synthetic(store: &Store, n: usize, seed: u64) -> CliResult<usi
         &HistorySpec {
             onboardings: n,
             seed,
-            days_back: 270,
+            // About as many starts a week as a company that makes this many
+            // onboardings in some years: at least nine months.
+            days_back: (n as i64 * 7 / 20).clamp(270, 3650),
             today: Utc::now().date_naive(),
         },
         &Owners {

@@ -89,13 +89,18 @@ enum Command {
     Serve,
     /// Seed the demo company and the default program without serving (idempotent).
     SeedDemo,
-    /// Generate a large onboarding history for benchmarks: N onboardings
-    /// over the last nine months of the default program, drawn from a seed.
+    /// Generate a large onboarding history for benchmarks: N onboardings of
+    /// the default program (padded to --tasks tasks), started over the last
+    /// nine months or, for many, years (about 20 a week), drawn from a seed.
     SeedSynthetic {
         #[arg(long)]
         onboardings: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Tasks per onboarding: the default program padded with follow-up
+        /// tasks spread over its phases up to this many (at least its own).
+        #[arg(long, default_value_t = 120)]
+        tasks: usize,
     },
     /// Write a consistent backup of all data (every table, attachments and
     /// uploads, a manifest with checksums) while the server runs.
@@ -266,9 +271,13 @@ async fn run(cli: Cli) -> CliResult<()> {
             let report = demo::seed(&store).await?;
             serve::run(&settings, store, |url| print_demo(&report, url, g.json)).await
         }
-        Command::SeedSynthetic { onboardings, seed } => {
+        Command::SeedSynthetic {
+            onboardings,
+            seed,
+            tasks,
+        } => {
             let store = serve::open_store(&settings).await?;
-            let made = history::seed_synthetic(&store, onboardings, seed).await;
+            let made = history::seed_synthetic(&store, onboardings, seed, tasks).await;
             store.close().await;
             println!("Generated {} onboardings (seed {seed}).", made?);
             Ok(())

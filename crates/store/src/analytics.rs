@@ -78,6 +78,15 @@ pub struct ProgramTaskRecord {
     pub comments: i64,
 }
 
+/// The milestones of a finished onboarding as last computed.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RampSnapshot {
+    pub onboarding_id: i64,
+    /// What it was taken of (the onboarding's version and last change).
+    pub fingerprint: String,
+    pub milestones: Json<serde_json::Value>,
+}
+
 /// What the new hires of some onboardings did of their learning.
 #[derive(Debug, Default)]
 pub struct LearningRecords {
@@ -117,6 +126,10 @@ pub struct RampOnboarding {
     pub program_slug: String,
     pub program_title: String,
     pub program_version: i64,
+    /// The onboarding's own version and last change (a snapshot of its
+    /// milestones is of these).
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A task as the analytics read it.
@@ -192,7 +205,7 @@ pub struct RampRecords {
 
 const ONBOARDINGS: &str = "SELECT o.id, o.person_id, p.name, p.segment, p.region, p.time_zone, o.manager_id,
         m.name AS manager_name, o.enablement_id, o.start_date, o.status, o.program_version_id, pr.slug AS program_slug,
-        pr.title AS program_title, v.version AS program_version
+        pr.title AS program_title, v.version AS program_version, o.version, o.updated_at
  FROM onboardings o JOIN people p ON p.id = o.person_id LEFT JOIN people m ON m.id = o.manager_id
  JOIN program_versions v ON v.id = o.program_version_id JOIN programs pr ON pr.id = v.program_id
  WHERE {scope} ORDER BY o.start_date, o.id";
@@ -234,6 +247,9 @@ const ACKNOWLEDGEMENTS: &str = "SELECT a.onboarding_id, a.signal, a.note, p.name
  FROM signal_acknowledgements a JOIN onboardings o ON o.id = a.onboarding_id
  LEFT JOIN people p ON p.id = a.by_id WHERE {scope}";
 
+const SNAPSHOTS: &str = "SELECT s.onboarding_id, s.fingerprint, s.milestones
+ FROM ramp_snapshots s JOIN onboardings o ON o.id = s.onboarding_id WHERE {scope}";
+
 const PROGRAM_TASKS: &str = "SELECT t.onboarding_id, t.task_key, t.title, t.phase, t.status, t.due_date,
         t.completed_at, t.updated_at,
         (SELECT COUNT(*) FROM audit_events e WHERE e.entity = 'task' AND e.entity_id = t.id
@@ -251,7 +267,28 @@ impl Store {
         sql: &str,
         selection: impl Into<Selection>,
     ) -> Result<Vec<T>> {
-        let (condition, binds) = selection.into().condition();
+        self.scoped_in(sql, selection.into(), None).await
+    }
+
+    /// [`Store::scoped`], and only the onboardings `ids` when given.
+    async fn scoped_in<T: Row>(
+        &self,
+        sql: &str,
+        selection: Selection,
+        ids: Option<&[i64]>,
+    ) -> Result<Vec<T>> {
+        let (mut condition, mut binds) = selection.condition();
+        if let Some(ids) = ids {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let first = binds.len() + 1;
+            let marks: Vec<String> = (first..first + ids.len())
+                .map(|n| format!("${n}"))
+                .collect();
+            condition.push_str(&format!(" AND o.id IN ({})", marks.join(", ")));
+            binds.extend_from_slice(ids);
+        }
         let sql = sql.replace("{scope}", &condition);
         Ok(on_db!(self, |pool, _b| {
             let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
@@ -264,18 +301,62 @@ impl Store {
 
     /// What ramp analytics read of the onboardings selected.
     pub async fn ramp_records(&self, selection: impl Into<Selection>) -> Result<RampRecords> {
-        let scope: Selection = selection.into();
+        self.records_in(selection.into(), None).await
+    }
+
+    /// What ramp analytics read of the onboardings `ids` of a selection.
+    pub async fn ramp_records_of(&self, selection: Selection, ids: &[i64]) -> Result<RampRecords> {
+        self.records_in(selection, Some(ids)).await
+    }
+
+    async fn records_in(&self, scope: Selection, ids: Option<&[i64]>) -> Result<RampRecords> {
         Ok(RampRecords {
-            onboardings: self.scoped(ONBOARDINGS, scope).await?,
-            tasks: self.scoped(TASKS, scope).await?,
-            meetings: self.scoped(MEETINGS, scope).await?,
-            certifications: self.scoped(CERTIFICATIONS, scope).await?,
-            modules: self.scoped(MODULES, scope).await?,
-            pathways: self.scoped(PATHWAYS, scope).await?,
-            pending_access: self.scoped(PENDING_ACCESS, scope).await?,
-            buddies: self.scoped(BUDDIES, scope).await?,
-            last_activity: self.scoped(LAST_ACTIVITY, scope).await?,
-            acknowledgements: self.scoped(ACKNOWLEDGEMENTS, scope).await?,
+            onboardings: self.scoped_in(ONBOARDINGS, scope, ids).await?,
+            tasks: self.scoped_in(TASKS, scope, ids).await?,
+            meetings: self.scoped_in(MEETINGS, scope, ids).await?,
+            certifications: self.scoped_in(CERTIFICATIONS, scope, ids).await?,
+            modules: self.scoped_in(MODULES, scope, ids).await?,
+            pathways: self.scoped_in(PATHWAYS, scope, ids).await?,
+            pending_access: self.scoped_in(PENDING_ACCESS, scope, ids).await?,
+            buddies: self.scoped_in(BUDDIES, scope, ids).await?,
+            last_activity: self.scoped_in(LAST_ACTIVITY, scope, ids).await?,
+            acknowledgements: self.scoped_in(ACKNOWLEDGEMENTS, scope, ids).await?,
+        })
+    }
+
+    /// The snapshots of milestones kept for the onboardings selected.
+    pub async fn ramp_snapshots(&self, selection: Selection) -> Result<Vec<RampSnapshot>> {
+        self.scoped(SNAPSHOTS, selection).await
+    }
+
+    /// Keeps snapshots of milestones: (onboarding, what it was taken of,
+    /// the milestones), replacing older ones.
+    pub async fn save_ramp_snapshots(
+        &self,
+        snapshots: &[(i64, String, serde_json::Value)],
+    ) -> Result<()> {
+        if snapshots.is_empty() {
+            return Ok(());
+        }
+        let now = Utc::now();
+        on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            for (id, fingerprint, milestones) in snapshots {
+                sqlx::query(
+                    "INSERT INTO ramp_snapshots (onboarding_id, fingerprint, milestones, computed_at)
+                     VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (onboarding_id) DO UPDATE SET fingerprint = excluded.fingerprint,
+                        milestones = excluded.milestones, computed_at = excluded.computed_at",
+                )
+                .bind(id)
+                .bind(fingerprint)
+                .bind(Json(milestones))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
         })
     }
 
@@ -348,176 +429,6 @@ impl Store {
                 Some(serde_json::json!({"signal": signal, "note": note}))
             );
             tx.commit().await?;
-            Ok(())
-        })
-    }
-}
-
-/// A task's outcome in an onboarding's past, for a history that is imported
-/// or generated (the demo's, a benchmark's).
-#[derive(Clone, Debug, PartialEq)]
-pub struct PastOutcome {
-    pub task_id: i64,
-    /// Skipped rather than done.
-    pub skipped: bool,
-    pub at: DateTime<Utc>,
-    pub by: Option<i64>,
-    /// Finished once before, and reopened at this time.
-    pub reopened_at: Option<DateTime<Utc>>,
-    /// A comment on the task by someone, written at `at`.
-    pub comment: Option<(i64, String)>,
-}
-
-impl Store {
-    /// Writes an onboarding's past: each task's outcome at its own time (in
-    /// the audit log at that time too), and the onboarding closed at
-    /// `closed_at` when given. One transaction.
-    // Long: one transaction per backend: each outcome's task, audit events and comment together.
-    pub async fn record_history(
-        &self,
-        onboarding_id: i64,
-        outcomes: &[PastOutcome],
-        closed_at: Option<DateTime<Utc>>,
-    ) -> Result<()> {
-        on_db!(self, |pool, begin| {
-            let mut tx = pool.begin_with(begin).await?;
-            for o in outcomes {
-                let status = if o.skipped { "skipped" } else { "done" };
-                let title: Option<(String,)> = sqlx::query_as(
-                    "UPDATE tasks SET status = $1, completed_at = $2, completed_by = $3, updated_at = $4,
-                            version = version + 1
-                     WHERE id = $5 AND onboarding_id = $6 RETURNING title",
-                )
-                .bind(status)
-                .bind((!o.skipped).then_some(o.at))
-                .bind(if o.skipped { None } else { o.by })
-                .bind(o.at)
-                .bind(o.task_id)
-                .bind(onboarding_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((title,)) = title else {
-                    return Err(crate::StoreError::NotFound(format!(
-                        "task {} of onboarding {onboarding_id}",
-                        o.task_id
-                    )));
-                };
-                sqlx::query(
-                    "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, onboarding_id, old_value, new_value)
-                     VALUES ($1, $2, $3, 'task', $4, $5, NULL, $6)",
-                )
-                .bind(o.at)
-                .bind(o.by)
-                .bind(if o.skipped { "skip" } else { "complete" })
-                .bind(o.task_id)
-                .bind(onboarding_id)
-                .bind(Json(serde_json::json!({ "status": status, "title": title })))
-                .execute(&mut *tx)
-                .await?;
-                if let Some(reopened) = o.reopened_at {
-                    sqlx::query(
-                        "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, onboarding_id, old_value, new_value)
-                         VALUES ($1, $2, 'reopen', 'task', $3, $4, NULL, $5)",
-                    )
-                    .bind(reopened)
-                    .bind(o.by)
-                    .bind(o.task_id)
-                    .bind(onboarding_id)
-                    .bind(Json(serde_json::json!({ "status": "open", "title": title })))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some((author, body)) = &o.comment {
-                    sqlx::query(
-                        "INSERT INTO comments (onboarding_id, task_id, author_id, body, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $5)",
-                    )
-                    .bind(onboarding_id)
-                    .bind(o.task_id)
-                    .bind(author)
-                    .bind(body)
-                    .bind(o.at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-            if let Some(closed) = closed_at {
-                sqlx::query(
-                    "UPDATE onboardings SET status = 'closed', closed_at = $1, updated_at = $1, version = version + 1
-                     WHERE id = $2",
-                )
-                .bind(closed)
-                .bind(onboarding_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-}
-
-impl Store {
-    /// Records reading-list items a new hire read in the past, each at its
-    /// own time (an imported or generated history).
-    pub async fn record_past_reading(
-        &self,
-        person_id: i64,
-        read: &[(String, DateTime<Utc>)],
-    ) -> Result<()> {
-        on_db!(self, |pool, begin| {
-            let mut tx = pool.begin_with(begin).await?;
-            for (item, at) in read {
-                sqlx::query(
-                    "INSERT INTO reading_receipts (person_id, item_id, read_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                )
-                .bind(person_id)
-                .bind(item)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-
-    /// Records an office-hours question asked in the past (an imported or
-    /// generated history): nobody is notified. Answer it with
-    /// `answer_question`, then give the answer its time with
-    /// [`Store::backdate_answer`].
-    pub async fn record_past_question(
-        &self,
-        author: i64,
-        series_id: i64,
-        session_start: DateTime<Utc>,
-        body: &str,
-        asked_at: DateTime<Utc>,
-    ) -> Result<i64> {
-        Ok(on_db!(self, |pool, _b| {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO questions (series_id, session_start, author_id, anonymous, body, status, created_at)
-                 VALUES ($1, $2, $3, FALSE, $4, 'open', $5) RETURNING id",
-            )
-            .bind(series_id)
-            .bind(session_start)
-            .bind(author)
-            .bind(body)
-            .bind(asked_at)
-            .fetch_one(pool)
-            .await?;
-            id
-        }))
-    }
-
-    /// Gives a question's answer the time it was given in the past.
-    pub async fn backdate_answer(&self, question_id: i64, at: DateTime<Utc>) -> Result<()> {
-        on_db!(self, |pool, _b| {
-            sqlx::query("UPDATE questions SET answered_at = $1 WHERE id = $2")
-                .bind(at)
-                .bind(question_id)
-                .execute(pool)
-                .await?;
             Ok(())
         })
     }

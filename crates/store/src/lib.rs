@@ -26,6 +26,7 @@ mod digest;
 mod engine;
 mod error;
 mod handbook;
+mod history;
 mod learning;
 mod models;
 mod notices;
@@ -48,8 +49,9 @@ mod workspace;
 pub use access_requests::AccessRequest;
 pub use accounts::Account;
 pub use analytics::{
-    AnalyticsScope, LearningRecords, PastOutcome, ProgramTaskRecord, QuestionRecord, RampDated,
-    RampDay, RampMeeting, RampOnboarding, RampRecords, RampTask, Selection, SignalAcknowledgement,
+    AnalyticsScope, LearningRecords, ProgramTaskRecord, QuestionRecord, RampDated, RampDay,
+    RampMeeting, RampOnboarding, RampRecords, RampSnapshot, RampTask, Selection,
+    SignalAcknowledgement,
 };
 pub use buddies::{BuddyAssignment, Feedback, LatestFeedback, Meeting, NewFeedback, NewMeeting};
 pub use certifications::{CertificationChange, CertificationOf, EvidenceToReview};
@@ -57,6 +59,7 @@ pub use chat::{ChannelHook, ChannelScope, ChatHook};
 pub use engine::{StartRequest, SweepReport, TaskUpdate};
 pub use error::StoreError;
 pub use handbook::{HandbookPage, HandbookPageInput, HandbookState, HandbookUrls};
+pub use history::PastOutcome;
 pub use learning::ModuleRecord;
 pub use models::*;
 pub use office_hours::{OfficeHours, Question};

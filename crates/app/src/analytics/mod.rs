@@ -5,25 +5,24 @@
 
 use crate::{App, Caller, Error};
 use chrono::{NaiveDate, Utc};
-use onramp_core::ramp::risk::{Level, Signal, Situation, Thresholds, level, signals};
-use onramp_core::ramp::{Distribution, Milestone, distribution, milestones};
-use onramp_core::schedule::WorkCalendar;
+use onramp_core::ramp::risk::{Level, Signal, Thresholds};
+use onramp_core::ramp::{Distribution, Milestone, distribution};
 use onramp_store::{AnalyticsScope, LevelChange, RampOnboarding, RecordedSignal, Selection};
 use serde::Serialize;
-use std::collections::HashMap;
 use utoipa::ToSchema;
 
 mod chart;
 mod compare;
 mod facts;
 mod program;
+mod rows;
 pub use chart::{bars_svg, box_plot_svg, compare_csv, csv, paired_bars_svg, tasks_csv};
 pub use compare::{ComparedMilestone, Comparison, Side, compare};
-use facts::{Grouped, facts_of};
 pub use onramp_core::ramp::program::TaskSort;
 pub use program::{
     OfficeHoursStats, ProgramReport, TopicCount, WeekCount, parse_sort, parse_version, program,
 };
+use rows::rows_for;
 
 /// What cohorts are made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,88 +223,6 @@ pub async fn onboardings(
     rows_for(app, scope.into(), viewer, cohort_by, today, t).await
 }
 
-/// The ramps of the onboardings selected.
-// Long: each onboarding's facts, then its signals with the acknowledged ones set apart.
-async fn rows_for(
-    app: &App,
-    selection: Selection,
-    viewer: Viewer,
-    cohort_by: CohortBy,
-    today: NaiveDate,
-    t: &Thresholds,
-) -> Result<Vec<OnboardingRamp>, Error> {
-    let records = app.store.ramp_records(selection).await?;
-    let changes = app.store.level_changes(selection).await?;
-    let mut history: HashMap<i64, Vec<LevelChange>> = HashMap::new();
-    for c in changes {
-        history.entry(c.onboarding_id).or_default().push(c);
-    }
-    let grouped = Grouped::of(&records);
-    let mut calendars: HashMap<Option<String>, WorkCalendar> = HashMap::new();
-    let mut out = Vec::with_capacity(records.onboardings.len());
-    // Acknowledgements older than this count no more.
-    let since = Utc::now() - chrono::Duration::days(ACKNOWLEDGED_DAYS);
-    for o in &records.onboardings {
-        if !calendars.contains_key(&o.region) {
-            let calendar = app.store.calendar_for(o.region.as_deref()).await?;
-            calendars.insert(o.region.clone(), calendar);
-        }
-        let calendar = calendars.get(&o.region).cloned().unwrap_or_default();
-        let version = app.store.program_version(o.program_version_id).await?;
-        let program = &version.definition.0;
-        let (facts, situation) = facts_of(o, &grouped, program, today);
-        let active = o.status == "active";
-        let mut found = if active {
-            signals(
-                &facts,
-                &Situation {
-                    quota: program.shadowing.as_ref(),
-                    ..situation
-                },
-                &calendar,
-                t,
-            )
-        } else {
-            Vec::new()
-        };
-        let acks: Vec<_> = grouped
-            .acknowledgements
-            .get(&o.id)
-            .into_iter()
-            .flatten()
-            .filter(|a| a.at >= since)
-            .collect();
-        let mut acknowledged = Vec::new();
-        found.retain(|s| match acks.iter().find(|a| a.signal == s.kind) {
-            Some(a) => {
-                acknowledged.push(AcknowledgedSignal {
-                    kind: s.kind.clone(),
-                    reason: s.reason.clone(),
-                    note: a.note.clone(),
-                    by: a.by_name.clone(),
-                    at: a.at,
-                });
-                false
-            }
-            None => true,
-        });
-        out.push(OnboardingRamp {
-            onboarding_id: o.id,
-            name: o.name.clone(),
-            cohort: cohort_by.cohort_of(o),
-            start_date: o.start_date,
-            status: o.status.clone(),
-            milestones: milestones(&facts, &calendar),
-            level: active.then(|| level(&found, t)),
-            signals: found,
-            acknowledged,
-            level_history: history.remove(&o.id).unwrap_or_default(),
-            visible: viewer.sees(o.manager_id, o.enablement_id),
-        });
-    }
-    Ok(out)
-}
-
 /// Ramp time by cohort (cohorts in order; milestones in the order of the
 /// first onboarding's).
 pub async fn ramp(app: &App, by: Caller<'_>, cohort_by: CohortBy) -> Result<RampReport, Error> {
@@ -423,14 +340,16 @@ pub async fn risk(app: &App, by: Caller<'_>) -> Result<Vec<OnboardingRamp>, Erro
 
 /// Records the level of each active onboarding (or of just `only`) as of
 /// `now`; answers how many changed level. The sweep runs it, so the
-/// level's history, the workspaces and the weekly summary read it.
+/// level's history, the workspaces and the weekly summary read it (and
+/// the milestones of onboardings finished since are kept for reports).
 pub async fn record_levels(
     app: &App,
     now: chrono::DateTime<Utc>,
     only: Option<i64>,
 ) -> Result<usize, Error> {
+    // All of them (not only the running ones): the finished ones that
+    // changed get their snapshot of milestones kept for the next report.
     let selection = Selection {
-        only_active: true,
         onboarding: only,
         ..AnalyticsScope::All.into()
     };

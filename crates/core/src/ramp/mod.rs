@@ -75,7 +75,7 @@ pub const MILESTONES: [(&str, &str); 7] = [
 ];
 
 /// One milestone of one onboarding.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Milestone {
     /// `first-led`, `phase:first-30-days`, …
     pub key: String,

@@ -11,7 +11,8 @@ on_both!(
     an_acknowledged_signal_stops_counting,
     program_analytics_show_how_each_task_fares,
     levels_are_recorded_with_their_history_and_shown_where_people_look,
-    two_cohorts_side_by_side
+    two_cohorts_side_by_side,
+    a_finished_onboarding_is_read_from_its_snapshot_until_it_changes
 );
 
 async fn ramp_and_risk_show_each_role_what_it_may_see(store: Store, _db: Database) {
@@ -595,5 +596,86 @@ async fn two_cohorts_side_by_side(store: Store, _db: Database) {
         "{csv}"
     );
     assert!(csv.contains("\"first-shadowed\",\"manager\","), "{csv}");
+    app.stop().await;
+}
+
+async fn a_finished_onboarding_is_read_from_its_snapshot_until_it_changes(
+    store: Store,
+    _db: Database,
+) {
+    use onramp_store::{AnalyticsScope, PastOutcome, Selection};
+    let w = world(&store).await;
+    let app = start(store.clone()).await;
+    let o = w.other_onboarding;
+    // Its first task done, and the onboarding closed.
+    let (task, _) = crate::common::task(&store, o, "a").await;
+    let at = chrono::Utc::now() - chrono::Duration::days(1);
+    store
+        .record_history(
+            o,
+            &[PastOutcome {
+                task_id: task,
+                skipped: false,
+                at,
+                by: None,
+                reopened_at: None,
+                comment: None,
+            }],
+            Some(at),
+        )
+        .await
+        .expect("closed");
+    let milestones = || async {
+        let (_, body) = app
+            .get(
+                "/api/v1/analytics/ramp?by=month",
+                &[("authorization", &bearer(&w.people_connect.1))],
+            )
+            .await;
+        let report: serde_json::Value = serde_json::from_str(&body).expect("json");
+        report["onboardings"]
+            .as_array()
+            .expect("onboardings")
+            .iter()
+            .find(|r| r["onboarding_id"] == o)
+            .map(|r| r["milestones"].clone())
+            .expect("listed")
+    };
+    let computed = milestones().await;
+    assert!(
+        computed.as_array().is_some_and(|m| !m.is_empty()),
+        "{computed}"
+    );
+    let all: Selection = AnalyticsScope::All.into();
+    let snapshots = store.ramp_snapshots(all).await.expect("snapshots");
+    let kept = snapshots
+        .iter()
+        .find(|s| s.onboarding_id == o)
+        .expect("the finished onboarding's milestones are kept");
+    assert!(
+        !snapshots.iter().any(|s| s.onboarding_id == w.onboarding),
+        "a running onboarding is never kept"
+    );
+    // The report reads what was kept: a marked snapshot shows through.
+    let marked = serde_json::json!([{"key": "kept", "name": "Kept", "reached_on": null, "business_days": null}]);
+    store
+        .save_ramp_snapshots(&[(o, kept.fingerprint.clone(), marked.clone())])
+        .await
+        .expect("mark");
+    assert_eq!(milestones().await, marked);
+    // Once the onboarding changes, it is computed again.
+    let (b, version) = crate::common::task(&store, o, "b").await;
+    store
+        .update_task(
+            None,
+            b,
+            version,
+            &onramp_core::onboarding::TaskAction::Complete,
+        )
+        .await
+        .expect("changed");
+    let again = milestones().await;
+    assert_ne!(again, marked);
+    assert_eq!(again, computed, "the same records, the same milestones");
     app.stop().await;
 }
