@@ -61,7 +61,7 @@ runs "$RUNS" analytics risk --json
 import json, sys
 r = json.load(sys.stdin)
 active = sum(1 for o in r["onboardings"] if o["status"] == "active")
-print(f"{len(r[\"onboardings\"])} onboardings in {len(r[\"cohorts\"])} cohorts, {active} running")'
+print(len(r["onboardings"]), "onboardings in", len(r["cohorts"]), "cohorts,", active, "running")'
 
 ONRAMP_LOG=warn "${ONRAMP[@]}" serve --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
 SERVER=$!

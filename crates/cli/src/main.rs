@@ -388,8 +388,8 @@ pub fn print_text(text: &str) -> CliResult<()> {
 }
 
 pub fn print_json(value: &impl serde::Serialize) -> CliResult<()> {
-    let text = serde_json::to_string_pretty(value)
+    let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::Failed(format!("cannot write JSON: {e}")))?;
-    println!("{text}");
-    Ok(())
+    text.push('\n');
+    print_text(&text)
 }

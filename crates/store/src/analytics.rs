@@ -130,6 +130,8 @@ pub struct RampOnboarding {
     /// milestones is of these).
     pub version: i64,
     pub updated_at: DateTime<Utc>,
+    /// The last event of the audit log recorded against the onboarding.
+    pub last_event: Option<i64>,
 }
 
 /// A task as the analytics read it.
@@ -205,7 +207,8 @@ pub struct RampRecords {
 
 const ONBOARDINGS: &str = "SELECT o.id, o.person_id, p.name, p.segment, p.region, p.time_zone, o.manager_id,
         m.name AS manager_name, o.enablement_id, o.start_date, o.status, o.program_version_id, pr.slug AS program_slug,
-        pr.title AS program_title, v.version AS program_version, o.version, o.updated_at
+        pr.title AS program_title, v.version AS program_version, o.version, o.updated_at,
+        (SELECT MAX(e.id) FROM audit_events e WHERE e.onboarding_id = o.id) AS last_event
  FROM onboardings o JOIN people p ON p.id = o.person_id LEFT JOIN people m ON m.id = o.manager_id
  JOIN program_versions v ON v.id = o.program_version_id JOIN programs pr ON pr.id = v.program_id
  WHERE {scope} ORDER BY o.start_date, o.id";

@@ -22,7 +22,7 @@ pub use onramp_core::ramp::program::TaskSort;
 pub use program::{
     OfficeHoursStats, ProgramReport, TopicCount, WeekCount, parse_sort, parse_version, program,
 };
-use rows::rows_for;
+use rows::{Reuse, rows_for};
 
 /// What cohorts are made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,7 +119,7 @@ pub struct OnboardingRamp {
 }
 
 /// A signal someone acknowledged with a note.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, ToSchema)]
 pub struct AcknowledgedSignal {
     pub kind: String,
     pub reason: String,
@@ -220,7 +220,7 @@ pub async fn onboardings(
     t: &Thresholds,
 ) -> Result<Vec<OnboardingRamp>, Error> {
     let (scope, viewer) = scope_for(by)?;
-    rows_for(app, scope.into(), viewer, cohort_by, today, t).await
+    rows_for(app, scope.into(), viewer, cohort_by, today, t, Reuse::All).await
 }
 
 /// Ramp time by cohort (cohorts in order; milestones in the order of the
@@ -334,7 +334,16 @@ pub async fn risk(app: &App, by: Caller<'_>) -> Result<Vec<OnboardingRamp>, Erro
         only_active: true,
         ..scope.into()
     };
-    let rows = rows_for(app, selection, viewer, CohortBy::Manager, today, &app.risk).await?;
+    let rows = rows_for(
+        app,
+        selection,
+        viewer,
+        CohortBy::Manager,
+        today,
+        &app.risk,
+        Reuse::All,
+    )
+    .await?;
     Ok(at_risk(&rows))
 }
 
@@ -361,6 +370,7 @@ pub async fn record_levels(
         CohortBy::Month,
         today,
         &app.risk,
+        Reuse::FinishedOnly,
     )
     .await?;
     let mut changed = 0;

@@ -1,6 +1,7 @@
-//! Each onboarding's ramp, computed from its records; a finished
-//! onboarding's milestones are kept as a snapshot, so a report reads the
-//! records of running onboardings only (and of finished ones that changed).
+//! Each onboarding's ramp, computed from its records and kept as a
+//! snapshot until the onboarding changes (a running one's also until the
+//! day ends, as its signals count days), so a report reads the records of
+//! the onboardings that changed only.
 
 use super::facts::{Grouped, facts_of};
 use super::{ACKNOWLEDGED_DAYS, AcknowledgedSignal, CohortBy, OnboardingRamp, Viewer};
@@ -12,10 +13,39 @@ use onramp_core::schedule::WorkCalendar;
 use onramp_store::{LevelChange, RampOnboarding, RampRecords, Selection};
 use std::collections::HashMap;
 
-/// What a snapshot of an onboarding's milestones was taken of: it is
-/// stale once the onboarding or one of its tasks changed.
-fn fingerprint(o: &RampOnboarding) -> String {
-    format!("{}:{}", o.version, o.updated_at.timestamp_micros())
+/// What a snapshot of an onboarding's ramp was taken of: it is stale once
+/// the onboarding, one of its tasks or anything audited against it
+/// changed, and, for a running onboarding, on the next day.
+fn fingerprint(o: &RampOnboarding, today: NaiveDate) -> String {
+    let base = format!(
+        "{}:{}:{}",
+        o.version,
+        o.updated_at.timestamp_micros(),
+        o.last_event.unwrap_or(0)
+    );
+    if o.status == "active" {
+        format!("{base}:{today}")
+    } else {
+        base
+    }
+}
+
+/// Which snapshots a computation may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Reuse {
+    All,
+    /// Running onboardings are computed again (the sweep does, so records
+    /// kept against the new hire rather than the onboarding count too).
+    FinishedOnly,
+}
+
+/// What is kept of an onboarding's ramp.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Kept {
+    milestones: Vec<Milestone>,
+    level: Option<onramp_core::ramp::risk::Level>,
+    signals: Vec<onramp_core::ramp::risk::Signal>,
+    acknowledged: Vec<AcknowledgedSignal>,
 }
 
 /// The ramps of the onboardings selected, in the order of their start.
@@ -26,19 +56,22 @@ pub(super) async fn rows_for(
     cohort_by: CohortBy,
     today: NaiveDate,
     t: &Thresholds,
+    reuse: Reuse,
 ) -> Result<Vec<OnboardingRamp>, Error> {
     let onboardings = app.store.ramp_onboardings(selection).await?;
     let by_id: HashMap<i64, &RampOnboarding> = onboardings.iter().map(|o| (o.id, o)).collect();
-    let mut kept: HashMap<i64, Vec<Milestone>> = app
+    let mut kept: HashMap<i64, Kept> = app
         .store
         .ramp_snapshots(selection)
         .await?
         .into_iter()
         .filter_map(|s| {
-            let o = by_id.get(&s.onboarding_id);
-            let fresh = o.is_some_and(|o| o.status != "active" && fingerprint(o) == s.fingerprint);
-            let milestones = serde_json::from_value(s.milestones.0).ok()?;
-            fresh.then_some((s.onboarding_id, milestones))
+            let o = by_id.get(&s.onboarding_id)?;
+            let usable = reuse == Reuse::All || o.status != "active";
+            let fresh = usable && fingerprint(o, today) == s.fingerprint;
+            // An unreadable snapshot (an older shape) is computed again.
+            let kept = serde_json::from_value(s.milestones.0).ok()?;
+            fresh.then_some((s.onboarding_id, kept))
         })
         .collect();
     let live: Vec<i64> = onboardings
@@ -57,14 +90,20 @@ pub(super) async fn rows_for(
             .into_iter()
             .map(|r| (r.onboarding_id, r))
             .collect();
-    // Finished onboardings computed now are kept for the next report.
+    // What was computed now is kept for the next report.
     let snapshots: Vec<(i64, String, serde_json::Value)> = records
         .onboardings
         .iter()
-        .filter(|o| o.status != "active")
         .filter_map(|o| {
-            let milestones = serde_json::to_value(&computed.get(&o.id)?.milestones).ok()?;
-            Some((o.id, fingerprint(o), milestones))
+            let row = computed.get(&o.id)?;
+            let kept = serde_json::to_value(Kept {
+                milestones: row.milestones.clone(),
+                level: row.level,
+                signals: row.signals.clone(),
+                acknowledged: row.acknowledged.clone(),
+            })
+            .ok()?;
+            Some((o.id, fingerprint(o, today), kept))
         })
         .collect();
     app.store.save_ramp_snapshots(&snapshots).await?;
@@ -73,19 +112,22 @@ pub(super) async fn rows_for(
         .filter_map(|o| {
             let mut row = match computed.remove(&o.id) {
                 Some(row) => row,
-                None => OnboardingRamp {
-                    onboarding_id: o.id,
-                    name: o.name.clone(),
-                    cohort: cohort_by.cohort_of(o),
-                    start_date: o.start_date,
-                    status: o.status.clone(),
-                    milestones: kept.remove(&o.id)?,
-                    level: None,
-                    signals: Vec::new(),
-                    acknowledged: Vec::new(),
-                    level_history: Vec::new(),
-                    visible: viewer.sees(o.manager_id, o.enablement_id),
-                },
+                None => {
+                    let k = kept.remove(&o.id)?;
+                    OnboardingRamp {
+                        onboarding_id: o.id,
+                        name: o.name.clone(),
+                        cohort: cohort_by.cohort_of(o),
+                        start_date: o.start_date,
+                        status: o.status.clone(),
+                        milestones: k.milestones,
+                        level: k.level,
+                        signals: k.signals,
+                        acknowledged: k.acknowledged,
+                        level_history: Vec::new(),
+                        visible: viewer.sees(o.manager_id, o.enablement_id),
+                    }
+                }
             };
             row.level_history = history.remove(&o.id).unwrap_or_default();
             Some(row)

@@ -78,7 +78,7 @@ pub struct Situation<'a> {
 }
 
 /// One reason to look at an onboarding.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Signal {
     /// `overdue-compliance`, `no-buddy`, `shadowing-pace`, `no-led-meeting`,
     /// `falling-confidence`, `quiet`, `access-pending`, `modules-late`.
@@ -103,7 +103,7 @@ pub const SIGNALS: [(&str, &str); 8] = [
 ];
 
 /// How an onboarding is doing, from its signals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     OnTrack,

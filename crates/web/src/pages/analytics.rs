@@ -211,17 +211,7 @@ pub async fn csv(
 ) -> Result<Response, WebError> {
     let by = CohortBy::parse("by", q.by.as_deref().unwrap_or("quarter"))?;
     let report = analytics::ramp(&state, Caller::Person(&user), by).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"onramp-ramp.csv\"",
-            ),
-        ],
-        analytics::csv(&report),
-    )
-        .into_response())
+    Ok(csv_file("onramp-ramp.csv", analytics::csv(&report)))
 }
 
 #[derive(Template)]
@@ -313,17 +303,10 @@ pub async fn program_csv(
     let version = analytics::parse_version("version", q.version.as_deref())?;
     let sort = analytics::parse_sort("sort", q.sort.as_deref().unwrap_or_default())?;
     let report = analytics::program(&state, Caller::Person(&user), &slug, version, sort).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"onramp-program-tasks.csv\"",
-            ),
-        ],
+    Ok(csv_file(
+        "onramp-program-tasks.csv",
         analytics::tasks_csv(&report),
-    )
-        .into_response())
+    ))
 }
 
 /// `GET /analytics/compare.csv`: two cohorts side by side as CSV.
@@ -339,17 +322,25 @@ pub async fn compare_csv(
         q.a.as_deref().unwrap_or_default(),
         q.b.as_deref().unwrap_or_default(),
     )?;
-    Ok((
+    Ok(csv_file(
+        "onramp-cohorts-compared.csv",
+        analytics::compare_csv(&comparison),
+    ))
+}
+
+/// A CSV download named `name`.
+fn csv_file(name: &str, body: String) -> Response {
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"onramp-cohorts-compared.csv\"",
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
-        analytics::compare_csv(&comparison),
+        body,
     )
-        .into_response())
+        .into_response()
 }
 
 /// This module's pages, for `pages::routes`.

@@ -648,22 +648,52 @@ async fn a_finished_onboarding_is_read_from_its_snapshot_until_it_changes(
     );
     let all: Selection = AnalyticsScope::All.into();
     let snapshots = store.ramp_snapshots(all).await.expect("snapshots");
-    let kept = snapshots
-        .iter()
-        .find(|s| s.onboarding_id == o)
-        .expect("the finished onboarding's milestones are kept");
-    assert!(
-        !snapshots.iter().any(|s| s.onboarding_id == w.onboarding),
-        "a running onboarding is never kept"
-    );
+    let fingerprint = |id: i64| {
+        snapshots
+            .iter()
+            .find(|s| s.onboarding_id == id)
+            .map(|s| s.fingerprint.clone())
+            .expect("kept")
+    };
     // The report reads what was kept: a marked snapshot shows through.
-    let marked = serde_json::json!([{"key": "kept", "name": "Kept", "reached_on": null, "business_days": null}]);
+    let marked_milestones = serde_json::json!([{"key": "kept", "name": "Kept", "reached_on": null, "business_days": null}]);
+    let marked = |level: Option<&str>| serde_json::json!({"milestones": marked_milestones, "level": level, "signals": [], "acknowledged": []});
     store
-        .save_ramp_snapshots(&[(o, kept.fingerprint.clone(), marked.clone())])
+        .save_ramp_snapshots(&[
+            (o, fingerprint(o), marked(None)),
+            (
+                w.onboarding,
+                fingerprint(w.onboarding),
+                marked(Some("watch")),
+            ),
+        ])
         .await
         .expect("mark");
-    assert_eq!(milestones().await, marked);
-    // Once the onboarding changes, it is computed again.
+    assert_eq!(milestones().await, marked_milestones);
+    // A running onboarding's kept ramp serves the risk list too.
+    let level_of = |id: i64| {
+        let app = &app;
+        let token = bearer(&w.people_connect.1);
+        async move {
+            let (_, body) = app
+                .get("/api/v1/analytics/risk", &[("authorization", &token)])
+                .await;
+            let rows: serde_json::Value = serde_json::from_str(&body).expect("json");
+            rows.as_array()
+                .expect("rows")
+                .iter()
+                .find(|r| r["onboarding_id"] == id)
+                .map(|r| r["level"].clone())
+                .expect("listed")
+        }
+    };
+    assert_eq!(level_of(w.onboarding).await, "watch");
+    // The sweep computes running onboardings again: the mark is gone.
+    onramp_app::analytics::record_levels(&crate::common::app_of(&store), chrono::Utc::now(), None)
+        .await
+        .expect("sweep");
+    assert_ne!(level_of(w.onboarding).await, "watch");
+    // Once the finished onboarding changes, it is computed again.
     let (b, version) = crate::common::task(&store, o, "b").await;
     store
         .update_task(
@@ -675,7 +705,7 @@ async fn a_finished_onboarding_is_read_from_its_snapshot_until_it_changes(
         .await
         .expect("changed");
     let again = milestones().await;
-    assert_ne!(again, marked);
+    assert_ne!(again, marked_milestones);
     assert_eq!(again, computed, "the same records, the same milestones");
     app.stop().await;
 }
