@@ -9,8 +9,9 @@
 #      included (target under 200 ms);
 #   2. the cohort page `/analytics?by=quarter` (it draws the chart and the
 #      risk list too), `GET /api/v1/analytics/ramp` and the risk list
-#      `GET /api/v1/analytics/risk` (target under 50 ms) under wrk with four
-#      connections. Needs wrk (apt-get install wrk); traffic goes to 127.0.0.1.
+#      `GET /api/v1/analytics/risk` (target under 50 ms): one request at a
+#      time (the targets), then under wrk with four connections. Needs wrk
+#      (apt-get install wrk); traffic goes to 127.0.0.1.
 #
 #   bench/analytics.sh [COUNT] [DURATION]         # SQLite in a temporary directory
 #   DATABASE_URL=postgres://… bench/analytics.sh  # an empty PostgreSQL database
@@ -73,6 +74,26 @@ measure() {
   wrk -t2 -c4 -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$path" \
     | grep -E "Requests/sec|Latency  |  50%|  99%|Non-2xx|Socket errors"
 }
+# one PATH: the median of RUNS requests made one after another (one user).
+one() {
+  local path=$1
+  python3 - "$RUNS" "http://127.0.0.1:$PORT$path" "$TOKEN" <<'EOF'
+import statistics, sys, time, urllib.request
+n, url, token = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+times, size = [], 0
+for _ in range(n):
+    req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+    t = time.perf_counter()
+    with urllib.request.urlopen(req) as res:
+        size = len(res.read())
+    times.append((time.perf_counter() - t) * 1000)
+print(f"median {statistics.median(times):.0f} ms (min {min(times):.0f}, max {max(times):.0f}, {n} requests one after another, {size} bytes)")
+EOF
+}
+for path in "/analytics?by=quarter" "/api/v1/analytics/ramp?by=quarter" "/api/v1/analytics/risk"; do
+  echo "== GET $path as People Connect, one request at a time"
+  one "$path"
+done
 measure "/analytics?by=quarter"
 measure "/api/v1/analytics/ramp?by=quarter"
 measure "/api/v1/analytics/risk"
