@@ -15,10 +15,11 @@ use std::collections::HashMap;
 
 /// What a snapshot of an onboarding's ramp was taken of: it is stale once
 /// the onboarding, one of its tasks or anything audited against it
-/// changed, and, for a running onboarding, on the next day.
-fn fingerprint(o: &RampOnboarding, today: NaiveDate) -> String {
+/// changed, the thresholds or holidays (`context`) changed, and, for a
+/// running onboarding, on the next day.
+fn fingerprint(o: &RampOnboarding, today: NaiveDate, context: &str) -> String {
     let base = format!(
-        "{}:{}:{}",
+        "{}:{}:{}:{context}",
         o.version,
         o.updated_at.timestamp_micros(),
         o.last_event.unwrap_or(0)
@@ -59,6 +60,20 @@ pub(super) async fn rows_for(
     reuse: Reuse,
 ) -> Result<Vec<OnboardingRamp>, Error> {
     let onboardings = app.store.ramp_onboardings(selection).await?;
+    // Business days count holidays; signals and levels follow the thresholds.
+    let holidays: Vec<String> = app
+        .store
+        .holidays()
+        .await?
+        .into_iter()
+        .map(|(region, day, _)| format!("{region}:{day}"))
+        .collect();
+    let thresholds = serde_json::to_string(t).unwrap_or_default();
+    let context: String =
+        onramp_core::sha256_hex(format!("{}|{thresholds}", holidays.join(",")).as_bytes())
+            .chars()
+            .take(16)
+            .collect();
     let by_id: HashMap<i64, &RampOnboarding> = onboardings.iter().map(|o| (o.id, o)).collect();
     let mut kept: HashMap<i64, Kept> = app
         .store
@@ -68,7 +83,7 @@ pub(super) async fn rows_for(
         .filter_map(|s| {
             let o = by_id.get(&s.onboarding_id)?;
             let usable = reuse == Reuse::All || o.status != "active";
-            let fresh = usable && fingerprint(o, today) == s.fingerprint;
+            let fresh = usable && fingerprint(o, today, &context) == s.fingerprint;
             // An unreadable snapshot (an older shape) is computed again.
             let kept = serde_json::from_value(s.milestones.0).ok()?;
             fresh.then_some((s.onboarding_id, kept))
@@ -103,7 +118,7 @@ pub(super) async fn rows_for(
                 acknowledged: row.acknowledged.clone(),
             })
             .ok()?;
-            Some((o.id, fingerprint(o, today), kept))
+            Some((o.id, fingerprint(o, today, &context), kept))
         })
         .collect();
     app.store.save_ramp_snapshots(&snapshots).await?;

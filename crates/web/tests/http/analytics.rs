@@ -670,6 +670,35 @@ async fn a_finished_onboarding_is_read_from_its_snapshot_until_it_changes(
         .await
         .expect("mark");
     assert_eq!(milestones().await, marked_milestones);
+    // A new holiday changes business days: everything is computed again.
+    store
+        .add_holiday(
+            "ALL",
+            chrono::NaiveDate::from_ymd_opt(2031, 1, 1).expect("day"),
+            "New Year",
+        )
+        .await
+        .expect("holiday");
+    assert_eq!(milestones().await, computed);
+    let snapshots = store.ramp_snapshots(all).await.expect("snapshots");
+    let fingerprint = |id: i64| {
+        snapshots
+            .iter()
+            .find(|s| s.onboarding_id == id)
+            .map(|s| s.fingerprint.clone())
+            .expect("kept")
+    };
+    store
+        .save_ramp_snapshots(&[
+            (o, fingerprint(o), marked(None)),
+            (
+                w.onboarding,
+                fingerprint(w.onboarding),
+                marked(Some("watch")),
+            ),
+        ])
+        .await
+        .expect("mark again");
     // A running onboarding's kept ramp serves the risk list too.
     let level_of = |id: i64| {
         let app = &app;
