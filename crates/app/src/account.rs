@@ -159,6 +159,54 @@ pub async fn email_reset_link(
     )
 }
 
+/// The live sessions of one's own account; `current` (the secret of the
+/// session asking, if any) marks "this one".
+pub async fn sessions(
+    app: &App,
+    account_id: i64,
+    current: Option<&str>,
+) -> Result<Vec<onramp_store::SessionInfo>, Error> {
+    Ok(app
+        .store
+        .sessions_of(account_id, chrono::Utc::now(), current)
+        .await?)
+}
+
+/// Ends one of one's own sessions by its handle; another account's (or an
+/// unknown) session is not found.
+pub async fn end_session(app: &App, who: &Account, handle: &str) -> Result<(), Error> {
+    let ended = app
+        .store
+        .end_sessions(Some(who.person_id), who.id, Some(handle.trim()), None)
+        .await?;
+    if ended == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+/// Ends every session of one's own account but the one whose secret is
+/// `keep`; answers how many ended.
+pub async fn end_other_sessions(
+    app: &App,
+    who: &Account,
+    keep: Option<&str>,
+) -> Result<u64, Error> {
+    Ok(app
+        .store
+        .end_sessions(Some(who.person_id), who.id, None, keep)
+        .await?)
+}
+
+/// Ends every session of an account (administrators); answers how many.
+pub async fn end_sessions_of(app: &App, by: Caller<'_>, account_id: i64) -> Result<u64, Error> {
+    let account = administered(app, by, account_id).await?;
+    Ok(app
+        .store
+        .end_sessions(by.person_id(), account.id, None, None)
+        .await?)
+}
+
 /// The API tokens of one's own account (never their secrets).
 pub async fn tokens(app: &App, account_id: i64) -> Result<Vec<ApiToken>, Error> {
     Ok(app.store.api_tokens(account_id).await?)

@@ -66,7 +66,7 @@ pub use office_hours::{OfficeHours, Question};
 pub use panels::{AccountCounts, MissedTask, OpenQuestion, OpenTask, PhaseCount};
 pub use ping::PingUpload;
 pub use risk_levels::{CurrentLevel, LevelChange, RecordedSignal};
-pub use sessions::{ApiToken, Session};
+pub use sessions::{ApiToken, SEEN_EVERY_MINUTES, Session, SessionInfo, SessionOrigin};
 pub use webinars::{NewWebinar, Webinar};
 pub use workspace::WaitingTask;
 /// A JSON value as stored (TEXT on SQLite, JSONB on PostgreSQL).

@@ -33,6 +33,33 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A session as its owner sees it in "Your sessions".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SessionInfo {
+    /// Names the session (it is not its secret).
+    pub handle: String,
+    /// The browser and system it was started from, as the browser said.
+    pub device: String,
+    pub address: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// The session the list is read with.
+    #[sqlx(skip)]
+    pub current: bool,
+    #[serde(skip)]
+    id: String,
+}
+
+/// Where a session is started from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionOrigin {
+    pub device: String,
+    pub address: String,
+}
+
+/// How long last_seen_at may lag: a session is written to at most this often.
+pub const SEEN_EVERY_MINUTES: i64 = 5;
+
 impl Store {
     /// Starts a session; returns the secret for the cookie.
     pub async fn create_session(
@@ -40,23 +67,120 @@ impl Store {
         account_id: i64,
         lifetime: Duration,
     ) -> Result<(String, Session)> {
+        self.start_session(account_id, lifetime, &SessionOrigin::default())
+            .await
+    }
+
+    /// Starts a session from a device and address; returns the secret for the cookie.
+    pub async fn start_session(
+        &self,
+        account_id: i64,
+        lifetime: Duration,
+        origin: &SessionOrigin,
+    ) -> Result<(String, Session)> {
         let token = new_secret()?;
         let csrf = new_secret()?;
+        let handle: String = new_secret()?.chars().take(16).collect();
         let now = Utc::now();
         let session: Session = on_db!(self, |pool, _begin| {
             sqlx::query_as(
-                "INSERT INTO sessions (id, account_id, csrf_token, created_at, expires_at, last_seen_at)
-                 VALUES ($1, $2, $3, $4, $5, $4) RETURNING id, account_id, csrf_token, created_at, expires_at, last_seen_at",
+                "INSERT INTO sessions (id, account_id, csrf_token, created_at, expires_at, last_seen_at, handle, device, address)
+                 VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8) RETURNING id, account_id, csrf_token, created_at, expires_at, last_seen_at",
             )
             .bind(token_hash(&token))
             .bind(account_id)
             .bind(&csrf)
             .bind(now)
             .bind(now + lifetime)
+            .bind(&handle)
+            .bind(&origin.device)
+            .bind(&origin.address)
             .fetch_one(pool)
             .await?
         });
         Ok((token, session))
+    }
+
+    /// The live sessions of an account, the most recently seen first;
+    /// `current` marks the one whose secret is `current`.
+    pub async fn sessions_of(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+        current: Option<&str>,
+    ) -> Result<Vec<SessionInfo>> {
+        let mut list: Vec<SessionInfo> = on_db!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT id, handle, device, address, created_at, last_seen_at FROM sessions
+                 WHERE account_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, created_at DESC",
+            )
+            .bind(account_id)
+            .bind(now)
+            .fetch_all(pool)
+            .await?
+        });
+        let current = current.map(token_hash);
+        for s in &mut list {
+            s.current = current.as_deref() == Some(s.id.as_str());
+        }
+        Ok(list)
+    }
+
+    /// Notes that a session was used now (by its secret's hash).
+    pub async fn session_seen(&self, session_id: &str, now: DateTime<Utc>) -> Result<()> {
+        on_db!(self, |pool, _begin| {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(session_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Ends the sessions of an account named by `handle` (none: every
+    /// session but the one whose secret is `keep`), by `actor`; audited.
+    /// Answers how many ended.
+    pub async fn end_sessions(
+        &self,
+        actor: Option<i64>,
+        account_id: i64,
+        handle: Option<&str>,
+        keep: Option<&str>,
+    ) -> Result<u64> {
+        let keep = keep.map(token_hash).unwrap_or_default();
+        Ok(on_db!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let ended = match handle {
+                Some(h) => {
+                    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND handle = $2")
+                        .bind(account_id)
+                        .bind(h)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                }
+                None => sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
+                    .bind(account_id)
+                    .bind(&keep)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected(),
+            };
+            if ended > 0 {
+                audit!(
+                    tx,
+                    actor,
+                    "end-sessions",
+                    "account",
+                    Some(account_id),
+                    None::<serde_json::Value>,
+                    Some(serde_json::json!({ "ended": ended, "session": handle }))
+                );
+            }
+            tx.commit().await?;
+            ended
+        }))
     }
 
     /// The live session for a cookie secret, with its (enabled) account.

@@ -217,6 +217,16 @@ impl FromRequestParts<AppState> for CurrentUser {
                     AuthRejection::SignIn { next }
                 });
             };
+            // "Your sessions" says when each was last used, to a few minutes.
+            if now - session.last_seen_at
+                > chrono::Duration::minutes(onramp_store::SEEN_EVERY_MINUTES)
+            {
+                state
+                    .store
+                    .session_seen(&session.id, now)
+                    .await
+                    .map_err(failed)?;
+            }
             if api && is_write(&parts.method) {
                 let presented = parts
                     .headers

@@ -1,4 +1,4 @@
-//! The caller's API tokens, and the audit log.
+//! The caller's API tokens and sessions, and the audit log.
 
 use super::{ApiJson, ApiResult, ErrorBody};
 use crate::AppState;
@@ -86,6 +86,61 @@ pub async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// One of the caller's sessions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionItem {
+    /// Names the session (it is not its secret).
+    pub handle: String,
+    /// The browser and system it was started from.
+    pub device: String,
+    pub address: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// To a few minutes.
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// The caller's live sessions (browsers signed in as them), the most
+/// recently seen first.
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "people",
+    responses((status = 200, body = Vec<SessionItem>), (status = 401, body = ErrorBody)))]
+pub async fn sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Vec<SessionItem>> {
+    let current = match &user.via {
+        crate::auth::Via::Session { token, .. } => Some(token.as_str()),
+        crate::auth::Via::Token { .. } => None,
+    };
+    let list = onramp_app::account::sessions(&state, user.account.id, current).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|s| SessionItem {
+                handle: s.handle,
+                device: s.device,
+                address: s.address,
+                created_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+                current: s.current,
+            })
+            .collect(),
+    ))
+}
+
+/// Ends one of the caller's sessions: that browser is signed out at its
+/// next request, on every server.
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{handle}", tag = "people", params(("handle" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn end_session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(handle): Path<String>,
+) -> Result<StatusCode, super::ApiError> {
+    onramp_app::account::end_session(&state, &user.account, &handle).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditItem {
     pub id: i64,
@@ -128,5 +183,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(tokens, create_token))
         .routes(routes!(revoke_token))
+        .routes(routes!(sessions))
+        .routes(routes!(end_session))
         .routes(routes!(audit))
 }

@@ -271,6 +271,7 @@ struct TokensPage {
     nav: Option<Nav>,
     csrf: String,
     tokens: Vec<onramp_store::ApiToken>,
+    sessions: Vec<onramp_store::SessionInfo>,
     created: Option<String>,
     clock: super::Clock,
 }
@@ -281,17 +282,56 @@ async fn tokens_page(
     created: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let tokens = account::tokens(state, user.account.id).await?;
+    let sessions = account::sessions(state, user.account.id, session_secret(user)).await?;
     let nav = Nav::of(state, user).await?;
     Ok(Html(
         TokensPage {
             nav,
             csrf: user.csrf().to_string(),
             tokens,
+            sessions,
             created,
             clock: super::Clock::of(user),
         }
         .render()?,
     ))
+}
+
+/// The secret of the session a request came with (none for a token).
+fn session_secret(user: &CurrentUser) -> Option<&str> {
+    match &user.via {
+        crate::auth::Via::Session { token, .. } => Some(token.as_str()),
+        crate::auth::Via::Token { .. } => None,
+    }
+}
+
+/// `POST /settings/sessions/{handle}/end`: ends one of one's own sessions.
+pub async fn end_session(
+    State(state): State<AppState>,
+    Path(handle): Path<String>,
+    f: VerifiedForm<super::session::Empty>,
+) -> Result<Response, WebError> {
+    account::end_session(&state, &f.user.account, &handle).await?;
+    Ok(Redirect::to("/settings/tokens#sessions-h").into_response())
+}
+
+/// `POST /settings/sessions/end-others`: every session but this one ends.
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    f: VerifiedForm<super::session::Empty>,
+) -> Result<Response, WebError> {
+    account::end_other_sessions(&state, &f.user.account, session_secret(&f.user)).await?;
+    Ok(Redirect::to("/settings/tokens#sessions-h").into_response())
+}
+
+/// `POST /admin/users/{id}/sessions/end`: an administrator signs someone out everywhere.
+pub async fn end_sessions_of(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: VerifiedForm<super::session::Empty>,
+) -> Result<Response, WebError> {
+    account::end_sessions_of(&state, Caller::Person(&f.user), id).await?;
+    Ok(Redirect::to("/admin/users").into_response())
 }
 
 pub async fn tokens(
@@ -331,9 +371,12 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(users).post(add_user))
         .route("/admin/users/{id}/roles", post(set_roles))
         .route("/admin/users/{id}/disable", post(disable))
+        .route("/admin/users/{id}/sessions/end", post(end_sessions_of))
         .route("/admin/users/{id}/reset", post(reset_link))
         .route("/admin/users/{id}/reset/email", post(email_reset_link))
         .route("/audit", get(audit))
         .route("/settings/tokens", get(tokens).post(create_token))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
+        .route("/settings/sessions/{handle}/end", post(end_session))
+        .route("/settings/sessions/end-others", post(end_other_sessions))
 }

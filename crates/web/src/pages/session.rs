@@ -247,9 +247,18 @@ pub async fn login(
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(&old).await?;
     }
+    let device = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(onramp_core::text::device_name)
+        .unwrap_or_else(|| onramp_core::text::device_name(""));
+    let origin = onramp_store::SessionOrigin {
+        device,
+        address: client.clone(),
+    };
     let (token, _) = state
         .store
-        .create_session(account.id, Duration::days(SESSION_DAYS))
+        .start_session(account.id, Duration::days(SESSION_DAYS), &origin)
         .await?;
     let mut response = Redirect::to(&next).into_response();
     let headers = response.headers_mut();

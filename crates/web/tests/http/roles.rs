@@ -114,6 +114,16 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
             [403, 200, 200, 403, 403, 200, 404, 404, 401],
         ),
         ("comment", [201, 201, 201, 201, 201, 201, 404, 404, 401]),
+        // One's own sessions: everyone signed in (a token has no session of
+        // its own; ending one that is not theirs is not found).
+        (
+            "read my sessions",
+            [200, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        (
+            "end an unknown session",
+            [404, 404, 404, 404, 404, 404, 404, 404, 401],
+        ),
         (
             "move start date",
             [403, 403, 200, 403, 403, 200, 404, 404, 401],
@@ -375,6 +385,10 @@ async fn every_role_resource_and_action(store: Store, _db: Database) {
                     app.client.get(app.url("/api/v1/me/notification-settings"))
                 }
                 "read notifications" => app.client.get(app.url("/api/v1/notifications")),
+                "read my sessions" => app.client.get(app.url("/api/v1/me/sessions")),
+                "end an unknown session" => {
+                    app.client.delete(app.url("/api/v1/me/sessions/0123456789abcdef"))
+                }
                 "mark notifications read" => app.client.post(app.url("/api/v1/notifications/read")),
                 "read programs" => app.client.get(app.url("/api/v1/programs")),
                 "read audit log" => app.client.get(app.url("/api/v1/audit")),

@@ -11,7 +11,8 @@ on_both!(
     sign_in_rotates_sessions_and_signs_out,
     sign_in_is_throttled_and_does_not_reveal_accounts,
     sign_in_throttling_is_per_client_across_servers,
-    csrf_is_required_for_forms_and_session_api_writes
+    csrf_is_required_for_forms_and_session_api_writes,
+    people_see_their_sessions_and_end_them_on_every_server
 );
 
 /// GET /login, then POST it; returns the response.
@@ -411,4 +412,168 @@ async fn csrf_is_required_for_forms_and_session_api_writes(store: Store, _db: Da
         "with the right token the form works"
     );
     app.stop().await;
+}
+
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+const SAFARI: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+
+/// A browser on a loopback address with its own User-Agent.
+fn browser(source: &str, agent: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(source.parse::<std::net::IpAddr>().expect("address"))
+        .user_agent(agent)
+        .build()
+        .expect("client")
+}
+
+// Long: one person's two browsers on two servers, from sign-in to the end of each session.
+async fn people_see_their_sessions_and_end_them_on_every_server(store: Store, db: Database) {
+    let (_, account) = person(&store, "ada@example.com", &[Role::Manager], None).await;
+    let (_, admin) = person(&store, "root@example.com", &[Role::Admin], None).await;
+    let password = "correct horse battery staple";
+    let a = start(store.clone()).await;
+    let other = Store::open(&db).await.expect("second pool");
+    let b = start(other.clone()).await;
+    // Ada signs in with Firefox on server A and with Safari on server B.
+    let cookie_of = |res: &reqwest::Response| {
+        let set = session_from(res).expect("a session");
+        set.split(';').next().unwrap_or("").to_string()
+    };
+    let laptop = browser("127.0.0.4", FIREFOX);
+    let phone = browser("127.0.0.5", SAFARI);
+    let on_laptop = cookie_of(&sign_in_with(&laptop, &a, "ada@example.com", password, None).await);
+    let on_phone = cookie_of(&sign_in_with(&phone, &b, "ada@example.com", password, None).await);
+
+    // The laptop lists both, itself marked, with device and address.
+    let (status, body) = a
+        .get("/api/v1/me/sessions", &[("cookie", &on_laptop)])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let list: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let list = list.as_array().expect("list");
+    assert_eq!(list.len(), 2, "{body}");
+    let mine = list
+        .iter()
+        .find(|s| s["current"] == true)
+        .expect("this one");
+    assert_eq!(
+        (mine["device"].as_str(), mine["address"].as_str()),
+        (Some("Firefox on Linux"), Some("127.0.0.4"))
+    );
+    let phone_session = list
+        .iter()
+        .find(|s| s["current"] == false)
+        .expect("the phone");
+    assert_eq!(phone_session["device"], "Safari on iPhone", "{body}");
+    let handle = phone_session["handle"]
+        .as_str()
+        .expect("handle")
+        .to_string();
+    assert!(
+        !body.contains(on_phone.trim_start_matches("onramp_session=")),
+        "no secret is shown"
+    );
+    // The page shows the same, with a button to end the other session.
+    let (_, page) = a.get("/settings/tokens", &[("cookie", &on_laptop)]).await;
+    assert!(
+        page.contains("Firefox on Linux <strong>(this one)</strong>")
+            && page.contains(&format!("/settings/sessions/{handle}/end"))
+            && page.contains("End the session on Safari on iPhone"),
+        "{page}"
+    );
+    // Someone else cannot end it: not found.
+    let (_, stranger) = person(&store, "eve@example.com", &[Role::Manager], None).await;
+    let (eve, _) = session(&store, stranger).await;
+    let res = a
+        .client
+        .delete(a.url(&format!("/api/v1/me/sessions/{handle}")))
+        .header("cookie", &eve)
+        .header("x-csrf-token", csrf_of(&store, &eve).await)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(b.get("/home", &[("cookie", &on_phone)]).await.0, 200);
+    // Ada ends the phone's session from the laptop (server A): server B
+    // signs the phone out at its next request.
+    let res = laptop
+        .post(a.url(&format!("/settings/sessions/{handle}/end")))
+        .header("cookie", &on_laptop)
+        .form(&[("csrf", csrf_of(&store, &on_laptop).await)])
+        .send()
+        .await
+        .expect("end");
+    assert_eq!(res.status().as_u16(), 303);
+    let res = phone
+        .get(b.url("/home"))
+        .header("cookie", &on_phone)
+        .send()
+        .await
+        .expect("home");
+    assert_eq!(res.status().as_u16(), 303, "signed out");
+    assert_eq!(
+        a.get("/home", &[("cookie", &on_laptop)]).await.0,
+        200,
+        "the laptop stays"
+    );
+    let events = store.audit_events("account", account).await.expect("audit");
+    assert!(
+        events.iter().any(|e| e.action == "end-sessions"),
+        "{events:?}"
+    );
+
+    // "Everywhere else" keeps this one; an administrator can end them all.
+    let again = cookie_of(&sign_in_with(&phone, &b, "ada@example.com", password, None).await);
+    let res = laptop
+        .post(a.url("/settings/sessions/end-others"))
+        .header("cookie", &on_laptop)
+        .form(&[("csrf", csrf_of(&store, &on_laptop).await)])
+        .send()
+        .await
+        .expect("end others");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(b.get("/home", &[("cookie", &again)]).await.0, 303);
+    assert_eq!(a.get("/home", &[("cookie", &on_laptop)]).await.0, 200);
+    let (root, _) = session(&store, admin).await;
+    let res = a
+        .client
+        .post(a.url(&format!("/admin/users/{account}/sessions/end")))
+        .header("cookie", &root)
+        .form(&[("csrf", csrf_of(&store, &root).await)])
+        .send()
+        .await
+        .expect("admin ends");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        b.get("/home", &[("cookie", &on_laptop)]).await.0,
+        303,
+        "signed out everywhere"
+    );
+    // Only administrators may.
+    let res = a
+        .client
+        .post(a.url(&format!("/admin/users/{admin}/sessions/end")))
+        .header("cookie", &eve)
+        .form(&[("csrf", csrf_of(&store, &eve).await)])
+        .send()
+        .await
+        .expect("refused");
+    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(a.get("/home", &[("cookie", &root)]).await.0, 200);
+    a.stop().await;
+    b.stop().await;
+    other.close().await;
+}
+
+/// The CSRF token of the session in a `onramp_session=…` cookie.
+async fn csrf_of(store: &Store, cookie: &str) -> String {
+    let secret = cookie.trim_start_matches("onramp_session=");
+    store
+        .session(secret, Utc::now())
+        .await
+        .expect("read")
+        .expect("a live session")
+        .0
+        .csrf_token
 }
