@@ -55,8 +55,8 @@ pub struct OfficeHoursStats {
     pub median_hours_to_answer: Option<f64>,
     /// Questions asked in each of the last twelve weeks, oldest first.
     pub per_week: Vec<WeekCount>,
-    /// What questions are most about: the title of the handbook page that
-    /// best answers each, most asked first.
+    /// What the questions of those weeks are most about: the title of the
+    /// handbook page that best answers each, most asked first.
     pub topics: Vec<TopicCount>,
 }
 
@@ -324,7 +324,7 @@ async fn office_hours(app: &App) -> Result<OfficeHoursStats, Error> {
             onramp_core::ramp::distribution(&hours).map(|d| d.median)
         },
         per_week: per_week(&questions, now),
-        topics: topics(app, &questions),
+        topics: topics(app, &questions, now),
     })
 }
 
@@ -347,22 +347,29 @@ fn per_week(questions: &[QuestionRecord], now: DateTime<Utc>) -> Vec<WeekCount> 
         .collect()
 }
 
-/// The title of the handbook page that best answers each question.
-fn topics(app: &App, questions: &[QuestionRecord]) -> Vec<TopicCount> {
+/// The title of the handbook page that best answers each question of the
+/// weeks shown (each wording searched once).
+fn topics(app: &App, questions: &[QuestionRecord], now: DateTime<Utc>) -> Vec<TopicCount> {
+    let from = now - Duration::weeks(WEEKS_SHOWN);
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for q in questions.iter().filter(|q| q.status != "duplicate") {
-        // Only the words: the question is not search syntax.
-        let words: String = q
-            .body
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .collect();
-        let hits = app.handbook.index.search(&words, 5, 0).unwrap_or_default();
-        let topic = hits
-            .into_iter()
-            .find(|h| h.kind == onramp_handbook::index::DocKind::Page && !h.title.is_empty())
-            .map_or_else(|| "(no handbook page)".to_string(), |h| h.title);
-        *counts.entry(topic).or_default() += 1;
+    let mut found: HashMap<&str, String> = HashMap::new();
+    for q in questions
+        .iter()
+        .filter(|q| q.status != "duplicate" && q.created_at >= from)
+    {
+        let topic = found.entry(q.body.as_str()).or_insert_with(|| {
+            // Only the words: the question is not search syntax.
+            let words: String = q
+                .body
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .collect();
+            let hits = app.handbook.index.search(&words, 5, 0).unwrap_or_default();
+            hits.into_iter()
+                .find(|h| h.kind == onramp_handbook::index::DocKind::Page && !h.title.is_empty())
+                .map_or_else(|| "(no handbook page)".to_string(), |h| h.title)
+        });
+        *counts.entry(topic.clone()).or_default() += 1;
     }
     let mut topics: Vec<TopicCount> = counts
         .into_iter()

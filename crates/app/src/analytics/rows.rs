@@ -61,16 +61,17 @@ pub(super) async fn rows_for(
 ) -> Result<Vec<OnboardingRamp>, Error> {
     let onboardings = app.store.ramp_onboardings(selection).await?;
     // Business days count holidays; signals and levels follow the thresholds.
-    let holidays: Vec<String> = app
+    let holidays: Vec<(String, NaiveDate)> = app
         .store
         .holidays()
         .await?
         .into_iter()
-        .map(|(region, day, _)| format!("{region}:{day}"))
+        .map(|(region, day, _)| (region, day))
         .collect();
+    let listed: Vec<String> = holidays.iter().map(|(r, d)| format!("{r}:{d}")).collect();
     let thresholds = serde_json::to_string(t).unwrap_or_default();
     let context: String =
-        onramp_core::sha256_hex(format!("{}|{thresholds}", holidays.join(",")).as_bytes())
+        onramp_core::sha256_hex(format!("{}|{thresholds}", listed.join(",")).as_bytes())
             .chars()
             .take(16)
             .collect();
@@ -100,7 +101,7 @@ pub(super) async fn rows_for(
         history.entry(c.onboarding_id).or_default().push(c);
     }
     let mut computed: HashMap<i64, OnboardingRamp> =
-        compute(app, &records, viewer, cohort_by, today, t)
+        compute(app, &records, &holidays, viewer, cohort_by, today, t)
             .await?
             .into_iter()
             .map(|r| (r.onboarding_id, r))
@@ -155,6 +156,7 @@ pub(super) async fn rows_for(
 async fn compute(
     app: &App,
     records: &RampRecords,
+    holidays: &[(String, NaiveDate)],
     viewer: Viewer,
     cohort_by: CohortBy,
     today: NaiveDate,
@@ -167,11 +169,19 @@ async fn compute(
     // Acknowledgements older than this count no more.
     let since = Utc::now() - chrono::Duration::days(ACKNOWLEDGED_DAYS);
     for o in &records.onboardings {
-        if !calendars.contains_key(&o.region) {
-            let calendar = app.store.calendar_for(o.region.as_deref()).await?;
-            calendars.insert(o.region.clone(), calendar);
-        }
-        let calendar = calendars.get(&o.region).cloned().unwrap_or_default();
+        // A region's calendar: its holidays and the company-wide ones.
+        let calendar = calendars
+            .entry(o.region.clone())
+            .or_insert_with(|| {
+                let region = o.region.as_deref().unwrap_or("ALL");
+                WorkCalendar::new(
+                    holidays
+                        .iter()
+                        .filter(|(r, _)| r == region || r == "ALL")
+                        .map(|(_, d)| *d),
+                )
+            })
+            .clone();
         if let std::collections::hash_map::Entry::Vacant(e) = versions.entry(o.program_version_id) {
             e.insert(app.store.program_version(o.program_version_id).await?);
         }
